@@ -1,0 +1,414 @@
+//! The conformance suite every [`Store`] backend must pass. Each backend's
+//! tests call [`run_all`] with a factory of empty stores.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use vigil_model::{
+    ClaimStatus, Count, CountExactness, Counts, DocumentId, EventReport, EventType, Incident,
+    IncidentEdit, IncidentId, IncidentStatus, Lang, NewDocument, NewSource, Origin, Reliability,
+    ReportId, SourceKind, SubEventType,
+};
+
+use crate::{DedupOptions, InsertOutcome, SearchQuery, SourcePatch, Store, StoreError};
+
+/// Runs every check against fresh stores from `make`.
+pub fn run_all<S: Store>(make: &mut dyn FnMut() -> S) {
+    sources_are_created_once_and_edited_by_analysts(&mut make());
+    documents_are_deduplicated_exactly_and_nearly(&mut make());
+    a_failing_batch_stores_nothing(&mut make());
+    search_folds_arabic_and_english_and_filters(&mut make());
+    reports_and_incidents_round_trip(&mut make());
+}
+
+/// A document as ingestion would prepare it.
+pub fn doc(source: &str, text: &str, lang: &str, day: u32) -> NewDocument {
+    let normalized = vigil_text::normalize(text);
+    NewDocument {
+        source: NewSource {
+            kind: SourceKind::NewsMedia,
+            ..NewSource::named(source)
+        },
+        external_id: Some(format!("{source}-{day}")),
+        url: None,
+        published: Some(Utc.with_ymd_and_hms(2019, 10, day, 12, 0, 0).unwrap()),
+        edited: None,
+        forwarded_from: None,
+        lang: lang.parse().unwrap(),
+        title: None,
+        content_hash: vigil_text::content_hash(&normalized),
+        bands: vigil_text::fingerprint(&normalized),
+        normalized,
+        text: text.to_string(),
+        origin: Origin {
+            file: Some("conformance".into()),
+            line: Some(u64::from(day)),
+            record: None,
+        },
+    }
+}
+
+const BOMBING: &str = "A double suicide bombing at a restaurant in the border town of Qamishli \
+    killed three people and wounded nine others on Friday, officials said.";
+const ESCAPE_AR: &str = "فرّ نحو ثمانمئة شخص من مخيم عين عيسى بعد قصف تركي على أطرافه، \
+    وأكد مسؤولون أكراد الخبر في الرقة.";
+
+fn sources_are_created_once_and_edited_by_analysts<S: Store>(store: &mut S) {
+    let a = store
+        .ensure_source(&NewSource::named("Levant Wire"))
+        .unwrap();
+    assert_eq!(a.kind, SourceKind::Other);
+    let again = store
+        .ensure_source(&NewSource {
+            kind: SourceKind::NewsMedia,
+            ..NewSource::named("levant wire")
+        })
+        .unwrap();
+    assert_eq!(
+        again, a,
+        "ensure_source must not overwrite an existing source"
+    );
+
+    let (put, created) = store
+        .put_source(&NewSource {
+            kind: SourceKind::NewsMedia,
+            reliability: Some(Reliability::B),
+            languages: vec![Lang::en()],
+            ..NewSource::named("Levant Wire")
+        })
+        .unwrap();
+    assert!(!created);
+    assert_eq!(
+        (put.id, put.kind, put.reliability),
+        (a.id, SourceKind::NewsMedia, Some(Reliability::B))
+    );
+
+    let patch = SourcePatch {
+        affiliation: Some(Some("none".into())),
+        reliability: Some(None),
+        ..SourcePatch::default()
+    };
+    let edited = store.edit_source(&a.id.to_string(), &patch).unwrap();
+    assert_eq!(edited.affiliation.as_deref(), Some("none"));
+    assert_eq!(edited.reliability, None);
+    assert_eq!(edited.languages, vec![Lang::en()], "unpatched fields stay");
+
+    store
+        .ensure_source(&NewSource::named("Other Wire"))
+        .unwrap();
+    let clash = SourcePatch {
+        name: Some("other wire".into()),
+        ..SourcePatch::default()
+    };
+    assert!(matches!(
+        store.edit_source("Levant Wire", &clash),
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.edit_source("nope", &patch),
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(
+        store
+            .source(&format!("source:{}", a.id))
+            .unwrap()
+            .unwrap()
+            .name,
+        "Levant Wire"
+    );
+    assert!(store.source("missing").unwrap().is_none());
+    let all = store.sources().unwrap();
+    assert_eq!(
+        all.iter()
+            .map(|s| s.source.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Levant Wire", "Other Wire"]
+    );
+}
+
+fn documents_are_deduplicated_exactly_and_nearly<S: Store>(store: &mut S) {
+    let d = DedupOptions::default();
+    let first = store
+        .insert_documents(&[doc("Wire A", BOMBING, "en", 11)], &d)
+        .unwrap();
+    let InsertOutcome::New { id } = first[0] else {
+        panic!("expected new, got {first:?}")
+    };
+
+    // The same file again: nothing new, nothing recorded.
+    let again = store
+        .insert_documents(&[doc("Wire A", BOMBING, "en", 11)], &d)
+        .unwrap();
+    assert_eq!(
+        again,
+        [InsertOutcome::Duplicate {
+            of: id,
+            copy_recorded: false
+        }]
+    );
+
+    // The same text from another source: a copy, recorded once.
+    let other = doc("Wire B", &BOMBING.to_uppercase(), "en", 11);
+    let out = store.insert_documents(&[other.clone(), other], &d).unwrap();
+    assert_eq!(
+        out,
+        [
+            InsertOutcome::Duplicate {
+                of: id,
+                copy_recorded: true
+            },
+            InsertOutcome::Duplicate {
+                of: id,
+                copy_recorded: false
+            }
+        ]
+    );
+
+    // A repost with a word changed and a tag added: a near-duplicate.
+    let edited = BOMBING.replace("Friday", "Saturday") + " #Qamishli";
+    let out = store
+        .insert_documents(&[doc("Supporters", &edited, "en", 12)], &d)
+        .unwrap();
+    let InsertOutcome::NearDuplicate {
+        of,
+        similarity,
+        copy_recorded: true,
+    } = out[0]
+    else {
+        panic!("expected near-duplicate, got {out:?}")
+    };
+    assert_eq!(of, id);
+    assert!(similarity > 0.7 && similarity < 1.0, "{similarity}");
+    // Seen again: known, not recorded twice.
+    let out = store
+        .insert_documents(&[doc("Supporters", &edited, "en", 12)], &d)
+        .unwrap();
+    assert!(
+        matches!(
+            out[0],
+            InsertOutcome::NearDuplicate {
+                copy_recorded: false,
+                ..
+            }
+        ),
+        "{out:?}"
+    );
+
+    // Unrelated text: new.
+    let out = store
+        .insert_documents(&[doc("Wire A", ESCAPE_AR, "ar", 15)], &d)
+        .unwrap();
+    assert!(matches!(out[0], InsertOutcome::New { .. }));
+
+    let copies = store.copies(id).unwrap();
+    assert_eq!(copies.len(), 2);
+    assert_eq!(copies[0].kind, vigil_model::CopyKind::Exact);
+    assert_eq!(copies[1].kind, vigil_model::CopyKind::Near);
+
+    let stored = store.document(id).unwrap().unwrap();
+    assert_eq!(stored.text, BOMBING);
+    assert_eq!(stored.lang, Lang::en());
+    assert_eq!(stored.bands.len(), vigil_text::BANDS);
+    assert_eq!(stored.origin.line, Some(11));
+    assert!(store.document(DocumentId(9999)).unwrap().is_none());
+
+    let stats = store.stats().unwrap();
+    assert_eq!((stats.documents, stats.sources), (2, 3));
+    assert_eq!(stats.copies.iter().map(|c| c.1).sum::<u64>(), 2);
+    assert_eq!(stats.languages.len(), 2);
+}
+
+fn a_failing_batch_stores_nothing<S: Store>(store: &mut S) {
+    let good = doc("Wire A", BOMBING, "en", 11);
+    let mut bad = doc("Wire A", ESCAPE_AR, "ar", 12);
+    bad.source.name = "   ".into();
+    assert!(store
+        .insert_documents(&[good, bad], &DedupOptions::default())
+        .is_err());
+    assert_eq!(
+        store.stats().unwrap().documents,
+        0,
+        "the batch must roll back whole"
+    );
+    assert_eq!(store.stats().unwrap().sources, 0);
+}
+
+fn search_folds_arabic_and_english_and_filters<S: Store>(store: &mut S) {
+    let d = DedupOptions::default();
+    store
+        .insert_documents(
+            &[
+                doc("Wire A", BOMBING, "en", 11),
+                doc("Monitor", ESCAPE_AR, "ar", 15),
+                doc(
+                    "Monitor",
+                    "Shelling hit the outskirts of Ain Issa camp; residents fled.",
+                    "en",
+                    13,
+                ),
+                doc("Wire B", "هجوم بالرقة أسفر عن مقتل ستة مقاتلين", "ar", 17),
+            ],
+            &d,
+        )
+        .unwrap();
+    let search = |text: &str| SearchQuery {
+        text: text.into(),
+        limit: 10,
+        ..SearchQuery::default()
+    };
+    let total = |store: &S, q: SearchQuery| store.search(&q).unwrap().total;
+
+    assert_eq!(total(store, search("qamishli")), 1);
+    assert_eq!(
+        total(store, search("QAMISHLI bombings")),
+        1,
+        "case folding and stemming"
+    );
+    assert_eq!(total(store, search("\"border town\"")), 1);
+    assert_eq!(total(store, search("\"town border\"")), 0);
+    assert_eq!(total(store, search("عيسى")), 1, "alef maksura folded");
+    assert_eq!(total(store, search("مُخَيَّم")), 1, "diacritics in the query");
+    assert_eq!(
+        total(store, search("الرقة")),
+        2,
+        "article and fused preposition: الرقة ~ بالرقة"
+    );
+    assert_eq!(total(store, search("camp OR مخيم")), 2);
+    assert_eq!(total(store, search("camp -shelling")), 0);
+
+    let monitor = store.source("Monitor").unwrap().unwrap().id;
+    let mut q = search("عيسى OR issa");
+    assert_eq!(total(store, q.clone()), 2);
+    q.langs = vec![Lang::ar()];
+    assert_eq!(total(store, q.clone()), 1);
+    q.langs.clear();
+    q.sources = vec![monitor];
+    q.until = NaiveDate::from_ymd_opt(2019, 10, 14);
+    assert_eq!(total(store, q.clone()), 1);
+    q.since = NaiveDate::from_ymd_opt(2019, 10, 14);
+    assert_eq!(total(store, q.clone()), 0);
+    let mut kinds = search("camp OR مخيم");
+    kinds.source_kinds = vec![SourceKind::LocalMonitor];
+    assert_eq!(
+        total(store, kinds),
+        0,
+        "documents' sources are news_media in this suite"
+    );
+
+    let page = store
+        .search(&SearchQuery {
+            limit: 1,
+            offset: 1,
+            ..search("camp OR مخيم OR qamishli")
+        })
+        .unwrap();
+    assert_eq!((page.total, page.hits.len()), (3, 1));
+    let hit = &store.search(&search("nine")).unwrap().hits[0];
+    assert!(hit.snippet.contains("[nine]"), "{}", hit.snippet);
+    assert_eq!(hit.source, "Wire A");
+
+    assert!(matches!(
+        store.search(&search("-x")),
+        Err(StoreError::InvalidQuery(_))
+    ));
+    assert!(matches!(
+        store.search(&search("  ")),
+        Err(StoreError::InvalidQuery(_))
+    ));
+    // FTS5 syntax typed by a user is searched as text, never run.
+    assert_eq!(total(store, search("NEAR(camp residents) AND ^camp")), 0);
+}
+
+fn report(doc: DocumentId, killed: u32) -> EventReport {
+    EventReport {
+        id: ReportId(0),
+        document_id: doc,
+        event_type: EventType::ExplosionsRemoteViolence,
+        sub_event_type: SubEventType::SuicideBomb,
+        attack_mode: None,
+        date: None,
+        place: None,
+        perpetrators: vec![],
+        targets: vec![],
+        counts: Counts {
+            killed: Some(Count {
+                value: killed,
+                exactness: CountExactness::Exact,
+            }),
+            ..Counts::default()
+        },
+        attribution: None,
+        claim_status: ClaimStatus::Reported,
+        evidence: vec![],
+    }
+}
+
+fn reports_and_incidents_round_trip<S: Store>(store: &mut S) {
+    let out = store
+        .insert_documents(
+            &[doc("Wire A", BOMBING, "en", 11)],
+            &DedupOptions::default(),
+        )
+        .unwrap();
+    let InsertOutcome::New { id: doc_id } = out[0] else {
+        panic!()
+    };
+    let ids = store
+        .replace_reports(doc_id, &[report(doc_id, 3), report(doc_id, 4)])
+        .unwrap();
+    assert_eq!(ids.len(), 2);
+    let back = store.reports(doc_id).unwrap();
+    assert_eq!(back.iter().map(|r| r.id).collect::<Vec<_>>(), ids);
+    assert_eq!(back[1].counts.killed.unwrap().value, 4);
+    assert!(matches!(
+        store.replace_reports(DocumentId(999), &[]),
+        Err(StoreError::NotFound(_))
+    ));
+
+    let edit = IncidentEdit {
+        who: "analyst".into(),
+        when: Utc.with_ymd_and_hms(2019, 10, 12, 8, 0, 0).unwrap(),
+        what: "confirm".into(),
+    };
+    let incident = Incident {
+        id: IncidentId(0),
+        reports: ids.clone(),
+        status: IncidentStatus::Reported,
+        event_type: EventType::ExplosionsRemoteViolence,
+        sub_event_type: SubEventType::SuicideBomb,
+        date: None,
+        place: None,
+        counts: back[0].counts,
+        claimed_counts: back[1].counts,
+        edits: vec![edit.clone()],
+    };
+    let inc = store.create_incident(&incident).unwrap();
+    store
+        .record_edit(
+            inc,
+            &IncidentEdit {
+                what: "set killed=3".into(),
+                ..edit.clone()
+            },
+        )
+        .unwrap();
+    let got = store.incident(inc).unwrap().unwrap();
+    assert_eq!(got.reports, ids);
+    assert_eq!(got.edits.len(), 2);
+    assert_eq!(got.edits[1].what, "set killed=3");
+    assert_eq!(got.claimed_counts.killed.unwrap().value, 4);
+    assert!(
+        matches!(
+            store.create_incident(&incident),
+            Err(StoreError::Conflict(_))
+        ),
+        "a report belongs to one incident"
+    );
+    assert!(matches!(
+        store.record_edit(IncidentId(999), &edit),
+        Err(StoreError::NotFound(_))
+    ));
+
+    // Re-extraction replaces the reports and unlinks the old ones.
+    store.replace_reports(doc_id, &[report(doc_id, 3)]).unwrap();
+    assert!(store.incident(inc).unwrap().unwrap().reports.is_empty());
+    assert_eq!(store.stats().unwrap().event_reports, 1);
+}

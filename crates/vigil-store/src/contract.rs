@@ -1,0 +1,230 @@
+//! The store contract: what every backend (SQLite now, PostgreSQL next)
+//! provides, checked by [`crate::conformance`].
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use vigil_model::{
+    CopyKind, Document, DocumentCopy, DocumentId, EventReport, Incident, IncidentEdit, IncidentId,
+    Lang, NewDocument, NewSource, Reliability, ReportId, Source, SourceId, SourceKind,
+};
+
+use crate::StoreError;
+
+/// Result of the store's operations.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// How near-duplicates are recognized.
+#[derive(Debug, Clone, Copy)]
+pub struct DedupOptions {
+    /// A document whose word-shingle resemblance to a stored one is at
+    /// least this is a near-duplicate of it (0..=1).
+    pub near_threshold: f64,
+    /// At most this many LSH candidates are checked per document.
+    pub max_candidates: usize,
+}
+
+impl Default for DedupOptions {
+    fn default() -> Self {
+        DedupOptions {
+            near_threshold: 0.7,
+            max_candidates: 32,
+        }
+    }
+}
+
+/// What happened to one document offered to the store.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum InsertOutcome {
+    /// Stored as a new document.
+    New {
+        /// Its id.
+        id: DocumentId,
+    },
+    /// Already stored (same normalized text): nothing added, or a copy
+    /// recorded when a new source carries it.
+    Duplicate {
+        /// The stored document.
+        of: DocumentId,
+        /// Whether a new copy (another source) was recorded.
+        copy_recorded: bool,
+    },
+    /// A near-duplicate of a stored document: linked as a copy.
+    NearDuplicate {
+        /// The stored document.
+        of: DocumentId,
+        /// Word-shingle resemblance to it.
+        similarity: f64,
+        /// Whether a new copy was recorded (false when seen before).
+        copy_recorded: bool,
+    },
+}
+
+/// Changes to a source's analyst-set fields; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SourcePatch {
+    /// New name.
+    pub name: Option<String>,
+    /// New kind.
+    pub kind: Option<SourceKind>,
+    /// New affiliation (`Some(None)` clears it).
+    pub affiliation: Option<Option<String>>,
+    /// New languages.
+    pub languages: Option<Vec<Lang>>,
+    /// New reliability grade (`Some(None)` clears it).
+    pub reliability: Option<Option<Reliability>>,
+    /// New address (`Some(None)` clears it).
+    pub url: Option<Option<String>>,
+    /// New notes (`Some(None)` clears them).
+    pub notes: Option<Option<String>>,
+}
+
+/// A source with its document counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceSummary {
+    /// The source.
+    #[serde(flatten)]
+    pub source: Source,
+    /// Documents stored from it.
+    pub documents: u64,
+    /// Copies (reposts) of other documents seen in it.
+    pub copies: u64,
+}
+
+/// A full-text search with filters.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    /// Words, "quoted phrases", `OR`, `-excluded`, `prefix*`.
+    pub text: String,
+    /// Only these sources (by id).
+    pub sources: Vec<SourceId>,
+    /// Only these source kinds.
+    pub source_kinds: Vec<SourceKind>,
+    /// Only these languages.
+    pub langs: Vec<Lang>,
+    /// Published on or after this day.
+    pub since: Option<NaiveDate>,
+    /// Published on or before this day.
+    pub until: Option<NaiveDate>,
+    /// Hits to return.
+    pub limit: usize,
+    /// Hits to skip.
+    pub offset: usize,
+}
+
+/// One search hit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    /// The document.
+    pub id: DocumentId,
+    /// Its source's name.
+    pub source: String,
+    /// When published.
+    pub published: Option<DateTime<Utc>>,
+    /// Language.
+    pub lang: Lang,
+    /// Title.
+    pub title: Option<String>,
+    /// A passage of the (normalized) text with matches in `[`…`]`.
+    pub snippet: String,
+    /// BM25 score (lower is better, as SQLite reports it).
+    pub rank: f64,
+}
+
+/// A page of search hits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    /// Hits matching the query and filters, in all.
+    pub total: u64,
+    /// This page.
+    pub hits: Vec<SearchHit>,
+}
+
+/// Counts over the whole store.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    /// Sources.
+    pub sources: u64,
+    /// Stored documents.
+    pub documents: u64,
+    /// Copies recorded, by kind.
+    pub copies: Vec<(CopyKind, u64)>,
+    /// Documents per language, most first.
+    pub languages: Vec<(Lang, u64)>,
+    /// Documents per source kind, most first.
+    pub source_kinds: Vec<(SourceKind, u64)>,
+    /// Earliest publication time.
+    pub first_published: Option<DateTime<Utc>>,
+    /// Latest publication time.
+    pub last_published: Option<DateTime<Utc>>,
+    /// Event reports.
+    pub event_reports: u64,
+    /// Incidents.
+    pub incidents: u64,
+}
+
+/// The store contract.
+///
+/// Writes that take a batch are atomic: every item of the batch is stored
+/// or none is.
+pub trait Store {
+    /// The source with this name (case-insensitive), created from `source`
+    /// if missing. An existing source is never changed by this: the
+    /// analyst's settings win over what a file says.
+    fn ensure_source(&mut self, source: &NewSource) -> Result<Source>;
+
+    /// Creates the source, or updates every field of the one with its name
+    /// (a sources file is the analyst's word). Returns it and whether it
+    /// was created.
+    fn put_source(&mut self, source: &NewSource) -> Result<(Source, bool)>;
+
+    /// Changes some fields of a source, found by id or name.
+    fn edit_source(&mut self, key: &str, patch: &SourcePatch) -> Result<Source>;
+
+    /// A source by id or name.
+    fn source(&self, key: &str) -> Result<Option<Source>>;
+
+    /// Every source with its counts, by name.
+    fn sources(&self) -> Result<Vec<SourceSummary>>;
+
+    /// Stores a batch of documents atomically, deduplicating each against
+    /// the store and against the batch's earlier documents.
+    fn insert_documents(
+        &mut self,
+        docs: &[NewDocument],
+        dedup: &DedupOptions,
+    ) -> Result<Vec<InsertOutcome>>;
+
+    /// A document by id.
+    fn document(&self, id: DocumentId) -> Result<Option<Document>>;
+
+    /// The copies (reposts) recorded for a document.
+    fn copies(&self, id: DocumentId) -> Result<Vec<DocumentCopy>>;
+
+    /// Full-text search with filters, best first.
+    fn search(&self, query: &SearchQuery) -> Result<SearchResults>;
+
+    /// Counts over the store.
+    fn stats(&self) -> Result<Stats>;
+
+    /// Replaces the event reports of a document (re-extraction) and returns
+    /// the new ids, in order. Incidents lose the replaced reports.
+    fn replace_reports(
+        &mut self,
+        doc: DocumentId,
+        reports: &[EventReport],
+    ) -> Result<Vec<ReportId>>;
+
+    /// The event reports of a document.
+    fn reports(&self, doc: DocumentId) -> Result<Vec<EventReport>>;
+
+    /// Stores a new incident over existing reports; its id and its reports'
+    /// links are taken from `incident` (the id field is ignored).
+    fn create_incident(&mut self, incident: &Incident) -> Result<IncidentId>;
+
+    /// An incident with its reports and edits.
+    fn incident(&self, id: IncidentId) -> Result<Option<Incident>>;
+
+    /// Records an analyst's edit of an incident.
+    fn record_edit(&mut self, id: IncidentId, edit: &IncidentEdit) -> Result<()>;
+}

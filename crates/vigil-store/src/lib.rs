@@ -1,0 +1,69 @@
+//! The store: where sources, documents, event reports and incidents live.
+//!
+//! [`Store`] is the contract every backend meets; [`conformance`] checks it.
+//! [`SqliteStore`] is the embedded default: one SQLite file in WAL mode,
+//! migrated on open, with an FTS5 index over the normalized text (see
+//! `vigil_text::normalize`) so that Arabic and English search alike.
+//!
+//! ```
+//! use vigil_store::{SqliteStore, Store};
+//! let store = SqliteStore::open_in_memory().unwrap();
+//! assert_eq!(store.stats().unwrap().documents, 0);
+//! ```
+
+pub mod conformance;
+mod contract;
+mod query;
+mod sqlite;
+
+pub use contract::*;
+pub use sqlite::SqliteStore;
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be opened, read or written.
+    #[error("{context}: {source}")]
+    Sqlite {
+        /// What the store was doing.
+        context: String,
+        /// The SQLite error.
+        source: rusqlite::Error,
+    },
+    /// The database was written by a newer Vigil.
+    #[error(
+        "database schema version {found} is newer than this Vigil knows ({known}); upgrade Vigil"
+    )]
+    TooNew {
+        /// Version in the file.
+        found: i64,
+        /// Latest version this build knows.
+        known: i64,
+    },
+    /// A search query that cannot be run.
+    #[error("invalid search: {0}")]
+    InvalidQuery(String),
+    /// Something asked for does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// A change that would break a rule (a duplicate name).
+    #[error("{0}")]
+    Conflict(String),
+    /// A stored value does not parse (the file was edited by hand?).
+    #[error("corrupt value in {table}.{column}: {message}")]
+    Corrupt {
+        /// Table.
+        table: &'static str,
+        /// Column.
+        column: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl StoreError {
+    pub(crate) fn sqlite(context: impl Into<String>) -> impl FnOnce(rusqlite::Error) -> StoreError {
+        let context = context.into();
+        move |source| StoreError::Sqlite { context, source }
+    }
+}

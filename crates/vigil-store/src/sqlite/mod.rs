@@ -1,0 +1,1102 @@
+//! The embedded backend: one SQLite file, WAL journal.
+
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
+use vigil_model::{
+    ContentHash, CopyKind, Document, DocumentCopy, DocumentId, EventReport, Incident, IncidentEdit,
+    IncidentId, Lang, NewDocument, NewSource, Origin, ReportId, Source, SourceId,
+};
+
+use crate::contract::*;
+use crate::query;
+use crate::StoreError;
+
+/// Migrations, in order; `PRAGMA user_version` counts those applied.
+/// Append only: a released migration is never edited.
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_initial",
+    include_str!("../../migrations/0001_initial.sql"),
+)];
+
+/// The SQLite store.
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema
+    /// up to date.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Sqlite {
+                context: format!("creating {}", dir.display()),
+                source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+            })?;
+        }
+        let conn = Connection::open(path)
+            .map_err(StoreError::sqlite(format!("opening {}", path.display())))?;
+        Self::init(conn, true)
+    }
+
+    /// A store in memory, for tests and one-off runs.
+    pub fn open_in_memory() -> Result<SqliteStore> {
+        let conn = Connection::open_in_memory().map_err(StoreError::sqlite("opening in memory"))?;
+        Self::init(conn, false)
+    }
+
+    fn init(conn: Connection, wal: bool) -> Result<SqliteStore> {
+        let pragmas = if wal {
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+        } else {
+            ""
+        };
+        conn.execute_batch(&format!(
+            "{pragmas} PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;"
+        ))
+        .map_err(StoreError::sqlite("setting up the connection"))?;
+        let mut store = SqliteStore { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(StoreError::sqlite("reading the schema version"))?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew {
+                found: version,
+                known,
+            });
+        }
+        for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self.tx()?;
+            tx.execute_batch(sql)
+                .map_err(StoreError::sqlite(format!("applying migration {name}")))?;
+            tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))
+                .map_err(StoreError::sqlite("recording the schema version"))?;
+            tx.commit()
+                .map_err(StoreError::sqlite(format!("committing migration {name}")))?;
+        }
+        Ok(())
+    }
+
+    /// The schema version (number of migrations applied).
+    pub fn schema_version(&self) -> Result<i64> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(StoreError::sqlite("reading the schema version"))
+    }
+
+    fn tx(&mut self) -> Result<Transaction<'_>> {
+        self.conn
+            .transaction()
+            .map_err(StoreError::sqlite("starting a transaction"))
+    }
+}
+
+fn ts(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn opt_ts(t: &Option<DateTime<Utc>>) -> Option<String> {
+    t.as_ref().map(ts)
+}
+
+fn parse_ts(
+    s: Option<String>,
+    table: &'static str,
+    column: &'static str,
+) -> Result<Option<DateTime<Utc>>> {
+    s.map(|s| {
+        DateTime::parse_from_rfc3339(&s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| StoreError::Corrupt {
+                table,
+                column,
+                message: format!("{s:?}: {e}"),
+            })
+    })
+    .transpose()
+}
+
+fn parse_col<T: std::str::FromStr>(
+    s: String,
+    table: &'static str,
+    column: &'static str,
+) -> Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    s.parse().map_err(|e: T::Err| StoreError::Corrupt {
+        table,
+        column,
+        message: e.to_string(),
+    })
+}
+
+fn hash_from(blob: Vec<u8>, table: &'static str) -> Result<ContentHash> {
+    let arr: [u8; 16] = blob.try_into().map_err(|_| StoreError::Corrupt {
+        table,
+        column: "content_hash",
+        message: "not 16 bytes".into(),
+    })?;
+    Ok(ContentHash(arr))
+}
+
+/// A source key is an id (`12`, `source:12`) or a name.
+fn source_where(key: &str) -> (&'static str, Value) {
+    match key.parse::<SourceId>() {
+        Ok(id) => ("id = ?1", Value::Integer(id.0)),
+        Err(_) => ("name = ?1", Value::Text(key.trim().to_string())),
+    }
+}
+
+const SOURCE_COLS: &str = "id, name, kind, affiliation, languages, reliability, url, notes";
+
+struct SourceRow {
+    id: i64,
+    name: String,
+    kind: String,
+    affiliation: Option<String>,
+    languages: String,
+    reliability: Option<String>,
+    url: Option<String>,
+    notes: Option<String>,
+}
+
+fn source_row(r: &Row<'_>) -> rusqlite::Result<SourceRow> {
+    Ok(SourceRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        kind: r.get(2)?,
+        affiliation: r.get(3)?,
+        languages: r.get(4)?,
+        reliability: r.get(5)?,
+        url: r.get(6)?,
+        notes: r.get(7)?,
+    })
+}
+
+impl SourceRow {
+    fn into_source(self) -> Result<Source> {
+        Ok(Source {
+            id: SourceId(self.id),
+            name: self.name,
+            kind: parse_col(self.kind, "sources", "kind")?,
+            affiliation: self.affiliation,
+            languages: serde_json::from_str(&self.languages).map_err(|e| StoreError::Corrupt {
+                table: "sources",
+                column: "languages",
+                message: e.to_string(),
+            })?,
+            reliability: self
+                .reliability
+                .map(|r| parse_col(r, "sources", "reliability"))
+                .transpose()?,
+            url: self.url,
+            notes: self.notes,
+        })
+    }
+}
+
+fn get_source(conn: &Connection, key: &str) -> Result<Option<Source>> {
+    let (cond, val) = source_where(key);
+    conn.query_row(
+        &format!("SELECT {SOURCE_COLS} FROM sources WHERE {cond}"),
+        [val],
+        source_row,
+    )
+    .optional()
+    .map_err(StoreError::sqlite(format!("reading source {key:?}")))?
+    .map(SourceRow::into_source)
+    .transpose()
+}
+
+fn languages_json(langs: &[Lang]) -> String {
+    serde_json::to_string(langs).unwrap_or_else(|_| "[]".into())
+}
+
+fn insert_source(conn: &Connection, s: &NewSource) -> Result<Source> {
+    let name = s.name.trim();
+    if name.is_empty() {
+        return Err(StoreError::Conflict(
+            "a source needs a non-empty name".into(),
+        ));
+    }
+    conn.execute(
+        "INSERT INTO sources (name, kind, affiliation, languages, reliability, url, notes, created)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            name,
+            s.kind.as_str(),
+            s.affiliation,
+            languages_json(&s.languages),
+            s.reliability.map(|r| r.as_str()),
+            s.url,
+            s.notes,
+            ts(&Utc::now())
+        ],
+    )
+    .map_err(StoreError::sqlite(format!("creating source {name:?}")))?;
+    get_source(conn, name)?.ok_or_else(|| StoreError::NotFound(format!("source {name:?}")))
+}
+
+fn ensure_source_in(conn: &Connection, s: &NewSource) -> Result<Source> {
+    match get_source(conn, &s.name)? {
+        Some(existing) => Ok(existing),
+        None => insert_source(conn, s),
+    }
+}
+
+const DOC_COLS: &str =
+    "d.id, d.source_id, d.external_id, d.url, d.published, d.collected, d.edited,
+    d.forwarded_from, d.lang, d.title, d.text, d.normalized, d.content_hash,
+    d.origin_file, d.origin_line, d.origin_record";
+
+type DocTuple = (
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    String,
+    String,
+    Vec<u8>,
+    Option<String>,
+    Option<u64>,
+    Option<String>,
+);
+
+fn doc_tuple(r: &Row<'_>) -> rusqlite::Result<DocTuple> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+        r.get(12)?,
+        r.get(13)?,
+        r.get(14)?,
+        r.get(15)?,
+    ))
+}
+
+fn tuple_to_document(t: DocTuple, bands: Vec<u32>) -> Result<Document> {
+    const T: &str = "documents";
+    Ok(Document {
+        id: DocumentId(t.0),
+        source_id: SourceId(t.1),
+        external_id: t.2,
+        url: t.3,
+        published: parse_ts(t.4, T, "published")?,
+        collected: parse_ts(Some(t.5), T, "collected")?.unwrap_or_default(),
+        edited: parse_ts(t.6, T, "edited")?,
+        forwarded_from: t.7,
+        lang: parse_col(t.8, T, "lang")?,
+        title: t.9,
+        text: t.10,
+        normalized: t.11,
+        content_hash: hash_from(t.12, T)?,
+        bands,
+        origin: Origin {
+            file: t.13,
+            line: t.14,
+            record: t.15,
+        },
+    })
+}
+
+/// Band keys are stored with their band index in the high bits, so that
+/// equal keys in different bands never meet.
+fn band_key(index: usize, key: u32) -> i64 {
+    ((index as i64) << 32) | i64::from(key)
+}
+
+/// Inserts one document, deduplicating it; runs inside the batch's
+/// transaction so that later documents of the batch see earlier ones.
+fn insert_one(
+    tx: &Transaction<'_>,
+    doc: &NewDocument,
+    dedup: &DedupOptions,
+) -> Result<InsertOutcome> {
+    let source = ensure_source_in(tx, &doc.source)?;
+    let hash = doc.content_hash.0.to_vec();
+    let ctx = |what: &str| format!("{what} for {}", doc.origin);
+
+    let existing: Option<(i64, i64)> = tx
+        .query_row(
+            "SELECT id, source_id FROM documents WHERE content_hash = ?1",
+            [&hash],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(StoreError::sqlite(ctx("looking up the content hash")))?;
+    if let Some((id, source_id)) = existing {
+        let copy_recorded = source_id != source.id.0
+            && record_copy(tx, DocumentId(id), source.id, doc, CopyKind::Exact, 1.0)?;
+        return Ok(InsertOutcome::Duplicate {
+            of: DocumentId(id),
+            copy_recorded,
+        });
+    }
+
+    let known_copy: Option<(i64, String, f64)> = tx
+        .query_row(
+            "SELECT document_id, kind, similarity FROM document_copies
+             WHERE content_hash = ?1 ORDER BY id LIMIT 1",
+            [&hash],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .map_err(StoreError::sqlite(ctx("looking up known copies")))?;
+    if let Some((id, kind, similarity)) = known_copy {
+        let kind: CopyKind = parse_col(kind, "document_copies", "kind")?;
+        let copy_recorded = record_copy(tx, DocumentId(id), source.id, doc, kind, similarity)?;
+        return Ok(match kind {
+            CopyKind::Exact => InsertOutcome::Duplicate {
+                of: DocumentId(id),
+                copy_recorded,
+            },
+            CopyKind::Near => InsertOutcome::NearDuplicate {
+                of: DocumentId(id),
+                similarity,
+                copy_recorded,
+            },
+        });
+    }
+
+    if let Some((of, similarity)) = nearest(tx, doc, dedup)? {
+        let copy_recorded = record_copy(tx, of, source.id, doc, CopyKind::Near, similarity)?;
+        return Ok(InsertOutcome::NearDuplicate {
+            of,
+            similarity,
+            copy_recorded,
+        });
+    }
+
+    let norm_title = doc
+        .title
+        .as_deref()
+        .map(vigil_text::normalize)
+        .unwrap_or_default();
+    let stems = query::stems(&doc.normalized);
+    tx.execute(
+        "INSERT INTO documents (source_id, external_id, url, published, collected, edited,
+            forwarded_from, lang, title, text, norm_title, normalized, stems, content_hash,
+            origin_file, origin_line, origin_record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        params![
+            source.id.0,
+            doc.external_id,
+            doc.url,
+            opt_ts(&doc.published),
+            ts(&Utc::now()),
+            opt_ts(&doc.edited),
+            doc.forwarded_from,
+            doc.lang.as_str(),
+            doc.title,
+            doc.text,
+            norm_title,
+            doc.normalized,
+            stems,
+            hash,
+            doc.origin.file,
+            doc.origin.line,
+            doc.origin.record,
+        ],
+    )
+    .map_err(StoreError::sqlite(ctx("storing the document")))?;
+    let id = tx.last_insert_rowid();
+    tx.execute(
+        "INSERT INTO documents_fts (rowid, norm_title, normalized, stems) VALUES (?1, ?2, ?3, ?4)",
+        params![id, norm_title, doc.normalized, stems],
+    )
+    .map_err(StoreError::sqlite(ctx("indexing the document")))?;
+    let mut band_stmt = tx
+        .prepare_cached("INSERT OR IGNORE INTO document_bands (band, document_id) VALUES (?1, ?2)")
+        .map_err(StoreError::sqlite("preparing band insert"))?;
+    for (i, key) in doc.bands.iter().enumerate() {
+        band_stmt
+            .execute(params![band_key(i, *key), id])
+            .map_err(StoreError::sqlite(ctx("storing the fingerprint")))?;
+    }
+    Ok(InsertOutcome::New { id: DocumentId(id) })
+}
+
+/// The stored document most like `doc`, if it clears the threshold.
+fn nearest(
+    tx: &Transaction<'_>,
+    doc: &NewDocument,
+    dedup: &DedupOptions,
+) -> Result<Option<(DocumentId, f64)>> {
+    if doc.bands.is_empty() {
+        return Ok(None);
+    }
+    let keys: Vec<Value> = doc
+        .bands
+        .iter()
+        .enumerate()
+        .map(|(i, k)| Value::Integer(band_key(i, *k)))
+        .collect();
+    let marks = vec!["?"; keys.len()].join(",");
+    let sql = format!(
+        "SELECT DISTINCT b.document_id, d.normalized FROM document_bands b
+         JOIN documents d ON d.id = b.document_id
+         WHERE b.band IN ({marks}) ORDER BY b.document_id LIMIT {}",
+        dedup.max_candidates
+    );
+    let mut stmt = tx
+        .prepare_cached(&sql)
+        .map_err(StoreError::sqlite("preparing candidate lookup"))?;
+    let candidates = stmt
+        .query_map(params_from_iter(keys), |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(StoreError::sqlite("finding near-duplicate candidates"))?;
+    let mut best: Option<(DocumentId, f64)> = None;
+    for (id, normalized) in candidates {
+        let sim = vigil_text::resemblance(&doc.normalized, &normalized);
+        if sim >= dedup.near_threshold && best.is_none_or(|(_, b)| sim > b) {
+            best = Some((DocumentId(id), sim));
+        }
+    }
+    Ok(best)
+}
+
+/// Records a copy; false when this source's copy of this text was already
+/// recorded.
+fn record_copy(
+    tx: &Transaction<'_>,
+    of: DocumentId,
+    source: SourceId,
+    doc: &NewDocument,
+    kind: CopyKind,
+    similarity: f64,
+) -> Result<bool> {
+    let n = tx
+        .execute(
+            "INSERT OR IGNORE INTO document_copies (document_id, source_id, external_id, url,
+                published, kind, similarity, content_hash, collected, origin_file, origin_line,
+                origin_record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                of.0,
+                source.0,
+                doc.external_id,
+                doc.url,
+                opt_ts(&doc.published),
+                kind.as_str(),
+                similarity,
+                doc.content_hash.0.to_vec(),
+                ts(&Utc::now()),
+                doc.origin.file,
+                doc.origin.line,
+                doc.origin.record,
+            ],
+        )
+        .map_err(StoreError::sqlite(format!(
+            "recording a copy for {}",
+            doc.origin
+        )))?;
+    Ok(n > 0)
+}
+
+fn count(conn: &Connection, sql: &str) -> Result<u64> {
+    conn.query_row(sql, [], |r| r.get::<_, i64>(0))
+        .map(|n| n as u64)
+        .map_err(StoreError::sqlite(format!("counting ({sql})")))
+}
+
+fn grouped<T: std::str::FromStr>(
+    conn: &Connection,
+    sql: &str,
+    column: &'static str,
+) -> Result<Vec<(T, u64)>>
+where
+    T::Err: std::fmt::Display,
+{
+    let mut stmt = conn
+        .prepare(sql)
+        .map_err(StoreError::sqlite("preparing stats"))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(StoreError::sqlite("reading stats"))?;
+    rows.into_iter()
+        .map(|(k, n)| Ok((parse_col(k, "documents", column)?, n as u64)))
+        .collect()
+}
+
+fn day_start(d: NaiveDate) -> String {
+    format!("{d}T00:00:00Z")
+}
+
+impl Store for SqliteStore {
+    fn ensure_source(&mut self, source: &NewSource) -> Result<Source> {
+        let tx = self.tx()?;
+        let s = ensure_source_in(&tx, source)?;
+        tx.commit()
+            .map_err(StoreError::sqlite("committing source"))?;
+        Ok(s)
+    }
+
+    fn put_source(&mut self, s: &NewSource) -> Result<(Source, bool)> {
+        let tx = self.tx()?;
+        let out = match get_source(&tx, &s.name)? {
+            None => (insert_source(&tx, s)?, true),
+            Some(existing) => {
+                tx.execute(
+                    "UPDATE sources SET kind = ?2, affiliation = ?3, languages = ?4,
+                        reliability = ?5, url = ?6, notes = ?7 WHERE id = ?1",
+                    params![
+                        existing.id.0,
+                        s.kind.as_str(),
+                        s.affiliation,
+                        languages_json(&s.languages),
+                        s.reliability.map(|r| r.as_str()),
+                        s.url,
+                        s.notes
+                    ],
+                )
+                .map_err(StoreError::sqlite(format!("updating source {:?}", s.name)))?;
+                let updated = get_source(&tx, &existing.id.to_string())?
+                    .ok_or_else(|| StoreError::NotFound(format!("source {:?}", s.name)))?;
+                (updated, false)
+            }
+        };
+        tx.commit()
+            .map_err(StoreError::sqlite("committing source"))?;
+        Ok(out)
+    }
+
+    fn edit_source(&mut self, key: &str, patch: &SourcePatch) -> Result<Source> {
+        let tx = self.tx()?;
+        let cur = get_source(&tx, key)?.ok_or_else(|| {
+            StoreError::NotFound(format!("source {key:?} (see `vigil source list`)"))
+        })?;
+        let name = patch.name.clone().unwrap_or(cur.name.clone());
+        if !name.eq_ignore_ascii_case(&cur.name) && get_source(&tx, &name)?.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "a source named {name:?} already exists"
+            )));
+        }
+        tx.execute(
+            "UPDATE sources SET name = ?2, kind = ?3, affiliation = ?4, languages = ?5,
+                reliability = ?6, url = ?7, notes = ?8 WHERE id = ?1",
+            params![
+                cur.id.0,
+                name,
+                patch.kind.unwrap_or(cur.kind).as_str(),
+                patch.affiliation.clone().unwrap_or(cur.affiliation),
+                languages_json(patch.languages.as_ref().unwrap_or(&cur.languages)),
+                patch
+                    .reliability
+                    .unwrap_or(cur.reliability)
+                    .map(|r| r.as_str()),
+                patch.url.clone().unwrap_or(cur.url),
+                patch.notes.clone().unwrap_or(cur.notes),
+            ],
+        )
+        .map_err(StoreError::sqlite(format!("editing source {key:?}")))?;
+        let out = get_source(&tx, &cur.id.to_string())?
+            .ok_or_else(|| StoreError::NotFound(format!("source {key:?}")))?;
+        tx.commit()
+            .map_err(StoreError::sqlite("committing source edit"))?;
+        Ok(out)
+    }
+
+    fn source(&self, key: &str) -> Result<Option<Source>> {
+        get_source(&self.conn, key)
+    }
+
+    fn sources(&self) -> Result<Vec<SourceSummary>> {
+        let cols = SOURCE_COLS
+            .split(", ")
+            .map(|c| format!("s.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {cols},
+                    (SELECT count(*) FROM documents d WHERE d.source_id = s.id),
+                    (SELECT count(*) FROM document_copies c WHERE c.source_id = s.id)
+                 FROM sources s ORDER BY s.name COLLATE NOCASE"
+            ))
+            .map_err(StoreError::sqlite("listing sources"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((source_row(r)?, r.get::<_, i64>(8)?, r.get::<_, i64>(9)?))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(StoreError::sqlite("listing sources"))?;
+        rows.into_iter()
+            .map(|(s, d, c)| {
+                Ok(SourceSummary {
+                    source: s.into_source()?,
+                    documents: d as u64,
+                    copies: c as u64,
+                })
+            })
+            .collect()
+    }
+
+    fn insert_documents(
+        &mut self,
+        docs: &[NewDocument],
+        dedup: &DedupOptions,
+    ) -> Result<Vec<InsertOutcome>> {
+        let tx = self.tx()?;
+        let mut out = Vec::with_capacity(docs.len());
+        for doc in docs {
+            out.push(insert_one(&tx, doc, dedup)?);
+        }
+        tx.commit()
+            .map_err(StoreError::sqlite("committing documents"))?;
+        Ok(out)
+    }
+
+    fn document(&self, id: DocumentId) -> Result<Option<Document>> {
+        let t = self
+            .conn
+            .query_row(
+                &format!("SELECT {DOC_COLS} FROM documents d WHERE d.id = ?1"),
+                [id.0],
+                doc_tuple,
+            )
+            .optional()
+            .map_err(StoreError::sqlite(format!("reading document {id}")))?;
+        let Some(t) = t else { return Ok(None) };
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT band FROM document_bands WHERE document_id = ?1 ORDER BY band")
+            .map_err(StoreError::sqlite("reading bands"))?;
+        let bands = stmt
+            .query_map([id.0], |r| r.get::<_, i64>(0))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(StoreError::sqlite("reading bands"))?
+            .into_iter()
+            .map(|b| (b & 0xFFFF_FFFF) as u32)
+            .collect();
+        tuple_to_document(t, bands).map(Some)
+    }
+
+    fn copies(&self, id: DocumentId) -> Result<Vec<DocumentCopy>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT document_id, source_id, external_id, url, published, kind, similarity,
+                    content_hash, origin_file, origin_line, origin_record
+                 FROM document_copies WHERE document_id = ?1 ORDER BY id",
+            )
+            .map_err(StoreError::sqlite("reading copies"))?;
+        type Row11 = (
+            i64,
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            String,
+            f64,
+            Vec<u8>,
+            Option<String>,
+            Option<u64>,
+            Option<String>,
+        );
+        let rows: Vec<Row11> = stmt
+            .query_map([id.0], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                ))
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(StoreError::sqlite("reading copies"))?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(DocumentCopy {
+                    document_id: DocumentId(r.0),
+                    source_id: SourceId(r.1),
+                    external_id: r.2,
+                    url: r.3,
+                    published: parse_ts(r.4, "document_copies", "published")?,
+                    kind: parse_col(r.5, "document_copies", "kind")?,
+                    similarity: r.6,
+                    content_hash: hash_from(r.7, "document_copies")?,
+                    origin: Origin {
+                        file: r.8,
+                        line: r.9,
+                        record: r.10,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
+        let fts = query::compile(&q.text)?;
+        let mut conds = vec!["documents_fts MATCH ?".to_string()];
+        let mut args: Vec<Value> = vec![Value::Text(fts)];
+        let list = |n: usize| vec!["?"; n].join(",");
+        if !q.sources.is_empty() {
+            conds.push(format!("d.source_id IN ({})", list(q.sources.len())));
+            args.extend(q.sources.iter().map(|s| Value::Integer(s.0)));
+        }
+        if !q.source_kinds.is_empty() {
+            conds.push(format!("s.kind IN ({})", list(q.source_kinds.len())));
+            args.extend(
+                q.source_kinds
+                    .iter()
+                    .map(|k| Value::Text(k.as_str().into())),
+            );
+        }
+        if !q.langs.is_empty() {
+            conds.push(format!("d.lang IN ({})", list(q.langs.len())));
+            args.extend(q.langs.iter().map(|l| Value::Text(l.as_str().into())));
+        }
+        if let Some(since) = q.since {
+            conds.push("d.published >= ?".into());
+            args.push(Value::Text(day_start(since)));
+        }
+        if let Some(until) = q.until {
+            conds.push("d.published < ?".into());
+            let next = until.succ_opt().unwrap_or(until);
+            args.push(Value::Text(day_start(next)));
+        }
+        let from = format!(
+            "FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid
+             JOIN sources s ON s.id = d.source_id WHERE {}",
+            conds.join(" AND ")
+        );
+        let map_err = |e: rusqlite::Error| match e {
+            rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.contains("fts5") => {
+                StoreError::InvalidQuery(msg)
+            }
+            e => StoreError::Sqlite {
+                context: "searching".into(),
+                source: e,
+            },
+        };
+        let total: i64 = self
+            .conn
+            .query_row(
+                &format!("SELECT count(*) {from}"),
+                params_from_iter(args.iter()),
+                |r| r.get(0),
+            )
+            .map_err(map_err)?;
+        let sql = format!(
+            "SELECT d.id, s.name, d.published, d.lang, d.title,
+                snippet(documents_fts, 1, '[', ']', ' … ', 24),
+                bm25(documents_fts, 4.0, 1.0, 0.5) AS rank
+             {from} ORDER BY rank, d.id LIMIT {} OFFSET {}",
+            q.limit.max(1),
+            q.offset
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(map_err)?;
+        type HitRow = (
+            i64,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+            String,
+            f64,
+        );
+        let rows: Vec<HitRow> = stmt
+            .query_map(params_from_iter(args.iter()), |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(map_err)?;
+        let hits = rows
+            .into_iter()
+            .map(|r| {
+                Ok(SearchHit {
+                    id: DocumentId(r.0),
+                    source: r.1,
+                    published: parse_ts(r.2, "documents", "published")?,
+                    lang: parse_col(r.3, "documents", "lang")?,
+                    title: r.4,
+                    snippet: r.5,
+                    rank: r.6,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(SearchResults {
+            total: total as u64,
+            hits,
+        })
+    }
+
+    fn stats(&self) -> Result<Stats> {
+        let c = &self.conn;
+        let (first, last): (Option<String>, Option<String>) = c
+            .query_row(
+                "SELECT min(published), max(published) FROM documents",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(StoreError::sqlite("reading date range"))?;
+        Ok(Stats {
+            sources: count(c, "SELECT count(*) FROM sources")?,
+            documents: count(c, "SELECT count(*) FROM documents")?,
+            copies: grouped(
+                c,
+                "SELECT kind, count(*) FROM document_copies GROUP BY kind ORDER BY kind",
+                "kind",
+            )?,
+            languages: grouped(
+                c,
+                "SELECT lang, count(*) n FROM documents GROUP BY lang ORDER BY n DESC, lang",
+                "lang",
+            )?,
+            source_kinds: grouped(
+                c,
+                "SELECT s.kind, count(*) n FROM documents d JOIN sources s ON s.id = d.source_id
+                 GROUP BY s.kind ORDER BY n DESC, s.kind",
+                "kind",
+            )?,
+            first_published: parse_ts(first, "documents", "published")?,
+            last_published: parse_ts(last, "documents", "published")?,
+            event_reports: count(c, "SELECT count(*) FROM event_reports")?,
+            incidents: count(c, "SELECT count(*) FROM incidents")?,
+        })
+    }
+
+    fn replace_reports(
+        &mut self,
+        doc: DocumentId,
+        reports: &[EventReport],
+    ) -> Result<Vec<ReportId>> {
+        let tx = self.tx()?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT id FROM documents WHERE id = ?1", [doc.0], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(StoreError::sqlite("checking document"))?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(format!("document {doc}")));
+        }
+        tx.execute("DELETE FROM event_reports WHERE document_id = ?1", [doc.0])
+            .map_err(StoreError::sqlite(format!(
+                "clearing reports of document {doc}"
+            )))?;
+        let mut ids = Vec::with_capacity(reports.len());
+        for r in reports {
+            let body = serde_json::to_string(r).map_err(|e| StoreError::Corrupt {
+                table: "event_reports",
+                column: "body",
+                message: e.to_string(),
+            })?;
+            tx.execute(
+                "INSERT INTO event_reports (document_id, event_type, sub_event_type, event_date,
+                    lat, lon, claim_status, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    doc.0,
+                    r.event_type.as_str(),
+                    r.sub_event_type.as_str(),
+                    r.date.map(|d| d.date.to_string()),
+                    r.place.as_ref().and_then(|p| p.lat),
+                    r.place.as_ref().and_then(|p| p.lon),
+                    r.claim_status.as_str(),
+                    body
+                ],
+            )
+            .map_err(StoreError::sqlite(format!(
+                "storing a report of document {doc}"
+            )))?;
+            ids.push(ReportId(tx.last_insert_rowid()));
+        }
+        tx.commit()
+            .map_err(StoreError::sqlite("committing reports"))?;
+        Ok(ids)
+    }
+
+    fn reports(&self, doc: DocumentId) -> Result<Vec<EventReport>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, body FROM event_reports WHERE document_id = ?1 ORDER BY id")
+            .map_err(StoreError::sqlite("reading reports"))?;
+        let rows = stmt
+            .query_map([doc.0], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(StoreError::sqlite("reading reports"))?;
+        rows.into_iter()
+            .map(|(id, body)| {
+                let mut r: EventReport =
+                    serde_json::from_str(&body).map_err(|e| StoreError::Corrupt {
+                        table: "event_reports",
+                        column: "body",
+                        message: e.to_string(),
+                    })?;
+                r.id = ReportId(id);
+                r.document_id = doc;
+                Ok(r)
+            })
+            .collect()
+    }
+
+    fn create_incident(&mut self, incident: &Incident) -> Result<IncidentId> {
+        let tx = self.tx()?;
+        // Reports and edits live in their own tables; the body holds the
+        // estimates only.
+        let estimates = Incident {
+            reports: Vec::new(),
+            edits: Vec::new(),
+            ..incident.clone()
+        };
+        let body = serde_json::to_string(&estimates).map_err(|e| StoreError::Corrupt {
+            table: "incidents",
+            column: "body",
+            message: e.to_string(),
+        })?;
+        tx.execute(
+            "INSERT INTO incidents (status, body) VALUES (?1, ?2)",
+            params![incident.status.as_str(), body],
+        )
+        .map_err(StoreError::sqlite("storing an incident"))?;
+        let id = tx.last_insert_rowid();
+        for r in &incident.reports {
+            tx.execute(
+                "INSERT INTO incident_reports (incident_id, report_id) VALUES (?1, ?2)",
+                params![id, r.0],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    StoreError::Conflict(format!(
+                        "report {r} does not exist or already belongs to another incident"
+                    ))
+                }
+                e => StoreError::Sqlite {
+                    context: "linking reports".into(),
+                    source: e,
+                },
+            })?;
+        }
+        for e in &incident.edits {
+            insert_edit(&tx, id, e)?;
+        }
+        tx.commit()
+            .map_err(StoreError::sqlite("committing incident"))?;
+        Ok(IncidentId(id))
+    }
+
+    fn incident(&self, id: IncidentId) -> Result<Option<Incident>> {
+        let body: Option<String> = self
+            .conn
+            .query_row("SELECT body FROM incidents WHERE id = ?1", [id.0], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(StoreError::sqlite(format!("reading incident {id}")))?;
+        let Some(body) = body else { return Ok(None) };
+        let mut inc: Incident = serde_json::from_str(&body).map_err(|e| StoreError::Corrupt {
+            table: "incidents",
+            column: "body",
+            message: e.to_string(),
+        })?;
+        inc.id = id;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT report_id FROM incident_reports WHERE incident_id = ?1 ORDER BY report_id",
+            )
+            .map_err(StoreError::sqlite("reading incident reports"))?;
+        inc.reports = stmt
+            .query_map([id.0], |r| r.get::<_, i64>(0).map(ReportId))
+            .and_then(|rows| rows.collect())
+            .map_err(StoreError::sqlite("reading incident reports"))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT who, at, what FROM incident_edits WHERE incident_id = ?1 ORDER BY id")
+            .map_err(StoreError::sqlite("reading incident edits"))?;
+        let edits = stmt
+            .query_map([id.0], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(StoreError::sqlite("reading incident edits"))?;
+        inc.edits = edits
+            .into_iter()
+            .map(|(who, at, what)| {
+                Ok(IncidentEdit {
+                    who,
+                    when: parse_ts(Some(at), "incident_edits", "at")?.unwrap_or_default(),
+                    what,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Some(inc))
+    }
+
+    fn record_edit(&mut self, id: IncidentId, edit: &IncidentEdit) -> Result<()> {
+        let tx = self.tx()?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT id FROM incidents WHERE id = ?1", [id.0], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(StoreError::sqlite("checking incident"))?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(format!("incident {id}")));
+        }
+        insert_edit(&tx, id.0, edit)?;
+        tx.commit().map_err(StoreError::sqlite("committing edit"))
+    }
+}
+
+fn insert_edit(tx: &Transaction<'_>, incident: i64, e: &IncidentEdit) -> Result<()> {
+    tx.execute(
+        "INSERT INTO incident_edits (incident_id, who, at, what) VALUES (?1, ?2, ?3, ?4)",
+        params![incident, e.who, ts(&e.when), e.what],
+    )
+    .map(|_| ())
+    .map_err(StoreError::sqlite("recording an incident edit"))
+}
