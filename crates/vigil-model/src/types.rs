@@ -273,22 +273,22 @@ pub struct Origin {
 }
 
 impl std::fmt::Display for Origin {
+    /// `file:line (record id)`, leaving out what is unknown.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut parts = Vec::new();
-        if let Some(file) = &self.file {
-            parts.push(file.clone());
-        }
+        let mut out = self.file.clone().unwrap_or_default();
         if let Some(line) = self.line {
-            parts.push(format!("line {line}"));
+            out.push_str(&format!(":{line}"));
         }
         if let Some(rec) = &self.record {
-            parts.push(format!("record {rec}"));
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&format!("(record {rec})"));
         }
-        if parts.is_empty() {
-            f.write_str("<unknown origin>")
-        } else {
-            f.write_str(&parts.join(":"))
+        if out.is_empty() {
+            out.push_str("<unknown origin>");
         }
+        f.write_str(&out)
     }
 }
 

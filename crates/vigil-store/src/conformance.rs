@@ -14,6 +14,7 @@ use crate::{DedupOptions, InsertOutcome, SearchQuery, SourcePatch, Store, StoreE
 pub fn run_all<S: Store>(make: &mut dyn FnMut() -> S) {
     sources_are_created_once_and_edited_by_analysts(&mut make());
     documents_are_deduplicated_exactly_and_nearly(&mut make());
+    a_repost_stored_before_its_original_yields_to_it(&mut make());
     a_failing_batch_stores_nothing(&mut make());
     search_folds_arabic_and_english_and_filters(&mut make());
     reports_and_incidents_round_trip(&mut make());
@@ -214,6 +215,94 @@ fn documents_are_deduplicated_exactly_and_nearly<S: Store>(store: &mut S) {
     assert_eq!((stats.documents, stats.sources), (2, 3));
     assert_eq!(stats.copies.iter().map(|c| c.1).sum::<u64>(), 2);
     assert_eq!(stats.languages.len(), 2);
+}
+
+fn a_repost_stored_before_its_original_yields_to_it<S: Store>(store: &mut S) {
+    let d = DedupOptions::default();
+    // Reposts (later) arrive first: a verbatim forward and an edited copy.
+    let forward = doc("Supporters", BOMBING, "en", 14);
+    let edited = doc("Supporters", &format!("{ESCAPE_AR} #عين_عيسى"), "ar", 14);
+    let out = store.insert_documents(&[forward, edited], &d).unwrap();
+    let (InsertOutcome::New { id: a }, InsertOutcome::New { id: b }) = (out[0], out[1]) else {
+        panic!("{out:?}")
+    };
+    // Then the originals, published earlier.
+    let out = store
+        .insert_documents(
+            &[
+                doc("Official", BOMBING, "en", 11),
+                doc("Official", ESCAPE_AR, "ar", 11),
+            ],
+            &d,
+        )
+        .unwrap();
+    assert_eq!(
+        out[0],
+        InsertOutcome::Duplicate {
+            of: a,
+            copy_recorded: true
+        }
+    );
+    assert!(
+        matches!(out[1], InsertOutcome::NearDuplicate { of, copy_recorded: true, .. } if of == b)
+    );
+    let official = store.source("Official").unwrap().unwrap().id;
+    let supporters = store.source("Supporters").unwrap().unwrap().id;
+    for id in [a, b] {
+        let stored = store.document(id).unwrap().unwrap();
+        assert_eq!(
+            stored.source_id, official,
+            "the original takes the document's place"
+        );
+        assert_eq!(stored.published.unwrap().format("%d").to_string(), "11");
+        let copies = store.copies(id).unwrap();
+        assert_eq!(copies.len(), 1);
+        assert_eq!(
+            copies[0].source_id, supporters,
+            "the repost is kept as a copy"
+        );
+    }
+    assert_eq!(store.document(b).unwrap().unwrap().text, ESCAPE_AR);
+    // The index follows: the hashtag is gone, the original's words are there.
+    let q = |t: &str| SearchQuery {
+        text: t.into(),
+        limit: 5,
+        ..SearchQuery::default()
+    };
+    assert_eq!(
+        store.search(&q("عين_عيسى")).unwrap().total,
+        1,
+        "the original's words"
+    );
+    assert_eq!(store.search(&q("#عين_عيسى عيسى")).unwrap().hits[0].id, b);
+    // Everything again: nothing changes.
+    let again = store
+        .insert_documents(
+            &[
+                doc("Supporters", BOMBING, "en", 14),
+                doc("Supporters", &format!("{ESCAPE_AR} #عين_عيسى"), "ar", 14),
+                doc("Official", BOMBING, "en", 11),
+                doc("Official", ESCAPE_AR, "ar", 11),
+            ],
+            &d,
+        )
+        .unwrap();
+    assert!(
+        again.iter().all(|o| !matches!(
+            o,
+            InsertOutcome::New { .. }
+                | InsertOutcome::Duplicate {
+                    copy_recorded: true,
+                    ..
+                }
+                | InsertOutcome::NearDuplicate {
+                    copy_recorded: true,
+                    ..
+                }
+        )),
+        "{again:?}"
+    );
+    assert_eq!(store.stats().unwrap().documents, 2);
 }
 
 fn a_failing_batch_stores_nothing<S: Store>(store: &mut S) {

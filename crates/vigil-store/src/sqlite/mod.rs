@@ -351,10 +351,16 @@ fn insert_one(
         .optional()
         .map_err(StoreError::sqlite(ctx("looking up the content hash")))?;
     if let Some((id, source_id)) = existing {
+        let id = DocumentId(id);
         let copy_recorded = source_id != source.id.0
-            && record_copy(tx, DocumentId(id), source.id, doc, CopyKind::Exact, 1.0)?;
+            && if published_earlier(tx, id, doc)? && !copy_known(tx, source.id, doc)? {
+                promote(tx, id, source.id, doc, CopyKind::Exact, 1.0)?;
+                true
+            } else {
+                record_copy(tx, id, source.id, doc, CopyKind::Exact, 1.0)?
+            };
         return Ok(InsertOutcome::Duplicate {
-            of: DocumentId(id),
+            of: id,
             copy_recorded,
         });
     }
@@ -385,7 +391,12 @@ fn insert_one(
     }
 
     if let Some((of, similarity)) = nearest(tx, doc, dedup)? {
-        let copy_recorded = record_copy(tx, of, source.id, doc, CopyKind::Near, similarity)?;
+        let copy_recorded = if published_earlier(tx, of, doc)? {
+            promote(tx, of, source.id, doc, CopyKind::Near, similarity)?;
+            true
+        } else {
+            record_copy(tx, of, source.id, doc, CopyKind::Near, similarity)?
+        };
         return Ok(InsertOutcome::NearDuplicate {
             of,
             similarity,
@@ -393,39 +404,60 @@ fn insert_one(
         });
     }
 
+    let id = write_document(tx, None, source.id, doc)?;
+    Ok(InsertOutcome::New { id })
+}
+
+/// Stores `doc` as a new document, or over the document `id` (keeping
+/// the id), and indexes it.
+fn write_document(
+    tx: &Transaction<'_>,
+    id: Option<DocumentId>,
+    source: SourceId,
+    doc: &NewDocument,
+) -> Result<DocumentId> {
+    let ctx = |what: &str| format!("{what} for {}", doc.origin);
     let norm_title = doc
         .title
         .as_deref()
         .map(vigil_text::normalize)
         .unwrap_or_default();
     let stems = query::stems(&doc.normalized);
-    tx.execute(
+    let values = params![
+        source.0,
+        doc.external_id,
+        doc.url,
+        opt_ts(&doc.published),
+        ts(&Utc::now()),
+        opt_ts(&doc.edited),
+        doc.forwarded_from,
+        doc.lang.as_str(),
+        doc.title,
+        doc.text,
+        norm_title,
+        doc.normalized,
+        stems,
+        doc.content_hash.0.to_vec(),
+        doc.origin.file,
+        doc.origin.line,
+        doc.origin.record,
+        id.map(|i| i.0),
+    ];
+    let sql = if id.is_some() {
+        "UPDATE documents SET source_id = ?1, external_id = ?2, url = ?3, published = ?4,
+            collected = ?5, edited = ?6, forwarded_from = ?7, lang = ?8, title = ?9, text = ?10,
+            norm_title = ?11, normalized = ?12, stems = ?13, content_hash = ?14,
+            origin_file = ?15, origin_line = ?16, origin_record = ?17
+         WHERE id = ?18"
+    } else {
         "INSERT INTO documents (source_id, external_id, url, published, collected, edited,
             forwarded_from, lang, title, text, norm_title, normalized, stems, content_hash,
-            origin_file, origin_line, origin_record)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-        params![
-            source.id.0,
-            doc.external_id,
-            doc.url,
-            opt_ts(&doc.published),
-            ts(&Utc::now()),
-            opt_ts(&doc.edited),
-            doc.forwarded_from,
-            doc.lang.as_str(),
-            doc.title,
-            doc.text,
-            norm_title,
-            doc.normalized,
-            stems,
-            hash,
-            doc.origin.file,
-            doc.origin.line,
-            doc.origin.record,
-        ],
-    )
-    .map_err(StoreError::sqlite(ctx("storing the document")))?;
-    let id = tx.last_insert_rowid();
+            origin_file, origin_line, origin_record, id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+    };
+    tx.execute(sql, values)
+        .map_err(StoreError::sqlite(ctx("storing the document")))?;
+    let id = id.map_or_else(|| tx.last_insert_rowid(), |i| i.0);
     tx.execute(
         "INSERT INTO documents_fts (rowid, norm_title, normalized, stems) VALUES (?1, ?2, ?3, ?4)",
         params![id, norm_title, doc.normalized, stems],
@@ -439,7 +471,91 @@ fn insert_one(
             .execute(params![band_key(i, *key), id])
             .map_err(StoreError::sqlite(ctx("storing the fingerprint")))?;
     }
-    Ok(InsertOutcome::New { id: DocumentId(id) })
+    Ok(DocumentId(id))
+}
+
+/// Whether `doc` was published before the stored document `id`: then it is
+/// the original and the stored one the repost.
+fn published_earlier(tx: &Transaction<'_>, id: DocumentId, doc: &NewDocument) -> Result<bool> {
+    let Some(new) = doc.published else {
+        return Ok(false);
+    };
+    let stored: Option<String> = tx
+        .query_row(
+            "SELECT published FROM documents WHERE id = ?1",
+            [id.0],
+            |r| r.get(0),
+        )
+        .map_err(StoreError::sqlite(format!("reading document {id}")))?;
+    Ok(parse_ts(stored, "documents", "published")?.is_some_and(|old| new < old))
+}
+
+/// Whether this source's copy of this text is already recorded.
+fn copy_known(tx: &Transaction<'_>, source: SourceId, doc: &NewDocument) -> Result<bool> {
+    tx.query_row(
+        "SELECT 1 FROM document_copies WHERE source_id = ?1 AND content_hash = ?2",
+        params![source.0, doc.content_hash.0.to_vec()],
+        |_| Ok(()),
+    )
+    .optional()
+    .map(|r| r.is_some())
+    .map_err(StoreError::sqlite("looking up a copy"))
+}
+
+/// Makes `doc` the stored document `id` (keeping the id, so links to it
+/// hold) and records what was stored as a copy of it. Used when a repost
+/// was ingested before its original: the original's source and time are
+/// what an analyst needs to see first.
+fn promote(
+    tx: &Transaction<'_>,
+    id: DocumentId,
+    source: SourceId,
+    doc: &NewDocument,
+    kind: CopyKind,
+    similarity: f64,
+) -> Result<()> {
+    let ctx = |what: &str| format!("{what} for {}", doc.origin);
+    let old = tx
+        .query_row(
+            &format!("SELECT {DOC_COLS} FROM documents d WHERE d.id = ?1"),
+            [id.0],
+            doc_tuple,
+        )
+        .map_err(StoreError::sqlite(ctx("reading the stored document")))?;
+    let (old_title, old_stems): (String, String) = tx
+        .query_row(
+            "SELECT norm_title, stems FROM documents WHERE id = ?1",
+            [id.0],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(StoreError::sqlite(ctx("reading the stored document")))?;
+    let old = tuple_to_document(old, Vec::new())?;
+    let as_copy = NewDocument {
+        source: NewSource::named(""),
+        external_id: old.external_id.clone(),
+        url: old.url.clone(),
+        published: old.published,
+        edited: old.edited,
+        forwarded_from: old.forwarded_from.clone(),
+        lang: old.lang.clone(),
+        title: old.title.clone(),
+        text: String::new(),
+        normalized: String::new(),
+        content_hash: old.content_hash,
+        bands: Vec::new(),
+        origin: old.origin.clone(),
+    };
+    record_copy(tx, id, old.source_id, &as_copy, kind, similarity)?;
+    tx.execute(
+        "INSERT INTO documents_fts (documents_fts, rowid, norm_title, normalized, stems)
+         VALUES ('delete', ?1, ?2, ?3, ?4)",
+        params![id.0, old_title, old.normalized, old_stems],
+    )
+    .map_err(StoreError::sqlite(ctx("unindexing the repost")))?;
+    tx.execute("DELETE FROM document_bands WHERE document_id = ?1", [id.0])
+        .map_err(StoreError::sqlite(ctx("clearing the repost's fingerprint")))?;
+    write_document(tx, Some(id), source, doc)?;
+    Ok(())
 }
 
 /// The stored document most like `doc`, if it clears the threshold.

@@ -1,0 +1,232 @@
+//! `vigil ingest`: walk, read, prepare, store, summarize.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use vigil_ingest::{prepare, read_file, walk, Item, PrepareOptions, ReadOptions, WalkEntry};
+use vigil_model::Origin;
+use vigil_store::{DedupOptions, InsertOutcome, Store};
+
+use crate::cli::IngestArgs;
+use crate::output::Output;
+
+/// Documents are stored in batches of this many, each in one transaction.
+/// A file's documents are read whole before storing, so a file that fails
+/// to parse part-way keeps only complete records.
+const BATCH: usize = 2_000;
+
+/// A record or file that was not stored, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    /// Where: file, and line or record where known.
+    pub at: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// What an ingest run did.
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    /// Files read (wholly or partly).
+    pub files: u64,
+    /// Files refused whole (unreadable, binary, too large, unparseable).
+    pub files_rejected: u64,
+    /// Files met in directories whose format is not known.
+    pub files_skipped: u64,
+    /// Documents stored as new.
+    pub new: u64,
+    /// Exact duplicates of stored documents.
+    pub duplicates: u64,
+    /// Near-duplicates of stored documents (linked, not stored again).
+    pub near_duplicates: u64,
+    /// Copies newly recorded against stored documents (reposts by other
+    /// sources, near-duplicates).
+    pub copies_recorded: u64,
+    /// Records rejected.
+    pub records_rejected: u64,
+    /// Records holding no document (service messages, empty posts).
+    pub records_skipped: u64,
+    /// Documents kept with a warning.
+    pub warnings: u64,
+    /// Every rejected file and record.
+    pub rejections: Vec<Problem>,
+    /// Every warning.
+    pub warning_list: Vec<Problem>,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Documents (new, duplicate and near-duplicate) per second.
+    pub docs_per_second: f64,
+    /// Bytes of input read.
+    pub bytes: u64,
+}
+
+impl Summary {
+    /// Whether any file or record was rejected (exit status 3).
+    pub fn rejected_anything(&self) -> bool {
+        self.files_rejected > 0 || self.records_rejected > 0
+    }
+
+    fn documents(&self) -> u64 {
+        self.new + self.duplicates + self.near_duplicates
+    }
+
+    fn count(&mut self, outcome: &InsertOutcome) {
+        match outcome {
+            InsertOutcome::New { .. } => self.new += 1,
+            InsertOutcome::Duplicate { copy_recorded, .. } => {
+                self.duplicates += 1;
+                self.copies_recorded += u64::from(*copy_recorded);
+            }
+            InsertOutcome::NearDuplicate { copy_recorded, .. } => {
+                self.near_duplicates += 1;
+                self.copies_recorded += u64::from(*copy_recorded);
+            }
+        }
+    }
+}
+
+/// Ingests the paths of `args` into `store`, printing progress and the
+/// summary. With `rebase = Some((root, label))`, file names under `root`
+/// are recorded as `label/...` (the demo unpacks into a temporary
+/// directory whose name means nothing once it is gone).
+pub fn run(
+    store: &mut dyn Store,
+    args: &IngestArgs,
+    out: &Output,
+    rebase: Option<(&Path, &str)>,
+) -> anyhow::Result<Summary> {
+    let started = Instant::now();
+    let read_opts = ReadOptions {
+        max_doc_bytes: args.max_doc_bytes,
+        max_file_bytes: args.max_file_bytes,
+        csv_map: args.csv_map.clone().unwrap_or_default(),
+    };
+    let prep = PrepareOptions {
+        source: args.source.clone(),
+        lang: args.lang.clone(),
+    };
+    let dedup = DedupOptions {
+        near_threshold: args.near_threshold,
+        ..DedupOptions::default()
+    };
+    let mut summary = Summary::default();
+
+    let entries = walk(&args.paths, args.format);
+    let total_bytes: u64 = entries
+        .iter()
+        .filter_map(|e| match e {
+            WalkEntry::File(p, _) => std::fs::metadata(p).ok().map(|m| m.len()),
+            _ => None,
+        })
+        .sum();
+    let bar = progress_bar(total_bytes, out);
+
+    for entry in entries {
+        let (path, format) = match entry {
+            WalkEntry::File(p, f) => (p, f),
+            WalkEntry::Skipped(p) => {
+                summary.files_skipped += 1;
+                tracing::debug!(path = %p.display(), "skipped: not a known format");
+                continue;
+            }
+            WalkEntry::Error(e) => {
+                summary.files_rejected += 1;
+                summary.rejections.push(Problem {
+                    at: String::new(),
+                    reason: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        bar.set_message(path.display().to_string());
+        let span = tracing::info_span!("file", path = %path.display(), %format);
+        let _guard = span.enter();
+
+        let mut docs = Vec::new();
+        let shown = rebase.and_then(|(root, label)| {
+            let rest = path.strip_prefix(root).ok()?;
+            Some(format!("{label}/{}", rest.display()))
+        });
+        let relabel = |mut origin: Origin| {
+            if let Some(s) = &shown {
+                origin.file = Some(s.clone());
+            }
+            origin
+        };
+        let result = read_file(&path, Some(format), &read_opts, &mut |item| match item {
+            Item::Document(mut raw) => {
+                raw.origin = relabel(raw.origin);
+                docs.push(prepare(raw, &prep))
+            }
+            Item::Rejected { origin, reason } => {
+                summary.records_rejected += 1;
+                summary.rejections.push(Problem {
+                    at: relabel(origin).to_string(),
+                    reason,
+                });
+            }
+            Item::Skipped { origin, reason } => {
+                summary.records_skipped += 1;
+                tracing::trace!(%origin, %reason, "skipped record");
+            }
+            Item::Warning { origin, message } => {
+                summary.warnings += 1;
+                summary.warning_list.push(Problem {
+                    at: relabel(origin).to_string(),
+                    reason: message,
+                });
+            }
+        });
+        summary.files += 1;
+        if let Err(e) = result {
+            summary.files_rejected += 1;
+            let kept = if docs.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({} complete records before the error were kept)",
+                    docs.len()
+                )
+            };
+            summary.rejections.push(Problem {
+                at: String::new(),
+                reason: format!("{e}{kept}"),
+            });
+        }
+        for chunk in docs.chunks(BATCH) {
+            let outcomes = store
+                .insert_documents(chunk, &dedup)
+                .with_context(|| format!("storing documents from {}", path.display()))?;
+            for o in &outcomes {
+                summary.count(o);
+            }
+        }
+        tracing::info!(documents = docs.len(), "file read");
+        summary.bytes += size;
+        bar.inc(size);
+    }
+    bar.finish_and_clear();
+    summary.seconds = started.elapsed().as_secs_f64();
+    summary.docs_per_second = summary.documents() as f64 / summary.seconds.max(1e-9);
+    out.ingest_summary(&summary)?;
+    Ok(summary)
+}
+
+fn progress_bar(total: u64, out: &Output) -> ProgressBar {
+    if out.quiet || out.json {
+        return ProgressBar::hidden();
+    }
+    // Drawn on stderr only when it is a terminal; hidden in pipes and CI.
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta}) {wide_msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}

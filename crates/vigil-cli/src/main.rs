@@ -1,0 +1,84 @@
+//! The `vigil` binary: flags, logging, and wiring of the library crates.
+
+mod cli;
+mod commands;
+mod demo;
+mod ingest;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+/// Exit status when the command ran but some input was rejected.
+pub const EXIT_REJECTED: u8 = 3;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli);
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(cli: &Cli) {
+    let default = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// The data directory: `--data-dir`, `VIGIL_DATA_DIR`, or the platform's
+/// user data directory.
+fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
+    match &cli.data_dir {
+        Some(d) => Ok(d.clone()),
+        None => dirs::data_dir().map(|d| d.join("vigil")).context(
+            "no user data directory on this system; pass --data-dir or set VIGIL_DATA_DIR",
+        ),
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let dir = data_dir(&cli)?;
+    let out = output::Output {
+        json: cli.json,
+        quiet: cli.quiet,
+    };
+    match cli.command {
+        Command::Demo(args) => demo::run(&dir, &args, &out),
+        Command::Ingest(args) => {
+            let mut store = commands::open_store(&dir)?;
+            let summary = ingest::run(&mut store, &args, &out, None)?;
+            Ok(if summary.rejected_anything() {
+                ExitCode::from(EXIT_REJECTED)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Source(cmd) => commands::source(&dir, cmd, &out),
+        Command::Search(args) => commands::search(&dir, &args, &out),
+        Command::Show(args) => commands::show(&dir, &args, &out),
+        Command::Stats => commands::stats(&dir, &out),
+    }
+}

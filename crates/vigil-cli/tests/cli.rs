@@ -1,0 +1,511 @@
+//! End-to-end tests of the `vigil` binary: the demo corpus, fixtures of
+//! every format, bad input, and the small commands.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn vigil(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("VIGIL_DATA_DIR")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("running vigil")
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn fixtures(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn demo_corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo")
+}
+
+fn count(v: &Value, field: &str) -> u64 {
+    v[field]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no {field} in {v}"))
+}
+
+fn search_total(data: &Path, args: &[&str]) -> u64 {
+    let mut all = vec!["--json", "search"];
+    all.extend_from_slice(args);
+    let out = vigil(data, &all);
+    assert!(out.status.success(), "search {args:?}: {}", stderr(&out));
+    count(&json(&out), "total")
+}
+
+/// Known figures of the demo corpus (data/demo/README.md): 143 documents
+/// in 23 files, of which 6 exact and 6 near-duplicates; 6 records hold no
+/// text; one RSS item has a broken date.
+#[test]
+fn demo_loads_the_corpus_with_known_counts_and_is_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vigil(dir.path(), &["--json", "demo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = json(&out);
+    let got: Vec<u64> = [
+        "files",
+        "new",
+        "duplicates",
+        "near_duplicates",
+        "records_rejected",
+        "records_skipped",
+        "warnings",
+    ]
+    .iter()
+    .map(|f| count(&s, f))
+    .collect();
+    assert_eq!(
+        got,
+        [23, 131, 6, 6, 0, 6, 1],
+        "files, new, dup, near, rejected, skipped, warnings"
+    );
+
+    let data = dir.path().join("demo");
+    let stats = json(&vigil(&data, &["--json", "stats"]));
+    assert_eq!(count(&stats, "sources"), 8);
+    assert_eq!(count(&stats, "documents"), 131);
+    let langs: Vec<(String, u64)> = serde_json::from_value(stats["languages"].clone()).unwrap();
+    assert_eq!(
+        langs,
+        [
+            ("ar".to_string(), 80),
+            ("en".to_string(), 50),
+            ("ku".to_string(), 1)
+        ]
+    );
+
+    // The registry came from sources.toml, not from the files.
+    let sources = json(&vigil(&data, &["--json", "source", "list"]));
+    let official = sources
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "militant_official")
+        .expect("an official channel");
+    assert_eq!(official["reliability"], "e");
+    assert_eq!(official["affiliation"], "Islamic State");
+    // Supporters' reposts are ingested first (files are read in name
+    // order) but the official originals, published earlier, take their
+    // place; the reposts become copies.
+    assert_eq!(
+        (official["documents"].as_u64(), official["copies"].as_u64()),
+        (Some(69), Some(0))
+    );
+    let supporter = sources
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "militant_supporter")
+        .unwrap();
+    assert_eq!(
+        (
+            supporter["documents"].as_u64(),
+            supporter["copies"].as_u64()
+        ),
+        (Some(5), Some(10))
+    );
+
+    // Search in both scripts, with filters.
+    assert_eq!(search_total(&data, &["Qamishli", "bombing"]), 5);
+    assert!(search_total(&data, &["عين عيسى"]) >= 3);
+    assert_eq!(search_total(&data, &["Qamishli"]), 10);
+    assert_eq!(search_total(&data, &["Qamishli", "--lang", "ar"]), 0);
+    assert_eq!(
+        search_total(&data, &["Qamishli -bombing", "--lang", "en"]),
+        5
+    );
+    assert_eq!(
+        search_total(
+            &data,
+            &[
+                "مخيم",
+                "--since",
+                "2019-10-13",
+                "--until",
+                "2019-10-15",
+                "--kind",
+                "local_monitor"
+            ]
+        ),
+        search_total(
+            &data,
+            &[
+                "مخيم",
+                "--since",
+                "2019-10-13",
+                "--until",
+                "2019-10-15",
+                "--source",
+                "North-East Monitoring Centre"
+            ]
+        ),
+    );
+
+    // Re-ingesting the corpus adds nothing.
+    let mut args = vec!["--json".to_string(), "ingest".to_string()];
+    for sub in [
+        "feeds",
+        "firm",
+        "monitor",
+        "official",
+        "telegram",
+        "thinktank",
+    ] {
+        args.push(demo_corpus().join(sub).display().to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let again = json(&vigil(&data, &args));
+    assert_eq!(count(&again, "new"), 0);
+    assert_eq!(count(&again, "copies_recorded"), 0);
+    assert_eq!(
+        count(&again, "duplicates") + count(&again, "near_duplicates"),
+        143
+    );
+}
+
+#[test]
+fn every_format_is_read_and_reposts_are_linked() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vigil(
+        dir.path(),
+        &["--json", "ingest", fixtures("good").to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = json(&out);
+    assert_eq!(count(&s, "files"), 7);
+    assert_eq!(count(&s, "new"), 11);
+    assert_eq!(
+        count(&s, "near_duplicates"),
+        1,
+        "the channel's repost with a hashtag"
+    );
+    assert_eq!(
+        count(&s, "records_skipped"),
+        2,
+        "a service message and a photo without caption"
+    );
+    assert_eq!(count(&s, "records_rejected"), 0);
+
+    let stats = json(&vigil(dir.path(), &["--json", "stats"]));
+    let langs: Vec<(String, u64)> = serde_json::from_value(stats["languages"].clone()).unwrap();
+    assert_eq!(langs, [("en".to_string(), 8), ("ar".to_string(), 3)]);
+
+    // The HTML page: title kept, script, style, nav and footer gone.
+    let hits = json(&vigil(dir.path(), &["--json", "search", "ثمانمئة"]));
+    let id = hits["hits"][0]["id"].as_i64().unwrap().to_string();
+    let doc = json(&vigil(dir.path(), &["--json", "show", &id]));
+    assert_eq!(doc["document"]["title"], "تقرير ميداني");
+    let text = doc["document"]["text"].as_str().unwrap();
+    assert!(text.contains("٨٠٠ شخص"), "{text}");
+    for gone in ["injected", "color:red", "الرئيسية", "محفوظة"] {
+        assert!(!text.contains(gone), "{gone:?} left in {text}");
+    }
+    assert_eq!(doc["source"]["name"], "Test Monitor");
+
+    // The Telegram repost is linked to the original, with its source.
+    let hits = json(&vigil(dir.path(), &["--json", "search", "الشحيل"]));
+    assert_eq!(count(&hits, "total"), 1);
+    let id = hits["hits"][0]["id"].as_i64().unwrap().to_string();
+    let doc = json(&vigil(dir.path(), &["--json", "show", &id]));
+    assert_eq!(doc["copies"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["copies"][0]["kind"], "near");
+    assert_eq!(doc["copies"][0]["external_id"], "5");
+    assert_eq!(doc["document"]["source_id"], doc["copies"][0]["source_id"]);
+}
+
+#[test]
+fn bad_input_is_named_and_good_records_around_it_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vigil(
+        dir.path(),
+        &["--json", "ingest", fixtures("bad").to_str().unwrap()],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "exit 3 when anything was rejected"
+    );
+    let s = json(&out);
+    assert_eq!(
+        count(&s, "files_rejected"),
+        3,
+        "binary, Latin-1, not-a-Telegram-export"
+    );
+    assert_eq!(
+        count(&s, "records_rejected"),
+        4,
+        "two JSONL lines, two CSV rows"
+    );
+    assert_eq!(count(&s, "new"), 7);
+    assert_eq!(
+        count(&s, "warnings"),
+        1,
+        "the RSS item with a broken date is kept"
+    );
+    let reasons: Vec<String> = s["rejections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["at"].as_str().unwrap(),
+                r["reason"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let expect = [
+        ("image.txt", "NUL byte"),
+        ("latin1.txt", "invalid UTF-8"),
+        ("mixed.jsonl:2", "EOF while parsing"),
+        ("mixed.jsonl:3", "unknown field `titel`"),
+        ("result.json", "not a Telegram export"),
+        ("short-row.csv:3", "3 fields, but the header row has 4"),
+        ("short-row.csv:4", "\"not-a-date\" is not a date"),
+    ];
+    for (at, what) in expect {
+        assert!(
+            reasons.iter().any(|r| r.contains(at) && r.contains(what)),
+            "no rejection naming {at} and {what:?} in {reasons:#?}"
+        );
+    }
+    let w = &s["warning_list"][0];
+    assert!(
+        w["at"]
+            .as_str()
+            .unwrap()
+            .contains("broken.rss:3 (record bw-1)"),
+        "{w}"
+    );
+
+    // The hostile page is stored as inert text only.
+    let hits = json(&vigil(dir.path(), &["--json", "search", "Tabqa"]));
+    let id = hits["hits"][0]["id"].as_i64().unwrap().to_string();
+    let doc = json(&vigil(dir.path(), &["--json", "show", &id]));
+    let text = doc["document"]["text"].as_str().unwrap();
+    assert!(text.contains("Visible report text"));
+    for gone in ["alert", "fetch(", "onerror", "<"] {
+        assert!(!text.contains(gone), "{gone:?} in {text}");
+    }
+    // The plain view does not pass the RTL override to the terminal.
+    let plain = vigil(dir.path(), &["show", &id]);
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains('\u{202E}'));
+
+    // Nothing half-written: a second run over the same files adds nothing.
+    let again = json(&vigil(
+        dir.path(),
+        &["--json", "ingest", fixtures("bad").to_str().unwrap()],
+    ));
+    assert_eq!(count(&again, "new"), 0);
+    assert_eq!(count(&again, "duplicates"), 7);
+}
+
+#[test]
+fn oversized_files_and_documents_are_refused_with_the_flag_to_raise() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    // A 200 MB text file: one document far over the 2 MiB default.
+    let big = input.join("huge.txt");
+    let line = "Shelling was reported near the town overnight, the monitor said. ".repeat(16);
+    let mut body = String::with_capacity(200 * 1024 * 1024 + line.len());
+    while body.len() < 200 * 1024 * 1024 {
+        body.push_str(&line);
+        body.push('\n');
+    }
+    std::fs::write(&big, &body).unwrap();
+    drop(body);
+    std::fs::write(
+        input.join("small.txt"),
+        "A small report about an IED near Hajin that wounded two.",
+    )
+    .unwrap();
+
+    let data = dir.path().join("data");
+    let out = vigil(&data, &["--json", "ingest", input.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    let s = json(&out);
+    assert_eq!(count(&s, "new"), 1, "the small file is kept");
+    let reason = s["rejections"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("--max-doc-bytes"), "{reason}");
+    assert!(s["rejections"][0]["at"]
+        .as_str()
+        .unwrap()
+        .contains("huge.txt"));
+
+    let out = vigil(
+        &data,
+        &[
+            "--json",
+            "ingest",
+            "--max-file-bytes",
+            "1000",
+            big.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let reason = json(&out)["rejections"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        reason.contains("huge.txt") && reason.contains("--max-file-bytes"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn sources_are_managed_from_the_cli_and_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = vigil(
+        d,
+        &[
+            "--json",
+            "source",
+            "add",
+            "Levant Wire",
+            "--kind",
+            "news_media",
+            "--lang",
+            "en,ar",
+            "--reliability",
+            "B",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = json(&out);
+    assert_eq!(
+        (s["kind"].as_str(), s["reliability"].as_str()),
+        (Some("news_media"), Some("b"))
+    );
+    assert_eq!(s["languages"], serde_json::json!(["en", "ar"]));
+
+    let dup = vigil(d, &["source", "add", "levant wire"]);
+    assert!(!dup.status.success());
+    assert!(stderr(&dup).contains("already exists"), "{}", stderr(&dup));
+
+    let bad = vigil(d, &["source", "add", "X", "--kind", "rumour-mill"]);
+    assert_eq!(bad.status.code(), Some(2), "usage errors exit 2");
+    assert!(
+        stderr(&bad).contains("militant_official"),
+        "the error lists valid kinds: {}",
+        stderr(&bad)
+    );
+
+    let edited = json(&vigil(
+        d,
+        &[
+            "--json",
+            "source",
+            "edit",
+            "Levant Wire",
+            "--reliability",
+            "none",
+            "--affiliation",
+            "independent",
+        ],
+    ));
+    assert_eq!(edited["reliability"], Value::Null);
+    assert_eq!(edited["affiliation"], "independent");
+
+    let file = d.join("sources.toml");
+    std::fs::write(
+        &file,
+        "[[source]]\nname = \"Levant Wire\"\nkind = \"news_media\"\nreliability = \"A\"\n\n[[source]]\nname = \"Channel X\"\nkind = \"militant_supporter\"\n",
+    )
+    .unwrap();
+    let r = json(&vigil(
+        d,
+        &["--json", "source", "import", file.to_str().unwrap()],
+    ));
+    assert_eq!(
+        (r["created"].as_u64(), r["updated"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let list = json(&vigil(d, &["--json", "source", "list"]));
+    assert_eq!(list.as_array().unwrap().len(), 2);
+
+    std::fs::write(
+        &file,
+        "[[source]]\nname = \"Y\"\nkind = \"news_media\"\ncolour = \"red\"\n",
+    )
+    .unwrap();
+    let bad = vigil(d, &["source", "import", file.to_str().unwrap()]);
+    assert!(!bad.status.success());
+    let e = stderr(&bad);
+    assert!(e.contains("sources.toml:4") && e.contains("colour"), "{e}");
+}
+
+#[test]
+fn missing_store_and_bad_queries_say_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vigil(&dir.path().join("nothing"), &["stats"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("vigil ingest"), "{}", stderr(&out));
+
+    vigil(dir.path(), &["ingest", fixtures("good").to_str().unwrap()]);
+    let out = vigil(dir.path(), &["search", "--", "-camp"]);
+    assert!(
+        stderr(&out).contains("at least one word"),
+        "{}",
+        stderr(&out)
+    );
+    let out = vigil(dir.path(), &["show", "doc:999"]);
+    assert!(stderr(&out).contains("no document 999"), "{}", stderr(&out));
+    let out = vigil(dir.path(), &["show", "abc"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = vigil(dir.path(), &["ingest", "/no/such/path"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("/no/such/path"), "{}", stderr(&out));
+    let out = vigil(dir.path(), &["ingest", "--format", "pdf", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("telegram"), "{}", stderr(&out));
+}
+
+#[test]
+fn every_command_has_help() {
+    let dir = tempfile::tempdir().unwrap();
+    for cmd in [
+        vec!["--help"],
+        vec!["demo", "--help"],
+        vec!["ingest", "--help"],
+        vec!["source", "--help"],
+        vec!["source", "add", "--help"],
+        vec!["source", "edit", "--help"],
+        vec!["source", "import", "--help"],
+        vec!["source", "list", "--help"],
+        vec!["search", "--help"],
+        vec!["show", "--help"],
+        vec!["stats", "--help"],
+    ] {
+        let out = vigil(dir.path(), &cmd);
+        assert!(out.status.success(), "{cmd:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage"),
+            "{cmd:?}"
+        );
+    }
+}
