@@ -50,6 +50,54 @@ pub enum Command {
     Show(ShowArgs),
     /// Counts of what the store holds
     Stats,
+    /// Extract event reports from stored documents, or from one text
+    Extract(ExtractArgs),
+    /// Score the extraction engine against gold files
+    Eval(EvalArgs),
+    /// Check the knowledge base (actors, typology, calendar)
+    #[command(subcommand)]
+    Kb(KbCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Extract from this text instead of the store, and print the reports
+    #[arg(long, value_name = "TEXT")]
+    pub text: Option<String>,
+    /// Language of --text (detected when absent)
+    #[arg(long, requires = "text")]
+    pub lang: Option<Lang>,
+    /// Publication date of --text, for "on Thursday" (YYYY-MM-DD) [default: today]
+    #[arg(long, value_name = "DATE", requires = "text")]
+    pub date: Option<NaiveDate>,
+    /// Kind of source --text comes from (a militant official source's reports are claims)
+    #[arg(long, value_parser = parse_kind, requires = "text")]
+    pub source_kind: Option<SourceKind>,
+    /// The actor the source of --text speaks for (e.g. "Islamic State")
+    #[arg(long, requires = "text")]
+    pub affiliation: Option<String>,
+    /// Only these stored documents (ids); all when absent
+    #[arg(long = "doc", value_name = "ID", conflicts_with = "text")]
+    pub docs: Vec<vigil_model::DocumentId>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Gold files (JSON Lines: id, text, lang, reference_date, expect)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Score only the first N records of each file (quick checks)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KbCommand {
+    /// Load and validate the knowledge-base files (the bundled ones, or those in DIR)
+    Check {
+        /// A directory holding actors.toml, typology.toml and calendar.toml
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

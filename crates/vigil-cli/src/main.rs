@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod demo;
+mod extract;
 mod ingest;
 mod output;
 
@@ -80,5 +81,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(args) => commands::search(&dir, &args, &out),
         Command::Show(args) => commands::show(&dir, &args, &out),
         Command::Stats => commands::stats(&dir, &out),
+        Command::Extract(args) => extract::run(&dir, &args, &out),
+        Command::Eval(args) => extract::eval(&args, &out),
+        Command::Kb(cli::KbCommand::Check { dir: kb_dir }) => {
+            extract::kb_check(kb_dir.as_deref(), &out)
+        }
     }
 }

@@ -204,6 +204,11 @@ fn documents_are_deduplicated_exactly_and_nearly<S: Store>(store: &mut S) {
     assert_eq!(copies[0].kind, vigil_model::CopyKind::Exact);
     assert_eq!(copies[1].kind, vigil_model::CopyKind::Near);
 
+    let ids = store.document_ids(DocumentId(0), 10).unwrap();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(store.document_ids(ids[0], 10).unwrap(), &ids[1..]);
+    assert_eq!(store.document_ids(DocumentId(0), 1).unwrap(), &ids[..1]);
+
     let stored = store.document(id).unwrap().unwrap();
     assert_eq!(stored.text, BOMBING);
     assert_eq!(stored.lang, Lang::en());

@@ -198,6 +198,10 @@ pub trait Store {
     /// A document by id.
     fn document(&self, id: DocumentId) -> Result<Option<Document>>;
 
+    /// Ids of stored documents after `after`, in id order, at most `limit`
+    /// (for walking the whole store in pages).
+    fn document_ids(&self, after: DocumentId, limit: usize) -> Result<Vec<DocumentId>>;
+
     /// The copies (reposts) recorded for a document.
     fn copies(&self, id: DocumentId) -> Result<Vec<DocumentCopy>>;
 

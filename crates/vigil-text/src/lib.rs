@@ -21,4 +21,4 @@ mod normalize;
 
 pub use dedup::{content_hash, fingerprint, resemblance, shingles, BANDS};
 pub use lang::detect_lang;
-pub use normalize::{fold_char, light_stem_ar, normalize, tokens, Folded};
+pub use normalize::{fold_char, light_stem_ar, normalize, normalize_with_offsets, tokens, Folded};

@@ -90,6 +90,44 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// [`normalize`], also returning for every byte of the normalized text the
+/// index (in chars) of the original character it came from, plus one entry
+/// for the end, so that spans found in the normalized text map back to the
+/// original. NFKC is applied character by character here, which differs
+/// from [`normalize`] only where NFKC would compose across characters (a
+/// base letter and a separate combining accent).
+pub fn normalize_with_offsets(text: &str) -> (String, Vec<u32>) {
+    let mut out = String::with_capacity(text.len());
+    let mut map: Vec<u32> = Vec::with_capacity(text.len() + 1);
+    let mut pending_space: Option<u32> = None;
+    let mut total = 0u32;
+    for (i, orig) in text.chars().enumerate() {
+        let i = i as u32;
+        total = i + 1;
+        for c in std::iter::once(orig).nfkc() {
+            match fold_char(c) {
+                Folded::Drop => {}
+                Folded::Space => {
+                    if !out.is_empty() && pending_space.is_none() {
+                        pending_space = Some(i);
+                    }
+                }
+                Folded::Char(c) => {
+                    if let Some(at) = pending_space.take() {
+                        out.push(' ');
+                        map.push(at);
+                    }
+                    let before = out.len();
+                    out.push(c);
+                    map.extend(std::iter::repeat_n(i, out.len() - before));
+                }
+            }
+        }
+    }
+    map.push(total);
+    (out, map)
+}
+
 /// The words of a normalized text: maximal runs of letters, marks and
 /// digits (so `ar-Raqqa` gives `ar`, `raqqa`, and `2019-10-09` gives three
 /// numbers).
@@ -186,6 +224,28 @@ mod tests {
             let once = normalize(s);
             assert_eq!(normalize(&once), once);
         }
+    }
+
+    #[test]
+    fn offsets_map_normalized_bytes_back_to_original_chars() {
+        for text in [
+            "  Three  killed in QAMISHLI",
+            "قُتِلَ ٣ أشخاص في الرقّة",
+            "a\u{202E}b",
+        ] {
+            let (norm, map) = normalize_with_offsets(text);
+            assert_eq!(norm, normalize(text), "{text}");
+            assert_eq!(map.len(), norm.len() + 1);
+        }
+        let text = "Killed in  الرقّة today";
+        let (norm, map) = normalize_with_offsets(text);
+        let start = norm.find("الرقه").unwrap();
+        let end = start + "الرقه".len();
+        let chars: Vec<char> = text.chars().collect();
+        let back: String = chars[map[start] as usize..map[end - 1] as usize + 1]
+            .iter()
+            .collect();
+        assert_eq!(back, "الرقّة");
     }
 
     #[test]

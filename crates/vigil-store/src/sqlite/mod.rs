@@ -817,6 +817,18 @@ impl Store for SqliteStore {
         tuple_to_document(t, bands).map(Some)
     }
 
+    fn document_ids(&self, after: DocumentId, limit: usize) -> Result<Vec<DocumentId>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM documents WHERE id > ?1 ORDER BY id LIMIT ?2")
+            .map_err(StoreError::sqlite("listing documents"))?;
+        stmt.query_map(params![after.0, limit as i64], |r| {
+            r.get::<_, i64>(0).map(DocumentId)
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(StoreError::sqlite("listing documents"))
+    }
+
     fn copies(&self, id: DocumentId) -> Result<Vec<DocumentCopy>> {
         let mut stmt = self
             .conn

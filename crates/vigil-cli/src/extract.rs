@@ -1,0 +1,269 @@
+//! `vigil extract`, `vigil eval`, `vigil kb check`.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use indicatif::ProgressBar;
+use serde::Serialize;
+use vigil_extract::{DocInput, Extractor};
+use vigil_model::{DocumentId, EventReport};
+use vigil_store::Store;
+
+use crate::cli::{EvalArgs, ExtractArgs};
+use crate::commands::open_store;
+use crate::output::{print_table, Output};
+
+pub fn run(dir: &Path, args: &ExtractArgs, out: &Output) -> anyhow::Result<ExitCode> {
+    let ex = Extractor::new();
+    if let Some(text) = &args.text {
+        let input = DocInput {
+            document_id: DocumentId(0),
+            lang: args.lang.clone(),
+            published: Some(args.date.unwrap_or_else(|| chrono::Utc::now().date_naive())),
+            source_kind: args.source_kind,
+            affiliation: args.affiliation.clone(),
+            countries: Vec::new(),
+        };
+        let reports = ex.extract(text, &input);
+        if out.json {
+            out.json(&reports)?;
+        } else {
+            print_reports(text, &reports);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut store = open_store(dir)?;
+    let started = Instant::now();
+    let ids: Vec<DocumentId> = if args.docs.is_empty() {
+        let mut all = Vec::new();
+        let mut after = DocumentId(0);
+        loop {
+            let page = store.document_ids(after, 10_000)?;
+            let Some(&last) = page.last() else { break };
+            all.extend(page);
+            after = last;
+        }
+        all
+    } else {
+        args.docs.clone()
+    };
+    let bar = if out.quiet || out.json {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(ids.len() as u64)
+    };
+    let (mut docs, mut reports, mut bytes) = (0u64, 0u64, 0u64);
+    let mut by_type: std::collections::BTreeMap<String, u64> = Default::default();
+    for id in &ids {
+        let doc = store
+            .document(*id)?
+            .with_context(|| format!("no document {id}"))?;
+        let source = store.source(&doc.source_id.to_string())?;
+        let input = DocInput {
+            document_id: doc.id,
+            lang: Some(doc.lang.clone()),
+            published: doc.published.map(|p| p.date_naive()),
+            source_kind: source.as_ref().map(|s| s.kind),
+            affiliation: source.and_then(|s| s.affiliation),
+            countries: Vec::new(),
+        };
+        let found = ex.extract(&doc.text, &input);
+        for r in &found {
+            *by_type.entry(r.sub_event_type.to_string()).or_default() += 1;
+        }
+        reports += found.len() as u64;
+        docs += 1;
+        bytes += doc.text.len() as u64;
+        store
+            .replace_reports(doc.id, &found)
+            .with_context(|| format!("storing the reports of document {id}"))?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    #[derive(Serialize)]
+    struct Summary {
+        documents: u64,
+        reports: u64,
+        by_sub_event_type: std::collections::BTreeMap<String, u64>,
+        seconds: f64,
+        docs_per_second: f64,
+        mb_per_second: f64,
+    }
+    let s = Summary {
+        documents: docs,
+        reports,
+        by_sub_event_type: by_type,
+        seconds: secs,
+        docs_per_second: docs as f64 / secs.max(1e-9),
+        mb_per_second: bytes as f64 / 1e6 / secs.max(1e-9),
+    };
+    if out.json {
+        out.json(&s)?;
+    } else if !out.quiet {
+        println!(
+            "{} documents, {} event reports ({:.2} s, {:.0} docs/s, {:.2} MB/s)",
+            s.documents, s.reports, s.seconds, s.docs_per_second, s.mb_per_second
+        );
+        let rows: Vec<Vec<String>> = s
+            .by_sub_event_type
+            .iter()
+            .map(|(k, v)| vec![k.clone(), v.to_string()])
+            .collect();
+        print_table(&["sub-event type", "reports"], &rows);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_reports(text: &str, reports: &[EventReport]) {
+    if reports.is_empty() {
+        println!("no event reported");
+        return;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    for (i, r) in reports.iter().enumerate() {
+        println!("report {}: {} / {}", i + 1, r.event_type, r.sub_event_type);
+        let count = |c: Option<vigil_model::Count>| {
+            c.map(|c| format!("{} ({})", c.value, c.exactness))
+                .unwrap_or_else(|| "-".into())
+        };
+        let rows = [
+            (
+                "attack mode",
+                r.attack_mode
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| "-".into()),
+            ),
+            (
+                "date",
+                r.date
+                    .map(|d| format!("{} ({})", d.date, d.precision))
+                    .unwrap_or_else(|| "-".into()),
+            ),
+            (
+                "place",
+                r.place
+                    .as_ref()
+                    .map(|p| {
+                        format!(
+                            "{} [{:.4}, {:.4}] {} {} ({})",
+                            p.name,
+                            p.lat.unwrap_or_default(),
+                            p.lon.unwrap_or_default(),
+                            p.province.clone().unwrap_or_default(),
+                            p.country.clone().unwrap_or_default(),
+                            p.precision
+                        )
+                    })
+                    .unwrap_or_else(|| "-".into()),
+            ),
+            (
+                "perpetrator",
+                r.perpetrators
+                    .iter()
+                    .map(|a| a.canonical.clone().unwrap_or_else(|| a.mention.clone()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            (
+                "target",
+                r.targets
+                    .iter()
+                    .map(|a| a.canonical.clone().unwrap_or_else(|| a.mention.clone()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            ("killed", count(r.counts.killed)),
+            ("injured", count(r.counts.injured)),
+            ("abducted", count(r.counts.abducted)),
+            ("freed", count(r.counts.freed)),
+            ("claim status", r.claim_status.to_string()),
+            (
+                "attribution",
+                r.attribution.clone().unwrap_or_else(|| "-".into()),
+            ),
+        ];
+        crate::output::print_pairs(&rows);
+        println!("evidence:");
+        for e in &r.evidence {
+            let s: String = chars[e.span.start.min(chars.len())..e.span.end.min(chars.len())]
+                .iter()
+                .collect();
+            println!("  {:<13} {:?}", e.field, s);
+        }
+        println!();
+    }
+}
+
+pub fn eval(args: &EvalArgs, out: &Output) -> anyhow::Result<ExitCode> {
+    let ex = Extractor::new();
+    let mut all = serde_json::Map::new();
+    for file in &args.files {
+        let text =
+            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let text = match args.limit {
+            Some(n) => text.lines().take(n).collect::<Vec<_>>().join("\n"),
+            None => text,
+        };
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let started = Instant::now();
+        let metrics = vigil_extract::eval::score_file(&ex, &file.display().to_string(), &text)?;
+        if !out.json {
+            println!("{name} ({:.1} s)", started.elapsed().as_secs_f64());
+            let rows: Vec<Vec<String>> = metrics
+                .iter()
+                .map(|(k, v)| vec![format!("  {k}"), format!("{v:.4}")])
+                .collect();
+            print_table(&["  metric", "value"], &rows);
+            println!();
+        }
+        all.insert(name, serde_json::to_value(metrics)?);
+    }
+    if out.json {
+        out.json(&all)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn kb_check(dir: Option<&Path>, out: &Output) -> anyhow::Result<ExitCode> {
+    let kb = match dir {
+        None => vigil_extract::kb::Kb::from_sources(
+            vigil_extract::kb::BUNDLED[0],
+            vigil_extract::kb::BUNDLED[1],
+            vigil_extract::kb::BUNDLED[2],
+        ),
+        Some(d) => {
+            let read = |name: &str| -> anyhow::Result<(String, String)> {
+                let p = d.join(name);
+                let text = std::fs::read_to_string(&p)
+                    .with_context(|| format!("reading {}", p.display()))?;
+                Ok((p.display().to_string(), text))
+            };
+            let (a, t, c) = (
+                read("actors.toml")?,
+                read("typology.toml")?,
+                read("calendar.toml")?,
+            );
+            vigil_extract::kb::Kb::from_sources((&a.0, &a.1), (&t.0, &t.1), (&c.0, &c.1))
+        }
+    };
+    let kb = match kb {
+        Ok(kb) => kb,
+        Err(e) => bail!("knowledge base is invalid: {e}"),
+    };
+    if out.json {
+        out.json(&serde_json::json!({"actors": kb.actors.len(), "sub_event_types": kb.sub_events.len(), "ok": true}))?;
+    } else if !out.quiet {
+        println!(
+            "knowledge base OK: {} actors, {} sub-event types",
+            kb.actors.len(),
+            kb.sub_events.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

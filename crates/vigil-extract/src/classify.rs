@@ -1,0 +1,334 @@
+//! What kind of event a passage reports: ACLED sub-event type (or a class
+//! outside ACLED), attack mode, and the RAND weapon class.
+//!
+//! Every trigger found is evidence with a weight: longer phrases weigh more
+//! than single words ("suicide bomber" over "bomb"), the lead sentence more
+//! than the rest. Where ACLED's own rules rank one kind of event over
+//! another (a suicide bombing is a suicide bomb, not an attack on civilians;
+//! a bombing is remote violence even when civilians die), the ranking is
+//! applied on top of the weights.
+
+use std::collections::HashMap;
+
+use vigil_model::{AttackMode, SubEventType};
+
+use crate::kb::{Class, Kb};
+use crate::text::Text;
+
+/// The classification of a passage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classification {
+    /// The winning class.
+    pub class: Class,
+    /// Its score.
+    pub score: f64,
+    /// Tokens of the strongest trigger of the winning class.
+    pub evidence: (usize, usize),
+}
+
+/// ACLED precedence: when evidence for both is present, the first wins.
+/// (A suicide bombing in a market is a suicide bomb; shelling that kills
+/// civilians is shelling; clashes in which a town is taken are a change of
+/// territory.)
+const PRECEDENCE: &[(SubEventType, &[SubEventType])] = &[
+    (
+        SubEventType::SuicideBomb,
+        &[
+            SubEventType::RemoteExplosiveLandmineIed,
+            SubEventType::Attack,
+            SubEventType::ArmedClash,
+            SubEventType::Grenade,
+        ],
+    ),
+    (
+        SubEventType::ChemicalWeapon,
+        &[
+            SubEventType::ShellingArtilleryMissileAttack,
+            SubEventType::AirDroneStrike,
+            SubEventType::Attack,
+        ],
+    ),
+    (
+        SubEventType::AirDroneStrike,
+        &[
+            SubEventType::ShellingArtilleryMissileAttack,
+            SubEventType::Attack,
+            SubEventType::ArmedClash,
+        ],
+    ),
+    (
+        SubEventType::RemoteExplosiveLandmineIed,
+        &[SubEventType::Attack, SubEventType::ArmedClash],
+    ),
+    (
+        SubEventType::ShellingArtilleryMissileAttack,
+        &[SubEventType::Attack, SubEventType::ArmedClash],
+    ),
+    (SubEventType::Grenade, &[SubEventType::Attack]),
+    (
+        SubEventType::AbductionForcedDisappearance,
+        &[SubEventType::Attack],
+    ),
+    (SubEventType::SexualViolence, &[SubEventType::Attack]),
+    (
+        SubEventType::NonStateActorOvertakesTerritory,
+        &[SubEventType::ArmedClash],
+    ),
+    (
+        SubEventType::GovernmentRegainsTerritory,
+        &[SubEventType::ArmedClash],
+    ),
+    (
+        SubEventType::ExcessiveForceAgainstProtesters,
+        &[
+            SubEventType::PeacefulProtest,
+            SubEventType::ProtestWithIntervention,
+            SubEventType::Attack,
+        ],
+    ),
+    (
+        SubEventType::ProtestWithIntervention,
+        &[SubEventType::PeacefulProtest],
+    ),
+    (
+        SubEventType::ViolentDemonstration,
+        &[SubEventType::PeacefulProtest],
+    ),
+];
+
+/// Scores the sub-event classes over `sentences` (token ranges; the first
+/// is the lead) and returns the best, if any trigger was found.
+pub fn classify(
+    kb: &Kb,
+    t: &Text<'_>,
+    sentences: &[std::ops::Range<usize>],
+) -> Option<Classification> {
+    let mut scores: HashMap<Class, (f64, (usize, usize), f64)> = HashMap::new();
+    for (si, r) in sentences.iter().enumerate() {
+        let lead = if si == 0 { 1.5 } else { 1.0 };
+        for hit in kb.sub_event_triggers.find(t, r.clone()) {
+            let w = lead * (1.0 + 0.6 * (hit.words as f64 - 1.0));
+            let e = scores
+                .entry(*hit.value)
+                .or_insert((0.0, (hit.start, hit.end), 0.0));
+            e.0 += w;
+            if w > e.2 {
+                e.1 = (hit.start, hit.end);
+                e.2 = w;
+            }
+        }
+    }
+    if scores.is_empty() {
+        return None;
+    }
+    // Precedence: a present higher-ranked ACLED type absorbs the scores of
+    // the types it outranks.
+    for (winner, losers) in PRECEDENCE {
+        let w = Class::Acled(*winner);
+        if let Some(&(ws, _, _)) = scores.get(&w) {
+            let mut absorbed = 0.0;
+            for l in *losers {
+                if let Some(e) = scores.get_mut(&Class::Acled(*l)) {
+                    absorbed += e.0;
+                    e.0 = 0.0;
+                }
+            }
+            if let Some(e) = scores.get_mut(&w) {
+                e.0 = ws + absorbed;
+            }
+        }
+    }
+    let (class, (score, evidence, _)) = scores.into_iter().max_by(|a, b| {
+        a.1 .0
+            .total_cmp(&b.1 .0)
+            .then_with(|| order(&b.0).cmp(&order(&a.0)))
+    })?;
+    (score > 0.0).then_some(Classification {
+        class,
+        score,
+        evidence,
+    })
+}
+
+/// A stable order for ties.
+fn order(c: &Class) -> usize {
+    match c {
+        Class::Acled(t) => SubEventType::ALL.iter().position(|x| x == t).unwrap_or(0),
+        Class::Outside(i) => 100 + i,
+    }
+}
+
+/// Attack modes, most specific first: the first present wins.
+const MODE_ORDER: &[AttackMode] = &[
+    AttackMode::PrisonAttackEscape,
+    AttackMode::SuicideAttack,
+    AttackMode::VehicleBomb,
+    AttackMode::BombingIed,
+    AttackMode::ShellingAirStrike,
+    AttackMode::Kidnapping,
+    AttackMode::Assassination,
+    AttackMode::Arson,
+    AttackMode::ArmedAssault,
+    AttackMode::Other,
+];
+
+/// The attack mode of a passage, with its evidence, if any trigger names one.
+pub fn attack_mode(
+    kb: &Kb,
+    t: &Text<'_>,
+    sentences: &[std::ops::Range<usize>],
+) -> Option<(AttackMode, (usize, usize))> {
+    let hits: Vec<_> = sentences
+        .iter()
+        .flat_map(|r| kb.attack_triggers.find(t, r.clone()))
+        .collect();
+    MODE_ORDER.iter().find_map(|m| {
+        hits.iter()
+            .find(|h| h.value == m)
+            .map(|h| (*m, (h.start, h.end)))
+    })
+}
+
+/// RAND weapon classes, most specific first.
+const WEAPON_ORDER: &[&str] = &[
+    "chemical",
+    "remote_explosive",
+    "explosives",
+    "incendiary",
+    "firearms",
+    "melee",
+    "other",
+];
+
+/// The RAND weapon class of a passage: the weapon named, else the one the
+/// attack mode implies, else `unknown`.
+pub fn weapon(
+    kb: &Kb,
+    t: &Text<'_>,
+    sentences: &[std::ops::Range<usize>],
+    mode: Option<AttackMode>,
+) -> (String, Option<(usize, usize)>) {
+    let hits: Vec<_> = sentences
+        .iter()
+        .flat_map(|r| kb.weapon_triggers.find(t, r.clone()))
+        .collect();
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for h in &hits {
+        *count.entry(h.value.as_str()).or_default() += 1;
+    }
+    // Explosives named alongside a remote trigger are remote explosives;
+    // otherwise the most specific class present.
+    for w in WEAPON_ORDER {
+        if count.contains_key(w) {
+            let h = hits.iter().find(|h| h.value == w).map(|h| (h.start, h.end));
+            return (w.to_string(), h);
+        }
+    }
+    match mode.and_then(|m| kb.mode_weapon.get(&m)) {
+        Some(w) => (w.clone(), None),
+        None => ("unknown".to_string(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn class_of(text: &str) -> Option<String> {
+        let kb = Kb::bundled();
+        let t = Text::new(text);
+        let c = classify(kb, &t, &t.sentences)?;
+        Some(match c.class {
+            Class::Acled(s) => s.to_string(),
+            Class::Outside(i) => kb.sub_events[i].key.clone(),
+        })
+    }
+
+    #[test]
+    fn classification_table() {
+        let rows: &[(&str, &str)] = &[
+            (
+                "A double suicide bombing at a restaurant in Qamishli killed three people.",
+                "suicide_bomb",
+            ),
+            (
+                "A roadside bomb struck an army patrol near Tikrit.",
+                "remote_explosive_landmine_ied",
+            ),
+            (
+                "Turkish artillery shelled villages near Ras al-Ain.",
+                "shelling_artillery_missile_attack",
+            ),
+            ("A drone strike hit a car near Idlib.", "air_drone_strike"),
+            (
+                "Clashes broke out between the SDF and Turkish-backed fighters near Tal Abyad.",
+                "armed_clash",
+            ),
+            (
+                "Gunmen kidnapped two aid workers in Mosul.",
+                "abduction_forced_disappearance",
+            ),
+            (
+                "Police arrested 12 suspects in a raid in Hasakah.",
+                "arrests",
+            ),
+            (
+                "Thousands marched peacefully in Beirut to demand reforms.",
+                "peaceful_protest",
+            ),
+            (
+                "تفجير انتحاري مزدوج يستهدف مطعما في القامشلي",
+                "suicide_bomb",
+            ),
+            (
+                "انفجار عبوة ناسفة بدورية لقسد في ريف دير الزور",
+                "remote_explosive_landmine_ied",
+            ),
+            (
+                "The think tank estimates 12,000 detainees are held in SDF custody.",
+                "",
+            ),
+        ];
+        for (text, want) in rows {
+            assert_eq!(class_of(text).unwrap_or_default(), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn weapons_and_modes() {
+        let kb = Kb::bundled();
+        let rows: &[(&str, &str, Option<AttackMode>)] = &[
+            (
+                "Gunmen shot dead a police officer.",
+                "firearms",
+                Some(AttackMode::Assassination),
+            ),
+            (
+                "Gunmen stormed a checkpoint and opened fire.",
+                "firearms",
+                Some(AttackMode::ArmedAssault),
+            ),
+            (
+                "A car bomb exploded near a market.",
+                "explosives",
+                Some(AttackMode::VehicleBomb),
+            ),
+            (
+                "A remote-controlled bomb exploded under a bus.",
+                "remote_explosive",
+                Some(AttackMode::BombingIed),
+            ),
+            (
+                "Attackers set fire to the office.",
+                "incendiary",
+                Some(AttackMode::Arson),
+            ),
+        ];
+        for (text, want, mode) in rows {
+            let t = Text::new(text);
+            let m = attack_mode(kb, &t, &t.sentences).map(|m| m.0);
+            assert_eq!(m, *mode, "{text}");
+            assert_eq!(weapon(kb, &t, &t.sentences, m).0, *want, "{text}");
+        }
+    }
+}

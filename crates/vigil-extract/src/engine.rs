@@ -1,0 +1,455 @@
+//! The extractor: a document and the knowledge base in, event reports out.
+//!
+//! 1. Normalize, tokenize, split sentences; find dates (and mask their
+//!    numbers) and places over the whole document.
+//! 2. Sentences holding an event trigger are event sentences. The document
+//!    is cut into segments, one per event: a new segment starts at an event
+//!    sentence that names a place of its own, far from the current
+//!    segment's, and states its own toll or date; other sentences join the
+//!    segment before them (the first ones join the first segment).
+//! 3. Each segment is classified and read for counts, roles, date, place
+//!    and claim status, every field with the span that supports it.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use vigil_geo::{haversine_km, Gazetteer, PlaceIdx};
+use vigil_model::{
+    ActorRef, AttackMode, ClaimStatus, Count, Counts, DatePrecision, DocumentId, EventDate,
+    EventReport, EventType, Evidence, GeoPrecision, Lang, Place, ReportId, SourceKind, Span,
+    SubEventType,
+};
+
+use crate::actors::{roles, RoleMention};
+use crate::classify::{attack_mode, classify, weapon, Classification};
+use crate::counts::{self, CountMention};
+use crate::dates::DateMention;
+use crate::kb::{Class, Kb, Outcome};
+use crate::places::{self, PlaceMention};
+use crate::text::Text;
+
+/// What the extractor knows about a document besides its text.
+#[derive(Debug, Clone, Default)]
+pub struct DocInput {
+    /// The document's id (0 for a text not in the store).
+    pub document_id: DocumentId,
+    /// Its language, if known.
+    pub lang: Option<Lang>,
+    /// The day it was published: "on Thursday" is read from here.
+    pub published: Option<NaiveDate>,
+    /// The kind of its source.
+    pub source_kind: Option<SourceKind>,
+    /// The actor its source speaks for (a militant official outlet's
+    /// group), by name or alias.
+    pub affiliation: Option<String>,
+    /// Countries the document is likely about (ISO codes), a weak prior
+    /// for place names; the region's default when empty.
+    pub countries: Vec<String>,
+}
+
+/// A report with the details that evaluation and debugging need beyond
+/// the model's fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extraction {
+    /// The event report.
+    pub report: EventReport,
+    /// The RAND weapon class.
+    pub weapon: String,
+    /// The CASE 2021 code of the class.
+    pub case2021: String,
+    /// Perpetrator actor keys.
+    pub perpetrator_keys: Vec<String>,
+}
+
+/// The extraction engine.
+#[derive(Debug, Clone, Copy)]
+pub struct Extractor {
+    kb: &'static Kb,
+    gaz: &'static Gazetteer,
+}
+
+impl Default for Extractor {
+    fn default() -> Self {
+        Extractor::new()
+    }
+}
+
+/// The region's countries, the default prior for place names.
+const REGION: &[&str] = &["SY", "IQ", "TR"];
+
+impl Extractor {
+    /// The engine over the bundled knowledge base and gazetteer.
+    pub fn new() -> Extractor {
+        Extractor {
+            kb: Kb::bundled(),
+            gaz: Gazetteer::bundled(),
+        }
+    }
+
+    /// The knowledge base in use.
+    pub fn kb(&self) -> &'static Kb {
+        self.kb
+    }
+
+    /// The gazetteer in use.
+    pub fn gazetteer(&self) -> &'static Gazetteer {
+        self.gaz
+    }
+
+    /// Event reports of one document.
+    pub fn extract(&self, text: &str, doc: &DocInput) -> Vec<EventReport> {
+        self.extract_detailed(text, doc)
+            .into_iter()
+            .map(|e| e.report)
+            .collect()
+    }
+
+    /// The places named in a text, resolved: (span in chars, chosen place,
+    /// every candidate), for toponym evaluation and the map.
+    pub fn places(&self, text: &str, doc: &DocInput) -> Vec<(Span, PlaceIdx, Vec<PlaceIdx>)> {
+        let t = Text::new(text);
+        let ctx = self.context(doc);
+        places::find(self.gaz, &t, 0..t.tokens.len(), &ctx)
+            .into_iter()
+            .map(|m| (t.span(m.start, m.end), m.place, m.candidates))
+            .collect()
+    }
+
+    fn context(&self, doc: &DocInput) -> Vec<String> {
+        if doc.countries.is_empty() {
+            REGION.iter().map(|s| s.to_string()).collect()
+        } else {
+            doc.countries.clone()
+        }
+    }
+
+    /// Event reports with evaluation details.
+    pub fn extract_detailed(&self, text: &str, doc: &DocInput) -> Vec<Extraction> {
+        let kb = self.kb;
+        let t = Text::new(text);
+        if t.tokens.is_empty() {
+            return Vec::new();
+        }
+        let reference = doc
+            .published
+            .unwrap_or_else(|| NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default());
+        let all = 0..t.tokens.len();
+        let dates = kb.calendar.find(&t, all.clone(), reference);
+        let masked: HashSet<usize> = dates.iter().flat_map(|d| d.start..d.end).collect();
+        let place_mentions = places::find(self.gaz, &t, all, &self.context(doc));
+
+        // Event sentences: those with a trigger of an ACLED class.
+        let event_sentence: Vec<bool> = t
+            .sentences
+            .iter()
+            .map(|r| {
+                kb.sub_event_triggers
+                    .find(&t, r.clone())
+                    .iter()
+                    .any(|h| matches!(h.value, Class::Acled(_)))
+            })
+            .collect();
+        if !event_sentence.iter().any(|&e| e) {
+            return Vec::new();
+        }
+        let segments = self.segments(&t, &event_sentence, &place_mentions, &dates, &masked);
+
+        let source_actor = match doc.source_kind {
+            Some(SourceKind::MilitantOfficial) => {
+                doc.affiliation.as_deref().and_then(|a| kb.resolve_actor(a))
+            }
+            _ => None,
+        };
+        let mut out = Vec::new();
+        for seg in segments {
+            let sents: Vec<std::ops::Range<usize>> =
+                seg.iter().map(|&s| t.sentences[s].clone()).collect();
+            let Some(class) = classify(kb, &t, &sents) else {
+                continue;
+            };
+            let Class::Acled(sub) = class.class else {
+                continue;
+            };
+            out.push(self.report(
+                &t,
+                doc,
+                &seg,
+                &sents,
+                sub,
+                &class,
+                &dates,
+                &masked,
+                &place_mentions,
+                source_actor,
+                reference,
+            ));
+        }
+        out
+    }
+
+    /// Cuts the document into event segments (lists of sentence indexes).
+    fn segments(
+        &self,
+        t: &Text<'_>,
+        event_sentence: &[bool],
+        place_mentions: &[PlaceMention],
+        dates: &[DateMention],
+        masked: &HashSet<usize>,
+    ) -> Vec<Vec<usize>> {
+        let local_place_of = |s: usize| {
+            let r = &t.sentences[s];
+            place_mentions
+                .iter()
+                .filter(|m| r.contains(&m.start) && places::is_local(self.gaz.place(m.place).kind))
+                .map(|m| m.place)
+                .next()
+        };
+        let mut segments: Vec<Vec<usize>> = Vec::new();
+        let mut seg_place = None;
+        let mut leading: Vec<usize> = Vec::new();
+        for (s, &is_event) in event_sentence.iter().enumerate() {
+            if !is_event {
+                match segments.last_mut() {
+                    Some(seg) => seg.push(s),
+                    None => leading.push(s),
+                }
+                continue;
+            }
+            let place = local_place_of(s);
+            let r = t.sentences[s].clone();
+            let own_toll = !counts::find(self.kb, t, r.clone(), masked).is_empty();
+            let own_date = dates.iter().any(|d| r.contains(&d.start));
+            let far = match (place, seg_place) {
+                (Some(a), Some(b)) => {
+                    let (pa, pb) = (self.gaz.place(a), self.gaz.place(b));
+                    haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) > 25.0
+                }
+                _ => false,
+            };
+            if segments.is_empty() || (far && (own_toll || own_date)) {
+                let mut seg = std::mem::take(&mut leading);
+                seg.push(s);
+                segments.push(seg);
+                seg_place = place;
+            } else if let Some(seg) = segments.last_mut() {
+                seg.push(s);
+                if seg_place.is_none() {
+                    seg_place = place;
+                }
+            }
+        }
+        if let (Some(first), false) = (segments.first_mut(), leading.is_empty()) {
+            first.extend(leading);
+        }
+        segments
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn report(
+        &self,
+        t: &Text<'_>,
+        doc: &DocInput,
+        seg: &[usize],
+        sents: &[std::ops::Range<usize>],
+        sub: SubEventType,
+        class: &Classification,
+        dates: &[DateMention],
+        masked: &HashSet<usize>,
+        place_mentions: &[PlaceMention],
+        source_actor: Option<usize>,
+        reference: NaiveDate,
+    ) -> Extraction {
+        let kb = self.kb;
+        let mut evidence = Vec::new();
+        let mut cite = |field: &str, a: usize, b: usize| {
+            if b > a {
+                evidence.push(Evidence {
+                    field: field.to_string(),
+                    span: t.span(a, b),
+                    sentence: t.sentence_span(t.sentence_of(a)),
+                });
+            }
+        };
+        cite("event_type", class.evidence.0, class.evidence.1);
+
+        let mode = attack_mode(kb, t, sents);
+        if let Some((_, (a, b))) = mode {
+            cite("attack_mode", a, b);
+        }
+        let (weapon_class, weapon_span) = weapon(kb, t, sents, mode.map(|m| m.0));
+        if let Some((a, b)) = weapon_span {
+            cite("weapon", a, b);
+        }
+
+        // Counts: per outcome, the largest figure stated in the segment
+        // (later sentences often restate or update the toll).
+        let mut found: Vec<CountMention> = Vec::new();
+        for r in sents {
+            found.extend(counts::find(kb, t, r.clone(), masked));
+        }
+        let mut counts = Counts::default();
+        for outcome in [
+            Outcome::Killed,
+            Outcome::Injured,
+            Outcome::Abducted,
+            Outcome::Freed,
+        ] {
+            let best = found
+                .iter()
+                .filter(|m| m.outcome == outcome)
+                .max_by_key(|m| m.count.value);
+            if let Some(m) = best {
+                let field = match outcome {
+                    Outcome::Killed => "killed",
+                    Outcome::Injured => "injured",
+                    Outcome::Abducted => "abducted",
+                    Outcome::Freed => "freed",
+                };
+                cite(field, m.start, m.end);
+                let slot = match outcome {
+                    Outcome::Killed => &mut counts.killed,
+                    Outcome::Injured => &mut counts.injured,
+                    Outcome::Abducted => &mut counts.abducted,
+                    Outcome::Freed => &mut counts.freed,
+                };
+                *slot = Some(Count {
+                    value: m.count.value,
+                    exactness: m.count.exactness,
+                });
+            }
+        }
+
+        let roles = roles(kb, t, sents, source_actor);
+        let actor_ref = |m: &RoleMention| ActorRef {
+            canonical: Some(kb.actors[m.actor].name.clone()),
+            mention: if m.end > m.start {
+                t.original_of(m.start, m.end)
+            } else {
+                kb.actors[m.actor].name.clone()
+            },
+        };
+        for m in &roles.perpetrators {
+            cite("perpetrator", m.start, m.end);
+        }
+        for m in &roles.targets {
+            cite("target", m.start, m.end);
+        }
+        let claim_status = match roles.claim {
+            Some((s, (a, b))) => {
+                cite("claim_status", a, b);
+                s
+            }
+            None => ClaimStatus::Reported,
+        };
+        let attribution = roles.attribution.as_ref().map(|(s, (a, b))| {
+            cite("attribution", *a, *b);
+            s.clone()
+        });
+
+        // Date: the first date in the event sentences, else in the segment,
+        // else the publication day.
+        let in_seg = |i: usize| seg.iter().any(|&s| t.sentences[s].contains(&i));
+        let date = dates
+            .iter()
+            .find(|d| sents.iter().any(|r| r.contains(&d.start)) && in_seg(d.start))
+            .map(|d| {
+                cite("date", d.start, d.end);
+                d.date
+            })
+            .or_else(|| {
+                doc.published.map(|p| EventDate {
+                    date: p,
+                    precision: DatePrecision::Day,
+                })
+            })
+            .filter(|d| d.date > NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(reference));
+
+        // Place: a local place introduced by a locative, else the first
+        // local place, else a province or country.
+        let seg_places: Vec<&PlaceMention> =
+            place_mentions.iter().filter(|m| in_seg(m.start)).collect();
+        let kind = |m: &&PlaceMention| self.gaz.place(m.place).kind;
+        let chosen = seg_places
+            .iter()
+            .find(|m| places::is_local(kind(m)) && (m.locative || m.relation_start.is_some()))
+            .or_else(|| seg_places.iter().find(|m| places::is_local(kind(m))))
+            .or_else(|| {
+                seg_places
+                    .iter()
+                    .find(|m| kind(m) == vigil_geo::PlaceKind::Province)
+            })
+            .or_else(|| seg_places.first())
+            .copied();
+        let place = chosen.map(|m| {
+            cite("place", m.relation_start.unwrap_or(m.start), m.end);
+            let p = self.gaz.place(m.place);
+            let precision = if places::is_local(p.kind) {
+                m.precision
+            } else {
+                GeoPrecision::Region
+            };
+            Place {
+                name: t.original_of(m.start, m.end),
+                geonames_id: (p.id > 0).then_some(p.id),
+                lat: Some(p.lat),
+                lon: Some(p.lon),
+                province: p.province.clone(),
+                country: Some(p.country.clone()),
+                precision,
+            }
+        });
+
+        let report = EventReport {
+            id: ReportId(0),
+            document_id: doc.document_id,
+            event_type: sub.event_type(),
+            sub_event_type: sub,
+            attack_mode: mode.map(|m| m.0).or(match sub.event_type() {
+                EventType::Battles
+                | EventType::ExplosionsRemoteViolence
+                | EventType::ViolenceAgainstCivilians => Some(AttackMode::Unknown),
+                _ => None,
+            }),
+            date,
+            place,
+            perpetrators: roles.perpetrators.iter().map(actor_ref).collect(),
+            targets: roles.targets.iter().map(actor_ref).collect(),
+            counts,
+            attribution,
+            claim_status,
+            evidence,
+        };
+        let case2021 = kb
+            .sub_events
+            .iter()
+            .find(|s| s.key == sub.as_str())
+            .map(|s| s.case2021.clone())
+            .unwrap_or_default();
+        Extraction {
+            report,
+            weapon: weapon_class,
+            case2021,
+            perpetrator_keys: roles
+                .perpetrators
+                .iter()
+                .map(|m| kb.actors[m.actor].key.clone())
+                .collect(),
+        }
+    }
+
+    /// The CASE 2021 code of the best class of a text, including the
+    /// classes outside ACLED (for `vigil eval`).
+    pub fn case_code(&self, text: &str) -> Option<String> {
+        let t = Text::new(text);
+        let c = classify(self.kb, &t, &t.sentences)?;
+        let key = match c.class {
+            Class::Acled(s) => s.as_str().to_string(),
+            Class::Outside(i) => self.kb.sub_events[i].key.clone(),
+        };
+        self.kb
+            .sub_events
+            .iter()
+            .find(|s| s.key == key)
+            .map(|s| s.case2021.clone())
+    }
+}

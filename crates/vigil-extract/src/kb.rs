@@ -1,0 +1,549 @@
+//! The knowledge base: actors, event typology and calendar words, loaded
+//! from `data/kb/` (compiled in by default), checked, and compiled into
+//! matchers.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+use vigil_model::{AttackMode, CountExactness, SubEventType};
+
+use crate::dates::{Calendar, CalendarFile};
+use crate::matcher::{joined, Matcher};
+use crate::numbers::NumberWords;
+use crate::KbError;
+
+/// One actor of `actors.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    /// Stable key.
+    pub key: String,
+    /// Canonical name.
+    pub name: String,
+    /// Kind of actor (state_force, jihadist_group, …).
+    pub kind: String,
+    /// Broad camp.
+    pub side: String,
+    /// Key of the actor it belongs to, or "".
+    pub parent: String,
+    /// Key of the organization it grew from, or "".
+    pub predecessor: String,
+    /// Countries where it is active.
+    pub countries: Vec<String>,
+    /// Years active.
+    pub active: String,
+    /// Latin-script names.
+    pub aliases: Vec<String>,
+    /// Arabic-script names.
+    pub aliases_ar: Vec<String>,
+    /// What it is.
+    pub notes: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActorsFile {
+    actor: Vec<Actor>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TypologyFile {
+    event_type: Vec<Named>,
+    sub_event_type: Vec<SubEventDef>,
+    attack_mode: Vec<AttackModeDef>,
+    weapon: Vec<WeaponDef>,
+    claim_cue: Vec<Cue>,
+    count_cue: Vec<Cue>,
+    number_word: Vec<NumberWordDef>,
+    approx_cue: Vec<ApproxDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Named {
+    key: String,
+    #[allow(dead_code)]
+    name: String,
+    #[allow(dead_code)]
+    definition: String,
+}
+
+/// A sub-event type of the typology, with its CASE 2021 code.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubEventDef {
+    /// Key (an ACLED sub-event type, or a class outside ACLED).
+    pub key: String,
+    /// Its event type's key.
+    pub event_type: String,
+    /// Display name.
+    pub name: String,
+    /// CASE 2021 code.
+    pub case2021: String,
+    /// ACLED definition, paraphrased.
+    pub definition: String,
+    triggers_en: Vec<String>,
+    triggers_ar: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AttackModeDef {
+    key: String,
+    #[allow(dead_code)]
+    name: String,
+    weapon: String,
+    triggers_en: Vec<String>,
+    triggers_ar: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WeaponDef {
+    key: String,
+    #[allow(dead_code)]
+    name: String,
+    triggers_en: Vec<String>,
+    triggers_ar: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cue {
+    key: String,
+    triggers_en: Vec<String>,
+    triggers_ar: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NumberWordDef {
+    #[allow(dead_code)]
+    key: String,
+    words: Vec<(String, u64)>,
+    approx: Vec<String>,
+    #[allow(dead_code)]
+    dual_suffix_hint: Vec<String>,
+    dual_words: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApproxDef {
+    #[allow(dead_code)]
+    key: String,
+    about: Vec<String>,
+    at_least: Vec<String>,
+    at_most: Vec<String>,
+}
+
+/// What a count cue counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// Killed.
+    Killed,
+    /// Injured.
+    Injured,
+    /// Abducted.
+    Abducted,
+    /// Freed or escaped.
+    Freed,
+}
+
+/// Claim cue classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClaimCue {
+    /// The perpetrator asserts it.
+    Claimed,
+    /// A party denies it.
+    Denied,
+    /// Confirmed.
+    Confirmed,
+    /// Said by someone (or hedged: "could not be verified").
+    Reported,
+}
+
+/// A classifiable sub-event: an ACLED sub-event type, or a class outside
+/// ACLED (index into `Kb::outside`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Class {
+    /// An ACLED sub-event type.
+    Acled(SubEventType),
+    /// A CASE 2021 class outside ACLED (its index in `Kb::sub_events`).
+    Outside(usize),
+}
+
+/// The compiled knowledge base.
+#[derive(Debug)]
+pub struct Kb {
+    /// Actors, by index.
+    pub actors: Vec<Actor>,
+    /// Actor index by key.
+    pub actor_by_key: HashMap<String, usize>,
+    /// Actor aliases → actor index.
+    pub actor_names: Matcher<usize>,
+    /// Sub-event types, in file order.
+    pub sub_events: Vec<SubEventDef>,
+    /// Triggers → sub-event class.
+    pub sub_event_triggers: Matcher<Class>,
+    /// Triggers → attack mode.
+    pub attack_triggers: Matcher<AttackMode>,
+    /// The RAND weapon class each attack mode implies.
+    pub mode_weapon: HashMap<AttackMode, String>,
+    /// Triggers → weapon class.
+    pub weapon_triggers: Matcher<String>,
+    /// Claim cues.
+    pub claim_cues: Matcher<ClaimCue>,
+    /// Count cues.
+    pub count_cues: Matcher<Outcome>,
+    /// Number words and qualifiers.
+    pub numbers: NumberWords,
+    /// Arabic dual nouns meaning 2.
+    pub dual_words: HashSet<String>,
+    /// Dates.
+    pub calendar: Calendar,
+}
+
+/// The bundled knowledge-base files.
+pub const BUNDLED: [(&str, &str); 3] = [
+    (
+        "data/kb/actors.toml",
+        include_str!("../../../data/kb/actors.toml"),
+    ),
+    (
+        "data/kb/typology.toml",
+        include_str!("../../../data/kb/typology.toml"),
+    ),
+    (
+        "data/kb/calendar.toml",
+        include_str!("../../../data/kb/calendar.toml"),
+    ),
+];
+
+fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, KbError> {
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
+        KbError::Parse {
+            file: format!(
+                "{file}{}",
+                line.map(|l| format!(":{l}")).unwrap_or_default()
+            ),
+            message: e.message().to_string(),
+        }
+    })
+}
+
+impl Kb {
+    /// The bundled knowledge base; panics only if the bundled files are
+    /// broken, which `vigil kb check` and the tests rule out.
+    pub fn bundled() -> &'static Kb {
+        static KB: std::sync::OnceLock<Kb> = std::sync::OnceLock::new();
+        KB.get_or_init(|| {
+            Kb::from_sources(BUNDLED[0], BUNDLED[1], BUNDLED[2])
+                .expect("bundled knowledge base is valid")
+        })
+    }
+
+    /// Loads and checks the three files, given as (name, text).
+    pub fn from_sources(
+        actors: (&str, &str),
+        typology: (&str, &str),
+        calendar: (&str, &str),
+    ) -> Result<Kb, KbError> {
+        let af: ActorsFile = parse(actors.0, actors.1)?;
+        let tf: TypologyFile = parse(typology.0, typology.1)?;
+        let cf: CalendarFile = parse(calendar.0, calendar.1)?;
+        let invalid = |file: &str, what: String| KbError::Invalid {
+            file: file.to_string(),
+            what,
+        };
+
+        // Actors: unique keys, known relations, no alias for two actors.
+        let mut actor_by_key = HashMap::new();
+        for (i, a) in af.actor.iter().enumerate() {
+            if actor_by_key.insert(a.key.clone(), i).is_some() {
+                return Err(invalid(
+                    actors.0,
+                    format!("actor key {:?} is used twice", a.key),
+                ));
+            }
+        }
+        let mut owner: HashMap<String, usize> = HashMap::new();
+        let mut names = Vec::new();
+        for (i, a) in af.actor.iter().enumerate() {
+            for (field, rel) in [("parent", &a.parent), ("predecessor", &a.predecessor)] {
+                if !rel.is_empty() && !actor_by_key.contains_key(rel) {
+                    return Err(invalid(
+                        actors.0,
+                        format!("actor {:?}: {field} {rel:?} is not an actor key", a.key),
+                    ));
+                }
+            }
+            for alias in std::iter::once(&a.name)
+                .chain(&a.aliases)
+                .chain(&a.aliases_ar)
+            {
+                let j = joined(alias);
+                if j.is_empty() {
+                    continue;
+                }
+                if let Some(&other) = owner.get(&j) {
+                    if other != i {
+                        return Err(invalid(
+                            actors.0,
+                            format!(
+                                "alias {alias:?} belongs to both {:?} and {:?}",
+                                af.actor[other].key, a.key
+                            ),
+                        ));
+                    }
+                    continue;
+                }
+                owner.insert(j, i);
+                names.push((alias.clone(), i));
+            }
+        }
+
+        // Typology.
+        let event_keys: HashSet<&str> = tf.event_type.iter().map(|e| e.key.as_str()).collect();
+        let mut triggers = Vec::new();
+        for (i, s) in tf.sub_event_type.iter().enumerate() {
+            if !event_keys.contains(s.event_type.as_str()) {
+                return Err(invalid(
+                    typology.0,
+                    format!(
+                        "sub-event type {:?}: unknown event type {:?}",
+                        s.key, s.event_type
+                    ),
+                ));
+            }
+            let class = match s.key.parse::<SubEventType>() {
+                Ok(t) if s.event_type != "outside_acled" => {
+                    if t.event_type().as_str() != s.event_type {
+                        return Err(invalid(
+                            typology.0,
+                            format!(
+                                "sub-event type {:?} belongs to {} in ACLED, not {}",
+                                s.key,
+                                t.event_type(),
+                                s.event_type
+                            ),
+                        ));
+                    }
+                    Class::Acled(t)
+                }
+                _ if s.event_type == "outside_acled" => Class::Outside(i),
+                Err(e) => return Err(invalid(typology.0, e.to_string())),
+                Ok(_) => Class::Outside(i),
+            };
+            triggers.extend(
+                s.triggers_en
+                    .iter()
+                    .chain(&s.triggers_ar)
+                    .map(|t| (t.clone(), class)),
+            );
+        }
+        let mut attack = Vec::new();
+        let mut mode_weapon = HashMap::new();
+        for m in &tf.attack_mode {
+            let mode: AttackMode = m
+                .key
+                .parse()
+                .map_err(|e: vigil_model::ParseError| invalid(typology.0, e.to_string()))?;
+            mode_weapon.insert(mode, m.weapon.clone());
+            attack.extend(
+                m.triggers_en
+                    .iter()
+                    .chain(&m.triggers_ar)
+                    .map(|t| (t.clone(), mode)),
+            );
+        }
+        let weapons: Vec<(String, String)> = tf
+            .weapon
+            .iter()
+            .flat_map(|w| {
+                w.triggers_en
+                    .iter()
+                    .chain(&w.triggers_ar)
+                    .map(|t| (t.clone(), w.key.clone()))
+            })
+            .collect();
+        let mut claims = Vec::new();
+        for c in &tf.claim_cue {
+            let cue = match c.key.as_str() {
+                "claimed" => ClaimCue::Claimed,
+                "denied" => ClaimCue::Denied,
+                "confirmed" => ClaimCue::Confirmed,
+                "reported" => ClaimCue::Reported,
+                other => {
+                    return Err(invalid(
+                        typology.0,
+                        format!(
+                        "claim_cue key {other:?}: expected claimed, denied, confirmed or reported"
+                    ),
+                    ))
+                }
+            };
+            claims.extend(
+                c.triggers_en
+                    .iter()
+                    .chain(&c.triggers_ar)
+                    .map(|t| (t.clone(), cue)),
+            );
+        }
+        let mut counts = Vec::new();
+        for c in &tf.count_cue {
+            let o = match c.key.as_str() {
+                "killed" => Outcome::Killed,
+                "injured" => Outcome::Injured,
+                "abducted" => Outcome::Abducted,
+                "freed" => Outcome::Freed,
+                other => {
+                    return Err(invalid(
+                        typology.0,
+                        format!(
+                            "count_cue key {other:?}: expected killed, injured, abducted or freed"
+                        ),
+                    ))
+                }
+            };
+            counts.extend(
+                c.triggers_en
+                    .iter()
+                    .chain(&c.triggers_ar)
+                    .map(|t| (t.clone(), o)),
+            );
+        }
+        let mut numbers = NumberWords::default();
+        let mut dual_words = HashSet::new();
+        for n in &tf.number_word {
+            let approx: HashSet<String> = n.approx.iter().map(|a| joined(a)).collect();
+            for (w, v) in &n.words {
+                let j = joined(w);
+                let v = u32::try_from(*v).map_err(|_| {
+                    invalid(typology.0, format!("number word {w:?}: {v} is too large"))
+                })?;
+                let e = if approx.contains(&j) {
+                    CountExactness::About
+                } else {
+                    CountExactness::Exact
+                };
+                numbers.add_word(&j, v, e);
+            }
+            dual_words.extend(n.dual_words.iter().map(|w| joined(w)));
+        }
+        for a in &tf.approx_cue {
+            for (list, e) in [
+                (&a.about, CountExactness::About),
+                (&a.at_least, CountExactness::AtLeast),
+                (&a.at_most, CountExactness::AtMost),
+            ] {
+                for q in list {
+                    numbers
+                        .qualifiers
+                        .push((joined(q).split(' ').map(str::to_string).collect(), e));
+                }
+            }
+        }
+        numbers
+            .qualifiers
+            .sort_by_key(|q| std::cmp::Reverse(q.0.len()));
+
+        Ok(Kb {
+            actor_names: Matcher::new(names),
+            actors: af.actor,
+            actor_by_key,
+            sub_events: tf.sub_event_type,
+            sub_event_triggers: Matcher::new(triggers),
+            attack_triggers: Matcher::new(attack),
+            mode_weapon,
+            weapon_triggers: Matcher::new(weapons),
+            claim_cues: Matcher::new(claims),
+            count_cues: Matcher::new(counts),
+            numbers,
+            dual_words,
+            calendar: Calendar::from_file(&cf, calendar.0)?,
+        })
+    }
+
+    /// The actor an alias resolves to, by exact (normalized) name.
+    pub fn resolve_actor(&self, name: &str) -> Option<usize> {
+        let t = crate::text::Text::new(name);
+        let hits = self.actor_names.find(&t, 0..t.tokens.len());
+        match hits.as_slice() {
+            [h] if h.start == 0 && h.end == t.tokens.len() => Some(*h.value),
+            _ => {
+                // Case-insensitive for gold names ("IS" written "Is").
+                let upper = name.to_uppercase();
+                let t = crate::text::Text::new(&upper);
+                let hits = self.actor_names.find(&t, 0..t.tokens.len());
+                match hits.as_slice() {
+                    [h] if h.start == 0 && h.end == t.tokens.len() => Some(*h.value),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// The chain of predecessors and parents of an actor (itself first).
+    pub fn lineage(&self, actor: usize) -> Vec<usize> {
+        let mut out = vec![actor];
+        let mut i = 0;
+        while i < out.len() {
+            let a = &self.actors[out[i]];
+            for rel in [&a.parent, &a.predecessor] {
+                if let Some(&j) = self.actor_by_key.get(rel) {
+                    if !out.contains(&j) {
+                        out.push(j);
+                    }
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_kb_loads_and_resolves_names_in_both_scripts() {
+        let kb = Kb::bundled();
+        assert!(kb.actors.len() > 100);
+        let is = kb.actor_by_key["islamic-state"];
+        for name in ["Islamic State", "ISIS", "Daesh", "داعش", "تنظيم الدولة"] {
+            assert_eq!(kb.resolve_actor(name), Some(is), "{name}");
+        }
+        let aqi = kb
+            .resolve_actor("Tanzim Qa’idat al-Jihad fi Bilad al-Rafidayn")
+            .unwrap();
+        assert!(
+            kb.lineage(is).len() >= 4,
+            "IS has a lineage back to Tawhid wal-Jihad"
+        );
+        assert!(kb.lineage(aqi).contains(&kb.actor_by_key["al-qaeda"]));
+        assert_eq!(
+            kb.sub_events
+                .iter()
+                .filter(|s| s.event_type != "outside_acled")
+                .count(),
+            25
+        );
+    }
+
+    #[test]
+    fn a_broken_file_is_named_with_its_line() {
+        let bad = "[[actor]]\nkey = \"x\"\nname = \"X\"\ncolour = \"red\"\n";
+        let err = Kb::from_sources(("actors.toml", bad), BUNDLED[1], BUNDLED[2]).unwrap_err();
+        assert!(err.to_string().starts_with("actors.toml:"), "{err}");
+        assert!(err.to_string().contains("colour"), "{err}");
+
+        let dup = BUNDLED[0].1.to_string()
+            + "\n[[actor]]\nkey = \"dup\"\nname = \"Dup\"\nkind = \"other\"\nside = \"other\"\nparent = \"\"\npredecessor = \"nowhere\"\ncountries = []\nactive = \"\"\naliases = []\naliases_ar = []\nnotes = \"\"\n";
+        let err = Kb::from_sources(("actors.toml", &dup), BUNDLED[1], BUNDLED[2]).unwrap_err();
+        assert!(err.to_string().contains("nowhere"), "{err}");
+    }
+}

@@ -1,0 +1,215 @@
+//! Phrase matching over tokens: every knowledge-base list (aliases,
+//! triggers, cues) becomes one Aho–Corasick automaton over the document's
+//! tokens joined by single spaces, so a phrase matches whatever the
+//! punctuation or spacing between its words ("al-Qaeda", "al Qaeda"), and
+//! an Arabic phrase also matches behind a fused conjunction or preposition
+//! ("لقوات سوريا الديمقراطية", "وداعش").
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::text::{Kind, Text};
+
+/// Arabic proclitics that may be fused to the first word of a phrase.
+const PROCLITICS: &[&str] = &["و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك"];
+
+/// One compiled list of phrases, each with a payload.
+#[derive(Debug, Clone)]
+pub struct Matcher<T> {
+    ac: Option<AhoCorasick>,
+    payloads: Vec<T>,
+    /// Acronyms that must be upper case in the original text ("IS", not "is").
+    case_sensitive: Vec<bool>,
+    /// Phrase length in tokens, for scoring specificity.
+    lens: Vec<usize>,
+}
+
+/// A phrase found in a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit<'m, T> {
+    /// First token.
+    pub start: usize,
+    /// One past the last token.
+    pub end: usize,
+    /// The payload of the phrase.
+    pub value: &'m T,
+    /// Number of words in the phrase.
+    pub words: usize,
+}
+
+/// The joined form of a phrase: normalized tokens, dashes dropped.
+pub fn joined(phrase: &str) -> String {
+    let n = vigil_text::normalize(&fold_apostrophes(phrase));
+    let t = Text::new(&n);
+    join_tokens(&t, 0..t.tokens.len()).0
+}
+
+fn fold_apostrophes(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if matches!(c, '’' | '‘' | 'ʼ' | '`' | '´') {
+                '\''
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// "al-Qaeda's" matches "al-Qaeda".
+fn strip_possessive(tok: &str) -> &str {
+    tok.strip_suffix("'s")
+        .filter(|r| !r.is_empty())
+        .unwrap_or(tok)
+}
+
+fn is_dash(s: &str) -> bool {
+    matches!(s, "-" | "–" | "—" | "_")
+}
+
+/// Tokens `range` joined by spaces (dashes dropped), with the byte offset of
+/// each included token in the joined string.
+fn join_tokens(t: &Text<'_>, range: std::ops::Range<usize>) -> (String, Vec<(usize, usize)>) {
+    let mut s = String::new();
+    let mut starts = Vec::new();
+    for i in range {
+        let tok = t.tok(i);
+        if t.kind(i) == Kind::Punct && is_dash(tok) {
+            continue;
+        }
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        starts.push((s.len(), i));
+        s.push_str(strip_possessive(&fold_apostrophes(tok)));
+    }
+    (s, starts)
+}
+
+impl<T> Matcher<T> {
+    /// Compiles `(phrase, payload)` pairs. Empty phrases are dropped.
+    pub fn new(items: impl IntoIterator<Item = (String, T)>) -> Matcher<T> {
+        let mut pats = Vec::new();
+        let mut payloads = Vec::new();
+        let mut case_sensitive = Vec::new();
+        let mut lens = Vec::new();
+        for (phrase, payload) in items {
+            let j = joined(&phrase);
+            if j.is_empty() {
+                continue;
+            }
+            let letters: Vec<char> = phrase.chars().filter(|c| c.is_alphabetic()).collect();
+            case_sensitive.push(
+                letters.len() <= 4
+                    && !letters.is_empty()
+                    && letters.iter().all(|c| c.is_uppercase()),
+            );
+            lens.push(j.split(' ').count());
+            pats.push(j);
+            payloads.push(payload);
+        }
+        let ac = (!pats.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&pats)
+                .expect("phrase automaton")
+        });
+        Matcher {
+            ac,
+            payloads,
+            case_sensitive,
+            lens,
+        }
+    }
+
+    /// Whether there are no phrases.
+    pub fn is_empty(&self) -> bool {
+        self.payloads.is_empty()
+    }
+
+    /// Every match in tokens `range`, leftmost-longest, whole tokens (an
+    /// Arabic match may start after a fused proclitic).
+    pub fn find<'m>(&'m self, t: &Text<'_>, range: std::ops::Range<usize>) -> Vec<Hit<'m, T>> {
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
+        let (s, starts) = join_tokens(t, range);
+        let token_at = |byte: usize| starts.partition_point(|(b, _)| *b <= byte).checked_sub(1);
+        let mut out = Vec::new();
+        // Overlapping search so that a match starting inside a token (after
+        // a proclitic) is not hidden by a shorter match at the token start.
+        let mut pos = 0;
+        while pos < s.len() {
+            let Some(m) = ac.find(aho_corasick::Input::new(&s).span(pos..s.len())) else {
+                break;
+            };
+            let (Some(first), Some(last)) =
+                (token_at(m.start()), token_at(m.end().saturating_sub(1)))
+            else {
+                break;
+            };
+            let (tok_start, tok_idx) = starts[first];
+            let (last_start, last_idx) = starts[last];
+            let last_end = last_start + strip_possessive(&fold_apostrophes(t.tok(last_idx))).len();
+            let prefix = &s[tok_start..m.start()];
+            let start_ok = prefix.is_empty() || PROCLITICS.contains(&prefix);
+            let end_ok = m.end() == last_end;
+            let id = m.pattern().as_usize();
+            let case_ok = !self.case_sensitive[id] || {
+                let orig = t.original_of(tok_idx, last_idx + 1);
+                orig.chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(|c| c.is_uppercase())
+            };
+            if start_ok && end_ok && case_ok {
+                out.push(Hit {
+                    start: tok_idx,
+                    end: last_idx + 1,
+                    value: &self.payloads[id],
+                    words: self.lens[id],
+                });
+                pos = m.end();
+            } else {
+                // Try again from the next character after this match's start.
+                pos = m.start() + s[m.start()..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_match_whole_tokens_across_punctuation_and_proclitics() {
+        let m = Matcher::new([
+            ("al-Qaeda".to_string(), "aq"),
+            ("al-Qaeda in Iraq".to_string(), "aqi"),
+            ("IS".to_string(), "is"),
+            ("قوات سوريا الديمقراطية".to_string(), "sdf"),
+            ("داعش".to_string(), "is"),
+        ]);
+        let rows: &[(&str, &[&str])] = &[
+            ("Al Qaeda in Iraq claimed it", &["aqi"]),
+            ("al-Qaeda's statement", &["aq"]),
+            ("an al-Qaeda cell", &["aq"]),
+            ("IS said it is behind it", &["is"]),
+            (
+                "هجوم لقوات سوريا الديمقراطية على مواقع داعش",
+                &["sdf", "is"],
+            ),
+            ("وداعش", &["is"]),
+            ("بداعشي", &[]),
+        ];
+        for (text, want) in rows {
+            let t = Text::new(text);
+            let got: Vec<&str> = m
+                .find(&t, 0..t.tokens.len())
+                .iter()
+                .map(|h| *h.value)
+                .collect();
+            assert_eq!(got, *want, "{text}");
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! The analysed text: normalized form, tokens with offsets back to the
+//! original, and sentences.
+
+use vigil_model::Span;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Letters (and apostrophes inside a word: `qa'ida`).
+    Word,
+    /// Digits, with `,` or `.` between digit groups (`1,200`, `3.5`).
+    Number,
+    /// One punctuation character.
+    Punct,
+}
+
+/// A token of the normalized text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Byte range in the normalized text.
+    pub start: usize,
+    /// End of the byte range (exclusive).
+    pub end: usize,
+    /// What it is.
+    pub kind: Kind,
+}
+
+/// A document ready for extraction.
+#[derive(Debug)]
+pub struct Text<'a> {
+    /// The original text.
+    pub original: &'a str,
+    /// The normalized text (see `vigil_text::normalize`).
+    pub norm: String,
+    /// For each byte of `norm` (and its end), the original char index.
+    map: Vec<u32>,
+    /// Tokens of `norm`, in order.
+    pub tokens: Vec<Token>,
+    /// Sentences as token index ranges.
+    pub sentences: Vec<std::ops::Range<usize>>,
+}
+
+/// Words after which a full stop does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "sgt", "capt", "cpt", "st", "no", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "vs", "etc",
+    "inc", "co", "corp", "jr", "sr", "gov", "sen", "rep", "brig", "cpl", "pvt", "adm", "cmdr",
+    "pres", "approx", "est", "fig", "mt", "ft",
+];
+
+impl<'a> Text<'a> {
+    /// Normalizes, tokenizes and splits a text into sentences.
+    pub fn new(original: &'a str) -> Text<'a> {
+        let (norm, map) = vigil_text::normalize_with_offsets(original);
+        let tokens = tokenize(&norm);
+        let mut text = Text {
+            original,
+            norm,
+            map,
+            tokens,
+            sentences: Vec::new(),
+        };
+        text.sentences = text.split_sentences();
+        text
+    }
+
+    /// The normalized text of a token.
+    pub fn tok(&self, i: usize) -> &str {
+        let t = self.tokens[i];
+        &self.norm[t.start..t.end]
+    }
+
+    /// The token's kind.
+    pub fn kind(&self, i: usize) -> Kind {
+        self.tokens[i].kind
+    }
+
+    /// The span in the original text (in chars) of tokens `a..b`.
+    pub fn span(&self, a: usize, b: usize) -> Span {
+        let start = self.map[self.tokens[a].start] as usize;
+        let end = self.map[self.tokens[b - 1].end - 1] as usize + 1;
+        Span { start, end }
+    }
+
+    /// The original text of tokens `a..b`.
+    pub fn original_of(&self, a: usize, b: usize) -> String {
+        let s = self.span(a, b);
+        self.original
+            .chars()
+            .skip(s.start)
+            .take(s.end - s.start)
+            .collect()
+    }
+
+    /// The span (in chars) of a sentence.
+    pub fn sentence_span(&self, sentence: usize) -> Span {
+        let r = &self.sentences[sentence];
+        self.span(r.start, r.end)
+    }
+
+    /// The sentence containing token `i`.
+    pub fn sentence_of(&self, i: usize) -> usize {
+        self.sentences.partition_point(|r| r.end <= i)
+    }
+
+    /// Whether the original text has a line break between tokens `i` and
+    /// `i + 1`.
+    fn line_break_after(&self, i: usize) -> bool {
+        let (Some(a), Some(b)) = (self.tokens.get(i), self.tokens.get(i + 1)) else {
+            return false;
+        };
+        let from = self.map[a.end - 1] as usize + 1;
+        let to = self.map[b.start] as usize;
+        self.original
+            .chars()
+            .skip(from)
+            .take(to.saturating_sub(from))
+            .any(|c| c == '\n')
+    }
+
+    fn split_sentences(&self) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for i in 0..self.tokens.len() {
+            let boundary = match (self.kind(i), self.tok(i)) {
+                (Kind::Punct, "!" | "?" | "…") => true,
+                (Kind::Punct, ".") => {
+                    let prev = i.checked_sub(1).map(|p| (self.kind(p), self.tok(p)));
+                    let abbreviation = match prev {
+                        Some((Kind::Word, w)) => {
+                            ABBREVIATIONS.contains(&w) || w.chars().count() == 1
+                        }
+                        _ => false,
+                    };
+                    // "3.5" never gets here (one token); "U.S." ends only at
+                    // the last dot, and not even there before a lower-case
+                    // continuation, which normalization hides, so accept it.
+                    !abbreviation
+                }
+                _ => false,
+            } || self.line_break_after(i);
+            if boundary {
+                if i + 1 > start {
+                    out.push(start..i + 1);
+                }
+                start = i + 1;
+            }
+        }
+        if start < self.tokens.len() {
+            out.push(start..self.tokens.len());
+        }
+        out
+    }
+}
+
+fn tokenize(norm: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = norm.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let end_of = |j: usize| chars.get(j).map_or(norm.len(), |x| x.0);
+        if c.is_ascii_digit() {
+            let mut j = i + 1;
+            while j < chars.len() {
+                let d = chars[j].1;
+                let joins = (d == ',' || d == '.')
+                    && chars.get(j + 1).is_some_and(|n| n.1.is_ascii_digit());
+                if d.is_ascii_digit() || joins {
+                    j += if joins { 2 } else { 1 };
+                } else {
+                    break;
+                }
+            }
+            out.push(Token {
+                start,
+                end: end_of(j),
+                kind: Kind::Number,
+            });
+            i = j;
+        } else if c.is_alphanumeric() {
+            let mut j = i + 1;
+            while j < chars.len() {
+                let d = chars[j].1;
+                let apostrophe = matches!(d, '\'' | '’' | 'ʼ' | '‘')
+                    && chars.get(j + 1).is_some_and(|n| n.1.is_alphabetic());
+                if (d.is_alphanumeric() && !d.is_ascii_digit()) || is_mark(d) || apostrophe {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            out.push(Token {
+                start,
+                end: end_of(j),
+                kind: Kind::Word,
+            });
+            i = j;
+        } else {
+            out.push(Token {
+                start,
+                end: end_of(i + 1),
+                kind: Kind::Punct,
+            });
+            i += 1;
+        }
+    }
+    out
+}
+
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_keep_numbers_and_apostrophes_whole() {
+        let t = Text::new("Al-Qa'ida killed 1,200; ٣ wounded.");
+        let toks: Vec<&str> = (0..t.tokens.len()).map(|i| t.tok(i)).collect();
+        assert_eq!(
+            toks,
+            ["al", "-", "qa'ida", "killed", "1,200", ";", "3", "wounded", "."]
+        );
+        assert_eq!(t.kind(4), Kind::Number);
+        assert_eq!(t.original_of(6, 8), "٣ wounded");
+    }
+
+    #[test]
+    fn sentences_split_on_stops_and_line_breaks_not_abbreviations() {
+        let t =
+            Text::new("IRAQ.  Gunmen shot Lt. Col. Ali near the U.S. base. Two died\nAnother line");
+        let sents: Vec<String> = (0..t.sentences.len())
+            .map(|s| {
+                let r = t.sentences[s].clone();
+                t.original_of(r.start, r.end)
+            })
+            .collect();
+        assert_eq!(
+            sents,
+            [
+                "IRAQ.",
+                "Gunmen shot Lt. Col. Ali near the U.S. base.",
+                "Two died",
+                "Another line"
+            ]
+        );
+        assert_eq!(t.sentence_of(3), 1);
+    }
+}
