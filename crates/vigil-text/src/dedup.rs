@@ -83,7 +83,13 @@ pub fn fingerprint(normalized: &str) -> Vec<u32> {
 
 /// Jaccard resemblance of two normalized texts' shingle sets, in 0..=1.
 pub fn resemblance(a: &str, b: &str) -> f64 {
-    let (sa, sb) = (shingles(a), shingles(b));
+    resemblance_to(&shingles(a), b)
+}
+
+/// [`resemblance`] with the first text's shingles computed once, for
+/// comparing one text against many.
+pub fn resemblance_to(sa: &HashSet<u64>, b: &str) -> f64 {
+    let sb = shingles(b);
     if sa.is_empty() && sb.is_empty() {
         return 1.0;
     }

@@ -19,6 +19,6 @@ mod dedup;
 mod lang;
 mod normalize;
 
-pub use dedup::{content_hash, fingerprint, resemblance, shingles, BANDS};
+pub use dedup::{content_hash, fingerprint, resemblance, resemblance_to, shingles, BANDS};
 pub use lang::detect_lang;
 pub use normalize::{fold_char, light_stem_ar, normalize, normalize_with_offsets, tokens, Folded};

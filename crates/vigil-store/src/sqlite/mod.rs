@@ -376,7 +376,14 @@ fn insert_one(
         .map_err(StoreError::sqlite(ctx("looking up known copies")))?;
     if let Some((id, kind, similarity)) = known_copy {
         let kind: CopyKind = parse_col(kind, "document_copies", "kind")?;
-        let copy_recorded = record_copy(tx, DocumentId(id), source.id, doc, kind, similarity)?;
+        // The text was seen as a repost; if this sighting is older than
+        // the stored document, it is the original.
+        let copy_recorded = if published_earlier(tx, DocumentId(id), doc)? && !copy_known(tx, source.id, doc)? {
+            promote(tx, DocumentId(id), source.id, doc, kind, similarity)?;
+            true
+        } else {
+            record_copy(tx, DocumentId(id), source.id, doc, kind, similarity)?
+        };
         return Ok(match kind {
             CopyKind::Exact => InsertOutcome::Duplicate {
                 of: DocumentId(id),
@@ -574,10 +581,17 @@ fn nearest(
         .map(|(i, k)| Value::Integer(band_key(i, *k)))
         .collect();
     let marks = vec!["?"; keys.len()].join(",");
+    // The candidates sharing the most bands first (the likeliest to be
+    // near-duplicates), newest first among equals; only their texts are
+    // read. Taking the oldest band-mates instead missed reposts of newer
+    // stories once a band was shared by more than `max_candidates`
+    // documents (benchmarks/README.md, "near-duplicates missed").
     let sql = format!(
-        "SELECT DISTINCT b.document_id, d.normalized FROM document_bands b
-         JOIN documents d ON d.id = b.document_id
-         WHERE b.band IN ({marks}) ORDER BY b.document_id LIMIT {}",
+        "SELECT c.document_id, d.normalized FROM (
+             SELECT document_id, count(*) AS shared FROM document_bands
+             WHERE band IN ({marks}) GROUP BY document_id
+             ORDER BY shared DESC, document_id DESC LIMIT {}
+         ) c JOIN documents d ON d.id = c.document_id ORDER BY c.shared DESC, c.document_id DESC",
         dedup.max_candidates
     );
     let mut stmt = tx
@@ -590,8 +604,9 @@ fn nearest(
         .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
         .map_err(StoreError::sqlite("finding near-duplicate candidates"))?;
     let mut best: Option<(DocumentId, f64)> = None;
+    let mine = vigil_text::shingles(&doc.normalized);
     for (id, normalized) in candidates {
-        let sim = vigil_text::resemblance(&doc.normalized, &normalized);
+        let sim = vigil_text::resemblance_to(&mine, &normalized);
         if sim >= dedup.near_threshold && best.is_none_or(|(_, b)| sim > b) {
             best = Some((DocumentId(id), sim));
         }
