@@ -76,6 +76,11 @@ pub struct ExtractArgs {
     /// The actor the source of --text speaks for (e.g. "Islamic State")
     #[arg(long, requires = "text")]
     pub affiliation: Option<String>,
+    /// Print the places named in --text instead of the reports: each
+    /// mention's text and character span, the place chosen (name, country,
+    /// kind, coordinates) and how many places the name could be
+    #[arg(long, requires = "text")]
+    pub places: bool,
     /// Only these stored documents (ids); all when absent
     #[arg(long = "doc", value_name = "ID", conflicts_with = "text")]
     pub docs: Vec<vigil_model::DocumentId>,

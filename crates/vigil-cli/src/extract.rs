@@ -26,6 +26,9 @@ pub fn run(dir: &Path, args: &ExtractArgs, out: &Output) -> anyhow::Result<ExitC
             affiliation: args.affiliation.clone(),
             countries: Vec::new(),
         };
+        if args.places {
+            return print_places(&ex, text, &input, out);
+        }
         let reports = ex.extract(text, &input);
         if out.json {
             out.json(&reports)?;
@@ -113,6 +116,74 @@ pub fn run(dir: &Path, args: &ExtractArgs, out: &Output) -> anyhow::Result<ExitC
             .map(|(k, v)| vec![k.clone(), v.to_string()])
             .collect();
         print_table(&["sub-event type", "reports"], &rows);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `vigil extract --text … --places`: the place mentions of one text.
+fn print_places(
+    ex: &Extractor,
+    text: &str,
+    input: &DocInput,
+    out: &Output,
+) -> anyhow::Result<ExitCode> {
+    #[derive(Serialize)]
+    struct Mention {
+        text: String,
+        start: usize,
+        end: usize,
+        place: String,
+        country: String,
+        kind: String,
+        lat: f64,
+        lon: f64,
+        geonames_id: Option<i64>,
+        candidates: usize,
+    }
+    let gaz = ex.gazetteer();
+    let chars: Vec<char> = text.chars().collect();
+    let mentions: Vec<Mention> = ex
+        .places(text, input)
+        .into_iter()
+        .map(|(span, idx, cands)| {
+            let p = gaz.place(idx);
+            Mention {
+                text: chars[span.start.min(chars.len())..span.end.min(chars.len())]
+                    .iter()
+                    .collect(),
+                start: span.start,
+                end: span.end,
+                place: p.name.clone(),
+                country: p.country.clone(),
+                kind: p.kind.to_string(),
+                lat: p.lat,
+                lon: p.lon,
+                geonames_id: (p.id > 0).then_some(p.id),
+                candidates: cands.len(),
+            }
+        })
+        .collect();
+    if out.json {
+        out.json(&mentions)?;
+    } else if mentions.is_empty() {
+        println!("no place named");
+    } else {
+        let rows: Vec<Vec<String>> = mentions
+            .iter()
+            .map(|m| {
+                vec![
+                    m.text.clone(),
+                    format!("{}..{}", m.start, m.end),
+                    format!("{} ({}, {})", m.place, m.country, m.kind),
+                    format!("{:.4}, {:.4}", m.lat, m.lon),
+                    m.candidates.to_string(),
+                ]
+            })
+            .collect();
+        print_table(
+            &["mention", "span", "place", "lat, lon", "candidates"],
+            &rows,
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -147,6 +147,20 @@ impl Extractor {
                     .find(&t, r.clone())
                     .iter()
                     .any(|h| matches!(h.value, Class::Acled(_)))
+                    // "its members attacked a checkpoint", "قتل عنصرا":
+                    // attack verbs silent about the type still report an
+                    // event (the classifier decides which) when the
+                    // sentence also says where or with what toll; "attacks
+                    // on the SDF rose" in an analysis does not.
+                    || (kb
+                        .context
+                        .find(&t, r.clone())
+                        .iter()
+                        .any(|h| h.value.has(crate::kb::Context::GenericAttack))
+                        && (!kb.count_cues.find(&t, r.clone()).is_empty()
+                            || place_mentions.iter().any(|m| {
+                                r.contains(&m.start) && places::is_local(self.gaz.place(m.place).kind)
+                            })))
             })
             .collect();
         if !event_sentence.iter().any(|&e| e) {
@@ -170,6 +184,20 @@ impl Extractor {
             let Class::Acled(sub) = class.class else {
                 continue;
             };
+            // An event happens somewhere, some day, to someone: a passage
+            // with no town, no date and no toll is analysis ("people in
+            // custody", "attacks rose"), not a report of an event.
+            let in_seg = |i: usize| sents.iter().any(|r| r.contains(&i));
+            let specific = place_mentions
+                .iter()
+                .any(|m| in_seg(m.start) && places::is_local(self.gaz.place(m.place).kind))
+                || dates.iter().any(|d| in_seg(d.start))
+                || sents
+                    .iter()
+                    .any(|r| !counts::find(kb, &t, r.clone(), &masked).is_empty());
+            if !specific {
+                continue;
+            }
             out.push(self.report(
                 &t,
                 doc,
@@ -281,42 +309,26 @@ impl Extractor {
             cite("weapon", a, b);
         }
 
-        // Counts: per outcome, the largest figure stated in the segment
-        // (later sentences often restate or update the toll).
+        // Counts: per outcome, the first figure of the segment plus those
+        // that add to it (see `counts::tally`).
         let mut found: Vec<CountMention> = Vec::new();
         for r in sents {
             found.extend(counts::find(kb, t, r.clone(), masked));
         }
+        found.sort_by_key(|m| m.start);
         let mut counts = Counts::default();
-        for outcome in [
-            Outcome::Killed,
-            Outcome::Injured,
-            Outcome::Abducted,
-            Outcome::Freed,
-        ] {
-            let best = found
-                .iter()
-                .filter(|m| m.outcome == outcome)
-                .max_by_key(|m| m.count.value);
-            if let Some(m) = best {
-                let field = match outcome {
-                    Outcome::Killed => "killed",
-                    Outcome::Injured => "injured",
-                    Outcome::Abducted => "abducted",
-                    Outcome::Freed => "freed",
-                };
-                cite(field, m.start, m.end);
-                let slot = match outcome {
-                    Outcome::Killed => &mut counts.killed,
-                    Outcome::Injured => &mut counts.injured,
-                    Outcome::Abducted => &mut counts.abducted,
-                    Outcome::Freed => &mut counts.freed,
-                };
-                *slot = Some(Count {
-                    value: m.count.value,
-                    exactness: m.count.exactness,
-                });
-            }
+        for m in counts::tally(t, sents, &found) {
+            let (field, slot) = match m.outcome {
+                Outcome::Killed => ("killed", &mut counts.killed),
+                Outcome::Injured => ("injured", &mut counts.injured),
+                Outcome::Abducted => ("abducted", &mut counts.abducted),
+                Outcome::Freed => ("freed", &mut counts.freed),
+            };
+            cite(field, m.start, m.end);
+            *slot = Some(Count {
+                value: m.count.value,
+                exactness: m.count.exactness,
+            });
         }
 
         let roles = roles(kb, t, sents, source_actor);
@@ -365,21 +377,29 @@ impl Extractor {
             .filter(|d| d.date > NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(reference));
 
         // Place: a local place introduced by a locative, else the first
-        // local place, else a province or country.
+        // local place, else the town of a facility ("Baghdad airport",
+        // "Mosul University"), else a province or country.
         let seg_places: Vec<&PlaceMention> =
             place_mentions.iter().filter(|m| in_seg(m.start)).collect();
         let kind = |m: &&PlaceMention| self.gaz.place(m.place).kind;
-        let chosen = seg_places
+        let facility = || {
+            places::facilities(self.gaz, t, sents, &self.context(doc))
+                .into_iter()
+                .find(|m| places::is_local(self.gaz.place(m.place).kind))
+        };
+        let chosen: Option<PlaceMention> = seg_places
             .iter()
             .find(|m| places::is_local(kind(m)) && (m.locative || m.relation_start.is_some()))
             .or_else(|| seg_places.iter().find(|m| places::is_local(kind(m))))
+            .map(|m| (*m).clone())
+            .or_else(facility)
             .or_else(|| {
                 seg_places
                     .iter()
                     .find(|m| kind(m) == vigil_geo::PlaceKind::Province)
-            })
-            .or_else(|| seg_places.first())
-            .copied();
+                    .or_else(|| seg_places.first())
+                    .map(|m| (*m).clone())
+            });
         let place = chosen.map(|m| {
             cite("place", m.relation_start.unwrap_or(m.start), m.end);
             let p = self.gaz.place(m.place);

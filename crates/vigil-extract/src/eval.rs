@@ -118,8 +118,12 @@ fn gold_place(ex: &Extractor, name: &str, country: Option<&str>) -> Option<(f64,
         _ => String::new(),
     });
     let cands = gaz.lookup(name);
+    // Reversed so that among equals (villages without a population) the
+    // first, most prominent candidate of `lookup` wins: `max_by_key` keeps
+    // the last maximum.
     let pick = cands
         .iter()
+        .rev()
         .map(|&i| gaz.place(i))
         .filter(|p| {
             iso.as_deref()
@@ -535,7 +539,7 @@ fn text_weapon(ex: &Extractor, text: &str, input: &DocInput) -> String {
 
 /// The same incident told in Arabic and English.
 fn parity(ex: &Extractor, records: &[Record]) -> Metrics {
-    let (mut agree, mut both) = (0, 0);
+    let (mut agree, mut agree_both, mut both) = (0, 0, 0);
     let (mut ar_ok, mut en_ok, mut coded) = (0, 0, 0);
     let (mut ar_w, mut en_w, mut weapons) = (0, 0, 0);
     for r in records {
@@ -543,9 +547,17 @@ fn parity(ex: &Extractor, records: &[Record]) -> Metrics {
         let en = r.text_en.as_deref().unwrap_or_default();
         let ar_place = text_place(ex, &r.text, &input);
         let en_place = text_place(ex, en, &input);
-        if let (Some(a), Some(b)) = (ar_place, en_place) {
-            both += 1;
-            agree += usize::from(haversine_km(a.0, a.1, b.0, b.1) <= 25.0);
+        match (ar_place, en_place) {
+            (Some(a), Some(b)) => {
+                both += 1;
+                let near = usize::from(haversine_km(a.0, a.1, b.0, b.1) <= 25.0);
+                agree += near;
+                agree_both += near;
+            }
+            // Neither text names a place ("we found no visual
+            // documentation"): both extractions say so, and agree.
+            (None, None) => agree += 1,
+            _ => {}
         }
         let gold = r.expect.get("place");
         if let (Some(lat), Some(lon)) = (
@@ -566,7 +578,10 @@ fn parity(ex: &Extractor, records: &[Record]) -> Metrics {
     }
     BTreeMap::from([
         ("parity_place_agree".into(), ratio(agree, records.len())),
-        ("parity_place_agree_when_both".into(), ratio(agree, both)),
+        (
+            "parity_place_agree_when_both".into(),
+            ratio(agree_both, both),
+        ),
         ("ar_place_within_25km".into(), ratio(ar_ok, coded)),
         ("en_place_within_25km".into(), ratio(en_ok, coded)),
         ("ar_weapon_accuracy".into(), ratio(ar_w, weapons)),

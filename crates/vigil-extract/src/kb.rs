@@ -57,6 +57,8 @@ struct TypologyFile {
     count_cue: Vec<Cue>,
     number_word: Vec<NumberWordDef>,
     approx_cue: Vec<ApproxDef>,
+    #[serde(default)]
+    context_cue: Vec<Cue>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -85,6 +87,11 @@ pub struct SubEventDef {
     pub definition: String,
     triggers_en: Vec<String>,
     triggers_ar: Vec<String>,
+    /// Generic words that weigh little on their own ("explosion").
+    #[serde(default)]
+    weak_en: Vec<String>,
+    #[serde(default)]
+    weak_ar: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -164,6 +171,45 @@ pub enum ClaimCue {
     Reported,
 }
 
+/// Words that decide between event types by who acts and against whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// Weapons found or seized.
+    Discovery,
+    /// Armed forces or armed groups as targets.
+    ArmedTarget,
+    /// Government forces.
+    StateActor,
+    /// Non-state armed groups.
+    NonStateActor,
+    /// Attack verbs silent about the target.
+    GenericAttack,
+    /// Weapons and ammunition as things.
+    WeaponItem,
+    /// Plants, tanks, gas: accidents happen there.
+    Industrial,
+    /// Protesters and demonstrations.
+    Protest,
+}
+
+impl Context {
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// The contexts a phrase belongs to ("troops" are both an armed target
+/// and a state actor).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Contexts(u8);
+
+impl Contexts {
+    /// Whether the phrase belongs to `c`.
+    pub fn has(self, c: Context) -> bool {
+        self.0 & c.bit() != 0
+    }
+}
+
 /// A classifiable sub-event: an ACLED sub-event type, or a class outside
 /// ACLED (index into `Kb::outside`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -187,6 +233,10 @@ pub struct Kb {
     pub sub_events: Vec<SubEventDef>,
     /// Triggers → sub-event class.
     pub sub_event_triggers: Matcher<Class>,
+    /// Weak (generic) triggers → sub-event class.
+    pub weak_triggers: Matcher<Class>,
+    /// Context cues.
+    pub context: Matcher<Contexts>,
     /// Triggers → attack mode.
     pub attack_triggers: Matcher<AttackMode>,
     /// The RAND weapon class each attack mode implies.
@@ -308,6 +358,7 @@ impl Kb {
         // Typology.
         let event_keys: HashSet<&str> = tf.event_type.iter().map(|e| e.key.as_str()).collect();
         let mut triggers = Vec::new();
+        let mut weak = Vec::new();
         for (i, s) in tf.sub_event_type.iter().enumerate() {
             if !event_keys.contains(s.event_type.as_str()) {
                 return Err(invalid(
@@ -341,6 +392,12 @@ impl Kb {
                 s.triggers_en
                     .iter()
                     .chain(&s.triggers_ar)
+                    .map(|t| (t.clone(), class)),
+            );
+            weak.extend(
+                s.weak_en
+                    .iter()
+                    .chain(&s.weak_ar)
                     .map(|t| (t.clone(), class)),
             );
         }
@@ -415,6 +472,28 @@ impl Kb {
                     .map(|t| (t.clone(), o)),
             );
         }
+        let mut context: HashMap<String, Contexts> = HashMap::new();
+        for c in &tf.context_cue {
+            let k = match c.key.as_str() {
+                "discovery" => Context::Discovery,
+                "armed_target" => Context::ArmedTarget,
+                "state_actor" => Context::StateActor,
+                "nonstate_actor" => Context::NonStateActor,
+                "generic_attack" => Context::GenericAttack,
+                "weapon_item" => Context::WeaponItem,
+                "industrial" => Context::Industrial,
+                "protest" => Context::Protest,
+                other => {
+                    return Err(invalid(
+                        typology.0,
+                        format!("context_cue key {other:?}: expected discovery, armed_target, state_actor, nonstate_actor, generic_attack, weapon_item, industrial or protest"),
+                    ))
+                }
+            };
+            for t in c.triggers_en.iter().chain(&c.triggers_ar) {
+                context.entry(joined(t)).or_default().0 |= k.bit();
+            }
+        }
         let mut numbers = NumberWords::default();
         let mut dual_words = HashSet::new();
         for n in &tf.number_word {
@@ -456,6 +535,8 @@ impl Kb {
             actor_by_key,
             sub_events: tf.sub_event_type,
             sub_event_triggers: Matcher::new(triggers),
+            weak_triggers: Matcher::new(weak),
+            context: Matcher::new(context.into_iter().collect::<Vec<_>>()),
             attack_triggers: Matcher::new(attack),
             mode_weapon,
             weapon_triggers: Matcher::new(weapons),

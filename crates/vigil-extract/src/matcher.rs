@@ -55,6 +55,19 @@ fn fold_apostrophes(s: &str) -> String {
         .collect()
 }
 
+/// A token as phrases are matched against it: apostrophes folded, an
+/// English possessive dropped ("al-Qaeda's" matches "al-Qaeda"), and an
+/// Arabic "لل" (ل + ال, the article's alef elided) spelled out as "لال", so
+/// that "للجيش" matches "الجيش" behind the proclitic ل.
+fn surface(tok: &str) -> String {
+    let folded = fold_apostrophes(tok);
+    let base = strip_possessive(&folded);
+    match base.strip_prefix("لل") {
+        Some(rest) if rest.chars().count() >= 2 => format!("لال{rest}"),
+        _ => base.to_string(),
+    }
+}
+
 /// "al-Qaeda's" matches "al-Qaeda".
 fn strip_possessive(tok: &str) -> &str {
     tok.strip_suffix("'s")
@@ -80,7 +93,7 @@ fn join_tokens(t: &Text<'_>, range: std::ops::Range<usize>) -> (String, Vec<(usi
             s.push(' ');
         }
         starts.push((s.len(), i));
-        s.push_str(strip_possessive(&fold_apostrophes(tok)));
+        s.push_str(&surface(tok));
     }
     (s, starts)
 }
@@ -149,7 +162,7 @@ impl<T> Matcher<T> {
             };
             let (tok_start, tok_idx) = starts[first];
             let (last_start, last_idx) = starts[last];
-            let last_end = last_start + strip_possessive(&fold_apostrophes(t.tok(last_idx))).len();
+            let last_end = last_start + surface(t.tok(last_idx)).len();
             let prefix = &s[tok_start..m.start()];
             let start_ok = prefix.is_empty() || PROCLITICS.contains(&prefix);
             let end_ok = m.end() == last_end;

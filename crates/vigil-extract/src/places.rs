@@ -1,15 +1,148 @@
 //! Places: gazetteer names found in the text, filtered (an English place
-//! name is capitalized; "Aleppo University" is an organisation), resolved
-//! to one place each (population, kind, the document's countries, nearness
-//! to the other places named), and read with their relation ("near Raqqa",
-//! "35 km west of Raqqa": precision 2 at the anchor).
+//! name is capitalized; "Aleppo University" is an organisation; "Jason
+//! Jones" and "Jones said" are people; a word inside `#floods_Kuwait` is
+//! part of a hashtag), completed with the mentions a name index cannot see
+//! (demonyms, acronyms, "Paducah, Ky."), resolved to one place each, and
+//! read with their relation ("near Raqqa", "35 km west of Raqqa":
+//! precision 2 at the anchor).
+//!
+//! Resolution scores every candidate of a mention by population and kind,
+//! whether the mention is the place's own main name (GeoNames lists
+//! "Texas" among San Antonio's alternate names), the countries and
+//! provinces the document names, and nearness to the other places named.
+//! The region's countries are a prior whose weight depends on the text:
+//! strong when nothing in it points elsewhere, weak when it names places
+//! outside the region (a local U.S. paper's "Alexandria" is in Louisiana).
+//! The words behind these rules are data: `data/kb/places.toml`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
+use serde::Deserialize;
 use vigil_geo::{haversine_km, Gazetteer, PlaceIdx, PlaceKind};
 use vigil_model::GeoPrecision;
 
 use crate::text::{Kind, Text};
+use crate::KbError;
+
+/// The bundled `data/kb/places.toml`.
+pub const BUNDLED: (&str, &str) = (
+    "data/kb/places.toml",
+    include_str!("../../../data/kb/places.toml"),
+);
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconFile {
+    person: PersonFile,
+    names: NamesFile,
+    demonyms: HashMap<String, String>,
+    acronyms: HashMap<String, String>,
+    state_abbreviations: HashMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NamesFile {
+    place_prefixes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonFile {
+    titles: Vec<String>,
+    relations: Vec<String>,
+    first_names: Vec<String>,
+    speech_verbs: Vec<String>,
+}
+
+/// The words of `places.toml`, normalized.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    titles: HashSet<String>,
+    relations: HashSet<String>,
+    first_names: HashSet<String>,
+    speech_verbs: HashSet<String>,
+    place_prefixes: HashSet<String>,
+    /// Normalized demonym → the country's name.
+    demonyms: HashMap<String, String>,
+    /// Acronym as written → the place's name.
+    acronyms: HashMap<String, String>,
+    /// Normalized abbreviation (no period) → the state's name.
+    state_abbreviations: HashMap<String, String>,
+}
+
+impl Lexicon {
+    /// Parses a `places.toml`; every name it maps to must be in `gaz`.
+    pub fn from_toml(file: &str, text: &str, gaz: &Gazetteer) -> Result<Lexicon, KbError> {
+        let f: LexiconFile = toml::from_str(text).map_err(|e| KbError::Parse {
+            file: file.to_string(),
+            message: e.to_string(),
+        })?;
+        let norm = |v: Vec<String>| v.iter().map(|w| vigil_text::normalize(w)).collect();
+        let lex = Lexicon {
+            titles: norm(f.person.titles),
+            relations: norm(f.person.relations),
+            first_names: norm(f.person.first_names),
+            speech_verbs: norm(f.person.speech_verbs),
+            place_prefixes: norm(f.names.place_prefixes),
+            demonyms: f
+                .demonyms
+                .into_iter()
+                .map(|(k, v)| (vigil_text::normalize(&k), v))
+                .collect(),
+            acronyms: f.acronyms,
+            state_abbreviations: f
+                .state_abbreviations
+                .into_iter()
+                .map(|(k, v)| (vigil_text::normalize(&k), v))
+                .collect(),
+        };
+        let targets = lex
+            .demonyms
+            .values()
+            .chain(lex.acronyms.values())
+            .chain(lex.state_abbreviations.values());
+        for name in targets {
+            if admin_place(gaz, name).is_none() {
+                return Err(KbError::Invalid {
+                    file: file.to_string(),
+                    what: format!("`{name}` is not a country, province or region of the gazetteer"),
+                });
+            }
+        }
+        Ok(lex)
+    }
+
+    /// The bundled lexicon, parsed on first use.
+    pub fn bundled() -> &'static Lexicon {
+        static LEX: OnceLock<Lexicon> = OnceLock::new();
+        LEX.get_or_init(|| {
+            // Checked by the test `lexicon_is_valid`: a failure is a build bug.
+            Lexicon::from_toml(BUNDLED.0, BUNDLED.1, Gazetteer::bundled())
+                .expect("bundled places.toml is valid")
+        })
+    }
+}
+
+/// The country, province or region named exactly `name` (its main name).
+fn admin_place(gaz: &Gazetteer, name: &str) -> Option<PlaceIdx> {
+    gaz.lookup(name).iter().copied().find(|&i| {
+        let p = gaz.place(i);
+        is_admin(p) && vigil_text::normalize(&p.name) == vigil_text::normalize(name)
+    })
+}
+
+/// A country, first-level division, continent or region: a place that
+/// stands for an area rather than a point.
+fn is_admin(p: &vigil_geo::GeoPlace) -> bool {
+    matches!(p.kind, PlaceKind::Country | PlaceKind::Province) || is_region(p)
+}
+
+/// A continent or a named region (`fcode` CONT or RGN).
+fn is_region(p: &vigil_geo::GeoPlace) -> bool {
+    matches!(p.fcode.as_str(), "CONT" | "RGN")
+}
 
 /// A place named in the text, resolved.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +193,25 @@ const ORG_AFTER: &[&str] = &[
     "center",
     "centre",
     "hospital",
+    "department",
+    "service",
+    "administration",
+    "corporation",
+    "corp",
+    "inc",
+    "party",
+    "court",
+    "ministry",
+    "motor",
+    "motors",
+    "virus",
+    "army",
+    "brigade",
+    "brigades",
+    "battalion",
+    "militia",
+    "front",
+    "movement",
     "جامعه",
     "مطار",
     "فندق",
@@ -142,14 +294,19 @@ pub fn find(
     if range.is_empty() {
         return Vec::new();
     }
+    let lex = Lexicon::bundled();
+    let doc = Doc::new(t, range.clone());
     let from = t.tokens[range.start].start;
     let to = t.tokens[range.end - 1].end;
     let matches = gaz.find_names(&t.norm[from..to]);
     let token_at = |byte: usize| t.tokens.partition_point(|tk| tk.start < byte);
     let mut out: Vec<PlaceMention> = Vec::new();
+    // Words found to be people's names in this text: their other
+    // mentions are people too ("Jason Jones … Jones said").
+    let mut people: HashSet<String> = HashSet::new();
     for m in matches {
         let start = token_at(from + m.start);
-        let end = token_at(from + m.end);
+        let mut end = token_at(from + m.end);
         if start >= end || end > range.end {
             continue;
         }
@@ -157,34 +314,498 @@ pub fn find(
             continue;
         }
         let next = if end < range.end { t.tok(end) } else { "" };
-        if ORG_AFTER.contains(&next) {
+        // "Diyala province": the province, whatever else bears the name.
+        let mut candidates = m.places;
+        if matches!(next, "province" | "governorate") {
+            candidates.retain(|&c| gaz.place(c).kind == PlaceKind::Province);
+            if candidates.is_empty() {
+                continue;
+            }
+        } else if ORG_AFTER.contains(&next) {
             continue;
         }
         if start > range.start && ORG_BEFORE.contains(&t.tok(start - 1)) {
             continue;
         }
-        let (precision, relation_start) = relation(t, range.start, start);
-        let locative = start > range.start && {
-            let mut b = start - 1;
-            while b > range.start && matches!(t.tok(b), "the" | "town" | "city" | "village" | "of")
-            {
-                b -= 1;
-            }
-            LOCATIVE.contains(&t.tok(b))
-        };
-        out.push(PlaceMention {
-            start,
-            end,
-            place: m.places[0],
-            candidates: m.places,
-            precision,
-            relation_start,
-            locative,
-        });
+        if in_hashtag(t, &range, start, end) || doc.in_url(t, start) {
+            continue;
+        }
+        if continues_in_arabic(t, &range, start, end) || names_an_organisation(t, &range, start) {
+            continue;
+        }
+        if doc.is_acronym_like(t, start, end)
+            && !lex.acronyms.contains_key(&t.original_of(start, end))
+        {
+            continue;
+        }
+        if let Some(person) = person_name(lex, gaz, t, &range, start, end, &candidates) {
+            people.insert(person);
+            continue;
+        }
+        if doc.common_word_at_sentence_start(t, start, end) {
+            continue;
+        }
+        // "U.S." and "N.Y.": the name's last period is part of it.
+        if end < range.end
+            && t.tok(end) == "."
+            && t.tokens[end - 1].end == t.tokens[end].start
+            && t.original_of(start, end).contains('.')
+        {
+            end += 1;
+        }
+        out.push(mention(t, &range, start, end, candidates));
     }
-    resolve(gaz, &mut out, context_countries);
+    out.retain(|m| m.end - m.start > 1 || !people.contains(t.tok(m.start)));
+    let covered =
+        |out: &[PlaceMention], i: usize| out.iter().any(|m| (m.start..m.end).contains(&i));
+    // Acronyms, demonyms, "Town, Ky.": mentions that no name index finds.
+    let mut evidence: Vec<String> = Vec::new();
+    for i in range.clone() {
+        if t.kind(i) != Kind::Word || covered(&out, i) {
+            continue;
+        }
+        let w = t.tok(i);
+        if let Some(name) = lex.acronyms.get(&t.original_of(i, i + 1)) {
+            // "US$10": a currency.
+            let currency = i + 1 < range.end
+                && t.tok(i + 1) == "$"
+                && t.tokens[i].end == t.tokens[i + 1].start;
+            if let (false, Some(p)) = (currency, admin_place(gaz, name)) {
+                out.push(mention(t, &range, i, i + 1, vec![p]));
+            }
+        } else if let Some(name) = lex.demonyms.get(w) {
+            let Some(p) = admin_place(gaz, name) else {
+                continue;
+            };
+            evidence.push(gaz.place(p).country.clone());
+            let original = t.original_of(i, i + 1);
+            if original.starts_with(|c: char| c.is_ascii_uppercase()) {
+                out.push(mention(t, &range, i, i + 1, vec![p]));
+            }
+        } else if let Some(name) = lex.state_abbreviations.get(w) {
+            // Only in "Town, Ky.": after a place and a comma, before a period.
+            let after_place =
+                i >= range.start + 2 && t.tok(i - 1) == "," && out.iter().any(|m| m.end == i - 1);
+            let period = i + 1 < range.end && t.tok(i + 1) == ".";
+            let capital = t
+                .original_of(i, i + 1)
+                .starts_with(|c: char| c.is_ascii_uppercase());
+            if let (true, true, true, Some(p)) =
+                (after_place, period, capital, admin_place(gaz, name))
+            {
+                out.push(mention(t, &range, i, i + 2, vec![p]));
+            }
+        }
+    }
+    out.sort_by_key(|m| m.start);
+    resolve(gaz, t, &mut out, context_countries, &evidence);
     out
 }
+
+fn mention(
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+    start: usize,
+    end: usize,
+    candidates: Vec<PlaceIdx>,
+) -> PlaceMention {
+    let (precision, relation_start) = relation(t, range.start, start);
+    let attributive = end < range.end && ATTRIBUTIVE.contains(&t.tok(end));
+    let locative = is_locative(t, range.start, start) && !attributive;
+    PlaceMention {
+        start,
+        end,
+        place: candidates[0],
+        candidates,
+        precision,
+        relation_start,
+        locative,
+    }
+}
+
+/// Towns named as part of a facility's name in `ranges` ("Baghdad
+/// airport", "Mosul University"): `find` leaves them out, for the name is
+/// the facility's, but the facility is in the town. For an event whose
+/// text names no other local place.
+pub fn facilities(
+    gaz: &Gazetteer,
+    t: &Text<'_>,
+    ranges: &[std::ops::Range<usize>],
+    context_countries: &[String],
+) -> Vec<PlaceMention> {
+    let mut out = Vec::new();
+    for range in ranges.iter().filter(|r| !r.is_empty()) {
+        let from = t.tokens[range.start].start;
+        let to = t.tokens[range.end - 1].end;
+        let token_at = |byte: usize| t.tokens.partition_point(|tk| tk.start < byte);
+        for m in gaz.find_names(&t.norm[from..to]) {
+            let (start, end) = (token_at(from + m.start), token_at(from + m.end));
+            let facility = end < range.end && FACILITIES.contains(&t.tok(end));
+            if start < end && end <= range.end && facility && looks_like_a_name(t, start, end) {
+                out.push(mention(t, range, start, end, m.places));
+            }
+        }
+    }
+    resolve(gaz, t, &mut out, context_countries, &[]);
+    out
+}
+
+/// Facilities that bear the name of their town.
+const FACILITIES: &[&str] = &[
+    "airport",
+    "university",
+    "hospital",
+    "stadium",
+    "hotel",
+    "prison",
+    "refinery",
+    "dam",
+    "مطار",
+    "جامعه",
+    "مستشفي",
+    "سجن",
+];
+
+/// A Latin name followed by an article and another word is the start of
+/// a longer name that the gazetteer lacks: "Bab" in "Bab al-Shurji", "Ras"
+/// in "Ras al-Nabi" are not the towns of those names, and "Saad bin Mahaz"
+/// is a man.
+fn continues_in_arabic(
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+    start: usize,
+    end: usize,
+) -> bool {
+    let latin = t
+        .original_of(start, end)
+        .starts_with(|c: char| c.is_ascii_alphabetic());
+    let mut i = end;
+    if i < range.end && t.tok(i) == "-" {
+        i += 1;
+    }
+    if !latin || i >= range.end || !matches!(t.tok(i), "al" | "el" | "bin" | "ibn" | "bint") {
+        return false;
+    }
+    let mut j = i + 1;
+    if j < range.end && t.tok(j) == "-" {
+        j += 1;
+    }
+    j < range.end && t.kind(j) == Kind::Word
+}
+
+/// "Patriotic Union of Kurdistan", "Islamic Party of Iraq": the place
+/// names an organisation, not where something happened.
+fn names_an_organisation(t: &Text<'_>, range: &std::ops::Range<usize>, start: usize) -> bool {
+    start >= range.start + 2
+        && t.tok(start - 1) == "of"
+        && ORG_OF.contains(&t.tok(start - 2))
+        && t.original_of(start - 2, start - 1)
+            .starts_with(|c: char| c.is_uppercase())
+}
+
+/// Organisations named "… of <place>".
+const ORG_OF: &[&str] = &[
+    "union",
+    "party",
+    "front",
+    "movement",
+    "brigades",
+    "battalion",
+    "league",
+    "alliance",
+    "organization",
+    "organisation",
+    "association",
+    "congress",
+    "council",
+    "bank",
+];
+
+/// Words after a place name that make it an attribute of an office
+/// ("in the Karbala police department"): the event is not placed there.
+const ATTRIBUTIVE: &[&str] = &[
+    "police",
+    "governor",
+    "governorate",
+    "council",
+    "department",
+    "deputy",
+    "provincial",
+    "municipal",
+    "chief",
+    "official",
+    "officials",
+    "native",
+    "resident",
+    "residents",
+];
+
+/// Whether a locative preposition introduces the name at `start` ("in",
+/// "in the town of", "في").
+fn is_locative(t: &Text<'_>, floor: usize, start: usize) -> bool {
+    start > floor && {
+        let mut b = start - 1;
+        while b > floor
+            && matches!(
+                t.tok(b),
+                "the" | "town" | "city" | "village" | "of" | "al" | "el" | "-"
+            )
+        {
+            b -= 1;
+        }
+        LOCATIVE.contains(&t.tok(b))
+    }
+}
+
+/// What the rules need to know about the whole text.
+struct Doc {
+    /// Whether the text is written in capitals (a headline, a telegram).
+    shouting: bool,
+    /// Character spans of the web addresses in the text.
+    urls: Vec<(usize, usize)>,
+    /// Normalized words that the text also writes in lower case.
+    lowercase: HashSet<String>,
+}
+
+impl Doc {
+    fn new(t: &Text<'_>, range: std::ops::Range<usize>) -> Doc {
+        let (mut upper, mut letters) = (0usize, 0usize);
+        let mut lowercase = HashSet::new();
+        for i in range {
+            if t.kind(i) != Kind::Word {
+                continue;
+            }
+            let o = t.original_of(i, i + 1);
+            for c in o.chars().filter(|c| c.is_ascii_alphabetic()) {
+                letters += 1;
+                upper += usize::from(c.is_ascii_uppercase());
+            }
+            if o.starts_with(|c: char| c.is_lowercase()) {
+                lowercase.insert(t.tok(i).to_string());
+            }
+        }
+        Doc {
+            shouting: letters > 0 && upper * 10 > letters * 7,
+            urls: urls(t.original),
+            lowercase,
+        }
+    }
+
+    /// Whether the token at `i` is inside a web address
+    /// ("facebook.com/Omar.news" names no place).
+    fn in_url(&self, t: &Text<'_>, i: usize) -> bool {
+        let at = t.span(i, i + 1).start;
+        self.urls.iter().any(|&(a, b)| (a..b).contains(&at))
+    }
+
+    /// A short name in capitals in a text that is not ("SAMS", "IRS"): an
+    /// acronym, not a place; dotted forms ("U.S.") are names.
+    fn is_acronym_like(&self, t: &Text<'_>, start: usize, end: usize) -> bool {
+        if self.shouting {
+            return false;
+        }
+        let o = t.original_of(start, end);
+        let letters: Vec<char> = o.chars().filter(|c| c.is_alphabetic()).collect();
+        !o.contains('.')
+            && (2..=4).contains(&letters.len())
+            && letters.iter().all(|c| c.is_ascii_uppercase())
+    }
+
+    /// One word that opens a sentence and that the text also writes in
+    /// lower case ("Samples were taken …" beside "samples"): a common word.
+    fn common_word_at_sentence_start(&self, t: &Text<'_>, start: usize, end: usize) -> bool {
+        if end - start != 1 || self.shouting {
+            return false;
+        }
+        let s = t.sentence_of(start);
+        let mut first = t.sentences[s].start;
+        while first < start && t.kind(first) == Kind::Punct {
+            first += 1;
+        }
+        first == start && self.lowercase.contains(t.tok(start))
+    }
+}
+
+/// Character spans of the web addresses of a text: from `http`, `www.`
+/// or a `/` to the next space.
+fn urls(text: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let word_start = i == 0 || chars[i - 1].is_whitespace() || chars[i - 1] == '(';
+        let starts = |p: &str| {
+            chars[i..]
+                .iter()
+                .take(p.len())
+                .map(|c| c.to_ascii_lowercase())
+                .eq(p.chars())
+        };
+        if word_start && (starts("http") || starts("www.")) {
+            let mut j = i;
+            while j < chars.len() && !chars[j].is_whitespace() {
+                j += 1;
+            }
+            out.push((i, j));
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Whether the name is a part of a hashtag of several words
+/// (`#Kuwait_floods`): such a tag names a topic, not a place. A tag that is
+/// the name (`#Beirut`, `#مرفأ_بيروت` read as one name) is kept.
+fn in_hashtag(t: &Text<'_>, range: &std::ops::Range<usize>, start: usize, end: usize) -> bool {
+    let joined = |a: usize, b: usize| t.tokens[a].end == t.tokens[b].start;
+    let part = |i: usize| t.kind(i) == Kind::Word || t.tok(i) == "_";
+    let mut a = start;
+    while a > range.start && joined(a - 1, a) && part(a - 1) {
+        a -= 1;
+    }
+    if a == range.start || !joined(a - 1, a) || t.tok(a - 1) != "#" {
+        return false;
+    }
+    let mut b = end;
+    while b < range.end && joined(b - 1, b) && part(b) {
+        b += 1;
+    }
+    (a, b) != (start, end)
+}
+
+/// If the name is a person's, the word to remember as one: after a title
+/// ("Mayor Tom", "Sen. Byrd", "his son Adrian"), after a given name or an
+/// initial ("Jason Jones", "George W. Bush"), a given name before a
+/// surname ("Henry Smith"), a speaker ("Allison said", "said Nelson"), or
+/// a name followed by an age ("Henry, 24,").
+fn person_name(
+    lex: &Lexicon,
+    gaz: &Gazetteer,
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+    start: usize,
+    end: usize,
+    candidates: &[PlaceIdx],
+) -> Option<String> {
+    let original = t.original_of(start, end);
+    let latin = original.starts_with(|c: char| c.is_ascii_alphabetic());
+    let word = |i: usize| (range.contains(&i) && t.kind(i) == Kind::Word).then(|| t.tok(i));
+    let capitalized = |i: usize| {
+        t.original_of(i, i + 1)
+            .starts_with(|c: char| c.is_uppercase())
+    };
+    // The word before, skipping an abbreviation's period ("Sen. Byrd").
+    let (prev, prev_i) = match start.checked_sub(1).filter(|&p| p >= range.start) {
+        Some(p) if t.tok(p) == "." => (p.checked_sub(1).and_then(word), p.saturating_sub(1)),
+        Some(p) => (word(p), p),
+        None => (None, 0),
+    };
+    let key = || t.tok(start).to_string();
+    if let Some(p) = prev {
+        let arabic = !p.starts_with(|c: char| c.is_ascii());
+        if lex.relations.contains(p) || (lex.titles.contains(p) && (arabic || capitalized(prev_i)))
+        {
+            return Some(key());
+        }
+        if latin && capitalized(prev_i) {
+            let initial = p.chars().count() == 1 && prev_i + 1 < start;
+            if lex.first_names.contains(p) || initial {
+                return Some(key());
+            }
+            // "Hillary Clinton", "Perry Chu": a capitalized word inside a
+            // sentence that does not begin a place name. Only for one-word
+            // names right after it; the word before must not be a place
+            // itself ("Paris Texas" is two names).
+            let inside = t.sentences[t.sentence_of(start)].start < prev_i;
+            let own_name = !gaz.lookup(p).is_empty();
+            if end - start == 1
+                && prev_i + 1 == start
+                && inside
+                && !own_name
+                && !lex.place_prefixes.contains(p)
+                && !lex.titles.contains(p)
+                && !all_caps(&t.original_of(prev_i, prev_i + 1))
+            {
+                return Some(key());
+            }
+        }
+    }
+    if !latin || end - start != 1 {
+        return None;
+    }
+    let next = word(end);
+    // A given name before a capitalized word that is not a place's
+    // ("Henry Smith", not "Tyler Police" or "Tyler County").
+    if lex.first_names.contains(t.tok(start))
+        && next.is_some_and(|n| !ORG_AFTER.contains(&n) && !NOT_A_SURNAME.contains(&n))
+        && capitalized(end)
+    {
+        return Some(key());
+    }
+    // Speakers and ages: only for names of small places ("Moscow said"
+    // is the government).
+    let minor = candidates.iter().all(|&c| {
+        let p = gaz.place(c);
+        matches!(
+            p.kind,
+            PlaceKind::Village | PlaceKind::Town | PlaceKind::Neighbourhood | PlaceKind::Other
+        ) && !is_region(p)
+    });
+    if !minor || is_locative(t, range.start, start) {
+        return None;
+    }
+    let after = if next.is_none() && end < range.end && t.tok(end) == "," {
+        word(end + 1)
+    } else {
+        next
+    };
+    if after.is_some_and(|n| lex.speech_verbs.contains(n))
+        || prev.is_some_and(|p| lex.speech_verbs.contains(p))
+    {
+        return Some(key());
+    }
+    let age = end + 2 < range.end
+        && t.tok(end) == ","
+        && t.kind(end + 1) == Kind::Number
+        && t.tok(end + 2) == ",";
+    age.then(key)
+}
+
+/// A word written in capitals ("UN", "NATO"): an acronym before a name is
+/// no person's first name.
+fn all_caps(w: &str) -> bool {
+    w.chars()
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_uppercase)
+}
+
+/// Capitalized words after a given name that make it a place's name, not
+/// a person's ("Tyler County", "Jackson Heights").
+const NOT_A_SURNAME: &[&str] = &[
+    "county",
+    "parish",
+    "city",
+    "police",
+    "township",
+    "heights",
+    "falls",
+    "springs",
+    "beach",
+    "valley",
+    "river",
+    "lake",
+    "island",
+    "park",
+    "high",
+    "middle",
+    "elementary",
+    "state",
+    "area",
+    "region",
+    "district",
+];
 
 /// Latin-script names must be capitalized in the original text ("said" is
 /// a village somewhere); common words that are also capitalized names are
@@ -248,66 +869,347 @@ fn relation(t: &Text<'_>, floor: usize, start: usize) -> (GeoPrecision, Option<u
     (GeoPrecision::Place, None)
 }
 
-/// Picks one place per mention: unambiguous mentions and the document's
-/// countries set the context, then each ambiguous name takes the candidate
-/// with the best score of population, kind, country and distance to the
-/// places already resolved.
-fn resolve(gaz: &Gazetteer, mentions: &mut [PlaceMention], context: &[String]) {
-    let mut countries: HashMap<String, f64> = HashMap::new();
-    for c in context {
-        *countries.entry(c.clone()).or_default() += 0.5;
-    }
-    for m in mentions.iter() {
-        if m.candidates.len() == 1 {
-            *countries
-                .entry(gaz.place(m.candidates[0]).country.clone())
-                .or_default() += 1.0;
-        }
-        for &c in &m.candidates {
-            if gaz.place(c).kind == PlaceKind::Country {
-                *countries.entry(gaz.place(c).country.clone()).or_default() += 1.5;
+/// Picks one place per mention. The text's evidence comes first: the
+/// countries it names (by name, by a demonym, through a place that has no
+/// namesake) and the provinces and states it names; then each mention
+/// takes the candidate with the best score, and a second pass adds
+/// coherence with the places the other mentions took (the same province,
+/// nearness). A mention's own name is no evidence for itself: "Lebanon"
+/// in a Pennsylvania paper is not made a country by being a country's name.
+fn resolve(
+    gaz: &Gazetteer,
+    t: &Text<'_>,
+    mentions: &mut [PlaceMention],
+    context: &[String],
+    evidence: &[String],
+) {
+    // How well each candidate's main name matches the mention: GeoNames
+    // gives cities the names of their states as alternate names ("Texas"
+    // for San Antonio), and those must not outweigh the state. Arabic
+    // names are all alternate names of their places: no candidate gains.
+    let main: Vec<Vec<f64>> = mentions
+        .iter()
+        .map(|m| {
+            let original = t.original_of(m.start, m.end);
+            let latin = original.starts_with(|c: char| c.is_ascii_alphabetic());
+            m.candidates
+                .iter()
+                .map(|&c| {
+                    if latin {
+                        resemblance(&original, &gaz.place(c).name)
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    // "Daraa", "Basra": a city that bears its province's name is the city
+    // when the text does not say "province".
+    let mut main = main;
+    for (m, main) in mentions.iter().zip(main.iter_mut()) {
+        let provinces: Vec<&vigil_geo::GeoPlace> = m
+            .candidates
+            .iter()
+            .zip(main.iter())
+            .filter(|&(&c, &r)| r >= 5.0 && gaz.place(c).kind == PlaceKind::Province)
+            .map(|(&c, _)| gaz.place(c))
+            .collect();
+        for (&c, r) in m.candidates.iter().zip(main.iter_mut()) {
+            let p = gaz.place(c);
+            let seat = matches!(p.kind, PlaceKind::City | PlaceKind::Town)
+                && provinces
+                    .iter()
+                    .any(|v| v.country == p.country && v.province == p.province);
+            if seat && *r >= 5.0 {
+                *r += 1.5;
             }
         }
     }
-    let anchors: Vec<(f64, f64)> = mentions
+    // Each mention's evidence for countries.
+    let own: Vec<Vec<(String, f64)>> = mentions
         .iter()
-        .filter(|m| m.candidates.len() == 1)
-        .map(|m| {
-            let p = gaz.place(m.candidates[0]);
-            (p.lat, p.lon)
+        .zip(&main)
+        .map(|(m, main)| {
+            let mut e = Vec::new();
+            // A name whose places all lie in one country ("Henry County").
+            let first = &gaz.place(m.candidates[0]).country;
+            if m.candidates.iter().all(|&c| gaz.place(c).country == *first) {
+                e.push((first.clone(), 1.0));
+            }
+            // A country or state named by its own name, when no other
+            // country or state bears it ("Georgia" is both).
+            let admins: Vec<&vigil_geo::GeoPlace> = m
+                .candidates
+                .iter()
+                .zip(main)
+                .filter(|&(_, &r)| r > 0.0)
+                .map(|(&c, _)| gaz.place(c))
+                .filter(|p| matches!(p.kind, PlaceKind::Country | PlaceKind::Province))
+                .collect();
+            if let [p] = admins[..] {
+                let w = if p.kind == PlaceKind::Country {
+                    1.5
+                } else {
+                    1.0
+                };
+                e.push((p.country.clone(), w));
+            }
+            e
         })
         .collect();
-    for m in mentions.iter_mut() {
-        let best = m.candidates.iter().copied().max_by(|&a, &b| {
-            score(gaz, a, &countries, &anchors)
-                .total_cmp(&score(gaz, b, &countries, &anchors))
-                .then(b.cmp(&a))
-        });
-        if let Some(b) = best {
-            m.place = b;
+    let mut total: HashMap<String, f64> = HashMap::new();
+    for (c, w) in own
+        .iter()
+        .flatten()
+        .cloned()
+        // A demonym says less about where a text is than a place does
+        // ("the French intelligence report" on Syria).
+        .chain(evidence.iter().map(|c| (c.clone(), 0.5)))
+    {
+        *total.entry(c).or_default() += w;
+    }
+    // The region's prior: strong when the text points nowhere else.
+    let home: f64 = context.iter().filter_map(|c| total.get(c)).sum();
+    let abroad: f64 = total
+        .iter()
+        .filter(|(c, _)| !c.is_empty() && !context.contains(c))
+        .map(|(_, w)| w)
+        .sum();
+    let prior = if abroad < 1.0 {
+        2.5
+    } else if home >= abroad {
+        1.0
+    } else {
+        0.25
+    };
+    for c in context {
+        *total.entry(c.clone()).or_default() += prior;
+    }
+    // "Paris, Ill.", "London, Ontario": the place that follows after a
+    // comma contains the one before.
+    let container: Vec<Option<usize>> = (0..mentions.len())
+        .map(|i| {
+            let j = i + 1;
+            (j < mentions.len()
+                && mentions[j].start == mentions[i].end + 1
+                && t.tok(mentions[i].end) == ",")
+                .then_some(j)
+        })
+        .collect();
+    // The same name said again is no evidence for itself.
+    let surface: Vec<String> = mentions
+        .iter()
+        .map(|m| vigil_text::normalize(&t.original_of(m.start, m.end)))
+        .collect();
+    let mut chosen: Vec<PlaceIdx> = mentions.iter().map(|m| m.place).collect();
+    for pass in 0..3 {
+        let coherent = pass > 0;
+        let next: Vec<PlaceIdx> = (0..mentions.len())
+            .map(|i| {
+                let m = &mentions[i];
+                let mut countries = total.clone();
+                for (c, w) in &own[i] {
+                    if let Some(x) = countries.get_mut(c) {
+                        *x -= w;
+                    }
+                }
+                let others = || {
+                    (0..mentions.len())
+                        .filter(|&j| surface[j] != surface[i])
+                        .map(|j| gaz.place(chosen[j]))
+                };
+                let ctx = Context {
+                    countries,
+                    container: container[i]
+                        .filter(|_| coherent)
+                        .map(|j| gaz.place(chosen[j]))
+                        .filter(|p| is_admin(p)),
+                    provinces: if coherent {
+                        others()
+                            .filter(|p| p.kind != PlaceKind::Country && !is_region(p))
+                            .map(|p| (p.country.clone(), p.province.clone(), p.kind))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
+                    anchors: if coherent {
+                        others()
+                            .filter(|p| is_local(p.kind) && !is_region(p))
+                            .map(|p| (p.lat, p.lon))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
+                };
+                m.candidates
+                    .iter()
+                    .zip(&main[i])
+                    .map(|(&c, &r)| (c, score(gaz, c, r, &ctx)))
+                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                    .map_or(m.place, |(c, _)| c)
+            })
+            .collect();
+        chosen = next;
+    }
+    for (m, c) in mentions.iter_mut().zip(&chosen) {
+        m.place = *c;
+    }
+}
+
+/// What the text says about where one mention is.
+struct Context<'g> {
+    /// Country code → weight of the text's evidence for it.
+    countries: HashMap<String, f64>,
+    /// The country or state named right after the mention ("Paris, Ill.").
+    container: Option<&'g vigil_geo::GeoPlace>,
+    /// (country, province, kind) of the places the other mentions took.
+    provinces: Vec<(String, Option<String>, PlaceKind)>,
+    /// The points of the local places the other mentions took.
+    anchors: Vec<(f64, f64)>,
+}
+
+/// How much the main name of a place looks like the mention: 6 when it is
+/// the same name (articles, diacritics and spacing aside: "Shaddadi" and
+/// "al-Shaddadi"), 5 a letter apart ("Basra", "Al Başrah"), 3 when they
+/// begin alike, 0 when the mention is only an alternate name ("Texas" for
+/// San Antonio, "Iskandariyah" for İskenderun).
+fn resemblance(mention: &str, main: &str) -> f64 {
+    let (a, b) = (skeleton(mention), skeleton(main));
+    if a.is_empty() || b.is_empty() {
+        0.0
+    } else if a == b {
+        6.0
+    } else if near_spelling(&a, &b) {
+        5.0
+    } else {
+        let n = a.chars().count().min(b.chars().count()).min(4);
+        let same = a.chars().take(n).eq(b.chars().take(n));
+        if same && n >= 3 {
+            3.0
+        } else {
+            0.0
         }
     }
 }
 
-fn score(
-    gaz: &Gazetteer,
-    idx: PlaceIdx,
-    countries: &HashMap<String, f64>,
-    anchors: &[(f64, f64)],
-) -> f64 {
+/// Two spellings one letter apart ("Basra", "Basrah"; "Tikrit", "Tekrit").
+fn near_spelling(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > 1 || a.len().min(b.len()) < 4 {
+        return false;
+    }
+    let pre = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suf = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    pre + suf + 1 >= a.len().max(b.len())
+}
+
+/// A Latin name reduced for comparison: ASCII letters in lower case,
+/// diacritics and a leading Arabic article dropped, words run together.
+fn skeleton(name: &str) -> String {
+    let folded: String =
+        name.chars()
+            .map(|c| match c {
+                'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'À' | 'Á' | 'Â' | 'Ä'
+                | 'Ā' => 'a',
+                'ç' | 'ć' | 'č' | 'Ç' | 'Č' => 'c',
+                'ḑ' | 'ď' | 'đ' | 'Ḑ' => 'd',
+                'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' | 'É' | 'È' | 'Ē' => 'e',
+                'ğ' | 'Ğ' => 'g',
+                'ḩ' | 'ħ' | 'Ḩ' => 'h',
+                'ì' | 'í' | 'î' | 'ï' | 'ī' | 'ı' | 'İ' | 'Í' | 'Ī' => 'i',
+                'ñ' | 'ń' | 'ň' => 'n',
+                'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'Ö' | 'Ó' | 'Ō' => 'o',
+                'ş' | 'ś' | 'š' | 'ṣ' | 'Ş' | 'Š' | 'Ṣ' => 's',
+                'ţ' | 'ť' | 'ṭ' | 'Ţ' | 'Ṭ' => 't',
+                'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'Ü' | 'Ú' | 'Ū' => 'u',
+                'ý' | 'ÿ' => 'y',
+                'ž' | 'ź' | 'ż' | 'ẓ' | 'Ž' | 'Ẓ' => 'z',
+                c => c,
+            })
+            .collect::<String>()
+            .to_ascii_lowercase();
+    let words: Vec<String> = folded
+        .split(|c: char| !c.is_ascii_alphanumeric() && !matches!(c, '\'' | '’' | '‘' | '`'))
+        .map(|w| {
+            w.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let skip = usize::from(words.len() > 1 && ARTICLES.contains(&words[0].as_str()));
+    words[skip..].concat()
+}
+
+/// The Arabic article as transliterations write it.
+const ARTICLES: &[&str] = &[
+    "al", "el", "as", "ash", "ad", "adh", "ar", "az", "at", "ath", "an", "es", "esh", "ed", "er",
+    "ez", "et", "en",
+];
+
+fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
     let p = gaz.place(idx);
-    let mut s = ((p.population as f64) + 1.0).ln() / 3.0;
+    // Countries and provinces often come without a population: count them
+    // as large as they usually are, so that a city's alternate name does
+    // not outweigh a state's own.
+    let population = match p.kind {
+        _ if p.population > 0 => p.population,
+        _ if is_region(p) => 100_000_000,
+        PlaceKind::Country => 10_000_000,
+        PlaceKind::Province => 10_000,
+        _ => 0,
+    };
+    let mut s = ((population as f64) + 1.0).ln() / 3.0;
     s += match p.kind {
+        _ if is_region(p) => 4.0,
         PlaceKind::Country => 4.0,
-        PlaceKind::Province => 2.5,
-        PlaceKind::City => 2.0,
+        PlaceKind::Province | PlaceKind::City => 2.0,
         PlaceKind::Town => 1.0,
         PlaceKind::Camp | PlaceKind::Site => 1.0,
-        PlaceKind::Village | PlaceKind::District => 0.5,
+        PlaceKind::Village => 0.5,
+        // A district is named after its seat: "al-Safira" is the town.
+        PlaceKind::District => 0.25,
         PlaceKind::Neighbourhood | PlaceKind::Other => 0.0,
     };
-    s += countries.get(&p.country).copied().unwrap_or(0.0) * 2.0;
-    if let Some(d) = anchors
+    s += main;
+    // The text's countries, up to a point: a local paper names its own
+    // country often, and a namesake village there is still no country.
+    s += ctx
+        .countries
+        .get(&p.country)
+        .copied()
+        .unwrap_or(0.0)
+        .min(2.5)
+        * 2.0;
+    if let Some(c) = ctx.container {
+        let inside =
+            c.country == p.country && (c.kind != PlaceKind::Province || c.province == p.province);
+        if inside && c.kind != p.kind {
+            s += 6.0;
+        }
+    }
+    if p.kind != PlaceKind::Country && p.province.is_some() {
+        let mut share = 0.0f64;
+        for (country, province, kind) in &ctx.provinces {
+            if *country == p.country && *province == p.province {
+                let w = if matches!(kind, PlaceKind::Province | PlaceKind::District) {
+                    2.5
+                } else {
+                    1.5
+                };
+                share = share.max(w);
+            }
+        }
+        s += share;
+    }
+    if let Some(d) = ctx
+        .anchors
         .iter()
         .map(|&(la, lo)| haversine_km(la, lo, p.lat, p.lon))
         .reduce(f64::min)
@@ -323,4 +1225,307 @@ fn score(
 /// country).
 pub fn is_local(kind: PlaceKind) -> bool {
     !matches!(kind, PlaceKind::Country | PlaceKind::Province)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The mentions of a text: (text as written, place chosen, its country,
+    /// its kind).
+    fn mentions(text: &str) -> Vec<(String, String, String, PlaceKind)> {
+        let gaz = Gazetteer::bundled();
+        let t = Text::new(text);
+        let region = ["SY", "IQ", "TR"].map(String::from);
+        find(gaz, &t, 0..t.tokens.len(), &region)
+            .into_iter()
+            .map(|m| {
+                let p = gaz.place(m.place);
+                let s = t.span(m.start, m.end);
+                let written: String = text.chars().skip(s.start).take(s.end - s.start).collect();
+                (written, p.name.clone(), p.country.clone(), p.kind)
+            })
+            .collect()
+    }
+
+    /// Each row: a sentence, the mentions expected (as written), and for
+    /// the first of them the country and kind of the place chosen.
+    type Row = (
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        Option<(&'static str, PlaceKind)>,
+    );
+
+    fn check(rows: &[Row]) {
+        for &(rule, text, want, first) in rows {
+            let got = mentions(text);
+            let written: Vec<&str> = got.iter().map(|m| m.0.as_str()).collect();
+            assert_eq!(written, want, "{rule}: {text:?} gave {got:?}");
+            if let Some((country, kind)) = first {
+                assert_eq!(
+                    (got[0].2.as_str(), got[0].3),
+                    (country, kind),
+                    "{rule}: {text:?} gave {got:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn lexicon_is_valid() {
+        let lex = Lexicon::from_toml(BUNDLED.0, BUNDLED.1, Gazetteer::bundled()).unwrap();
+        assert!(lex.first_names.contains("jason"));
+        assert_eq!(
+            lex.demonyms.get("russian").map(String::as_str),
+            Some("Russia")
+        );
+        let bad = "[person]\ntitles=[]\nrelations=[]\nfirst_names=[]\nspeech_verbs=[]\n\
+                   [names]\nplace_prefixes=[]\n[demonyms]\nmartian = \"Mars\"\n\
+                   [acronyms]\n[state_abbreviations]\n";
+        assert!(Lexicon::from_toml("places.toml", bad, Gazetteer::bundled()).is_err());
+    }
+
+    #[test]
+    fn people_are_not_places() {
+        use PlaceKind::*;
+        check(&[
+            (
+                "title",
+                "Mayor Tom Galligan opened the fair in Baghdad.",
+                &["Baghdad"],
+                Some(("IQ", City)),
+            ),
+            (
+                "title with a period",
+                "Sen. Byrd spoke for an hour.",
+                &[],
+                None,
+            ),
+            (
+                "relation",
+                "Her son Adrian lives with his father.",
+                &[],
+                None,
+            ),
+            (
+                "given name before",
+                "The trophy went to Jason Jones and his team.",
+                &[],
+                None,
+            ),
+            (
+                "given name after title",
+                "Detective Sgt. Don Yarbrough said it was a nuisance.",
+                &[],
+                None,
+            ),
+            (
+                "given name before a surname",
+                "Henry Smith won the race.",
+                &[],
+                None,
+            ),
+            ("initial", "George W. Bush visited the troops.", &[], None),
+            ("speaker", "The road was closed, Allison said.", &[], None),
+            (
+                "the same surname later",
+                "Jason Jones won. Jones thanked the coach.",
+                &[],
+                None,
+            ),
+            ("age", "Henry, 24, was arrested on Friday.", &[], None),
+            ("bin", "A bomb hit the Saad bin Mahaz mosque.", &[], None),
+        ]);
+    }
+
+    #[test]
+    fn words_that_are_no_names() {
+        use PlaceKind::*;
+        check(&[
+            (
+                "acronym in capitals",
+                "SAMS sent doctors to the camp.",
+                &[],
+                None,
+            ),
+            (
+                "currency",
+                "The fee rose to US$10,000 this year.",
+                &[],
+                None,
+            ),
+            (
+                "common word opening a sentence",
+                "Samples were taken. The samples went to a lab.",
+                &[],
+                None,
+            ),
+            (
+                "web address",
+                "See https://www.facebook.com/Omar.news/posts for more.",
+                &[],
+                None,
+            ),
+            (
+                "longer Arabic name",
+                "A bomb exploded in the Bab al-Shurji market.",
+                &[],
+                None,
+            ),
+            (
+                "organisation of a place",
+                "A leader of the Patriotic Union of Kurdistan was hurt.",
+                &[],
+                None,
+            ),
+            (
+                "army of a militia",
+                "Members of the Mahdi Army were blamed.",
+                &[],
+                None,
+            ),
+            ("part of a hashtag", "امطار غزيرة #امطار_الكويت", &[], None),
+            (
+                "whole hashtag",
+                "امطار غزيرة في #الكويت",
+                &["الكويت"],
+                Some(("KW", Country)),
+            ),
+            (
+                "common Arabic word",
+                "شاهد الفيديو الذي نشرته وكالة الأنباء",
+                &[],
+                None,
+            ),
+        ]);
+    }
+
+    #[test]
+    fn mentions_without_a_name_index() {
+        use PlaceKind::*;
+        check(&[
+            (
+                "demonym",
+                "Russian troops moved south.",
+                &["Russian"],
+                Some(("RU", Country)),
+            ),
+            (
+                "acronyms",
+                "Aid from the US and the UK arrived.",
+                &["US", "UK"],
+                Some(("US", Country)),
+            ),
+            ("lower-case us", "He told us nothing.", &[], None),
+            (
+                "state abbreviation",
+                "She was born in Paducah, Ky., in 1950.",
+                &["Paducah", "Ky."],
+                Some(("US", Town)),
+            ),
+            ("abbreviation elsewhere", "Ky. is short.", &[], None),
+        ]);
+    }
+
+    #[test]
+    fn spans_of_names() {
+        use PlaceKind::*;
+        check(&[
+            (
+                "possessive",
+                "Iraq's oil exports fell.",
+                &["Iraq"],
+                Some(("IQ", Country)),
+            ),
+            (
+                "dotted abbreviation",
+                "Troops left the U.S. on Monday.",
+                &["U.S."],
+                Some(("US", Country)),
+            ),
+            (
+                "county",
+                "He was jailed in Laurel County on Monday.",
+                &["Laurel County"],
+                Some(("US", District)),
+            ),
+        ]);
+    }
+
+    #[test]
+    fn resolution() {
+        use PlaceKind::*;
+        check(&[
+            (
+                "a state, not the city that lists its name",
+                "Rain fell across Texas.",
+                &["Texas"],
+                Some(("US", Province)),
+            ),
+            (
+                "a country's own name",
+                "Talks opened in England.",
+                &["England"],
+                Some(("GB", Province)),
+            ),
+            (
+                "town, state",
+                "He grew up in Paris, Texas, and moved away.",
+                &["Paris", "Texas"],
+                Some(("US", Town)),
+            ),
+            (
+                "the capital by default",
+                "She studied in Paris.",
+                &["Paris"],
+                Some(("FR", City)),
+            ),
+            (
+                "the region's namesake when nothing else is said",
+                "A chemical attack hit Adra.",
+                &["Adra"],
+                Some(("SY", Village)),
+            ),
+            (
+                "the city, not its province",
+                "Three policemen were wounded in Basra.",
+                &["Basra"],
+                Some(("IQ", City)),
+            ),
+            (
+                "the same state as the others",
+                "Business owners in Gainesville are hopeful. The town lies in north Texas.",
+                &["Gainesville", "Texas"],
+                Some(("US", Town)),
+            ),
+            (
+                "governorate and town",
+                "ريف دمشق: حرستا: قصف على البلدة",
+                &["ريف دمشق", "حرستا"],
+                Some(("SY", Province)),
+            ),
+        ]);
+        let t = mentions("Gainesville is in north Texas.");
+        assert_eq!(t[0].1, "Gainesville");
+    }
+
+    #[test]
+    fn facilities_name_their_town() {
+        let gaz = Gazetteer::bundled();
+        let text = "A bomb went off on the road to Baghdad airport.";
+        let t = Text::new(text);
+        assert!(find(gaz, &t, 0..t.tokens.len(), &[]).is_empty());
+        let f = facilities(gaz, &t, &t.sentences, &["IQ".to_string()]);
+        assert_eq!(gaz.place(f[0].place).name, "Baghdad");
+    }
+
+    #[test]
+    fn resemblance_of_names() {
+        assert_eq!(resemblance("Shaddadi", "al-Shaddadi"), 6.0);
+        assert_eq!(resemblance("Basra", "Al Başrah"), 5.0);
+        assert_eq!(resemblance("Texas", "San Antonio"), 0.0);
+        assert_eq!(resemblance("Iskandariyah", "İskenderun"), 0.0);
+        assert_eq!(resemblance("New York", "New York City"), 3.0);
+    }
 }

@@ -194,11 +194,27 @@ fn tokenize(norm: &str) -> Vec<Token> {
                     break;
                 }
             }
-            out.push(Token {
-                start,
-                end: end_of(j),
-                kind: Kind::Word,
-            });
+            // A possessive is a word of its own: "Iraq's" is "Iraq" + "'s".
+            let possessive =
+                j >= i + 3 && matches!(chars[j - 2].1, '\'' | '’' | 'ʼ') && chars[j - 1].1 == 's';
+            if possessive {
+                out.push(Token {
+                    start,
+                    end: end_of(j - 2),
+                    kind: Kind::Word,
+                });
+                out.push(Token {
+                    start: end_of(j - 2),
+                    end: end_of(j),
+                    kind: Kind::Word,
+                });
+            } else {
+                out.push(Token {
+                    start,
+                    end: end_of(j),
+                    kind: Kind::Word,
+                });
+            }
             i = j;
         } else {
             out.push(Token {

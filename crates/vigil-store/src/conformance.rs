@@ -318,30 +318,61 @@ fn an_original_seen_after_its_copies_still_takes_their_place<S: Store>(store: &m
     // text from a third source (day 17): recorded as a copy of the repost.
     let repost = doc("Supporters", &format!("{ESCAPE_AR} #عين_عيسى"), "ar", 16);
     let out = store.insert_documents(&[repost], &d).unwrap();
-    let InsertOutcome::New { id } = out[0] else { panic!("{out:?}") };
-    store.insert_documents(&[doc("Aggregator", ESCAPE_AR, "ar", 17)], &d).unwrap();
+    let InsertOutcome::New { id } = out[0] else {
+        panic!("{out:?}")
+    };
+    store
+        .insert_documents(&[doc("Aggregator", ESCAPE_AR, "ar", 17)], &d)
+        .unwrap();
     // The original (day 11) has the same text as the recorded copy.
-    let out = store.insert_documents(&[doc("Official", ESCAPE_AR, "ar", 11)], &d).unwrap();
-    assert!(matches!(out[0], InsertOutcome::NearDuplicate { of, copy_recorded: true, .. } if of == id), "{out:?}");
+    let out = store
+        .insert_documents(&[doc("Official", ESCAPE_AR, "ar", 11)], &d)
+        .unwrap();
+    assert!(
+        matches!(out[0], InsertOutcome::NearDuplicate { of, copy_recorded: true, .. } if of == id),
+        "{out:?}"
+    );
     let stored = store.document(id).unwrap().unwrap();
-    assert_eq!(stored.source_id, store.source("Official").unwrap().unwrap().id, "the original takes the place");
+    assert_eq!(
+        stored.source_id,
+        store.source("Official").unwrap().unwrap().id,
+        "the original takes the place"
+    );
     assert_eq!(stored.text, ESCAPE_AR);
 }
 
 fn the_closest_of_many_band_mates_is_found<S: Store>(store: &mut S) {
     // Ten variations of one template, each kept as its own document.
-    let strict = DedupOptions { near_threshold: 0.999, max_candidates: 3 };
+    let strict = DedupOptions {
+        near_threshold: 0.999,
+        max_candidates: 3,
+    };
     let variant = |i: u32| {
         format!("{BOMBING} The attack was the {i}th in the province this month; the {i}th victim was named.")
     };
-    let docs: Vec<_> = (1..=10).map(|i| doc("Wire A", &variant(i), "en", i)).collect();
+    let docs: Vec<_> = (1..=10)
+        .map(|i| doc("Wire A", &variant(i), "en", i))
+        .collect();
     let out = store.insert_documents(&docs, &strict).unwrap();
-    assert!(out.iter().all(|o| matches!(o, InsertOutcome::New { .. })), "{out:?}");
-    let InsertOutcome::New { id: newest } = out[9] else { panic!() };
+    assert!(
+        out.iter().all(|o| matches!(o, InsertOutcome::New { .. })),
+        "{out:?}"
+    );
+    let InsertOutcome::New { id: newest } = out[9] else {
+        panic!()
+    };
     // A repost of the newest: with only 3 candidates checked, it must be
     // compared with the documents sharing the most bands, not the oldest.
-    let loose = DedupOptions { near_threshold: 0.7, max_candidates: 3 };
-    let repost = doc("Supporters", &format!("{} #Qamishli", variant(10)), "en", 20);
+    let loose = DedupOptions {
+        near_threshold: 0.7,
+        max_candidates: 3,
+    };
+    let repost = doc(
+        "Supporters",
+        &format!("{} #Qamishli", variant(10)),
+        "en",
+        20,
+    );
     let out = store.insert_documents(&[repost], &loose).unwrap();
     assert!(
         matches!(out[0], InsertOutcome::NearDuplicate { of, .. } if of == newest),

@@ -378,12 +378,13 @@ fn insert_one(
         let kind: CopyKind = parse_col(kind, "document_copies", "kind")?;
         // The text was seen as a repost; if this sighting is older than
         // the stored document, it is the original.
-        let copy_recorded = if published_earlier(tx, DocumentId(id), doc)? && !copy_known(tx, source.id, doc)? {
-            promote(tx, DocumentId(id), source.id, doc, kind, similarity)?;
-            true
-        } else {
-            record_copy(tx, DocumentId(id), source.id, doc, kind, similarity)?
-        };
+        let copy_recorded =
+            if published_earlier(tx, DocumentId(id), doc)? && !copy_known(tx, source.id, doc)? {
+                promote(tx, DocumentId(id), source.id, doc, kind, similarity)?;
+                true
+            } else {
+                record_copy(tx, DocumentId(id), source.id, doc, kind, similarity)?
+            };
         return Ok(match kind {
             CopyKind::Exact => InsertOutcome::Duplicate {
                 of: DocumentId(id),
