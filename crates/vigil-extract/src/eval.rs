@@ -537,6 +537,15 @@ fn text_weapon(ex: &Extractor, text: &str, input: &DocInput) -> String {
     }
 }
 
+/// Whether the coders gave the incident a place name.
+fn gold_names_place(r: &Record) -> bool {
+    r.expect
+        .get("place")
+        .and_then(|p| p.get("name"))
+        .and_then(Value::as_str)
+        .is_some_and(|n| !n.trim().is_empty())
+}
+
 /// The same incident told in Arabic and English.
 fn parity(ex: &Extractor, records: &[Record]) -> Metrics {
     let (mut agree, mut agree_both, mut both) = (0, 0, 0);
@@ -554,9 +563,9 @@ fn parity(ex: &Extractor, records: &[Record]) -> Metrics {
                 agree += near;
                 agree_both += near;
             }
-            // Neither text names a place ("we found no visual
-            // documentation"): both extractions say so, and agree.
-            (None, None) => agree += 1,
+            // Neither text names a place: they agree only when the coders
+            // found none either; a place both texts miss is a miss.
+            (None, None) if !gold_names_place(r) => agree += 1,
             _ => {}
         }
         let gold = r.expect.get("place");

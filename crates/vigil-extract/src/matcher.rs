@@ -5,7 +5,7 @@
 //! an Arabic phrase also matches behind a fused conjunction or preposition
 //! ("لقوات سوريا الديمقراطية", "وداعش").
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, MatchKind, StartKind};
 
 use crate::text::{Kind, Text};
 
@@ -123,6 +123,7 @@ impl<T> Matcher<T> {
         let ac = (!pats.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(StartKind::Both)
                 .build(&pats)
                 .expect("phrase automaton")
         });
@@ -152,9 +153,29 @@ impl<T> Matcher<T> {
         // a proclitic) is not hidden by a shorter match at the token start.
         let mut pos = 0;
         while pos < s.len() {
-            let Some(m) = ac.find(aho_corasick::Input::new(&s).span(pos..s.len())) else {
+            let Some(mut m) = ac.find(aho_corasick::Input::new(&s).span(pos..s.len())) else {
                 break;
             };
+            // A longer phrase that runs into the middle of a token ("Mahdi
+            // Army militia" in "Mahdi Army militiamen") hides the shorter
+            // ones from the same start: retry those, ending at each earlier
+            // token end in turn.
+            let token_end = |j: usize| starts[j].0 + surface(t.tok(starts[j].1)).len();
+            if let (Some(first), Some(last)) =
+                (token_at(m.start()), token_at(m.end().saturating_sub(1)))
+            {
+                if m.end() != token_end(last) {
+                    for j in (first..last).rev() {
+                        let input = aho_corasick::Input::new(&s)
+                            .span(m.start()..token_end(j))
+                            .anchored(Anchored::Yes);
+                        if let Some(shorter) = ac.find(input).filter(|x| x.end() == token_end(j)) {
+                            m = shorter;
+                            break;
+                        }
+                    }
+                }
+            }
             let (Some(first), Some(last)) =
                 (token_at(m.start()), token_at(m.end().saturating_sub(1)))
             else {
@@ -202,10 +223,16 @@ mod tests {
             ("IS".to_string(), "is"),
             ("قوات سوريا الديمقراطية".to_string(), "sdf"),
             ("داعش".to_string(), "is"),
+            ("Mahdi Army".to_string(), "mahdi"),
+            ("Mahdi Army militia".to_string(), "mahdi militia"),
         ]);
         let rows: &[(&str, &[&str])] = &[
             ("Al Qaeda in Iraq claimed it", &["aqi"]),
             ("al-Qaeda's statement", &["aq"]),
+            // A longer phrase ending inside a token does not hide a shorter
+            // one from the same start.
+            ("Mahdi Army militiamen attacked", &["mahdi"]),
+            ("Mahdi Army militia attacked", &["mahdi militia"]),
             ("an al-Qaeda cell", &["aq"]),
             ("IS said it is behind it", &["is"]),
             (

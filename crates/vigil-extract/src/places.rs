@@ -310,12 +310,33 @@ pub fn find(
         if start >= end || end > range.end {
             continue;
         }
+        let mut places = m.places;
         if !looks_like_a_name(t, start, end) {
-            continue;
+            // "Basra province" is a name too, but written so it is the
+            // name "Basra" and a common noun.
+            let shorter = (start + 1..end).rev().find_map(|e| {
+                let found = gaz.lookup(&t.original_of(start, e));
+                (!found.is_empty() && looks_like_a_name(t, start, e)).then(|| (e, found.to_vec()))
+            });
+            match shorter {
+                Some((e, found)) => (end, places) = (e, found),
+                None => continue,
+            }
         }
         let next = if end < range.end { t.tok(end) } else { "" };
         // "Diyala province": the province, whatever else bears the name.
-        let mut candidates = m.places;
+        let mut candidates = places;
+        // "Canadian", "Spanish": the country, not the village of Canadian
+        // (Texas) or Spanish (Ontario).
+        if end - start == 1 {
+            if let Some(p) = lex
+                .demonyms
+                .get(t.tok(start))
+                .and_then(|n| admin_place(gaz, n))
+            {
+                candidates = vec![p];
+            }
+        }
         if matches!(next, "province" | "governorate") {
             candidates.retain(|&c| gaz.place(c).kind == PlaceKind::Province);
             if candidates.is_empty() {
@@ -1327,6 +1348,12 @@ mod tests {
                 None,
             ),
             ("initial", "George W. Bush visited the troops.", &[], None),
+            (
+                "unknown given name",
+                "Her uncle Zbigniew Chu flew in from London.",
+                &["London"],
+                Some(("GB", City)),
+            ),
             ("speaker", "The road was closed, Allison said.", &[], None),
             (
                 "the same surname later",
@@ -1412,6 +1439,12 @@ mod tests {
                 Some(("RU", Country)),
             ),
             (
+                "demonym that names a village",
+                "Canadian troops moved south.",
+                &["Canadian"],
+                Some(("CA", Country)),
+            ),
+            (
                 "acronyms",
                 "Aid from the US and the UK arrived.",
                 &["US", "UK"],
@@ -1492,6 +1525,12 @@ mod tests {
                 "Three policemen were wounded in Basra.",
                 &["Basra"],
                 Some(("IQ", City)),
+            ),
+            (
+                "the province when the text says so",
+                "Gunmen attacked a convoy in Basra province.",
+                &["Basra"],
+                Some(("IQ", Province)),
             ),
             (
                 "the same state as the others",

@@ -237,6 +237,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn possessive_is_its_own_token() {
+        let t = Text::new("Iraq's oil, Baghdad’s markets, Qa'ida, it's");
+        let toks: Vec<&str> = (0..t.tokens.len()).map(|i| t.tok(i)).collect();
+        assert_eq!(
+            toks,
+            [
+                "iraq", "'s", "oil", ",", "baghdad", "’s", "markets", ",", "qa'ida", ",", "it",
+                "'s"
+            ]
+        );
+    }
+
+    #[test]
     fn tokens_keep_numbers_and_apostrophes_whole() {
         let t = Text::new("Al-Qa'ida killed 1,200; ٣ wounded.");
         let toks: Vec<&str> = (0..t.tokens.len()).map(|i| t.tok(i)).collect();
