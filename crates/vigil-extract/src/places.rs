@@ -45,6 +45,7 @@ struct LexiconFile {
 #[serde(deny_unknown_fields)]
 struct NamesFile {
     place_prefixes: Vec<String>,
+    arabic_script_countries: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,6 +65,8 @@ pub struct Lexicon {
     first_names: HashSet<String>,
     speech_verbs: HashSet<String>,
     place_prefixes: HashSet<String>,
+    /// Countries whose small towns an Arabic-script name may stand for.
+    arabic_script_countries: HashSet<String>,
     /// Normalized demonym → the country's name.
     demonyms: HashMap<String, String>,
     /// Acronym as written → the place's name.
@@ -86,6 +89,7 @@ impl Lexicon {
             first_names: norm(f.person.first_names),
             speech_verbs: norm(f.person.speech_verbs),
             place_prefixes: norm(f.names.place_prefixes),
+            arabic_script_countries: f.names.arabic_script_countries.into_iter().collect(),
             demonyms: f
                 .demonyms
                 .into_iter()
@@ -162,6 +166,10 @@ pub struct PlaceMention {
     /// Whether a locative preposition introduces it ("in", "at", "في").
     pub locative: bool,
 }
+
+/// The population from which a city outside the Arabic-writing countries
+/// is read from an Arabic-script name (باريس, نيويورك).
+const FOREIGN_CITY_IN_ARABIC: u64 = 500_000;
 
 /// Words after a name that make it part of an organisation's or a
 /// person's name.
@@ -326,6 +334,22 @@ pub fn find(
         let next = if end < range.end { t.tok(end) } else { "" };
         // "Diyala province": the province, whatever else bears the name.
         let mut candidates = places;
+        // An Arabic word names a small town abroad only by accident of the
+        // gazetteer's alternate names (روان, a given name, for Rouen).
+        if !t
+            .original_of(start, end)
+            .starts_with(|c: char| c.is_ascii())
+        {
+            candidates.retain(|&c| {
+                let p = gaz.place(c);
+                lex.arabic_script_countries.contains(&p.country)
+                    || is_admin(p)
+                    || p.population >= FOREIGN_CITY_IN_ARABIC
+            });
+            if candidates.is_empty() {
+                continue;
+            }
+        }
         // "Canadian", "Spanish": the country, not the village of Canadian
         // (Texas) or Spanish (Ontario).
         if end - start == 1 {
@@ -948,11 +972,18 @@ fn resolve(
         }
     }
     // Each mention's evidence for countries.
+    let lex = Lexicon::bundled();
     let own: Vec<Vec<(String, f64)>> = mentions
         .iter()
         .zip(&main)
         .map(|(m, main)| {
             let mut e = Vec::new();
+            // A demonym ("French") is counted among `evidence`, at the
+            // weight of a demonym: the French intelligence report on a
+            // Syrian town does not move the text to France.
+            if m.end - m.start == 1 && lex.demonyms.contains_key(t.tok(m.start)) {
+                return e;
+            }
             // A name whose places all lie in one country ("Henry County").
             let first = &gaz.place(m.candidates[0]).country;
             if m.candidates.iter().all(|&c| gaz.place(c).country == *first) {
@@ -1041,6 +1072,7 @@ fn resolve(
                         .map(|j| gaz.place(chosen[j]))
                 };
                 let ctx = Context {
+                    region: context,
                     countries,
                     container: container[i]
                         .filter(|_| coherent)
@@ -1080,6 +1112,8 @@ fn resolve(
 
 /// What the text says about where one mention is.
 struct Context<'g> {
+    /// The region's countries (the prior).
+    region: &'g [String],
     /// Country code → weight of the text's evidence for it.
     countries: HashMap<String, f64>,
     /// The country or state named right after the mention ("Paris, Ill.").
@@ -1186,7 +1220,14 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
         PlaceKind::Province => 10_000,
         _ => 0,
     };
-    let mut s = ((population as f64) + 1.0).ln() / 3.0;
+    // A district's population is its area's, not its seat's: counted at
+    // half, so that "al-Safira" is the town rather than the district.
+    let divisor = if p.kind == PlaceKind::District {
+        6.0
+    } else {
+        3.0
+    };
+    let mut s = ((population as f64) + 1.0).ln() / divisor;
     s += match p.kind {
         _ if is_region(p) => 4.0,
         PlaceKind::Country => 4.0,
@@ -1196,6 +1237,14 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
         PlaceKind::Village => 0.5,
         // A district is named after its seat: "al-Safira" is the town.
         PlaceKind::District => 0.25,
+        // A quarter of one of the region's large cities (Jobar in
+        // Damascus, Karrada in Baghdad) is named in the news more than a
+        // village of the same name.
+        PlaceKind::Neighbourhood
+            if ctx.region.contains(&p.country) && near_large_city(gaz, p.lat, p.lon) =>
+        {
+            1.5
+        }
         PlaceKind::Neighbourhood | PlaceKind::Other => 0.0,
     };
     s += main;
@@ -1240,6 +1289,22 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
         }
     }
     s
+}
+
+/// Whether a point lies within 15 km of a city of a million people or
+/// more.
+fn near_large_city(gaz: &Gazetteer, lat: f64, lon: f64) -> bool {
+    static CITIES: OnceLock<Vec<(f64, f64)>> = OnceLock::new();
+    let cities = CITIES.get_or_init(|| {
+        (0..gaz.len())
+            .map(|i| gaz.place(i as PlaceIdx))
+            .filter(|p| p.population >= 1_000_000 && !is_admin(p))
+            .map(|p| (p.lat, p.lon))
+            .collect()
+    });
+    cities
+        .iter()
+        .any(|&(a, b)| haversine_km(a, b, lat, lon) <= 15.0)
 }
 
 /// Whether a place is specific enough to locate an event (a town, not a
@@ -1302,7 +1367,7 @@ mod tests {
             Some("Russia")
         );
         let bad = "[person]\ntitles=[]\nrelations=[]\nfirst_names=[]\nspeech_verbs=[]\n\
-                   [names]\nplace_prefixes=[]\n[demonyms]\nmartian = \"Mars\"\n\
+                   [names]\nplace_prefixes=[]\narabic_script_countries=[]\n[demonyms]\nmartian = \"Mars\"\n\
                    [acronyms]\n[state_abbreviations]\n";
         assert!(Lexicon::from_toml("places.toml", bad, Gazetteer::bundled()).is_err());
     }
@@ -1425,6 +1490,24 @@ mod tests {
                 &[],
                 None,
             ),
+            (
+                "Arabic adjective that names a village",
+                "استهدف القصف أحياء ذات كثافة سكانية عالية",
+                &[],
+                None,
+            ),
+            (
+                "Arabic given name that names a town abroad",
+                "قالت روان الحسن إن القصف استمر",
+                &[],
+                None,
+            ),
+            (
+                "Arabic word for pictures",
+                "نشر الناشطون صور الدمار",
+                &[],
+                None,
+            ),
         ]);
     }
 
@@ -1537,6 +1620,24 @@ mod tests {
                 "Business owners in Gainesville are hopeful. The town lies in north Texas.",
                 &["Gainesville", "Texas"],
                 Some(("US", Town)),
+            ),
+            (
+                "a quarter of a large city before a village",
+                "وقع هجوم في جوبر",
+                &["جوبر"],
+                Some(("SY", Neighbourhood)),
+            ),
+            (
+                "the town, not the district named after it",
+                "A shell hit Al Safira on Monday.",
+                &["Al Safira"],
+                Some(("SY", Town)),
+            ),
+            (
+                "a demonym does not move the text abroad",
+                "Shells hit Adra, a French report said.",
+                &["Adra", "French"],
+                Some(("SY", Village)),
             ),
             (
                 "governorate and town",
