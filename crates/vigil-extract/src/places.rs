@@ -1071,7 +1071,14 @@ fn resolve(
                         .filter(|&j| surface[j] != surface[i])
                         .map(|j| gaz.place(chosen[j]))
                 };
+                // "California" in a list of states is the state, not the
+                // village of California in a state the list also names.
+                let own_admin = m.candidates.iter().zip(&main[i]).any(|(&c, &r)| {
+                    r >= 5.0
+                        && matches!(gaz.place(c).kind, PlaceKind::Country | PlaceKind::Province)
+                });
                 let ctx = Context {
+                    own_admin,
                     region: context,
                     countries,
                     container: container[i]
@@ -1112,6 +1119,9 @@ fn resolve(
 
 /// What the text says about where one mention is.
 struct Context<'g> {
+    /// Whether a country or province bears the mention as its own name:
+    /// then the other places named lend no weight to its namesakes.
+    own_admin: bool,
     /// The region's countries (the prior).
     region: &'g [String],
     /// Country code → weight of the text's evidence for it.
@@ -1257,14 +1267,15 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
         .unwrap_or(0.0)
         .min(2.5)
         * 2.0;
-    if let Some(c) = ctx.container {
+    let namesake = ctx.own_admin && !is_admin(p);
+    if let (Some(c), false) = (ctx.container, namesake) {
         let inside =
             c.country == p.country && (c.kind != PlaceKind::Province || c.province == p.province);
         if inside && c.kind != p.kind {
             s += 6.0;
         }
     }
-    if p.kind != PlaceKind::Country && p.province.is_some() {
+    if p.kind != PlaceKind::Country && p.province.is_some() && !namesake {
         let mut share = 0.0f64;
         for (country, province, kind) in &ctx.provinces {
             if *country == p.country && *province == p.province {
@@ -1620,6 +1631,12 @@ mod tests {
                 "Business owners in Gainesville are hopeful. The town lies in north Texas.",
                 &["Gainesville", "Texas"],
                 Some(("US", Town)),
+            ),
+            (
+                "a state in a list of states, not its namesake village there",
+                "California, Missouri and Texas reported new cases.",
+                &["California", "Missouri", "Texas"],
+                Some(("US", Province)),
             ),
             (
                 "a quarter of a large city before a village",
