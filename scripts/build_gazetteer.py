@@ -303,6 +303,10 @@ def kind_of(fcode: str, population: int) -> str:
         return "city"
     if population >= 10_000:
         return "town"
+    # The seat of a district is a town, whatever its population (often
+    # missing: Baladruz, al-Mahmudiyah in Iraq have none in the data).
+    if fcode == "PPLA2":
+        return "town"
     return "village"
 
 

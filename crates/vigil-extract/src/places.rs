@@ -165,6 +165,9 @@ pub struct PlaceMention {
     pub relation_start: Option<usize>,
     /// Whether a locative preposition introduces it ("in", "at", "في").
     pub locative: bool,
+    /// The kind of place the wording names ("the village of X", "قرية X",
+    /// "X district"), if it names one.
+    pub kind_hint: Option<PlaceKind>,
 }
 
 /// The population from which a city outside the Arabic-writing countries
@@ -444,8 +447,84 @@ pub fn find(
     }
     out.sort_by_key(|m| m.start);
     resolve(gaz, t, &mut out, context_countries, &evidence);
+    inside_towns(gaz, t, &range, &mut out);
     out
 }
+
+/// "Iskan area of Baghdad", "al-Kifah district in central Baghdad",
+/// "Karadah in Baghdad": a quarter named inside a town is in that town.
+/// When the quarter's name resolved far from it (a namesake village in
+/// another country), it takes its candidate within the town, else the
+/// town's own point: the gazetteer lacks most quarters.
+fn inside_towns(
+    gaz: &Gazetteer,
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+    out: &mut [PlaceMention],
+) {
+    const NEAR_KM: f64 = 30.0;
+    for i in 0..out.len() {
+        let mut k = out[i].end;
+        let noun = k < range.end && QUARTER_NOUNS.contains(&t.tok(k));
+        k += usize::from(noun);
+        if k >= range.end || !(t.tok(k) == "in" || (noun && t.tok(k) == "of")) {
+            continue;
+        }
+        k += 1;
+        while k < range.end && QUARTER_OF.contains(&t.tok(k)) {
+            k += 1;
+        }
+        let Some(j) = out.iter().position(|m| m.start == k) else {
+            continue;
+        };
+        let town = gaz.place(out[j].place);
+        let quarter = gaz.place(out[i].place);
+        if !matches!(town.kind, PlaceKind::City | PlaceKind::Town) || !is_local(quarter.kind) {
+            continue;
+        }
+        // "Tamanaa in Idlib": a town in the province that bears the
+        // town's name.
+        let same_province = quarter.country == town.country && quarter.province == town.province;
+        if same_province || haversine_km(town.lat, town.lon, quarter.lat, quarter.lon) <= NEAR_KM {
+            continue;
+        }
+        let near = out[i].candidates.iter().copied().find(|&c| {
+            let p = gaz.place(c);
+            haversine_km(town.lat, town.lon, p.lat, p.lon) <= NEAR_KM
+        });
+        out[i].place = near.unwrap_or(out[j].place);
+    }
+}
+
+/// Nouns between a quarter's name and its town ("Iskan area of Baghdad").
+const QUARTER_NOUNS: &[&str] = &[
+    "area",
+    "district",
+    "neighborhood",
+    "neighbourhood",
+    "quarter",
+    "suburb",
+    "section",
+];
+
+/// Words between "in"/"of" and the town ("in central Baghdad").
+const QUARTER_OF: &[&str] = &[
+    "the",
+    "central",
+    "downtown",
+    "eastern",
+    "western",
+    "northern",
+    "southern",
+    "east",
+    "west",
+    "north",
+    "south",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+];
 
 fn mention(
     t: &Text<'_>,
@@ -465,7 +544,55 @@ fn mention(
         precision,
         relation_start,
         locative,
+        kind_hint: kind_hint(t, range, start, end),
     }
+}
+
+/// The kind of place that a noun before or after the name says it is:
+/// "the village of Kastan", "Kansafra village", "قرية البشيرية",
+/// "بمدينة حلب", "حي جوبر", "al-Kifah district".
+fn kind_hint(
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+    start: usize,
+    end: usize,
+) -> Option<PlaceKind> {
+    let noun = |w: &str| -> Option<PlaceKind> {
+        // An Arabic noun may carry a proclitic: بقرية، وقرية، لمدينة.
+        let bare = ["و", "ب", "ل", "وب", "ول", "ف"]
+            .iter()
+            .filter_map(|p| w.strip_prefix(p))
+            .chain(std::iter::once(w));
+        bare.into_iter().find_map(|w| match w {
+            "village" | "قريه" => Some(PlaceKind::Village),
+            "town" | "بلده" => Some(PlaceKind::Town),
+            "city" | "مدينه" => Some(PlaceKind::City),
+            "neighborhood" | "neighbourhood" | "quarter" | "حي" => Some(PlaceKind::Neighbourhood),
+            _ => None,
+        })
+    };
+    // Before: "قرية X", "the village of X".
+    let mut b = start;
+    if b > range.start && t.tok(b - 1) == "of" {
+        b -= 1;
+    }
+    if b > range.start {
+        if let Some(k) = noun(t.tok(b - 1)) {
+            // "the city of X" in English, any noun right before in Arabic.
+            let arabic = !t.tok(b - 1).is_ascii();
+            if arabic == (b == start) {
+                return Some(k);
+            }
+        }
+    }
+    // After: "Kansafra village", "Karrada district" (a quarter).
+    if end < range.end && t.tok(end).is_ascii() {
+        match t.tok(end) {
+            "district" | "area" => return Some(PlaceKind::Neighbourhood),
+            w => return noun(w),
+        }
+    }
+    None
 }
 
 /// Towns named as part of a facility's name in `ranges` ("Baghdad
@@ -1078,6 +1205,7 @@ fn resolve(
                         && matches!(gaz.place(c).kind, PlaceKind::Country | PlaceKind::Province)
                 });
                 let ctx = Context {
+                    kind_hint: m.kind_hint,
                     own_admin,
                     region: context,
                     countries,
@@ -1119,6 +1247,8 @@ fn resolve(
 
 /// What the text says about where one mention is.
 struct Context<'g> {
+    /// The kind of place the wording names ("the village of X").
+    kind_hint: Option<PlaceKind>,
     /// Whether a country or province bears the mention as its own name:
     /// then the other places named lend no weight to its namesakes.
     own_admin: bool,
@@ -1258,6 +1388,14 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
         PlaceKind::Neighbourhood | PlaceKind::Other => 0.0,
     };
     s += main;
+    // "قرية البشيرية": the village of the name, not the town.
+    s += match (ctx.kind_hint, p.kind) {
+        (Some(h), k) if h == k => 1.5,
+        (Some(PlaceKind::Village), PlaceKind::Town)
+        | (Some(PlaceKind::Town), PlaceKind::Village | PlaceKind::City)
+        | (Some(PlaceKind::City), PlaceKind::Town) => 0.75,
+        _ => 0.0,
+    };
     // The text's countries, up to a point: a local paper names its own
     // country often, and a namesake village there is still no country.
     s += ctx
@@ -1637,6 +1775,30 @@ mod tests {
                 "California, Missouri and Texas reported new cases.",
                 &["California", "Missouri", "Texas"],
                 Some(("US", Province)),
+            ),
+            (
+                "a quarter named inside a town is in the town",
+                "A mortar hit the Iskan area of Baghdad.",
+                &["Iskan", "Baghdad"],
+                Some(("IQ", City)),
+            ),
+            (
+                "a town in the province that bears the town's name",
+                "Shells fell on Kafr Zita in Hama.",
+                &["Kafr Zita", "Hama"],
+                Some(("SY", Town)),
+            ),
+            (
+                "a district seat is a town",
+                "A council worker in Mahmudiyah was kidnapped.",
+                &["Mahmudiyah"],
+                Some(("IQ", Town)),
+            ),
+            (
+                "the village the wording names",
+                "سقطت قذائف على قرية البشيرية بريف جسر الشغور",
+                &["البشيرية", "جسر الشغور"],
+                Some(("SY", Village)),
             ),
             (
                 "a quarter of a large city before a village",
