@@ -446,9 +446,232 @@ pub fn find(
         }
     }
     out.sort_by_key(|m| m.start);
+    // Spellings the gazetteer lacks ("Hretan", "Joubar"), in a text about
+    // the region.
+    let regional = out.iter().any(|m| {
+        let p = gaz.place(m.candidates[0]);
+        context_countries.contains(&p.country)
+    }) || evidence.iter().any(|c| context_countries.contains(c));
+    let extra = transliterations(gaz, t, &range, &out, context_countries, regional);
+    let guessed: Vec<usize> = extra.iter().map(|m| m.start).collect();
+    if !extra.is_empty() {
+        out.extend(extra);
+        out.sort_by_key(|m| m.start);
+    }
     resolve(gaz, t, &mut out, context_countries, &evidence);
+    if !guessed.is_empty() {
+        // A name read from its spelling alone must lie near the other
+        // places the text names, when it names any: "Al-Tayaran square"
+        // in a Baghdad report is no village 500 km away.
+        let anchors: Vec<(f64, f64)> = out
+            .iter()
+            .filter(|m| !guessed.contains(&m.start))
+            .map(|m| gaz.place(m.place))
+            .filter(|p| is_local(p.kind) && !is_region(p))
+            .map(|p| (p.lat, p.lon))
+            .collect();
+        out.retain(|m| {
+            let p = gaz.place(m.place);
+            !guessed.contains(&m.start)
+                || anchors.is_empty()
+                || anchors
+                    .iter()
+                    .any(|&(a, b)| haversine_km(a, b, p.lat, p.lon) <= 60.0)
+        });
+    }
     inside_towns(gaz, t, &range, &mut out);
     out
+}
+
+/// Capitalized names that no gazetteer name matches, read as another
+/// transliteration of a place of the region ("Hretan" for Huraytan,
+/// "Joubar" for Jobar, "Hatetit Al Jarsh" for Hatitat al Jarash): the same
+/// consonants in the same order, and spellings close enough. Only where
+/// the wording says a place follows ("in X", "the village of X", "X
+/// district").
+fn transliterations(
+    gaz: &Gazetteer,
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+    out: &[PlaceMention],
+    region: &[String],
+    regional: bool,
+) -> Vec<PlaceMention> {
+    let covered = |i: usize| out.iter().any(|m| (m.start..m.end).contains(&i));
+    let capital = |i: usize| {
+        t.kind(i) == Kind::Word
+            && t.original_of(i, i + 1)
+                .starts_with(|c: char| c.is_ascii_uppercase())
+    };
+    let mut found = Vec::new();
+    let mut i = range.start;
+    while i < range.end {
+        if !capital(i) || covered(i) {
+            i += 1;
+            continue;
+        }
+        // The name: capitalized words, with particles ("Al-Kastan",
+        // "Hatetit Al Jarsh"), up to four words.
+        let mut end = i + 1;
+        let mut words = 1;
+        let noun = |k: usize| {
+            matches!(
+                t.tok(k),
+                "village"
+                    | "town"
+                    | "city"
+                    | "district"
+                    | "neighborhood"
+                    | "neighbourhood"
+                    | "area"
+                    | "province"
+                    | "governorate"
+                    | "camp"
+            )
+        };
+        while end < range.end && words < 4 && !covered(end) && !noun(end) {
+            if capital(end) && t.tokens[end - 1].end < t.tokens[end].start || t.tok(end) == "-" {
+                if t.tok(end) != "-" {
+                    words += 1;
+                }
+                end += 1;
+            } else if capital(end) && t.tok(end - 1) == "-" {
+                words += 1;
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        while end > i + 1 && t.tok(end - 1) == "-" {
+            end -= 1;
+        }
+        let cue_before = i > range.start
+            && (matches!(t.tok(i - 1), "in" | "at")
+                || (i > range.start + 1
+                    && t.tok(i - 1) == "of"
+                    && matches!(t.tok(i - 2), "village" | "town" | "city" | "neighborhood")));
+        let cue_after = end < range.end
+            && matches!(
+                t.tok(end),
+                "village" | "town" | "district" | "neighborhood" | "neighbourhood"
+            );
+        let sentence_start = t.sentences[t.sentence_of(i)].start == i;
+        // Outside a text about the region, only a name that looks Arabic
+        // ("Hatetit Al Jarsh", "Al-Kastan").
+        let arabic_looking = (i..end).any(|k| matches!(t.tok(k), "al" | "el"));
+        if (cue_before || cue_after) && !sentence_start && (regional || arabic_looking) {
+            let written = t.original_of(i, end);
+            let candidates = transliteration_candidates(gaz, &written, region);
+            if !candidates.is_empty() {
+                found.push(mention(t, range, i, end, candidates));
+            }
+        }
+        i = end;
+    }
+    found
+}
+
+/// The places of the region one of whose Latin names is `written` in
+/// another transliteration.
+fn transliteration_candidates(gaz: &Gazetteer, written: &str, region: &[String]) -> Vec<PlaceIdx> {
+    static INDEX: OnceLock<HashMap<String, Vec<(PlaceIdx, String)>>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index: HashMap<String, Vec<(PlaceIdx, String)>> = HashMap::new();
+        for i in 0..gaz.len() as PlaceIdx {
+            let p = gaz.place(i);
+            // Arabic-speaking countries of the region: Turkish names are
+            // spelled one way.
+            if !matches!(p.country.as_str(), "SY" | "IQ" | "JO" | "LB") {
+                continue;
+            }
+            for name in gaz.names_of(i) {
+                if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    continue;
+                }
+                let v = vowelled(name);
+                let k = consonants(&v);
+                if k.chars().count() >= 3 {
+                    let e = index.entry(k).or_default();
+                    if !e.iter().any(|(j, _)| *j == i) {
+                        e.push((i, v));
+                    }
+                }
+            }
+        }
+        index
+    });
+    let v = vowelled(written);
+    let k = consonants(&v);
+    if k.chars().count() < 3 {
+        return Vec::new();
+    }
+    let close: Vec<(PlaceIdx, usize)> = index
+        .get(&k)
+        .into_iter()
+        .flatten()
+        .filter(|(i, _)| region.contains(&gaz.place(*i).country))
+        .map(|(i, name)| (*i, levenshtein(&v, name), name.chars().count()))
+        .filter(|&(_, d, n)| d * 10 <= v.chars().count().max(n) * 4)
+        .map(|(i, d, _)| (i, d))
+        .collect();
+    // The closest spellings only: "Beshiriya" is Bashiriyah, not Bashiri.
+    let best = close.iter().map(|c| c.1).min().unwrap_or(0);
+    let mut out: Vec<PlaceIdx> = close
+        .into_iter()
+        .filter(|c| c.1 == best)
+        .map(|c| c.0)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A Latin name in lower-case ASCII letters, articles dropped, words run
+/// together, a final "h" dropped ("Hatitat al Jarash" → "hatitatjaras").
+fn vowelled(name: &str) -> String {
+    let words: Vec<String> = name
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .map(skeleton)
+        .filter(|w| !w.is_empty() && !ARTICLES.contains(&w.as_str()))
+        .collect();
+    let mut s = words.concat();
+    if s.ends_with('h') && s.len() > 3 {
+        s.pop();
+    }
+    s
+}
+
+/// The consonants of a vowelled name, doubled letters once, q as k
+/// ("hatitatjaras" → "htjrs").
+fn consonants(v: &str) -> String {
+    let mut out = String::new();
+    for c in v.chars() {
+        let c = match c {
+            'q' | 'c' => 'k',
+            c => c,
+        };
+        if matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w') || out.ends_with(c) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Edit distance of two short strings.
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// "Iskan area of Baghdad", "al-Kifah district in central Baghdad",
@@ -1691,6 +1914,39 @@ mod tests {
             ),
             ("abbreviation elsewhere", "Ky. is short.", &[], None),
         ]);
+    }
+
+    #[test]
+    fn other_transliterations() {
+        use PlaceKind::*;
+        check(&[
+            (
+                "a spelling the gazetteer lacks, of a name that looks Arabic",
+                "An attack was reported in Hatetit Al Jarsh.",
+                &["Hatetit Al Jarsh"],
+                Some(("SY", Village)),
+            ),
+            (
+                "the closest spelling",
+                "Helicopters struck Beshiriya village in Syria.",
+                &["Beshiriya", "Syria"],
+                Some(("SY", Village)),
+            ),
+            (
+                "a guessed name far from the other places is dropped",
+                "Gunmen opened fire in Al-Tayaran and later in Baghdad.",
+                &["Baghdad"],
+                Some(("IQ", City)),
+            ),
+            (
+                "no guess in a text about elsewhere",
+                "Gunmen opened fire in Smithvale on Monday in Ohio.",
+                &["Ohio"],
+                Some(("US", Province)),
+            ),
+        ]);
+        assert_eq!(consonants(&vowelled("Hatitat al Jarash")), "htjrs");
+        assert_eq!(levenshtein("joubar", "jobar"), 1);
     }
 
     #[test]
