@@ -378,7 +378,10 @@ pub fn find(
         if in_hashtag(t, &range, start, end) || doc.in_url(t, start) {
             continue;
         }
-        if continues_in_arabic(t, &range, start, end) || names_an_organisation(t, &range, start) {
+        if continues_in_arabic(t, &range, start, end)
+            || names_an_organisation(t, &range, start)
+            || ends_a_longer_name(t, &range, start, &out)
+        {
             continue;
         }
         if doc.is_acronym_like(t, start, end)
@@ -452,7 +455,8 @@ pub fn find(
         let p = gaz.place(m.candidates[0]);
         context_countries.contains(&p.country)
     }) || evidence.iter().any(|c| context_countries.contains(c));
-    let extra = transliterations(gaz, t, &range, &out, context_countries, regional);
+    let mut extra = transliterations(gaz, t, &range, &out, context_countries, regional);
+    extra.extend(arabic_spellings(gaz, t, &range, &out, context_countries));
     let guessed: Vec<usize> = extra.iter().map(|m| m.start).collect();
     if !extra.is_empty() {
         out.extend(extra);
@@ -545,6 +549,14 @@ fn transliterations(
         while end > i + 1 && t.tok(end - 1) == "-" {
             end -= 1;
         }
+        // "Bustan Al-Qasr": the start of a longer name, not a name.
+        let continues = end < range.end
+            && (covered(end) || matches!(t.tok(end), "al" | "el"))
+            && t.tokens[end - 1].end < t.tokens[end].start;
+        if continues {
+            i = end;
+            continue;
+        }
         let cue_before = i > range.start
             && (matches!(t.tok(i - 1), "in" | "at")
                 || (i > range.start + 1
@@ -569,6 +581,82 @@ fn transliterations(
         i = end;
     }
     found
+}
+
+/// An Arabic name after "قرية", "بلدة", "مدينة" or "حي" that the gazetteer
+/// writes with the plain letter for an emphatic one (كنصفرة, كنسفرة) or
+/// the reverse: writers differ, and the noun says a place follows.
+fn arabic_spellings(
+    gaz: &Gazetteer,
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+    out: &[PlaceMention],
+    region: &[String],
+) -> Vec<PlaceMention> {
+    static INDEX: OnceLock<HashMap<String, Vec<PlaceIdx>>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index: HashMap<String, Vec<PlaceIdx>> = HashMap::new();
+        for i in 0..gaz.len() as PlaceIdx {
+            if !matches!(gaz.place(i).country.as_str(), "SY" | "IQ" | "JO" | "LB") {
+                continue;
+            }
+            for name in gaz.names_of(i) {
+                let n = vigil_text::normalize(name);
+                if n.starts_with(|c: char| ('\u{0621}'..='\u{064A}').contains(&c))
+                    && !n.contains(' ')
+                {
+                    let e = index.entry(plain_letters(&n)).or_default();
+                    if !e.contains(&i) {
+                        e.push(i);
+                    }
+                }
+            }
+        }
+        index
+    });
+    let mut found = Vec::new();
+    for i in range.start + 1..range.end {
+        let w = t.tok(i);
+        let arabic = w.starts_with(|c: char| ('\u{0621}'..='\u{064A}').contains(&c));
+        if !arabic || w.chars().count() < 4 || out.iter().any(|m| (m.start..m.end).contains(&i)) {
+            continue;
+        }
+        let before = t.tok(i - 1);
+        let noun = ["", "و", "ب", "ل", "وب"].iter().any(|p| {
+            before
+                .strip_prefix(p)
+                .is_some_and(|b| matches!(b, "قريه" | "بلده" | "مدينه" | "حي"))
+        });
+        let key = plain_letters(w);
+        if !noun || key == w {
+            continue;
+        }
+        let candidates: Vec<PlaceIdx> = index
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&c| region.contains(&gaz.place(c).country))
+            .collect();
+        if !candidates.is_empty() {
+            found.push(mention(t, range, i, i + 1, candidates));
+        }
+    }
+    found
+}
+
+/// An Arabic word with its emphatic letters written plain (ص س, ض د,
+/// ط ت, ظ ز).
+fn plain_letters(w: &str) -> String {
+    w.chars()
+        .map(|c| match c {
+            'ص' => 'س',
+            'ض' => 'د',
+            'ط' => 'ت',
+            'ظ' => 'ز',
+            c => c,
+        })
+        .collect()
 }
 
 /// The places of the region one of whose Latin names is `written` in
@@ -888,6 +976,27 @@ fn continues_in_arabic(
     j < range.end && t.kind(j) == Kind::Word
 }
 
+/// "Bustan Al-Qasr", "Karam al-Qaterji": a name that opens with the
+/// article right after a capitalized word inside a sentence ends a longer
+/// name that the gazetteer lacks; al-Qasr alone is another place.
+fn ends_a_longer_name(
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+    start: usize,
+    out: &[PlaceMention],
+) -> bool {
+    if start <= range.start || !matches!(t.tok(start), "al" | "el") {
+        return false;
+    }
+    let p = start - 1;
+    let capitalized = t.kind(p) == Kind::Word
+        && t.original_of(p, p + 1)
+            .starts_with(|c: char| c.is_ascii_uppercase());
+    let opens_sentence = t.sentences[t.sentence_of(p)].start == p;
+    let a_place = out.iter().any(|m| m.end == start);
+    capitalized && !opens_sentence && !a_place && t.tokens[p].end < t.tokens[start].start
+}
+
 /// "Patriotic Union of Kurdistan", "Islamic Party of Iraq": the place
 /// names an organisation, not where something happened.
 fn names_an_organisation(t: &Text<'_>, range: &std::ops::Range<usize>, start: usize) -> bool {
@@ -943,7 +1052,7 @@ fn is_locative(t: &Text<'_>, floor: usize, start: usize) -> bool {
         while b > floor
             && matches!(
                 t.tok(b),
-                "the" | "town" | "city" | "village" | "of" | "al" | "el" | "-"
+                "the" | "town" | "city" | "village" | "of" | "al" | "el" | "-" | "area" | "منطقه"
             )
         {
             b -= 1;
@@ -1945,6 +2054,26 @@ mod tests {
                 Some(("US", Province)),
             ),
         ]);
+        check(&[
+            (
+                "an Arabic spelling with a plain letter for an emphatic one",
+                "قصفت الطائرات بلدة كنصفرة في ريف إدلب",
+                &["كنصفرة", "إدلب"],
+                Some(("SY", Village)),
+            ),
+            (
+                "the end of a longer name is no name",
+                "An attack hit Bustan Al-Qasr, Aleppo.",
+                &["Aleppo"],
+                Some(("SY", City)),
+            ),
+            (
+                "a common Arabic word before another",
+                "قصف على منطقة بستان القصر في حلب",
+                &["حلب"],
+                Some(("SY", City)),
+            ),
+        ]);
         assert_eq!(consonants(&vowelled("Hatitat al Jarash")), "htjrs");
         assert_eq!(levenshtein("joubar", "jobar"), 1);
     }
@@ -2093,6 +2222,14 @@ mod tests {
         assert!(find(gaz, &t, 0..t.tokens.len(), &[]).is_empty());
         let f = facilities(gaz, &t, &t.sentences, &["IQ".to_string()]);
         assert_eq!(gaz.place(f[0].place).name, "Baghdad");
+    }
+
+    #[test]
+    fn an_area_named_after_a_locative_is_locative() {
+        let gaz = Gazetteer::bundled();
+        let t = Text::new("وقع الهجوم في منطقة السرمانية");
+        let found = find(gaz, &t, 0..t.tokens.len(), &["SY".to_string()]);
+        assert!(found[0].locative, "{found:?}");
     }
 
     #[test]
