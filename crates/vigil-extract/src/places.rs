@@ -2225,6 +2225,13 @@ mod tests {
     }
 
     #[test]
+    fn countries_lie_at_the_geonames_point() {
+        let gaz = Gazetteer::bundled();
+        let russia = admin_place(gaz, "Russia").map(|i| gaz.place(i));
+        assert_eq!(russia.map(|p| (p.lat, p.lon)), Some((60.0, 100.0)));
+    }
+
+    #[test]
     fn an_area_named_after_a_locative_is_locative() {
         let gaz = Gazetteer::bundled();
         let t = Text::new("وقع الهجوم في منطقة السرمانية");
