@@ -55,6 +55,7 @@ struct PersonFile {
     relations: Vec<String>,
     first_names: Vec<String>,
     speech_verbs: Vec<String>,
+    apposition_nouns: Vec<String>,
 }
 
 /// The words of `places.toml`, normalized.
@@ -64,6 +65,7 @@ pub struct Lexicon {
     relations: HashSet<String>,
     first_names: HashSet<String>,
     speech_verbs: HashSet<String>,
+    apposition_nouns: HashSet<String>,
     place_prefixes: HashSet<String>,
     /// Countries whose small towns an Arabic-script name may stand for.
     arabic_script_countries: HashSet<String>,
@@ -88,6 +90,7 @@ impl Lexicon {
             relations: norm(f.person.relations),
             first_names: norm(f.person.first_names),
             speech_verbs: norm(f.person.speech_verbs),
+            apposition_nouns: norm(f.person.apposition_nouns),
             place_prefixes: norm(f.names.place_prefixes),
             arabic_script_countries: f.names.arabic_script_countries.into_iter().collect(),
             demonyms: f
@@ -1274,7 +1277,12 @@ fn person_name(
         && t.tok(end) == ","
         && t.kind(end + 1) == Kind::Number
         && t.tok(end + 2) == ",";
-    age.then(key)
+    // "Hazem, an employee at the hospital": a person in apposition.
+    let apposition = end + 2 < range.end
+        && t.tok(end) == ","
+        && matches!(t.tok(end + 1), "a" | "an")
+        && lex.apposition_nouns.contains(t.tok(end + 2));
+    (age || apposition).then(key)
 }
 
 /// A word written in capitals ("UN", "NATO"): an acronym before a name is
@@ -1847,7 +1855,7 @@ mod tests {
             lex.demonyms.get("russian").map(String::as_str),
             Some("Russia")
         );
-        let bad = "[person]\ntitles=[]\nrelations=[]\nfirst_names=[]\nspeech_verbs=[]\n\
+        let bad = "[person]\ntitles=[]\nrelations=[]\nfirst_names=[]\nspeech_verbs=[]\napposition_nouns=[]\n\
                    [names]\nplace_prefixes=[]\narabic_script_countries=[]\n[demonyms]\nmartian = \"Mars\"\n\
                    [acronyms]\n[state_abbreviations]\n";
         assert!(Lexicon::from_toml("places.toml", bad, Gazetteer::bundled()).is_err());
@@ -1908,6 +1916,12 @@ mod tests {
                 None,
             ),
             ("age", "Henry, 24, was arrested on Friday.", &[], None),
+            (
+                "apposition",
+                "Hazem, an employee at the clinic, saw the smoke.",
+                &[],
+                None,
+            ),
             ("bin", "A bomb hit the Saad bin Mahaz mosque.", &[], None),
         ]);
     }
