@@ -605,6 +605,11 @@ fn arabic_spellings(
             }
             for name in gaz.names_of(i) {
                 let n = vigil_text::normalize(name);
+                // "الكستن التحتاني": the twin villages are "الكستن" too.
+                let n = match n.rsplit_once(' ') {
+                    Some((bare, q)) if TWIN_QUALIFIERS.contains(&q) => bare.to_string(),
+                    _ => n,
+                };
                 if n.starts_with(|c: char| ('\u{0621}'..='\u{064A}').contains(&c))
                     && !n.contains(' ')
                 {
@@ -631,7 +636,7 @@ fn arabic_spellings(
                 .is_some_and(|b| matches!(b, "قريه" | "بلده" | "مدينه" | "حي"))
         });
         let key = plain_letters(w);
-        if !noun || key == w {
+        if !noun {
             continue;
         }
         let candidates: Vec<PlaceIdx> = index
@@ -647,6 +652,18 @@ fn arabic_spellings(
     }
     found
 }
+
+/// The last word of a village's name that tells it from its twin
+/// ("Kastan Tahtani" and "Kastan Fawqani", lower and upper): the bare name
+/// stands for either.
+const TWIN_QUALIFIERS: &[&str] = &[
+    "التحتاني",
+    "الفوقاني",
+    "تحتاني",
+    "فوقاني",
+    "tahtani",
+    "fawqani",
+];
 
 /// An Arabic word with its emphatic letters written plain (ص س, ض د,
 /// ط ت, ظ ز).
@@ -679,7 +696,18 @@ fn transliteration_candidates(gaz: &Gazetteer, written: &str, region: &[String])
                 if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
                     continue;
                 }
-                let v = vowelled(name);
+                // "Al Kastan at Tahtani": also "Al Kastan".
+                let words: Vec<&str> = name.split(' ').collect();
+                let name = match words.as_slice() {
+                    [rest @ .., q]
+                        if rest.len() >= 2 && TWIN_QUALIFIERS.contains(&skeleton(q).as_str()) =>
+                    {
+                        let article = ARTICLES.contains(&skeleton(rest[rest.len() - 1]).as_str());
+                        rest[..rest.len() - usize::from(article)].join(" ")
+                    }
+                    _ => name.to_string(),
+                };
+                let v = vowelled(&name);
                 let k = consonants(&v);
                 if k.chars().count() >= 3 {
                     let e = index.entry(k).or_default();
@@ -2073,6 +2101,18 @@ mod tests {
                 "an Arabic spelling with a plain letter for an emphatic one",
                 "قصفت الطائرات بلدة كنصفرة في ريف إدلب",
                 &["كنصفرة", "إدلب"],
+                Some(("SY", Village)),
+            ),
+            (
+                "the bare name of twin villages (lower and upper), in Arabic",
+                "سقطت قذيفة على قرية الكستن",
+                &["الكستن"],
+                Some(("SY", Village)),
+            ),
+            (
+                "the bare name of twin villages, in another transliteration",
+                "A shell fell on the village of Al-Kastan.",
+                &["Al-Kastan"],
                 Some(("SY", Village)),
             ),
             (
