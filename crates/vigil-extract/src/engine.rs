@@ -400,6 +400,18 @@ impl Extractor {
                     .or_else(|| seg_places.first())
                     .map(|m| (*m).clone())
             });
+        // "in the Iraqi capital", "over the capital": the capital of the
+        // country the report names, when it names no town.
+        let national = chosen
+            .as_ref()
+            .is_none_or(|m| self.gaz.place(m.place).kind == vigil_geo::PlaceKind::Country);
+        let chosen = match (
+            national,
+            places::capital_in(self.gaz, t, sents, &seg_places),
+        ) {
+            (true, Some(capital)) => Some(capital),
+            _ => chosen,
+        };
         let place = chosen.map(|m| {
             cite("place", m.relation_start.unwrap_or(m.start), m.end);
             let p = self.gaz.place(m.place);

@@ -1808,6 +1808,64 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
     s
 }
 
+/// "the capital", "the Iraqi capital" in `ranges`, not followed by "of"
+/// (the capital of a province is another town): the capital city of the
+/// country of the demonym, else of the one country the mentions name.
+pub fn capital_in(
+    gaz: &Gazetteer,
+    t: &Text<'_>,
+    ranges: &[std::ops::Range<usize>],
+    mentions: &[&PlaceMention],
+) -> Option<PlaceMention> {
+    let lex = Lexicon::bundled();
+    let countries: HashSet<&str> = mentions
+        .iter()
+        .map(|m| gaz.place(m.place))
+        .filter(|p| p.kind == PlaceKind::Country)
+        .map(|p| p.country.as_str())
+        .collect();
+    for range in ranges {
+        for i in range.clone() {
+            if t.tok(i) != "capital" || i < range.start + 1 {
+                continue;
+            }
+            if i + 1 < range.end && t.tok(i + 1) == "of" {
+                continue;
+            }
+            let (start, country) = match t.tok(i - 1) {
+                "the" => match countries.iter().collect::<Vec<_>>()[..] {
+                    [c] => (i - 1, c.to_string()),
+                    _ => continue,
+                },
+                w if i >= range.start + 2 && t.tok(i - 2) == "the" => {
+                    let Some(p) = lex.demonyms.get(w).and_then(|n| admin_place(gaz, n)) else {
+                        continue;
+                    };
+                    (i - 2, gaz.place(p).country.clone())
+                }
+                _ => continue,
+            };
+            let Some(capital) = (0..gaz.len() as PlaceIdx).find(|&c| {
+                let p = gaz.place(c);
+                p.fcode == "PPLC" && p.country == country
+            }) else {
+                continue;
+            };
+            return Some(PlaceMention {
+                start,
+                end: i + 1,
+                place: capital,
+                candidates: vec![capital],
+                precision: GeoPrecision::Place,
+                relation_start: None,
+                locative: false,
+                kind_hint: Some(PlaceKind::City),
+            });
+        }
+    }
+    None
+}
+
 /// Whether a point lies within 15 km of a city of a million people or
 /// more.
 fn near_large_city(gaz: &Gazetteer, lat: f64, lon: f64) -> bool {
@@ -2283,6 +2341,36 @@ mod tests {
         let gaz = Gazetteer::bundled();
         let russia = admin_place(gaz, "Russia").map(|i| gaz.place(i));
         assert_eq!(russia.map(|p| (p.lat, p.lon)), Some((60.0, 100.0)));
+    }
+
+    #[test]
+    fn the_capital_of_the_country_named() {
+        let gaz = Gazetteer::bundled();
+        let region = ["SY".to_string(), "IQ".to_string()];
+        for (rule, text, want) in [
+            (
+                "demonym",
+                "A bomb exploded in the Iraqi capital.",
+                Some("Baghdad"),
+            ),
+            (
+                "the one country named",
+                "A bomb exploded in the capital. Such attacks are frequent in Syria.",
+                Some("Damascus"),
+            ),
+            (
+                "a province's capital",
+                "A bomb exploded in the capital of the province.",
+                None,
+            ),
+        ] {
+            let t = Text::new(text);
+            let found = find(gaz, &t, 0..t.tokens.len(), &region);
+            let refs: Vec<&PlaceMention> = found.iter().collect();
+            let got =
+                capital_in(gaz, &t, &t.sentences, &refs).map(|m| gaz.place(m.place).name.clone());
+            assert_eq!(got.as_deref(), want, "{rule}: {text}");
+        }
     }
 
     #[test]
