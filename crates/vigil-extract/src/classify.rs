@@ -174,6 +174,10 @@ type Scores = HashMap<Class, (f64, (usize, usize), f64)>;
 ///   forces are named, else an attack;
 /// - territory taken: regained by the government when state forces act,
 ///   else overtaken by a non-state actor.
+/// How many tokens after an attack word its object may start ("killed two
+/// of the policemen").
+const ARMED_OBJECT_WINDOW: usize = 4;
+
 fn apply_context(kb: &Kb, t: &Text<'_>, sentences: &[std::ops::Range<usize>], scores: &mut Scores) {
     use crate::kb::Context;
     let hits: Vec<_> = sentences
@@ -223,6 +227,26 @@ fn apply_context(kb: &Kb, t: &Text<'_>, sentences: &[std::ops::Range<usize>], sc
             add(SubEventType::ArmedClash, n * 0.8, ev);
         } else {
             add(SubEventType::Attack, n * 0.8, ev);
+        }
+    }
+    // ACLED's "attack" is violence against civilians; the same act against
+    // armed men (soldiers, police, a group's fighters) is an armed clash:
+    // "gunmen assassinated an SDF fighter", "اغتيال عنصر من قسد".
+    let attack = Class::Acled(SubEventType::Attack);
+    if let Some(&(w, ev, b)) = scores.get(&attack) {
+        let sentence = sentences.iter().find(|r| r.contains(&ev.0));
+        let armed_object = hits.iter().any(|h| {
+            h.value.has(Context::ArmedTarget)
+                && h.start >= ev.1
+                && h.start <= ev.1 + ARMED_OBJECT_WINDOW
+                && sentence.is_some_and(|r| r.contains(&h.start))
+        });
+        if armed_object {
+            scores.remove(&attack);
+            let e = scores
+                .entry(Class::Acled(SubEventType::ArmedClash))
+                .or_insert((0.0, ev, b));
+            e.0 += w;
         }
     }
     // Something exploded at a plant or a tank, and no bomb or attack is
@@ -443,6 +467,20 @@ mod tests {
             (
                 "A double suicide bombing at a restaurant in Qamishli killed three people.",
                 "suicide_bomb",
+            ),
+            // Violence against armed men is a clash, against civilians an
+            // attack.
+            (
+                "Gunmen assassinated an SDF fighter in Hajin on Tuesday.",
+                "armed_clash",
+            ),
+            (
+                "تبنى التنظيم اغتيال عنصر من قسد بمسدس في حي المشلب بمدينة الرقة.",
+                "armed_clash",
+            ),
+            (
+                "Gunmen assassinated a local teacher in Hajin on Tuesday.",
+                "attack",
             ),
             (
                 "A roadside bomb struck an army patrol near Tikrit.",
