@@ -167,17 +167,18 @@ const WEAK: f64 = 0.35;
 
 type Scores = HashMap<Class, (f64, (usize, usize), f64)>;
 
+/// How many tokens after an attack word its object may start ("killed two
+/// of the policemen").
+const ARMED_OBJECT_WINDOW: usize = 4;
+
 /// ACLED distinctions that hang on who acts and against whom, decided by
 /// context cues (data/kb/typology.toml `[[context_cue]]`):
 /// - weapons found or seized with no one hurt: disrupted weapons use;
 /// - an attack verb silent about its target: an armed clash when armed
 ///   forces are named, else an attack;
+/// - an attack on armed men (soldiers, police, fighters): an armed clash;
 /// - territory taken: regained by the government when state forces act,
 ///   else overtaken by a non-state actor.
-/// How many tokens after an attack word its object may start ("killed two
-/// of the policemen").
-const ARMED_OBJECT_WINDOW: usize = 4;
-
 fn apply_context(kb: &Kb, t: &Text<'_>, sentences: &[std::ops::Range<usize>], scores: &mut Scores) {
     use crate::kb::Context;
     let hits: Vec<_> = sentences
