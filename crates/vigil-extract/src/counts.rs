@@ -789,6 +789,18 @@ impl Scan<'_, '_> {
                 end: i + 1,
             });
         }
+        // "مقتل عنصر": one; "15 عنصرا": the number counts, not the noun.
+        if kb.singular_words.contains(t.tok(i))
+            && !(i > self.range.start && t.kind(i - 1) == Kind::Number)
+            && !(i > self.range.start && kb.numbers.parse_at(t, i - 1).is_some())
+        {
+            return Some(NumberPhrase {
+                value: 1,
+                exactness: CountExactness::Exact,
+                start: i,
+                end: i + 1,
+            });
+        }
         let n = kb.numbers.parse_at(t, i)?;
         if n.end > end || (n.start..n.end).any(|k| self.masked.contains(&k)) {
             return None;
@@ -1390,9 +1402,21 @@ impl Scan<'_, '_> {
             })
         };
 
+        // "أدى إلى مقتله": the pronoun is the one victim.
+        let cue_word = t.tok(cue_start);
+        if cue_end == cue_start + 1 && self.kb.singular_cues.contains(cue_word) {
+            return Some(made(
+                Count {
+                    value: 1,
+                    exactness: CountExactness::Exact,
+                },
+                cue_start,
+                cue_end,
+                cue_start..cue_end,
+            ));
+        }
         // "his body was found": one dead; without a finding it is not a
         // death ("explosives strapped to his body").
-        let cue_word = t.tok(cue_start);
         if cue_end == cue_start + 1 && matches!(cue_word, "body" | "corpse") {
             let (s0, s1) = self
                 .t
@@ -1820,6 +1844,10 @@ mod tests {
             ("A 25-year-old man was shot dead.", &[(Killed, 1, Exact)]),
             ("مقتل ثلاثة أشخاص وإصابة تسعة آخرين", &[(Killed, 3, Exact), (Injured, 9, Exact)]),
             ("وقال إن عنصرين قتلا", &[(Killed, 2, Exact)]),
+            // A singular noun is one person; a number before it counts.
+            ("أدى التفجير إلى مقتل عنصر وإصابة 2 آخرين", &[(Killed, 1, Exact), (Injured, 2, Exact)]),
+            ("أسفر الهجوم عن مقتل 15 عنصرا من قسد", &[(Killed, 15, Exact)]),
+            ("اغتالوا عنصرا في قسد بإطلاق النار عليه ما أدى إلى مقتله", &[(Killed, 1, Exact)]),
             ("أسفر الانفجار عن مقتل عنصرين من قسد", &[(Killed, 2, Exact)]),
             ("فرار نحو ٨٠٠ شخص من المخيم", &[(Freed, 800, About)]),
             // Rows named after what they broke, in sentences written for
