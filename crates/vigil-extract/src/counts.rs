@@ -600,6 +600,10 @@ pub fn tally(
     mentions: &[CountMention],
 ) -> Vec<CountMention> {
     let series = sentences.iter().any(|r| has_phrase(t, r, SERIES));
+    // A one-sentence report that dates itself "last week" is about that
+    // event; in a longer one such a sentence recalls another (measured:
+    // dropping the condition costs RAND killed 0.895 -> 0.887).
+    let lone_sentence = sentences.len() == 1;
     // One suicide attacker, who died in the attack.
     let suicide = sentences.iter().any(|r| has_phrase(t, r, SUICIDE_ATTACKER))
         && !sentences
@@ -628,7 +632,12 @@ pub fn tally(
         if wounded || all.iter().any(|m| !m.weak) {
             all.retain(|m| !m.weak);
         }
-        all.retain(|m| !context(m));
+        // Other events' figures give way to the event's own; alone in a
+        // one-sentence report, they are its figures ("a bomb killed two
+        // soldiers last week").
+        if !lone_sentence || all.iter().any(|m| !context(m)) {
+            all.retain(|m| !context(m));
+        }
         let Some((first, rest)) = all.split_first() else {
             continue;
         };
@@ -1844,6 +1853,7 @@ mod tests {
             ("A 25-year-old man was shot dead.", &[(Killed, 1, Exact)]),
             ("مقتل ثلاثة أشخاص وإصابة تسعة آخرين", &[(Killed, 3, Exact), (Injured, 9, Exact)]),
             ("وقال إن عنصرين قتلا", &[(Killed, 2, Exact)]),
+            ("A roadside bomb killed two soldiers last week.", &[(Killed, 2, Exact)]),
             // A singular noun is one person; a number before it counts.
             ("أدى التفجير إلى مقتل عنصر وإصابة 2 آخرين", &[(Killed, 1, Exact), (Injured, 2, Exact)]),
             ("أسفر الهجوم عن مقتل 15 عنصرا من قسد", &[(Killed, 15, Exact)]),
