@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod demo;
 mod extract;
+mod gazetteer;
 mod ingest;
 mod output;
 
@@ -86,5 +87,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Kb(cli::KbCommand::Check { dir: kb_dir }) => {
             extract::kb_check(kb_dir.as_deref(), &out)
         }
+        Command::Gazetteer(cmd) => gazetteer::run(&dir, cmd, &out),
     }
 }

@@ -86,6 +86,15 @@ impl Extractor {
         }
     }
 
+    /// The engine over the bundled knowledge base and another gazetteer
+    /// (one imported by `vigil gazetteer import`).
+    pub fn with_gazetteer(gaz: &'static Gazetteer) -> Extractor {
+        Extractor {
+            kb: Kb::bundled(),
+            gaz,
+        }
+    }
+
     /// The knowledge base in use.
     pub fn kb(&self) -> &'static Kb {
         self.kb
