@@ -168,11 +168,12 @@ fn demo_ground_truth_is_reproduced() {
     // as extraction improves, never lower them silently.
     // Measured 2026-11-25: report 0.95, type 0.70, place 0.74, day 0.81,
     // killed 0.49. 2026-11-26 (best-matching report of a document; attacks
-    // on armed men are clashes; Arabic singular nouns count one): type
-    // 0.80, place 0.75, day 0.85, killed 0.62.
+    // on armed men are clashes; Arabic singular nouns count one; datelines
+    // and lower-case articles): type 0.81, place 0.82, day 0.86, killed
+    // 0.62.
     assert!(rate(found, cited) >= 0.90, "{summary}");
     assert!(rate(same_type, found) >= 0.75, "{summary}");
-    assert!(rate(same_place, found) >= 0.70, "{summary}");
+    assert!(rate(same_place, found) >= 0.78, "{summary}");
     assert!(rate(same_day, found) >= 0.80, "{summary}");
     assert!(rate(same_killed, killed_coded) >= 0.58, "{summary}");
 

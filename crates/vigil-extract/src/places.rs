@@ -1350,6 +1350,11 @@ const NOT_A_SURNAME: &[&str] = &[
 /// Latin-script names must be capitalized in the original text ("said" is
 /// a village somewhere); common words that are also capitalized names are
 /// the gazetteer's stoplist's business.
+/// The Arabic article as the press writes it before a capitalized name.
+const LOWER_ARTICLES: &[&str] = &[
+    "al", "el", "ad", "adh", "an", "ar", "as", "ash", "at", "ath", "az",
+];
+
 fn looks_like_a_name(t: &Text<'_>, start: usize, end: usize) -> bool {
     let original = t.original_of(start, end);
     let Some(first) = original.chars().next() else {
@@ -1359,7 +1364,19 @@ fn looks_like_a_name(t: &Text<'_>, start: usize, end: usize) -> bool {
     if !latin {
         return t.kind(start) == Kind::Word;
     }
-    if !first.is_uppercase() {
+    // "near al-Shuhayl", "in el-Arish": the press writes the article in
+    // lower case. Only after a locative word: "al-Hayat reported" and "the
+    // al-Quds newspaper" are papers, not places.
+    let after_article = original
+        .split_once('-')
+        .filter(|(article, _)| LOWER_ARTICLES.contains(article))
+        .and_then(|(_, rest)| rest.chars().next())
+        .is_some_and(char::is_uppercase)
+        && start > 0
+        && (LOCATIVE.contains(&t.tok(start - 1))
+            || NEAR.contains(&t.tok(start - 1))
+            || matches!(t.tok(start - 1), "to" | "of" | "and" | "or"));
+    if !first.is_uppercase() && !after_article {
         return false;
     }
     // Every significant word capitalized ("Ras al-Ain": particles may be
@@ -1995,6 +2012,24 @@ mod tests {
                 Some(("GB", City)),
             ),
             ("speaker", "The road was closed, Allison said.", &[], None),
+            (
+                "article in lower case",
+                "A bomb exploded near al-Shuhayl on Monday.",
+                &["al-Shuhayl"],
+                Some(("SY", Village)),
+            ),
+            (
+                "a lower-case word is not a name",
+                "The al-qaeda cell met.",
+                &[],
+                None,
+            ),
+            (
+                "a paper with a lower-case article",
+                "The reporter told al-Hayat that the road was closed.",
+                &[],
+                None,
+            ),
             (
                 "the same surname later",
                 "Jason Jones won. Jones thanked the coach.",
