@@ -60,6 +60,24 @@ pub enum Command {
     /// The gazetteer: import a GeoNames dump, show the one in use, look up a name
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+    /// Surge tests on a weekly series: is the last week unusual?
+    Surge(SurgeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SurgeArgs {
+    /// Weekly counts, oldest first, the week to test last (e.g. 10,10,10,27)
+    #[arg(long, value_delimiter = ',', required = true, value_name = "N,N,...")]
+    pub counts: Vec<u64>,
+    /// Weeks before the tested one that make the baseline
+    #[arg(long, default_value_t = 3, value_name = "K", value_parser = clap::value_parser!(u64).range(1..=520))]
+    pub baseline_weeks: u64,
+    /// Tail probability below which the Poisson and negative-binomial tests flag a surge
+    #[arg(long, default_value_t = 0.01, value_name = "P")]
+    pub alpha: f64,
+    /// Floor of the baseline's standard deviation in the EARS tests
+    #[arg(long, default_value_t = 1.0, value_name = "SD")]
+    pub min_sigma: f64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -50,6 +50,62 @@ fn init_logging(cli: &Cli) {
         .init();
 }
 
+/// `vigil surge --counts ...`: every test on a series typed by hand.
+fn surge(args: &cli::SurgeArgs, out: &output::Output) -> anyhow::Result<ExitCode> {
+    use vigil_analyze::surge::{run_all, SurgeOptions};
+    if !(args.alpha > 0.0 && args.alpha < 1.0) {
+        anyhow::bail!(
+            "--alpha {} must lie between 0 and 1 (e.g. 0.01)",
+            args.alpha
+        );
+    }
+    if args.min_sigma.is_nan() || args.min_sigma <= 0.0 {
+        anyhow::bail!("--min-sigma {} must be above 0 (e.g. 1)", args.min_sigma);
+    }
+    let opts = SurgeOptions {
+        baseline_weeks: args.baseline_weeks as usize,
+        alpha: args.alpha,
+        min_sigma: args.min_sigma,
+        ..SurgeOptions::default()
+    };
+    let results = run_all(&args.counts, &opts);
+    if out.json {
+        out.json(&results)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = results
+        .iter()
+        .map(|r| {
+            vec![
+                r.test.to_string(),
+                r.count.to_string(),
+                format!("{:.2}", r.baseline),
+                r.ratio.map_or("-".into(), |x| format!("{x:.2}")),
+                match (r.p_value, r.z) {
+                    (Some(p), _) => format!("p = {p:.3e}"),
+                    (_, Some(z)) => format!("z = {z:.2}"),
+                    _ => "-".into(),
+                },
+                if r.surge { "SURGE" } else { "no" }.to_string(),
+                r.note.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    output::print_table(
+        &[
+            "test",
+            "count",
+            "baseline",
+            "ratio",
+            "statistic",
+            "verdict",
+            "note",
+        ],
+        &rows,
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The data directory: `--data-dir`, `VIGIL_DATA_DIR`, or the platform's
 /// user data directory.
 fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
@@ -88,5 +144,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             extract::kb_check(kb_dir.as_deref(), &out)
         }
         Command::Gazetteer(cmd) => gazetteer::run(&dir, cmd, &out),
+        Command::Surge(args) => surge(&args, &out),
     }
 }

@@ -508,6 +508,7 @@ fn every_command_has_help() {
         vec!["gazetteer", "info", "--help"],
         vec!["gazetteer", "lookup", "--help"],
         vec!["gazetteer", "reset", "--help"],
+        vec!["surge", "--help"],
     ] {
         let out = vigil(dir.path(), &cmd);
         assert!(out.status.success(), "{cmd:?}");
@@ -625,4 +626,48 @@ fn gazetteer_import_refuses_archives_and_non_dumps_with_the_fix() {
     );
     // Nothing was written.
     assert!(!tmp.path().join("gazetteer").exists());
+}
+
+#[test]
+fn surge_flags_the_public_example_and_not_a_volatile_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |counts: &str| {
+        let out = vigil(tmp.path(), &["--json", "surge", "--counts", counts]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        json(&out)
+    };
+    let flat = run("10,10,10,27");
+    let test = |v: &Value, name: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["test"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {v}"))
+            .clone()
+    };
+    let p = test(&flat, "poisson");
+    assert_eq!(p["surge"], true);
+    assert_eq!(p["count"], 27);
+    assert_eq!(p["baseline"], 10.0);
+    let pv = p["p_value"].as_f64().unwrap();
+    assert!((6.0e-6..7.0e-6).contains(&pv), "{p}");
+    assert_eq!(test(&flat, "ears_c1")["surge"], true);
+    assert!(test(&flat, "ears_c1")["z"].is_number());
+
+    let volatile = run("2,25,3,27");
+    assert_eq!(test(&volatile, "negative_binomial")["surge"], false);
+    assert_eq!(test(&volatile, "poisson")["surge"], true);
+
+    // Table output and bad flags.
+    let table = vigil(tmp.path(), &["surge", "--counts", "10,10,10,27"]);
+    assert!(String::from_utf8_lossy(&table.stdout).contains("SURGE"));
+    let bad = vigil(tmp.path(), &["surge", "--counts", "10,x,27"]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("--counts"), "{}", stderr(&bad));
+    let bad = vigil(
+        tmp.path(),
+        &["surge", "--counts", "1,2,3,4", "--alpha", "2"],
+    );
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("between 0 and 1"), "{}", stderr(&bad));
 }

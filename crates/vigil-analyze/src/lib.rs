@@ -1,0 +1,13 @@
+//! Vigil's analytics over event reports: for now the surge tests that say
+//! how unusual a week's count is against the weeks before it.
+//!
+//! ```
+//! use vigil_analyze::surge::{run_all, SurgeOptions};
+//!
+//! // 27 claimed attacks after three weeks of 10.
+//! let results = run_all(&[10, 10, 10, 27], &SurgeOptions::default());
+//! let poisson = results.iter().find(|r| r.test == "poisson").unwrap();
+//! assert!(poisson.surge && poisson.p_value.unwrap() < 1e-5);
+//! ```
+
+pub mod surge;
