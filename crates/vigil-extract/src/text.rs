@@ -34,6 +34,9 @@ pub struct Text<'a> {
     pub norm: String,
     /// For each byte of `norm` (and its end), the original char index.
     map: Vec<u32>,
+    /// Byte offset in `original` of each char, and its length at the end:
+    /// slicing by char span without walking the text from its start.
+    char_starts: Vec<u32>,
     /// Tokens of `norm`, in order.
     pub tokens: Vec<Token>,
     /// Sentences as token index ranges.
@@ -53,10 +56,16 @@ impl<'a> Text<'a> {
     pub fn new(original: &'a str) -> Text<'a> {
         let (norm, map) = vigil_text::normalize_with_offsets(original);
         let tokens = tokenize(&norm);
+        let char_starts = original
+            .char_indices()
+            .map(|(b, _)| b as u32)
+            .chain([original.len() as u32])
+            .collect();
         let mut text = Text {
             original,
             norm,
             map,
+            char_starts,
             tokens,
             sentences: Vec::new(),
         };
@@ -85,11 +94,14 @@ impl<'a> Text<'a> {
     /// The original text of tokens `a..b`.
     pub fn original_of(&self, a: usize, b: usize) -> String {
         let s = self.span(a, b);
-        self.original
-            .chars()
-            .skip(s.start)
-            .take(s.end - s.start)
-            .collect()
+        self.original_chars(s.start, s.end).to_string()
+    }
+
+    /// The original text of chars `from..to` (clamped to the text).
+    fn original_chars(&self, from: usize, to: usize) -> &str {
+        let n = self.char_starts.len() - 1;
+        let (from, to) = (from.min(n), to.min(n).max(from.min(n)));
+        &self.original[self.char_starts[from] as usize..self.char_starts[to] as usize]
     }
 
     /// The span (in chars) of a sentence.
@@ -111,11 +123,7 @@ impl<'a> Text<'a> {
         };
         let from = self.map[a.end - 1] as usize + 1;
         let to = self.map[b.start] as usize;
-        self.original
-            .chars()
-            .skip(from)
-            .take(to.saturating_sub(from))
-            .any(|c| c == '\n')
+        self.original_chars(from, to).contains('\n')
     }
 
     fn split_sentences(&self) -> Vec<std::ops::Range<usize>> {
