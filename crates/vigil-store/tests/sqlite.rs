@@ -22,7 +22,7 @@ fn file_store_conforms_and_reopens() {
         2,
         "data survives reopening"
     );
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), 2);
 }
 
 #[test]
