@@ -57,6 +57,18 @@ pub enum Command {
     /// Check the knowledge base (actors, typology, calendar)
     #[command(subcommand)]
     Kb(KbCommand),
+    /// Serve the JSON API over the store (see /api/openapi.json)
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (127.0.0.1 keeps it to this machine; 0.0.0.0 opens it to the network)
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+    /// Port to listen on
+    #[arg(long, default_value_t = 8080, value_name = "N")]
+    pub port: u16,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ mod demo;
 mod extract;
 mod ingest;
 mod output;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -86,5 +87,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Kb(cli::KbCommand::Check { dir: kb_dir }) => {
             extract::kb_check(kb_dir.as_deref(), &out)
         }
+        Command::Serve(args) => serve::run(&dir, &args),
     }
 }

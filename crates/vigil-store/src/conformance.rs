@@ -683,7 +683,7 @@ fn document_listings_filter_sort_and_page<S: Store>(store: &mut S) {
     assert_eq!(first.id, escape);
     assert_eq!(first.source, "Monitor");
     assert_eq!(first.lang, Lang::ar());
-    assert_eq!(first.chars, ESCAPE_AR.chars().count() as u64);
+    assert_eq!(first.bytes, ESCAPE_AR.len() as u64);
 
     let monitor = store.source("Monitor").unwrap().unwrap().id;
     let rows: &[(&str, DocumentFilter, Vec<DocumentId>)] = &[

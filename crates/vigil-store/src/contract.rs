@@ -224,8 +224,8 @@ pub struct DocumentSummary {
     pub title: Option<String>,
     /// Address.
     pub url: Option<String>,
-    /// Length of the text, in Unicode code points.
-    pub chars: u64,
+    /// Size of the text in bytes (UTF-8).
+    pub bytes: u64,
     /// Copies (reposts) recorded for it.
     pub copies: u64,
 }

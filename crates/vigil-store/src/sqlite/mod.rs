@@ -1188,7 +1188,7 @@ impl Store for SqliteStore {
         }
         let sql = format!(
             "SELECT d.id, d.source_id, s.name, s.kind, d.published, d.lang, d.title, d.url,
-                length(d.text),
+                length(CAST(d.text AS BLOB)),
                 (SELECT count(*) FROM document_copies c WHERE c.document_id = d.id)
              FROM documents d JOIN sources s ON s.id = d.source_id
              {} ORDER BY {} LIMIT {}",
@@ -1246,7 +1246,7 @@ impl Store for SqliteStore {
                     lang: parse_col(r.5, "documents", "lang")?,
                     title: r.6,
                     url: r.7,
-                    chars: r.8.max(0) as u64,
+                    bytes: r.8.max(0) as u64,
                     copies: r.9.max(0) as u64,
                 })
             })
