@@ -602,6 +602,35 @@ pub struct Narrative {
     pub terms: Vec<LocalName>,
 }
 
+/// A string schema for the types that serialize as checked strings.
+#[cfg(feature = "openapi")]
+fn string_schema(pattern: &str) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(pattern))
+        .into()
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Lang {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        string_schema("^[a-z]{2,3}$")
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Lang {}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ContentHash {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        string_schema("^[0-9a-f]{32}$")
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ContentHash {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -696,32 +725,3 @@ mod tests {
         .is_err());
     }
 }
-
-/// A string schema for the types that serialize as checked strings.
-#[cfg(feature = "openapi")]
-fn string_schema(pattern: &str) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-    utoipa::openapi::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::Type::String)
-        .pattern(Some(pattern))
-        .into()
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for Lang {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        string_schema("^[a-z]{2,3}$")
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for Lang {}
-
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for ContentHash {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        string_schema("^[0-9a-f]{32}$")
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for ContentHash {}

@@ -26,7 +26,7 @@ SELECT n.name, n.report_id, n.role FROM (
       FROM event_reports r, json_each(r.body, '$.targets') a
 ) n WHERE n.name IS NOT NULL AND n.name <> '';
 
-CREATE INDEX event_reports_type ON event_reports(event_type, sub_event_type, event_date);
+CREATE INDEX event_reports_type ON event_reports(event_type, event_date);
 CREATE INDEX event_reports_sub_type ON event_reports(sub_event_type, event_date);
 CREATE INDEX event_reports_claim ON event_reports(claim_status, event_date);
 CREATE INDEX event_reports_place ON event_reports(lat, lon);

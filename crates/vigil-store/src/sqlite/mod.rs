@@ -1143,59 +1143,7 @@ impl Store for SqliteStore {
     }
 
     fn list_documents(&self, f: &DocumentFilter) -> Result<Vec<DocumentSummary>> {
-        let mut conds: Vec<String> = Vec::new();
-        let mut args: Vec<Value> = Vec::new();
-        if let Some(text) = &f.text {
-            conds.push(
-                "d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)".into(),
-            );
-            args.push(Value::Text(query::compile(text)?));
-        }
-        in_list(
-            &mut conds,
-            &mut args,
-            "d.source_id",
-            f.sources.iter().map(|s| Value::Integer(s.0)),
-        );
-        in_list(
-            &mut conds,
-            &mut args,
-            "s.kind",
-            f.source_kinds
-                .iter()
-                .map(|k| Value::Text(k.as_str().into())),
-        );
-        in_list(
-            &mut conds,
-            &mut args,
-            "d.lang",
-            f.langs.iter().map(|l| Value::Text(l.as_str().into())),
-        );
-        if let Some(since) = f.since {
-            conds.push("d.published >= ?".into());
-            args.push(Value::Text(day_start(since)));
-        }
-        if let Some(until) = f.until {
-            conds.push("d.published < ?".into());
-            args.push(Value::Text(day_start(until.succ_opt().unwrap_or(until))));
-        }
-        let key = match f.sort {
-            DocumentSort::Published => Some("d.published"),
-            DocumentSort::Id => None,
-        };
-        if let Some(after) = &f.after {
-            keyset(key, "d.id", f.order, after, &mut conds, &mut args);
-        }
-        let sql = format!(
-            "SELECT d.id, d.source_id, s.name, s.kind, d.published, d.lang, d.title, d.url,
-                length(CAST(d.text AS BLOB)),
-                (SELECT count(*) FROM document_copies c WHERE c.document_id = d.id)
-             FROM documents d JOIN sources s ON s.id = d.source_id
-             {} ORDER BY {} LIMIT {}",
-            where_clause(&conds),
-            order_by(key, "d.id", f.order),
-            f.limit
-        );
+        let (sql, args) = documents_sql(f)?;
         let map_err = |e: rusqlite::Error| match e {
             rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.contains("fts5") => {
                 StoreError::InvalidQuery(msg)
@@ -1254,90 +1202,7 @@ impl Store for SqliteStore {
     }
 
     fn list_reports(&self, f: &ReportFilter) -> Result<Vec<EventReport>> {
-        let mut conds: Vec<String> = Vec::new();
-        let mut args: Vec<Value> = Vec::new();
-        if let Some(since) = f.since {
-            conds.push("r.event_date >= ?".into());
-            args.push(Value::Text(since.to_string()));
-        }
-        if let Some(until) = f.until {
-            conds.push("r.event_date <= ?".into());
-            args.push(Value::Text(until.to_string()));
-        }
-        in_list(
-            &mut conds,
-            &mut args,
-            "r.event_type",
-            f.event_types.iter().map(|t| Value::Text(t.as_str().into())),
-        );
-        in_list(
-            &mut conds,
-            &mut args,
-            "r.sub_event_type",
-            f.sub_event_types
-                .iter()
-                .map(|t| Value::Text(t.as_str().into())),
-        );
-        in_list(
-            &mut conds,
-            &mut args,
-            "r.claim_status",
-            f.claim_statuses
-                .iter()
-                .map(|t| Value::Text(t.as_str().into())),
-        );
-        in_list(
-            &mut conds,
-            &mut args,
-            "d.source_id",
-            f.sources.iter().map(|s| Value::Integer(s.0)),
-        );
-        in_list(
-            &mut conds,
-            &mut args,
-            "d.lang",
-            f.langs.iter().map(|l| Value::Text(l.as_str().into())),
-        );
-        if !f.actors.is_empty() {
-            conds.push(format!(
-                "r.id IN (SELECT report_id FROM report_actors WHERE name IN ({}))",
-                vec!["?"; f.actors.len()].join(",")
-            ));
-            args.extend(f.actors.iter().map(|a| Value::Text(a.trim().to_string())));
-        }
-        if let Some(b) = f.bbox {
-            conds.push("r.lat BETWEEN ? AND ?".into());
-            args.push(Value::Real(b.min_lat));
-            args.push(Value::Real(b.max_lat));
-            // A box across the antimeridian has its west edge east of its
-            // east edge.
-            if b.min_lon <= b.max_lon {
-                conds.push("r.lon BETWEEN ? AND ?".into());
-            } else {
-                conds.push("(r.lon >= ? OR r.lon <= ?)".into());
-            }
-            args.push(Value::Real(b.min_lon));
-            args.push(Value::Real(b.max_lon));
-        }
-        let key = match f.sort {
-            ReportSort::Date => Some("r.event_date"),
-            ReportSort::Id => None,
-        };
-        if let Some(after) = &f.after {
-            keyset(key, "r.id", f.order, after, &mut conds, &mut args);
-        }
-        let join = if f.sources.is_empty() && f.langs.is_empty() {
-            ""
-        } else {
-            "JOIN documents d ON d.id = r.document_id"
-        };
-        let sql = format!(
-            "SELECT r.id, r.document_id, r.body FROM event_reports r {join}
-             {} ORDER BY {} LIMIT {}",
-            where_clause(&conds),
-            order_by(key, "r.id", f.order),
-            f.limit
-        );
+        let (sql, args) = reports_sql(f);
         let mut stmt = self
             .conn
             .prepare_cached(&sql)
@@ -1486,6 +1351,149 @@ impl Store for SqliteStore {
     }
 }
 
+fn documents_sql(f: &DocumentFilter) -> Result<(String, Vec<Value>)> {
+    let mut conds: Vec<String> = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(text) = &f.text {
+        conds.push("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)".into());
+        args.push(Value::Text(query::compile(text)?));
+    }
+    in_list(
+        &mut conds,
+        &mut args,
+        "d.source_id",
+        f.sources.iter().map(|s| Value::Integer(s.0)),
+    );
+    in_list(
+        &mut conds,
+        &mut args,
+        "s.kind",
+        f.source_kinds
+            .iter()
+            .map(|k| Value::Text(k.as_str().into())),
+    );
+    in_list(
+        &mut conds,
+        &mut args,
+        "d.lang",
+        f.langs.iter().map(|l| Value::Text(l.as_str().into())),
+    );
+    if let Some(since) = f.since {
+        conds.push("d.published >= ?".into());
+        args.push(Value::Text(day_start(since)));
+    }
+    if let Some(until) = f.until {
+        conds.push("d.published < ?".into());
+        args.push(Value::Text(day_start(until.succ_opt().unwrap_or(until))));
+    }
+    let key = match f.sort {
+        DocumentSort::Published => Some("d.published"),
+        DocumentSort::Id => None,
+    };
+    if let Some(after) = &f.after {
+        keyset(key, "d.id", f.order, after, &mut conds, &mut args);
+    }
+    let sql = format!(
+        "SELECT d.id, d.source_id, s.name, s.kind, d.published, d.lang, d.title, d.url,
+                length(CAST(d.text AS BLOB)),
+                (SELECT count(*) FROM document_copies c WHERE c.document_id = d.id)
+             FROM documents d JOIN sources s ON s.id = d.source_id
+             {} ORDER BY {} LIMIT {}",
+        where_clause(&conds),
+        order_by(key, "d.id", f.order),
+        f.limit
+    );
+    Ok((sql, args))
+}
+
+fn reports_sql(f: &ReportFilter) -> (String, Vec<Value>) {
+    let mut conds: Vec<String> = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(since) = f.since {
+        conds.push("r.event_date >= ?".into());
+        args.push(Value::Text(since.to_string()));
+    }
+    if let Some(until) = f.until {
+        conds.push("r.event_date <= ?".into());
+        args.push(Value::Text(until.to_string()));
+    }
+    in_list(
+        &mut conds,
+        &mut args,
+        "r.event_type",
+        f.event_types.iter().map(|t| Value::Text(t.as_str().into())),
+    );
+    in_list(
+        &mut conds,
+        &mut args,
+        "r.sub_event_type",
+        f.sub_event_types
+            .iter()
+            .map(|t| Value::Text(t.as_str().into())),
+    );
+    in_list(
+        &mut conds,
+        &mut args,
+        "r.claim_status",
+        f.claim_statuses
+            .iter()
+            .map(|t| Value::Text(t.as_str().into())),
+    );
+    in_list(
+        &mut conds,
+        &mut args,
+        "d.source_id",
+        f.sources.iter().map(|s| Value::Integer(s.0)),
+    );
+    in_list(
+        &mut conds,
+        &mut args,
+        "d.lang",
+        f.langs.iter().map(|l| Value::Text(l.as_str().into())),
+    );
+    if !f.actors.is_empty() {
+        conds.push(format!(
+            "r.id IN (SELECT report_id FROM report_actors WHERE name IN ({}))",
+            vec!["?"; f.actors.len()].join(",")
+        ));
+        args.extend(f.actors.iter().map(|a| Value::Text(a.trim().to_string())));
+    }
+    if let Some(b) = f.bbox {
+        conds.push("r.lat BETWEEN ? AND ?".into());
+        args.push(Value::Real(b.min_lat));
+        args.push(Value::Real(b.max_lat));
+        // A box across the antimeridian has its west edge east of its
+        // east edge.
+        if b.min_lon <= b.max_lon {
+            conds.push("r.lon BETWEEN ? AND ?".into());
+        } else {
+            conds.push("(r.lon >= ? OR r.lon <= ?)".into());
+        }
+        args.push(Value::Real(b.min_lon));
+        args.push(Value::Real(b.max_lon));
+    }
+    let key = match f.sort {
+        ReportSort::Date => Some("r.event_date"),
+        ReportSort::Id => None,
+    };
+    if let Some(after) = &f.after {
+        keyset(key, "r.id", f.order, after, &mut conds, &mut args);
+    }
+    let join = if f.sources.is_empty() && f.langs.is_empty() {
+        ""
+    } else {
+        "JOIN documents d ON d.id = r.document_id"
+    };
+    let sql = format!(
+        "SELECT r.id, r.document_id, r.body FROM event_reports r {join}
+             {} ORDER BY {} LIMIT {}",
+        where_clause(&conds),
+        order_by(key, "r.id", f.order),
+        f.limit
+    );
+    (sql, args)
+}
+
 /// Marks around the matches in a snippet: private-use code points, which
 /// normalized text never holds, so that brackets in a text are not taken
 /// for them.
@@ -1601,4 +1609,108 @@ fn insert_edit(tx: &Transaction<'_>, incident: i64, e: &IncidentEdit) -> Result<
     )
     .map(|_| ())
     .map_err(StoreError::sqlite("recording an incident edit"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vigil_model::{ClaimStatus, EventType};
+
+    /// Every listing the API can ask for reads through an index: no plan
+    /// line scans a table without one.
+    #[test]
+    fn listings_use_indexes() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let after = Some(PageAfter {
+            key: Some("2019-10-11".into()),
+            id: 7,
+        });
+        let docs = [
+            DocumentFilter::default(),
+            DocumentFilter {
+                order: SortOrder::Desc,
+                after: after.clone(),
+                ..DocumentFilter::default()
+            },
+            DocumentFilter {
+                langs: vec![Lang::ar()],
+                ..DocumentFilter::default()
+            },
+            DocumentFilter {
+                sources: vec![SourceId(1)],
+                since: NaiveDate::from_ymd_opt(2019, 10, 1),
+                ..DocumentFilter::default()
+            },
+            DocumentFilter {
+                text: Some("raqqa".into()),
+                ..DocumentFilter::default()
+            },
+        ];
+        let reports = [
+            ReportFilter::default(),
+            ReportFilter {
+                order: SortOrder::Desc,
+                after,
+                ..ReportFilter::default()
+            },
+            ReportFilter {
+                event_types: vec![EventType::Battles],
+                ..ReportFilter::default()
+            },
+            ReportFilter {
+                claim_statuses: vec![ClaimStatus::Claimed],
+                ..ReportFilter::default()
+            },
+            ReportFilter {
+                actors: vec!["Islamic State".into()],
+                ..ReportFilter::default()
+            },
+            ReportFilter {
+                bbox: Some(BBox {
+                    min_lon: 38.0,
+                    min_lat: 35.0,
+                    max_lon: 42.0,
+                    max_lat: 37.5,
+                }),
+                ..ReportFilter::default()
+            },
+            ReportFilter {
+                sources: vec![SourceId(1)],
+                langs: vec![Lang::en()],
+                ..ReportFilter::default()
+            },
+        ];
+        let mut plans: Vec<(String, Vec<Value>)> = docs
+            .iter()
+            .map(|f| {
+                documents_sql(&DocumentFilter {
+                    limit: 50,
+                    ..f.clone()
+                })
+                .unwrap()
+            })
+            .collect();
+        plans.extend(reports.iter().map(|f| {
+            reports_sql(&ReportFilter {
+                limit: 50,
+                ..f.clone()
+            })
+        }));
+        for (sql, args) in plans {
+            let mut stmt = store
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap();
+            let lines: Vec<String> = stmt
+                .query_map(params_from_iter(args.iter()), |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            for line in &lines {
+                let scan = line.starts_with("SCAN ") && !line.contains(" USING ");
+                let virtual_table = line.contains("VIRTUAL TABLE");
+                assert!(!scan || virtual_table, "{line}\nin the plan of {sql}");
+            }
+        }
+    }
 }
