@@ -759,6 +759,15 @@ async fn openapi_document_is_valid_and_lists_every_route() {
     let described: BTreeSet<&str> = paths.keys().map(String::as_str).collect();
     let served: BTreeSet<&str> = vigil_server::ROUTES.iter().map(|(p, _)| *p).collect();
     assert_eq!(described, served);
+    // ... and the router serves each of them.
+    for path in &served {
+        let uri = path.replace("{id}", "1");
+        let a = call(&app, Method::GET, &uri).await;
+        let unrouted = a.json["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no such endpoint"));
+        assert!(!unrouted, "{uri} is described but not served");
+    }
     for (path, item) in paths {
         let op = item
             .get
