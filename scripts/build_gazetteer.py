@@ -303,6 +303,10 @@ def kind_of(fcode: str, population: int) -> str:
         return "city"
     if population >= 10_000:
         return "town"
+    # The seat of a district is a town, whatever its population (often
+    # missing: Baladruz, al-Mahmudiyah in Iraq have none in the data).
+    if fcode == "PPLA2":
+        return "town"
     return "village"
 
 
@@ -655,6 +659,46 @@ COUNTRIES = [
     ("LB", 422, "Lebanon", "لبنان"),
     ("TR", 792, "Turkey|Türkiye|Turkiye", "تركيا"),
 ]
+
+
+# GeoNames' point for the country feature (the PCLI row of allCountries,
+# https://www.geonames.org/<id>): where GeoNames-coded data puts a country.
+# Written down from GeoNames by hand, for the countries named most often in
+# the news; check them against the next GeoNames import. Countries not
+# listed keep their outline centroid; so do the United States and Brazil,
+# whose centroids lie between the GeoNames point and the OpenStreetMap one
+# that other coded data uses (IDRISI).
+GEONAMES_COUNTRY_POINTS = {
+    "AF": (33.0, 66.0),           # 1149361
+    "AR": (-34.0, -64.0),         # 3865483
+    "AU": (-25.0, 135.0),         # 2077456
+    "CA": (60.10867, -113.64258), # 6251999
+    "CL": (-30.0, -71.0),         # 3895114
+    "CN": (35.0, 105.0),          # 1814991
+    "DE": (51.5, 10.5),           # 2921044
+    "EG": (27.0, 30.0),           # 357994
+    "ES": (40.0, -4.0),           # 2510769
+    "FR": (46.0, 2.0),            # 3017382
+    "GB": (54.75844, -2.69531),   # 2635167
+    "ID": (-5.0, 120.0),          # 1643084
+    "IN": (22.0, 79.0),           # 1269750
+    "IQ": (33.0, 44.0),           # 99237
+    "IR": (32.0, 53.0),           # 130758
+    "IT": (42.83333, 12.83333),   # 3175395
+    "JP": (35.68536, 139.75309),  # 1861060
+    "MX": (23.0, -102.0),         # 3996063
+    "NG": (10.0, 8.0),            # 2328926
+    "NZ": (-42.0, 174.0),         # 2186224
+    "PH": (13.0, 122.0),          # 1694008
+    "PK": (30.0, 70.0),           # 1168579
+    "RU": (60.0, 100.0),          # 2017370
+    "SA": (25.0, 45.0),           # 102358
+    "SY": (35.0, 38.0),           # 163843
+    "TR": (39.0, 35.0),           # 298795
+    "UA": (49.0, 32.0),           # 690791
+    "VN": (16.16667, 107.83333),  # 1562822
+    "ZA": (-29.0, 24.0),          # 953987
+}
 
 
 def topo_country_centroids(path: Path):
@@ -1055,6 +1099,14 @@ def main(argv=None):
             p.province = r["province"]
         places[sid] = p
         stats["supplement: places added"] += 1
+
+    # 7b. Countries at GeoNames' own point for the country feature, so that
+    # a country resolves where GeoNames-coded data (and every other place
+    # of this gazetteer) puts it, not at an outline's centroid.
+    for p in places.values():
+        if p.kind == "country" and p.country in GEONAMES_COUNTRY_POINTS:
+            p.lat, p.lon = GEONAMES_COUNTRY_POINTS[p.country]
+            stats["countries at the GeoNames point"] += 1
 
     # 8. Province of every place: point-in-polygon in the five, GeoNames
     # admin-1 code elsewhere (as a code: the names are not in the sources).

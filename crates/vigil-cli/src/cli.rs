@@ -59,6 +59,9 @@ pub enum Command {
     Kb(KbCommand),
     /// Serve the JSON API over the store (see /api/openapi.json)
     Serve(ServeArgs),
+    /// The gazetteer: import a GeoNames dump, show the one in use, look up a name
+    #[command(subcommand)]
+    Gazetteer(GazetteerCommand),
 }
 
 #[derive(Debug, Args)]
@@ -69,6 +72,41 @@ pub struct ServeArgs {
     /// Port to listen on
     #[arg(long, default_value_t = 8080, value_name = "N")]
     pub port: u16,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GazetteerCommand {
+    /// Import a GeoNames dump (allCountries.txt or XX.txt) over the bundled
+    /// gazetteer; `vigil extract` uses it from then on
+    Import(ImportArgs),
+    /// Which gazetteer is in use, and its size
+    Info,
+    /// The places a name may be, most prominent first
+    Lookup {
+        /// A place name in any script or spelling ("Raqqa", "الرقة")
+        name: String,
+    },
+    /// Remove the imported gazetteer and use the bundled one again
+    Reset,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The GeoNames dump: allCountries.txt or a country's XX.txt (unzipped)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// GeoNames alternateNamesV2.txt, for every language's names of the places
+    #[arg(long, value_name = "FILE")]
+    pub alternate_names: Option<PathBuf>,
+    /// Only this country (ISO code such as SY; repeat for more)
+    #[arg(long = "country", value_name = "CC")]
+    pub countries: Vec<String>,
+    /// Skip populated places smaller than this (0 keeps villages of unknown population)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub min_population: u64,
+    /// Start from an empty gazetteer instead of the bundled one
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(Debug, Args)]
@@ -100,7 +138,8 @@ pub struct ExtractArgs {
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Gold files (JSON Lines: id, text, lang, reference_date, expect)
+    /// Gold files (JSON Lines: id, text, lang, reference_date, expect).
+    /// Scored with the bundled gazetteer, so scores compare across machines
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Score only the first N records of each file (quick checks)

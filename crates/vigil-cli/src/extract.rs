@@ -16,7 +16,7 @@ use crate::commands::open_store;
 use crate::output::{print_table, Output};
 
 pub fn run(dir: &Path, args: &ExtractArgs, out: &Output) -> anyhow::Result<ExitCode> {
-    let ex = Extractor::new();
+    let ex = crate::gazetteer::extractor(dir)?;
     if let Some(text) = &args.text {
         let input = DocInput {
             document_id: DocumentId(0),

@@ -216,7 +216,7 @@ pub fn run(
     Ok(summary)
 }
 
-fn progress_bar(total: u64, out: &Output) -> ProgressBar {
+pub fn progress_bar(total: u64, out: &Output) -> ProgressBar {
     if out.quiet || out.json {
         return ProgressBar::hidden();
     }

@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod demo;
 mod extract;
+mod gazetteer;
 mod ingest;
 mod output;
 mod serve;
@@ -88,5 +89,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             extract::kb_check(kb_dir.as_deref(), &out)
         }
         Command::Serve(args) => serve::run(&dir, &args),
+        Command::Gazetteer(cmd) => gazetteer::run(&dir, cmd, &out),
     }
 }

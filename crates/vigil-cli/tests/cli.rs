@@ -500,6 +500,14 @@ fn every_command_has_help() {
         vec!["search", "--help"],
         vec!["show", "--help"],
         vec!["stats", "--help"],
+        vec!["extract", "--help"],
+        vec!["eval", "--help"],
+        vec!["kb", "check", "--help"],
+        vec!["gazetteer", "--help"],
+        vec!["gazetteer", "import", "--help"],
+        vec!["gazetteer", "info", "--help"],
+        vec!["gazetteer", "lookup", "--help"],
+        vec!["gazetteer", "reset", "--help"],
     ] {
         let out = vigil(dir.path(), &cmd);
         assert!(out.status.success(), "{cmd:?}");
@@ -508,4 +516,113 @@ fn every_command_has_help() {
             "{cmd:?}"
         );
     }
+}
+
+#[test]
+fn gazetteer_import_adds_places_names_and_reports_bad_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    let dump = fixtures("geonames/SY-sample.txt");
+    let alt = fixtures("geonames/alternateNames-sample.txt");
+
+    // Before: the bundled gazetteer, which lacks the fictional village.
+    let before = vigil(data, &["--json", "gazetteer", "info"]);
+    assert!(before.status.success(), "{}", stderr(&before));
+    assert_eq!(json(&before)["source"], "bundled");
+    let missing = vigil(data, &["gazetteer", "lookup", "Tall Warda Vigil"]);
+    assert!(!missing.status.success());
+
+    let out = vigil(
+        data,
+        &[
+            "--json",
+            "gazetteer",
+            "import",
+            dump.to_str().unwrap(),
+            "--alternate-names",
+            alt.to_str().unwrap(),
+        ],
+    );
+    // One malformed line in each file: exit 3, the rest imported.
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let s = json(&out);
+    assert_eq!(count(&s, "lines"), 5);
+    assert_eq!(count(&s, "added"), 2, "the village and the camp: {s}");
+    assert_eq!(count(&s, "merged"), 1, "Shulin gains names: {s}");
+    assert_eq!(count(&s, "skipped"), 1, "the hill is not kept: {s}");
+    assert_eq!(count(&s, "rejected"), 2, "{s}");
+    let rejections = s["rejections"].to_string();
+    assert!(
+        rejections.contains("SY-sample.txt:3: field 5 (latitude) `north`"),
+        "{rejections}"
+    );
+    assert!(
+        rejections.contains("alternateNames-sample.txt:4: field 2 (geonameid)"),
+        "{rejections}"
+    );
+
+    let info = json(&vigil(data, &["--json", "gazetteer", "info"]));
+    assert_eq!(info["source"], "imported");
+    assert_eq!(count(&info, "places"), count(&s, "places"));
+
+    // The new village, by its Latin and Arabic names, in its province.
+    for name in ["Tall Warda Vigil", "Tell Warda Vigil", "تل وردة فيجل"] {
+        let hits = json(&vigil(data, &["--json", "gazetteer", "lookup", name]));
+        assert_eq!(hits[0]["country"], "SY", "{name}: {hits}");
+        assert_eq!(hits[0]["geonames_id"], 9900001, "{name}: {hits}");
+        assert!(hits[0]["province"].is_string(), "{name}: {hits}");
+    }
+    // Names from the alternate-names file; links are not names.
+    let camp = json(&vigil(
+        data,
+        &["--json", "gazetteer", "lookup", "Vigil Camp"],
+    ));
+    assert_eq!(camp[0]["kind"], "camp", "{camp}");
+    let shulin = json(&vigil(
+        data,
+        &["--json", "gazetteer", "lookup", "شولين الغربية"],
+    ));
+    assert_eq!(shulin[0]["geonames_id"], 4517, "{shulin}");
+
+    // Extraction uses it.
+    let places = json(&vigil(
+        data,
+        &[
+            "--json",
+            "extract",
+            "--places",
+            "--text",
+            "Shelling hit Tall Warda Vigil on Monday.",
+        ],
+    ));
+    assert_eq!(places[0]["geonames_id"], 9900001, "{places}");
+
+    // Reset: the bundled gazetteer again.
+    assert!(vigil(data, &["gazetteer", "reset"]).status.success());
+    assert_eq!(
+        json(&vigil(data, &["--json", "gazetteer", "info"]))["source"],
+        "bundled"
+    );
+}
+
+#[test]
+fn gazetteer_import_refuses_archives_and_non_dumps_with_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = tmp.path().join("SY.zip");
+    std::fs::write(&zip, b"PK\x03\x04rest of an archive").unwrap();
+    let out = vigil(tmp.path(), &["gazetteer", "import", zip.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("unzip it"), "{}", stderr(&out));
+
+    let csv = tmp.path().join("places.csv");
+    std::fs::write(&csv, "name,lat,lon\nRaqqa,35.9,39.0\n").unwrap();
+    let out = vigil(tmp.path(), &["gazetteer", "import", csv.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("19 tab-separated fields"),
+        "{}",
+        stderr(&out)
+    );
+    // Nothing was written.
+    assert!(!tmp.path().join("gazetteer").exists());
 }

@@ -106,7 +106,26 @@ fn demo_ground_truth_is_reproduced() {
             // Reposts are stored as copies of their original: not extracted.
             let Some(rs) = find(d) else { continue };
             cited += 1;
-            let Some(r) = rs.first() else {
+            // A document may tell several incidents (a weekly brief): score
+            // the report that agrees with this one on most fields.
+            let agreement = |r: &EventReport| {
+                let place = match (
+                    inc["place"]["lat"].as_f64(),
+                    inc["place"]["lon"].as_f64(),
+                    &r.place,
+                ) {
+                    (Some(lat), Some(lon), Some(p)) => {
+                        haversine_km(lat, lon, p.lat.unwrap_or(0.0), p.lon.unwrap_or(0.0)) <= 25.0
+                    }
+                    _ => false,
+                };
+                let day = r.date.map(|d| d.date.to_string()).as_deref() == inc["date"].as_str();
+                let kind = r.event_type.as_str() == inc["event_type"].as_str().unwrap_or_default();
+                usize::from(place) + usize::from(day) + usize::from(kind)
+            };
+            // The first of the best, so that ties keep the document's order.
+            let best = rs.iter().rev().max_by_key(|r| agreement(r));
+            let Some(r) = best else {
                 println!(
                     "no report: {} {}",
                     d["file"],
@@ -148,12 +167,15 @@ fn demo_ground_truth_is_reproduced() {
     // Floors at the rates measured when this test was written; raise them
     // as extraction improves, never lower them silently.
     // Measured 2026-11-25: report 0.95, type 0.70, place 0.74, day 0.81,
-    // killed 0.49.
+    // killed 0.49. 2026-11-26 (best-matching report of a document; attacks
+    // on armed men are clashes; Arabic singular nouns count one; datelines
+    // and lower-case articles): type 0.81, place 0.82, day 0.86, killed
+    // 0.62.
     assert!(rate(found, cited) >= 0.90, "{summary}");
-    assert!(rate(same_type, found) >= 0.65, "{summary}");
-    assert!(rate(same_place, found) >= 0.70, "{summary}");
-    assert!(rate(same_day, found) >= 0.75, "{summary}");
-    assert!(rate(same_killed, killed_coded) >= 0.45, "{summary}");
+    assert!(rate(same_type, found) >= 0.75, "{summary}");
+    assert!(rate(same_place, found) >= 0.78, "{summary}");
+    assert!(rate(same_day, found) >= 0.80, "{summary}");
+    assert!(rate(same_killed, killed_coded) >= 0.58, "{summary}");
 
     // The think tank's estimates are figures, not attacks.
     let think_tank: Vec<_> = reports

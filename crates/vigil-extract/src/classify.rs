@@ -167,11 +167,16 @@ const WEAK: f64 = 0.35;
 
 type Scores = HashMap<Class, (f64, (usize, usize), f64)>;
 
+/// How many tokens after an attack word its object may start ("killed two
+/// of the policemen").
+const ARMED_OBJECT_WINDOW: usize = 4;
+
 /// ACLED distinctions that hang on who acts and against whom, decided by
 /// context cues (data/kb/typology.toml `[[context_cue]]`):
 /// - weapons found or seized with no one hurt: disrupted weapons use;
 /// - an attack verb silent about its target: an armed clash when armed
 ///   forces are named, else an attack;
+/// - an attack on armed men (soldiers, police, fighters): an armed clash;
 /// - territory taken: regained by the government when state forces act,
 ///   else overtaken by a non-state actor.
 fn apply_context(kb: &Kb, t: &Text<'_>, sentences: &[std::ops::Range<usize>], scores: &mut Scores) {
@@ -223,6 +228,26 @@ fn apply_context(kb: &Kb, t: &Text<'_>, sentences: &[std::ops::Range<usize>], sc
             add(SubEventType::ArmedClash, n * 0.8, ev);
         } else {
             add(SubEventType::Attack, n * 0.8, ev);
+        }
+    }
+    // ACLED's "attack" is violence against civilians; the same act against
+    // armed men (soldiers, police, a group's fighters) is an armed clash:
+    // "gunmen assassinated an SDF fighter", "اغتيال عنصر من قسد".
+    let attack = Class::Acled(SubEventType::Attack);
+    if let Some(&(w, ev, b)) = scores.get(&attack) {
+        let sentence = sentences.iter().find(|r| r.contains(&ev.0));
+        let armed_object = hits.iter().any(|h| {
+            h.value.has(Context::ArmedTarget)
+                && h.start >= ev.1
+                && h.start <= ev.1 + ARMED_OBJECT_WINDOW
+                && sentence.is_some_and(|r| r.contains(&h.start))
+        });
+        if armed_object {
+            scores.remove(&attack);
+            let e = scores
+                .entry(Class::Acled(SubEventType::ArmedClash))
+                .or_insert((0.0, ev, b));
+            e.0 += w;
         }
     }
     // Something exploded at a plant or a tank, and no bomb or attack is
@@ -326,14 +351,67 @@ fn territory_taken_by_state(
             })
             .collect();
         for a in kb.actor_names.find(t, r.start..trigger.start) {
-            let kind = kb.actors[*a.value].kind.as_str();
-            match kind {
-                "state_force" | "police" | "government" => cues.push((a.start, true)),
-                "jihadist_group" | "rebel_group" | "militia" => cues.push((a.start, false)),
-                _ => {}
+            if let Some(state) = actor_is_state(kb.actors[*a.value].kind.as_str()) {
+                cues.push((a.start, state));
             }
         }
-        if let Some(&(_, state)) = cues.iter().max_by_key(|c| c.0) {
+        // Not an actor of the taking: the object of a preposition
+        // ("a crackdown on Taliban militants recaptured", "freed from IS").
+        cues.retain(|&(k, _)| {
+            !(k.saturating_sub(2).max(r.start)..k)
+                .any(|j| matches!(t.tok(j), "on" | "against" | "from" | "of" | "with" | "by"))
+        });
+        cues.sort_unstable();
+        // Passive ("were pushed back from ... by the army"): the side named
+        // after "by" took it; else the other side from the subject.
+        let passive = trigger.start > r.start
+            && matches!(
+                t.tok(trigger.start - 1),
+                "was" | "were" | "been" | "being" | "is" | "are"
+            );
+        if passive {
+            let by = (trigger.end..r.end)
+                .find(|&j| t.tok(j) == "by")
+                .and_then(|b| {
+                    let after: Vec<bool> = hits
+                        .iter()
+                        .filter(|h| h.start > b && h.start <= b + 4)
+                        .filter_map(|h| {
+                            if h.value.has(Context::StateActor) {
+                                Some(true)
+                            } else if h.value.has(Context::NonStateActor) {
+                                Some(false)
+                            } else {
+                                None
+                            }
+                        })
+                        .chain(
+                            kb.actor_names
+                                .find(t, b + 1..(b + 6).min(r.end))
+                                .into_iter()
+                                .filter_map(|a| actor_is_state(kb.actors[*a.value].kind.as_str())),
+                        )
+                        .collect();
+                    after.first().copied()
+                });
+            if let Some(state) = by {
+                return state;
+            }
+            if let Some(&(_, state)) = cues.first() {
+                return !state;
+            }
+        }
+        // Active: the subject, the first actor of the trigger's clause
+        // ("In Anbar, the security forces and allied militias recaptured").
+        let clause_start = (r.start..trigger.start)
+            .rev()
+            .find(|&j| matches!(t.tok(j), "," | ";" | ":"))
+            .map_or(r.start, |j| j + 1);
+        if let Some(&(_, state)) = cues
+            .iter()
+            .find(|c| c.0 >= clause_start)
+            .or_else(|| cues.first())
+        {
             return state;
         }
         return hits
@@ -341,6 +419,16 @@ fn territory_taken_by_state(
             .any(|h| r.contains(&h.start) && h.value.has(Context::StateActor));
     }
     false
+}
+
+/// Whether an actor of this kind in the knowledge base is the state's
+/// (`None`: neither, such as civilians).
+fn actor_is_state(kind: &str) -> Option<bool> {
+    match kind {
+        "state_force" | "police" | "government" => Some(true),
+        "jihadist_group" | "rebel_group" | "militia" => Some(false),
+        _ => None,
+    }
 }
 
 /// A stable order for ties.
@@ -443,6 +531,38 @@ mod tests {
             (
                 "A double suicide bombing at a restaurant in Qamishli killed three people.",
                 "suicide_bomb",
+            ),
+            // Violence against armed men is a clash, against civilians an
+            // attack.
+            (
+                "Gunmen assassinated an SDF fighter in Hajin on Tuesday.",
+                "armed_clash",
+            ),
+            (
+                "تبنى التنظيم اغتيال عنصر من قسد بمسدس في حي المشلب بمدينة الرقة.",
+                "armed_clash",
+            ),
+            (
+                "Gunmen assassinated a local teacher in Hajin on Tuesday.",
+                "attack",
+            ),
+            // Who took the ground: the subject of its clause, the agent of a
+            // passive, never the object of a preposition.
+            (
+                "In the north, security forces and allied tribal militias recaptured two villages.",
+                "government_regains_territory",
+            ),
+            (
+                "Security forces in a crackdown on rebel fighters recaptured the crossing on Friday.",
+                "government_regains_territory",
+            ),
+            (
+                "The militants were pushed back from the hills by the army.",
+                "government_regains_territory",
+            ),
+            (
+                "The insurgents captured the district centre after a night of fighting.",
+                "non_state_actor_overtakes_territory",
             ),
             (
                 "A roadside bomb struck an army patrol near Tikrit.",

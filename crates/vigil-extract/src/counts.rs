@@ -600,6 +600,10 @@ pub fn tally(
     mentions: &[CountMention],
 ) -> Vec<CountMention> {
     let series = sentences.iter().any(|r| has_phrase(t, r, SERIES));
+    // A one-sentence report that dates itself "last week" is about that
+    // event; in a longer one such a sentence recalls another (measured:
+    // dropping the condition costs RAND killed 0.895 -> 0.887).
+    let lone_sentence = sentences.len() == 1;
     // One suicide attacker, who died in the attack.
     let suicide = sentences.iter().any(|r| has_phrase(t, r, SUICIDE_ATTACKER))
         && !sentences
@@ -628,7 +632,12 @@ pub fn tally(
         if wounded || all.iter().any(|m| !m.weak) {
             all.retain(|m| !m.weak);
         }
-        all.retain(|m| !context(m));
+        // Other events' figures give way to the event's own; alone in a
+        // one-sentence report, they are its figures ("a bomb killed two
+        // soldiers last week").
+        if !lone_sentence || all.iter().any(|m| !context(m)) {
+            all.retain(|m| !context(m));
+        }
         let Some((first, rest)) = all.split_first() else {
             continue;
         };
@@ -784,6 +793,18 @@ impl Scan<'_, '_> {
         if kb.dual_words.contains(t.tok(i)) {
             return Some(NumberPhrase {
                 value: 2,
+                exactness: CountExactness::Exact,
+                start: i,
+                end: i + 1,
+            });
+        }
+        // "مقتل عنصر": one; "15 عنصرا": the number counts, not the noun.
+        if kb.singular_words.contains(t.tok(i))
+            && !(i > self.range.start && t.kind(i - 1) == Kind::Number)
+            && !(i > self.range.start && kb.numbers.parse_at(t, i - 1).is_some())
+        {
+            return Some(NumberPhrase {
+                value: 1,
                 exactness: CountExactness::Exact,
                 start: i,
                 end: i + 1,
@@ -1390,9 +1411,21 @@ impl Scan<'_, '_> {
             })
         };
 
+        // "أدى إلى مقتله": the pronoun is the one victim.
+        let cue_word = t.tok(cue_start);
+        if cue_end == cue_start + 1 && self.kb.singular_cues.contains(cue_word) {
+            return Some(made(
+                Count {
+                    value: 1,
+                    exactness: CountExactness::Exact,
+                },
+                cue_start,
+                cue_end,
+                cue_start..cue_end,
+            ));
+        }
         // "his body was found": one dead; without a finding it is not a
         // death ("explosives strapped to his body").
-        let cue_word = t.tok(cue_start);
         if cue_end == cue_start + 1 && matches!(cue_word, "body" | "corpse") {
             let (s0, s1) = self
                 .t
@@ -1820,6 +1853,11 @@ mod tests {
             ("A 25-year-old man was shot dead.", &[(Killed, 1, Exact)]),
             ("مقتل ثلاثة أشخاص وإصابة تسعة آخرين", &[(Killed, 3, Exact), (Injured, 9, Exact)]),
             ("وقال إن عنصرين قتلا", &[(Killed, 2, Exact)]),
+            ("A roadside bomb killed two soldiers last week.", &[(Killed, 2, Exact)]),
+            // A singular noun is one person; a number before it counts.
+            ("أدى التفجير إلى مقتل عنصر وإصابة 2 آخرين", &[(Killed, 1, Exact), (Injured, 2, Exact)]),
+            ("أسفر الهجوم عن مقتل 15 عنصرا من قسد", &[(Killed, 15, Exact)]),
+            ("اغتالوا عنصرا في قسد بإطلاق النار عليه ما أدى إلى مقتله", &[(Killed, 1, Exact)]),
             ("أسفر الانفجار عن مقتل عنصرين من قسد", &[(Killed, 2, Exact)]),
             ("فرار نحو ٨٠٠ شخص من المخيم", &[(Freed, 800, About)]),
             // Rows named after what they broke, in sentences written for

@@ -86,6 +86,15 @@ impl Extractor {
         }
     }
 
+    /// The engine over the bundled knowledge base and another gazetteer
+    /// (one imported by `vigil gazetteer import`).
+    pub fn with_gazetteer(gaz: &'static Gazetteer) -> Extractor {
+        Extractor {
+            kb: Kb::bundled(),
+            gaz,
+        }
+    }
+
     /// The knowledge base in use.
     pub fn kb(&self) -> &'static Kb {
         self.kb
@@ -379,8 +388,10 @@ impl Extractor {
         // Place: a local place introduced by a locative, else the first
         // local place, else the town of a facility ("Baghdad airport",
         // "Mosul University"), else a province or country.
-        let seg_places: Vec<&PlaceMention> =
-            place_mentions.iter().filter(|m| in_seg(m.start)).collect();
+        let seg_places: Vec<&PlaceMention> = place_mentions
+            .iter()
+            .filter(|m| in_seg(m.start) && !is_dateline(t, m))
+            .collect();
         let kind = |m: &&PlaceMention| self.gaz.place(m.place).kind;
         let facility = || {
             places::facilities(self.gaz, t, sents, &self.context(doc))
@@ -400,6 +411,18 @@ impl Extractor {
                     .or_else(|| seg_places.first())
                     .map(|m| (*m).clone())
             });
+        // "in the Iraqi capital", "over the capital": the capital of the
+        // country the report names, when it names no town.
+        let national = chosen
+            .as_ref()
+            .is_none_or(|m| self.gaz.place(m.place).kind == vigil_geo::PlaceKind::Country);
+        let chosen = match (
+            national,
+            places::capital_in(self.gaz, t, sents, &seg_places),
+        ) {
+            (true, Some(capital)) => Some(capital),
+            _ => chosen,
+        };
         let place = chosen.map(|m| {
             cite("place", m.relation_start.unwrap_or(m.start), m.end);
             let p = self.gaz.place(m.place);
@@ -471,5 +494,59 @@ impl Extractor {
             .iter()
             .find(|s| s.key == key)
             .map(|s| s.case2021.clone())
+    }
+}
+
+/// A dateline ("BEIRUT —", "DAMASCUS (Reuters) -"): where the reporter
+/// files from, not where the event happened. A name in capitals that opens
+/// its sentence and is followed by a dash, a bracket or a comma.
+fn is_dateline(t: &Text<'_>, m: &PlaceMention) -> bool {
+    let opens = t.sentences.iter().any(|r| r.start == m.start);
+    let surface = t.original_of(m.start, m.end);
+    let letters: Vec<char> = surface.chars().filter(|c| c.is_alphabetic()).collect();
+    let capitals = letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase());
+    let next = if m.end < t.tokens.len() {
+        t.tok(m.end)
+    } else {
+        ""
+    };
+    opens && capitals && matches!(next, "—" | "–" | "-" | "(" | ",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place_of(text: &str) -> Option<String> {
+        let doc = DocInput {
+            published: NaiveDate::from_ymd_opt(2019, 9, 18),
+            ..DocInput::default()
+        };
+        Extractor::new()
+            .extract(text, &doc)
+            .first()
+            .and_then(|r| r.place.as_ref().map(|p| p.name.clone()))
+    }
+
+    #[test]
+    fn a_dateline_is_not_the_place_of_the_event() {
+        let rows: &[(&str, Option<&str>)] = &[
+            (
+                "BEIRUT — Islamic State said its fighters detonated a roadside bomb against an SDF patrol near al-Shuhayl, killing two members.",
+                Some("al-Shuhayl"),
+            ),
+            (
+                "DAMASCUS (Reuters) - A car bomb killed five people in Idlib on Sunday.",
+                Some("Idlib"),
+            ),
+            // Not a dateline: the town in running text.
+            (
+                "Beirut saw a car bomb kill five people on Sunday.",
+                Some("Beirut"),
+            ),
+        ];
+        for (text, want) in rows {
+            assert_eq!(place_of(text).as_deref(), *want, "{text}");
+        }
     }
 }

@@ -133,6 +133,10 @@ struct NumberWordDef {
     #[allow(dead_code)]
     dual_suffix_hint: Vec<String>,
     dual_words: Vec<String>,
+    #[serde(default)]
+    singular_words: Vec<String>,
+    #[serde(default)]
+    singular_cues: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -251,6 +255,10 @@ pub struct Kb {
     pub numbers: NumberWords,
     /// Arabic dual nouns meaning 2.
     pub dual_words: HashSet<String>,
+    /// Arabic singular nouns of people meaning 1 ("مقتل عنصر").
+    pub singular_words: HashSet<String>,
+    /// Count cues whose pronoun suffix is their one victim ("مقتله").
+    pub singular_cues: HashSet<String>,
     /// Dates.
     pub calendar: Calendar,
 }
@@ -496,6 +504,8 @@ impl Kb {
         }
         let mut numbers = NumberWords::default();
         let mut dual_words = HashSet::new();
+        let mut singular_words = HashSet::new();
+        let mut singular_cues = HashSet::new();
         for n in &tf.number_word {
             let approx: HashSet<String> = n.approx.iter().map(|a| joined(a)).collect();
             for (w, v) in &n.words {
@@ -511,6 +521,8 @@ impl Kb {
                 numbers.add_word(&j, v, e);
             }
             dual_words.extend(n.dual_words.iter().map(|w| joined(w)));
+            singular_words.extend(n.singular_words.iter().map(|w| joined(w)));
+            singular_cues.extend(n.singular_cues.iter().map(|w| joined(w)));
         }
         for a in &tf.approx_cue {
             for (list, e) in [
@@ -544,6 +556,8 @@ impl Kb {
             count_cues: Matcher::new(counts),
             numbers,
             dual_words,
+            singular_words,
+            singular_cues,
             calendar: Calendar::from_file(&cf, calendar.0)?,
         })
     }

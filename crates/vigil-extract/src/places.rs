@@ -45,6 +45,7 @@ struct LexiconFile {
 #[serde(deny_unknown_fields)]
 struct NamesFile {
     place_prefixes: Vec<String>,
+    arabic_script_countries: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,6 +55,7 @@ struct PersonFile {
     relations: Vec<String>,
     first_names: Vec<String>,
     speech_verbs: Vec<String>,
+    apposition_nouns: Vec<String>,
 }
 
 /// The words of `places.toml`, normalized.
@@ -63,7 +65,10 @@ pub struct Lexicon {
     relations: HashSet<String>,
     first_names: HashSet<String>,
     speech_verbs: HashSet<String>,
+    apposition_nouns: HashSet<String>,
     place_prefixes: HashSet<String>,
+    /// Countries whose small towns an Arabic-script name may stand for.
+    arabic_script_countries: HashSet<String>,
     /// Normalized demonym → the country's name.
     demonyms: HashMap<String, String>,
     /// Acronym as written → the place's name.
@@ -85,7 +90,9 @@ impl Lexicon {
             relations: norm(f.person.relations),
             first_names: norm(f.person.first_names),
             speech_verbs: norm(f.person.speech_verbs),
+            apposition_nouns: norm(f.person.apposition_nouns),
             place_prefixes: norm(f.names.place_prefixes),
+            arabic_script_countries: f.names.arabic_script_countries.into_iter().collect(),
             demonyms: f
                 .demonyms
                 .into_iter()
@@ -161,7 +168,14 @@ pub struct PlaceMention {
     pub relation_start: Option<usize>,
     /// Whether a locative preposition introduces it ("in", "at", "في").
     pub locative: bool,
+    /// The kind of place the wording names ("the village of X", "قرية X",
+    /// "X district"), if it names one.
+    pub kind_hint: Option<PlaceKind>,
 }
+
+/// The population from which a city outside the Arabic-writing countries
+/// is read from an Arabic-script name (باريس, نيويورك).
+const FOREIGN_CITY_IN_ARABIC: u64 = 500_000;
 
 /// Words after a name that make it part of an organisation's or a
 /// person's name.
@@ -326,6 +340,22 @@ pub fn find(
         let next = if end < range.end { t.tok(end) } else { "" };
         // "Diyala province": the province, whatever else bears the name.
         let mut candidates = places;
+        // An Arabic word names a small town abroad only by accident of the
+        // gazetteer's alternate names (روان, a given name, for Rouen).
+        if !t
+            .original_of(start, end)
+            .starts_with(|c: char| c.is_ascii())
+        {
+            candidates.retain(|&c| {
+                let p = gaz.place(c);
+                lex.arabic_script_countries.contains(&p.country)
+                    || is_admin(p)
+                    || p.population >= FOREIGN_CITY_IN_ARABIC
+            });
+            if candidates.is_empty() {
+                continue;
+            }
+        }
         // "Canadian", "Spanish": the country, not the village of Canadian
         // (Texas) or Spanish (Ontario).
         if end - start == 1 {
@@ -351,7 +381,10 @@ pub fn find(
         if in_hashtag(t, &range, start, end) || doc.in_url(t, start) {
             continue;
         }
-        if continues_in_arabic(t, &range, start, end) || names_an_organisation(t, &range, start) {
+        if continues_in_arabic(t, &range, start, end)
+            || names_an_organisation(t, &range, start)
+            || ends_a_longer_name(t, &range, start, &out)
+        {
             continue;
         }
         if doc.is_acronym_like(t, start, end)
@@ -419,9 +452,421 @@ pub fn find(
         }
     }
     out.sort_by_key(|m| m.start);
+    // Spellings the gazetteer lacks ("Hretan", "Joubar"), in a text about
+    // the region.
+    let regional = out.iter().any(|m| {
+        let p = gaz.place(m.candidates[0]);
+        context_countries.contains(&p.country)
+    }) || evidence.iter().any(|c| context_countries.contains(c));
+    let mut extra = transliterations(gaz, t, &range, &out, context_countries, regional);
+    extra.extend(arabic_spellings(gaz, t, &range, &out, context_countries));
+    let guessed: Vec<usize> = extra.iter().map(|m| m.start).collect();
+    if !extra.is_empty() {
+        out.extend(extra);
+        out.sort_by_key(|m| m.start);
+    }
     resolve(gaz, t, &mut out, context_countries, &evidence);
+    if !guessed.is_empty() {
+        // A name read from its spelling alone must lie near the other
+        // places the text names, when it names any: "Al-Tayaran square"
+        // in a Baghdad report is no village 500 km away.
+        let anchors: Vec<(f64, f64)> = out
+            .iter()
+            .filter(|m| !guessed.contains(&m.start))
+            .map(|m| gaz.place(m.place))
+            .filter(|p| is_local(p.kind) && !is_region(p))
+            .map(|p| (p.lat, p.lon))
+            .collect();
+        out.retain(|m| {
+            let p = gaz.place(m.place);
+            !guessed.contains(&m.start)
+                || anchors.is_empty()
+                || anchors
+                    .iter()
+                    .any(|&(a, b)| haversine_km(a, b, p.lat, p.lon) <= 60.0)
+        });
+    }
+    inside_towns(gaz, t, &range, &mut out);
     out
 }
+
+/// Capitalized names that no gazetteer name matches, read as another
+/// transliteration of a place of the region ("Hretan" for Huraytan,
+/// "Joubar" for Jobar, "Hatetit Al Jarsh" for Hatitat al Jarash): the same
+/// consonants in the same order, and spellings close enough. Only where
+/// the wording says a place follows ("in X", "the village of X", "X
+/// district").
+fn transliterations(
+    gaz: &Gazetteer,
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+    out: &[PlaceMention],
+    region: &[String],
+    regional: bool,
+) -> Vec<PlaceMention> {
+    let covered = |i: usize| out.iter().any(|m| (m.start..m.end).contains(&i));
+    let capital = |i: usize| {
+        t.kind(i) == Kind::Word
+            && t.original_of(i, i + 1)
+                .starts_with(|c: char| c.is_ascii_uppercase())
+    };
+    let mut found = Vec::new();
+    let mut i = range.start;
+    while i < range.end {
+        if !capital(i) || covered(i) {
+            i += 1;
+            continue;
+        }
+        // The name: capitalized words, with particles ("Al-Kastan",
+        // "Hatetit Al Jarsh"), up to four words.
+        let mut end = i + 1;
+        let mut words = 1;
+        let noun = |k: usize| {
+            matches!(
+                t.tok(k),
+                "village"
+                    | "town"
+                    | "city"
+                    | "district"
+                    | "neighborhood"
+                    | "neighbourhood"
+                    | "area"
+                    | "province"
+                    | "governorate"
+                    | "camp"
+            )
+        };
+        while end < range.end && words < 4 && !covered(end) && !noun(end) {
+            if capital(end) && t.tokens[end - 1].end < t.tokens[end].start || t.tok(end) == "-" {
+                if t.tok(end) != "-" {
+                    words += 1;
+                }
+                end += 1;
+            } else if capital(end) && t.tok(end - 1) == "-" {
+                words += 1;
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        while end > i + 1 && t.tok(end - 1) == "-" {
+            end -= 1;
+        }
+        // "Bustan Al-Qasr": the start of a longer name, not a name.
+        let continues = end < range.end
+            && (covered(end) || matches!(t.tok(end), "al" | "el"))
+            && t.tokens[end - 1].end < t.tokens[end].start;
+        if continues {
+            i = end;
+            continue;
+        }
+        let cue_before = i > range.start
+            && (matches!(t.tok(i - 1), "in" | "at")
+                || (i > range.start + 1
+                    && t.tok(i - 1) == "of"
+                    && matches!(t.tok(i - 2), "village" | "town" | "city" | "neighborhood")));
+        let cue_after = end < range.end
+            && matches!(
+                t.tok(end),
+                "village" | "town" | "district" | "neighborhood" | "neighbourhood"
+            );
+        let sentence_start = t.sentences[t.sentence_of(i)].start == i;
+        // Outside a text about the region, only a name that looks Arabic
+        // ("Hatetit Al Jarsh", "Al-Kastan").
+        let arabic_looking = (i..end).any(|k| matches!(t.tok(k), "al" | "el"));
+        if (cue_before || cue_after) && !sentence_start && (regional || arabic_looking) {
+            let written = t.original_of(i, end);
+            let candidates = transliteration_candidates(gaz, &written, region);
+            if !candidates.is_empty() {
+                found.push(mention(t, range, i, end, candidates));
+            }
+        }
+        i = end;
+    }
+    found
+}
+
+/// An Arabic name after "قرية", "بلدة", "مدينة" or "حي" that the gazetteer
+/// writes with the plain letter for an emphatic one (كنصفرة, كنسفرة) or
+/// the reverse: writers differ, and the noun says a place follows.
+fn arabic_spellings(
+    gaz: &Gazetteer,
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+    out: &[PlaceMention],
+    region: &[String],
+) -> Vec<PlaceMention> {
+    static INDEX: OnceLock<HashMap<String, Vec<PlaceIdx>>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index: HashMap<String, Vec<PlaceIdx>> = HashMap::new();
+        for i in 0..gaz.len() as PlaceIdx {
+            if !matches!(gaz.place(i).country.as_str(), "SY" | "IQ" | "JO" | "LB") {
+                continue;
+            }
+            for name in gaz.names_of(i) {
+                let n = vigil_text::normalize(name);
+                // "الكستن التحتاني": the twin villages are "الكستن" too.
+                let n = match n.rsplit_once(' ') {
+                    Some((bare, q)) if TWIN_QUALIFIERS.contains(&q) => bare.to_string(),
+                    _ => n,
+                };
+                if n.starts_with(|c: char| ('\u{0621}'..='\u{064A}').contains(&c))
+                    && !n.contains(' ')
+                {
+                    let e = index.entry(plain_letters(&n)).or_default();
+                    if !e.contains(&i) {
+                        e.push(i);
+                    }
+                }
+            }
+        }
+        index
+    });
+    let mut found = Vec::new();
+    for i in range.start + 1..range.end {
+        let w = t.tok(i);
+        let arabic = w.starts_with(|c: char| ('\u{0621}'..='\u{064A}').contains(&c));
+        if !arabic || w.chars().count() < 4 || out.iter().any(|m| (m.start..m.end).contains(&i)) {
+            continue;
+        }
+        let before = t.tok(i - 1);
+        let noun = ["", "و", "ب", "ل", "وب"].iter().any(|p| {
+            before
+                .strip_prefix(p)
+                .is_some_and(|b| matches!(b, "قريه" | "بلده" | "مدينه" | "حي"))
+        });
+        let key = plain_letters(w);
+        if !noun {
+            continue;
+        }
+        let candidates: Vec<PlaceIdx> = index
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&c| region.contains(&gaz.place(c).country))
+            .collect();
+        if !candidates.is_empty() {
+            found.push(mention(t, range, i, i + 1, candidates));
+        }
+    }
+    found
+}
+
+/// The last word of a village's name that tells it from its twin
+/// ("Kastan Tahtani" and "Kastan Fawqani", lower and upper): the bare name
+/// stands for either.
+const TWIN_QUALIFIERS: &[&str] = &[
+    "التحتاني",
+    "الفوقاني",
+    "تحتاني",
+    "فوقاني",
+    "tahtani",
+    "fawqani",
+];
+
+/// An Arabic word with its emphatic letters written plain (ص س, ض د,
+/// ط ت, ظ ز).
+fn plain_letters(w: &str) -> String {
+    w.chars()
+        .map(|c| match c {
+            'ص' => 'س',
+            'ض' => 'د',
+            'ط' => 'ت',
+            'ظ' => 'ز',
+            c => c,
+        })
+        .collect()
+}
+
+/// The places of the region one of whose Latin names is `written` in
+/// another transliteration.
+fn transliteration_candidates(gaz: &Gazetteer, written: &str, region: &[String]) -> Vec<PlaceIdx> {
+    static INDEX: OnceLock<HashMap<String, Vec<(PlaceIdx, String)>>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index: HashMap<String, Vec<(PlaceIdx, String)>> = HashMap::new();
+        for i in 0..gaz.len() as PlaceIdx {
+            let p = gaz.place(i);
+            // Arabic-speaking countries of the region: Turkish names are
+            // spelled one way.
+            if !matches!(p.country.as_str(), "SY" | "IQ" | "JO" | "LB") {
+                continue;
+            }
+            for name in gaz.names_of(i) {
+                if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    continue;
+                }
+                // "Al Kastan at Tahtani": also "Al Kastan".
+                let words: Vec<&str> = name.split(' ').collect();
+                let name = match words.as_slice() {
+                    [rest @ .., q]
+                        if rest.len() >= 2 && TWIN_QUALIFIERS.contains(&skeleton(q).as_str()) =>
+                    {
+                        let article = ARTICLES.contains(&skeleton(rest[rest.len() - 1]).as_str());
+                        rest[..rest.len() - usize::from(article)].join(" ")
+                    }
+                    _ => name.to_string(),
+                };
+                let v = vowelled(&name);
+                let k = consonants(&v);
+                if k.chars().count() >= 3 {
+                    let e = index.entry(k).or_default();
+                    if !e.iter().any(|(j, _)| *j == i) {
+                        e.push((i, v));
+                    }
+                }
+            }
+        }
+        index
+    });
+    let v = vowelled(written);
+    let k = consonants(&v);
+    if k.chars().count() < 3 {
+        return Vec::new();
+    }
+    let close: Vec<(PlaceIdx, usize)> = index
+        .get(&k)
+        .into_iter()
+        .flatten()
+        .filter(|(i, _)| region.contains(&gaz.place(*i).country))
+        .map(|(i, name)| (*i, levenshtein(&v, name), name.chars().count()))
+        .filter(|&(_, d, n)| d * 10 <= v.chars().count().max(n) * 4)
+        .map(|(i, d, _)| (i, d))
+        .collect();
+    // The closest spellings only: "Beshiriya" is Bashiriyah, not Bashiri.
+    let best = close.iter().map(|c| c.1).min().unwrap_or(0);
+    let mut out: Vec<PlaceIdx> = close
+        .into_iter()
+        .filter(|c| c.1 == best)
+        .map(|c| c.0)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A Latin name in lower-case ASCII letters, articles dropped, words run
+/// together, a final "h" dropped ("Hatitat al Jarash" → "hatitatjaras").
+fn vowelled(name: &str) -> String {
+    let words: Vec<String> = name
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .map(skeleton)
+        .filter(|w| !w.is_empty() && !ARTICLES.contains(&w.as_str()))
+        .collect();
+    let mut s = words.concat();
+    if s.ends_with('h') && s.len() > 3 {
+        s.pop();
+    }
+    s
+}
+
+/// The consonants of a vowelled name, doubled letters once, q as k
+/// ("hatitatjaras" → "htjrs").
+fn consonants(v: &str) -> String {
+    let mut out = String::new();
+    for c in v.chars() {
+        let c = match c {
+            'q' | 'c' => 'k',
+            c => c,
+        };
+        if matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w') || out.ends_with(c) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Edit distance of two short strings.
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// "Iskan area of Baghdad", "al-Kifah district in central Baghdad",
+/// "Karadah in Baghdad": a quarter named inside a town is in that town.
+/// When the quarter's name resolved far from it (a namesake village in
+/// another country), it takes its candidate within the town, else the
+/// town's own point: the gazetteer lacks most quarters.
+fn inside_towns(
+    gaz: &Gazetteer,
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+    out: &mut [PlaceMention],
+) {
+    const NEAR_KM: f64 = 30.0;
+    for i in 0..out.len() {
+        let mut k = out[i].end;
+        let noun = k < range.end && QUARTER_NOUNS.contains(&t.tok(k));
+        k += usize::from(noun);
+        if k >= range.end || !(t.tok(k) == "in" || (noun && t.tok(k) == "of")) {
+            continue;
+        }
+        k += 1;
+        while k < range.end && QUARTER_OF.contains(&t.tok(k)) {
+            k += 1;
+        }
+        let Some(j) = out.iter().position(|m| m.start == k) else {
+            continue;
+        };
+        let town = gaz.place(out[j].place);
+        let quarter = gaz.place(out[i].place);
+        if !matches!(town.kind, PlaceKind::City | PlaceKind::Town) || !is_local(quarter.kind) {
+            continue;
+        }
+        // "Tamanaa in Idlib": a town in the province that bears the
+        // town's name.
+        let same_province = quarter.country == town.country && quarter.province == town.province;
+        if same_province || haversine_km(town.lat, town.lon, quarter.lat, quarter.lon) <= NEAR_KM {
+            continue;
+        }
+        let near = out[i].candidates.iter().copied().find(|&c| {
+            let p = gaz.place(c);
+            haversine_km(town.lat, town.lon, p.lat, p.lon) <= NEAR_KM
+        });
+        out[i].place = near.unwrap_or(out[j].place);
+    }
+}
+
+/// Nouns between a quarter's name and its town ("Iskan area of Baghdad").
+const QUARTER_NOUNS: &[&str] = &[
+    "area",
+    "district",
+    "neighborhood",
+    "neighbourhood",
+    "quarter",
+    "suburb",
+    "section",
+];
+
+/// Words between "in"/"of" and the town ("in central Baghdad").
+const QUARTER_OF: &[&str] = &[
+    "the",
+    "central",
+    "downtown",
+    "eastern",
+    "western",
+    "northern",
+    "southern",
+    "east",
+    "west",
+    "north",
+    "south",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+];
 
 fn mention(
     t: &Text<'_>,
@@ -441,7 +886,55 @@ fn mention(
         precision,
         relation_start,
         locative,
+        kind_hint: kind_hint(t, range, start, end),
     }
+}
+
+/// The kind of place that a noun before or after the name says it is:
+/// "the village of Kastan", "Kansafra village", "قرية البشيرية",
+/// "بمدينة حلب", "حي جوبر", "al-Kifah district".
+fn kind_hint(
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+    start: usize,
+    end: usize,
+) -> Option<PlaceKind> {
+    let noun = |w: &str| -> Option<PlaceKind> {
+        // An Arabic noun may carry a proclitic: بقرية، وقرية، لمدينة.
+        let bare = ["و", "ب", "ل", "وب", "ول", "ف"]
+            .iter()
+            .filter_map(|p| w.strip_prefix(p))
+            .chain(std::iter::once(w));
+        bare.into_iter().find_map(|w| match w {
+            "village" | "قريه" => Some(PlaceKind::Village),
+            "town" | "بلده" => Some(PlaceKind::Town),
+            "city" | "مدينه" => Some(PlaceKind::City),
+            "neighborhood" | "neighbourhood" | "quarter" | "حي" => Some(PlaceKind::Neighbourhood),
+            _ => None,
+        })
+    };
+    // Before: "قرية X", "the village of X".
+    let mut b = start;
+    if b > range.start && t.tok(b - 1) == "of" {
+        b -= 1;
+    }
+    if b > range.start {
+        if let Some(k) = noun(t.tok(b - 1)) {
+            // "the city of X" in English, any noun right before in Arabic.
+            let arabic = !t.tok(b - 1).is_ascii();
+            if arabic == (b == start) {
+                return Some(k);
+            }
+        }
+    }
+    // After: "Kansafra village", "Karrada district" (a quarter).
+    if end < range.end && t.tok(end).is_ascii() {
+        match t.tok(end) {
+            "district" | "area" => return Some(PlaceKind::Neighbourhood),
+            w => return noun(w),
+        }
+    }
+    None
 }
 
 /// Towns named as part of a facility's name in `ranges` ("Baghdad
@@ -514,6 +1007,27 @@ fn continues_in_arabic(
     j < range.end && t.kind(j) == Kind::Word
 }
 
+/// "Bustan Al-Qasr", "Karam al-Qaterji": a name that opens with the
+/// article right after a capitalized word inside a sentence ends a longer
+/// name that the gazetteer lacks; al-Qasr alone is another place.
+fn ends_a_longer_name(
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+    start: usize,
+    out: &[PlaceMention],
+) -> bool {
+    if start <= range.start || !matches!(t.tok(start), "al" | "el") {
+        return false;
+    }
+    let p = start - 1;
+    let capitalized = t.kind(p) == Kind::Word
+        && t.original_of(p, p + 1)
+            .starts_with(|c: char| c.is_ascii_uppercase());
+    let opens_sentence = t.sentences[t.sentence_of(p)].start == p;
+    let a_place = out.iter().any(|m| m.end == start);
+    capitalized && !opens_sentence && !a_place && t.tokens[p].end < t.tokens[start].start
+}
+
 /// "Patriotic Union of Kurdistan", "Islamic Party of Iraq": the place
 /// names an organisation, not where something happened.
 fn names_an_organisation(t: &Text<'_>, range: &std::ops::Range<usize>, start: usize) -> bool {
@@ -569,7 +1083,7 @@ fn is_locative(t: &Text<'_>, floor: usize, start: usize) -> bool {
         while b > floor
             && matches!(
                 t.tok(b),
-                "the" | "town" | "city" | "village" | "of" | "al" | "el" | "-"
+                "the" | "town" | "city" | "village" | "of" | "al" | "el" | "-" | "area" | "منطقه"
             )
         {
             b -= 1;
@@ -791,7 +1305,12 @@ fn person_name(
         && t.tok(end) == ","
         && t.kind(end + 1) == Kind::Number
         && t.tok(end + 2) == ",";
-    age.then(key)
+    // "Hazem, an employee at the hospital": a person in apposition.
+    let apposition = end + 2 < range.end
+        && t.tok(end) == ","
+        && matches!(t.tok(end + 1), "a" | "an")
+        && lex.apposition_nouns.contains(t.tok(end + 2));
+    (age || apposition).then(key)
 }
 
 /// A word written in capitals ("UN", "NATO"): an acronym before a name is
@@ -831,6 +1350,11 @@ const NOT_A_SURNAME: &[&str] = &[
 /// Latin-script names must be capitalized in the original text ("said" is
 /// a village somewhere); common words that are also capitalized names are
 /// the gazetteer's stoplist's business.
+/// The Arabic article as the press writes it before a capitalized name.
+const LOWER_ARTICLES: &[&str] = &[
+    "al", "el", "ad", "adh", "an", "ar", "as", "ash", "at", "ath", "az",
+];
+
 fn looks_like_a_name(t: &Text<'_>, start: usize, end: usize) -> bool {
     let original = t.original_of(start, end);
     let Some(first) = original.chars().next() else {
@@ -840,7 +1364,19 @@ fn looks_like_a_name(t: &Text<'_>, start: usize, end: usize) -> bool {
     if !latin {
         return t.kind(start) == Kind::Word;
     }
-    if !first.is_uppercase() {
+    // "near al-Shuhayl", "in el-Arish": the press writes the article in
+    // lower case. Only after a locative word: "al-Hayat reported" and "the
+    // al-Quds newspaper" are papers, not places.
+    let after_article = original
+        .split_once('-')
+        .filter(|(article, _)| LOWER_ARTICLES.contains(article))
+        .and_then(|(_, rest)| rest.chars().next())
+        .is_some_and(char::is_uppercase)
+        && start > 0
+        && (LOCATIVE.contains(&t.tok(start - 1))
+            || NEAR.contains(&t.tok(start - 1))
+            || matches!(t.tok(start - 1), "to" | "of" | "and" | "or"));
+    if !first.is_uppercase() && !after_article {
         return false;
     }
     // Every significant word capitalized ("Ras al-Ain": particles may be
@@ -948,11 +1484,18 @@ fn resolve(
         }
     }
     // Each mention's evidence for countries.
+    let lex = Lexicon::bundled();
     let own: Vec<Vec<(String, f64)>> = mentions
         .iter()
         .zip(&main)
         .map(|(m, main)| {
             let mut e = Vec::new();
+            // A demonym ("French") is counted among `evidence`, at the
+            // weight of a demonym: the French intelligence report on a
+            // Syrian town does not move the text to France.
+            if m.end - m.start == 1 && lex.demonyms.contains_key(t.tok(m.start)) {
+                return e;
+            }
             // A name whose places all lie in one country ("Henry County").
             let first = &gaz.place(m.candidates[0]).country;
             if m.candidates.iter().all(|&c| gaz.place(c).country == *first) {
@@ -1040,7 +1583,16 @@ fn resolve(
                         .filter(|&j| surface[j] != surface[i])
                         .map(|j| gaz.place(chosen[j]))
                 };
+                // "California" in a list of states is the state, not the
+                // village of California in a state the list also names.
+                let own_admin = m.candidates.iter().zip(&main[i]).any(|(&c, &r)| {
+                    r >= 5.0
+                        && matches!(gaz.place(c).kind, PlaceKind::Country | PlaceKind::Province)
+                });
                 let ctx = Context {
+                    kind_hint: m.kind_hint,
+                    own_admin,
+                    region: context,
                     countries,
                     container: container[i]
                         .filter(|_| coherent)
@@ -1080,6 +1632,13 @@ fn resolve(
 
 /// What the text says about where one mention is.
 struct Context<'g> {
+    /// The kind of place the wording names ("the village of X").
+    kind_hint: Option<PlaceKind>,
+    /// Whether a country or province bears the mention as its own name:
+    /// then the other places named lend no weight to its namesakes.
+    own_admin: bool,
+    /// The region's countries (the prior).
+    region: &'g [String],
     /// Country code → weight of the text's evidence for it.
     countries: HashMap<String, f64>,
     /// The country or state named right after the mention ("Paris, Ill.").
@@ -1186,7 +1745,14 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
         PlaceKind::Province => 10_000,
         _ => 0,
     };
-    let mut s = ((population as f64) + 1.0).ln() / 3.0;
+    // A district's population is its area's, not its seat's: counted at
+    // half, so that "al-Safira" is the town rather than the district.
+    let divisor = if p.kind == PlaceKind::District {
+        6.0
+    } else {
+        3.0
+    };
+    let mut s = ((population as f64) + 1.0).ln() / divisor;
     s += match p.kind {
         _ if is_region(p) => 4.0,
         PlaceKind::Country => 4.0,
@@ -1196,9 +1762,25 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
         PlaceKind::Village => 0.5,
         // A district is named after its seat: "al-Safira" is the town.
         PlaceKind::District => 0.25,
+        // A quarter of one of the region's large cities (Jobar in
+        // Damascus, Karrada in Baghdad) is named in the news more than a
+        // village of the same name.
+        PlaceKind::Neighbourhood
+            if ctx.region.contains(&p.country) && near_large_city(gaz, p.lat, p.lon) =>
+        {
+            1.5
+        }
         PlaceKind::Neighbourhood | PlaceKind::Other => 0.0,
     };
     s += main;
+    // "قرية البشيرية": the village of the name, not the town.
+    s += match (ctx.kind_hint, p.kind) {
+        (Some(h), k) if h == k => 1.5,
+        (Some(PlaceKind::Village), PlaceKind::Town)
+        | (Some(PlaceKind::Town), PlaceKind::Village | PlaceKind::City)
+        | (Some(PlaceKind::City), PlaceKind::Town) => 0.75,
+        _ => 0.0,
+    };
     // The text's countries, up to a point: a local paper names its own
     // country often, and a namesake village there is still no country.
     s += ctx
@@ -1208,14 +1790,15 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
         .unwrap_or(0.0)
         .min(2.5)
         * 2.0;
-    if let Some(c) = ctx.container {
+    let namesake = ctx.own_admin && !is_admin(p);
+    if let (Some(c), false) = (ctx.container, namesake) {
         let inside =
             c.country == p.country && (c.kind != PlaceKind::Province || c.province == p.province);
         if inside && c.kind != p.kind {
             s += 6.0;
         }
     }
-    if p.kind != PlaceKind::Country && p.province.is_some() {
+    if p.kind != PlaceKind::Country && p.province.is_some() && !namesake {
         let mut share = 0.0f64;
         for (country, province, kind) in &ctx.provinces {
             if *country == p.country && *province == p.province {
@@ -1240,6 +1823,80 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
         }
     }
     s
+}
+
+/// "the capital", "the Iraqi capital" in `ranges`, not followed by "of"
+/// (the capital of a province is another town): the capital city of the
+/// country of the demonym, else of the one country the mentions name.
+pub fn capital_in(
+    gaz: &Gazetteer,
+    t: &Text<'_>,
+    ranges: &[std::ops::Range<usize>],
+    mentions: &[&PlaceMention],
+) -> Option<PlaceMention> {
+    let lex = Lexicon::bundled();
+    let countries: HashSet<&str> = mentions
+        .iter()
+        .map(|m| gaz.place(m.place))
+        .filter(|p| p.kind == PlaceKind::Country)
+        .map(|p| p.country.as_str())
+        .collect();
+    for range in ranges {
+        for i in range.clone() {
+            if t.tok(i) != "capital" || i < range.start + 1 {
+                continue;
+            }
+            if i + 1 < range.end && t.tok(i + 1) == "of" {
+                continue;
+            }
+            let (start, country) = match t.tok(i - 1) {
+                "the" => match countries.iter().collect::<Vec<_>>()[..] {
+                    [c] => (i - 1, c.to_string()),
+                    _ => continue,
+                },
+                w if i >= range.start + 2 && t.tok(i - 2) == "the" => {
+                    let Some(p) = lex.demonyms.get(w).and_then(|n| admin_place(gaz, n)) else {
+                        continue;
+                    };
+                    (i - 2, gaz.place(p).country.clone())
+                }
+                _ => continue,
+            };
+            let Some(capital) = (0..gaz.len() as PlaceIdx).find(|&c| {
+                let p = gaz.place(c);
+                p.fcode == "PPLC" && p.country == country
+            }) else {
+                continue;
+            };
+            return Some(PlaceMention {
+                start,
+                end: i + 1,
+                place: capital,
+                candidates: vec![capital],
+                precision: GeoPrecision::Place,
+                relation_start: None,
+                locative: false,
+                kind_hint: Some(PlaceKind::City),
+            });
+        }
+    }
+    None
+}
+
+/// Whether a point lies within 15 km of a city of a million people or
+/// more.
+fn near_large_city(gaz: &Gazetteer, lat: f64, lon: f64) -> bool {
+    static CITIES: OnceLock<Vec<(f64, f64)>> = OnceLock::new();
+    let cities = CITIES.get_or_init(|| {
+        (0..gaz.len())
+            .map(|i| gaz.place(i as PlaceIdx))
+            .filter(|p| p.population >= 1_000_000 && !is_admin(p))
+            .map(|p| (p.lat, p.lon))
+            .collect()
+    });
+    cities
+        .iter()
+        .any(|&(a, b)| haversine_km(a, b, lat, lon) <= 15.0)
 }
 
 /// Whether a place is specific enough to locate an event (a town, not a
@@ -1301,8 +1958,8 @@ mod tests {
             lex.demonyms.get("russian").map(String::as_str),
             Some("Russia")
         );
-        let bad = "[person]\ntitles=[]\nrelations=[]\nfirst_names=[]\nspeech_verbs=[]\n\
-                   [names]\nplace_prefixes=[]\n[demonyms]\nmartian = \"Mars\"\n\
+        let bad = "[person]\ntitles=[]\nrelations=[]\nfirst_names=[]\nspeech_verbs=[]\napposition_nouns=[]\n\
+                   [names]\nplace_prefixes=[]\narabic_script_countries=[]\n[demonyms]\nmartian = \"Mars\"\n\
                    [acronyms]\n[state_abbreviations]\n";
         assert!(Lexicon::from_toml("places.toml", bad, Gazetteer::bundled()).is_err());
     }
@@ -1356,12 +2013,36 @@ mod tests {
             ),
             ("speaker", "The road was closed, Allison said.", &[], None),
             (
+                "article in lower case",
+                "A bomb exploded near al-Shuhayl on Monday.",
+                &["al-Shuhayl"],
+                Some(("SY", Village)),
+            ),
+            (
+                "a lower-case word is not a name",
+                "The al-qaeda cell met.",
+                &[],
+                None,
+            ),
+            (
+                "a paper with a lower-case article",
+                "The reporter told al-Hayat that the road was closed.",
+                &[],
+                None,
+            ),
+            (
                 "the same surname later",
                 "Jason Jones won. Jones thanked the coach.",
                 &[],
                 None,
             ),
             ("age", "Henry, 24, was arrested on Friday.", &[], None),
+            (
+                "apposition",
+                "Hazem, an employee at the clinic, saw the smoke.",
+                &[],
+                None,
+            ),
             ("bin", "A bomb hit the Saad bin Mahaz mosque.", &[], None),
         ]);
     }
@@ -1425,6 +2106,24 @@ mod tests {
                 &[],
                 None,
             ),
+            (
+                "Arabic adjective that names a village",
+                "استهدف القصف أحياء ذات كثافة سكانية عالية",
+                &[],
+                None,
+            ),
+            (
+                "Arabic given name that names a town abroad",
+                "قالت روان الحسن إن القصف استمر",
+                &[],
+                None,
+            ),
+            (
+                "Arabic word for pictures",
+                "نشر الناشطون صور الدمار",
+                &[],
+                None,
+            ),
         ]);
     }
 
@@ -1459,6 +2158,71 @@ mod tests {
             ),
             ("abbreviation elsewhere", "Ky. is short.", &[], None),
         ]);
+    }
+
+    #[test]
+    fn other_transliterations() {
+        use PlaceKind::*;
+        check(&[
+            (
+                "a spelling the gazetteer lacks, of a name that looks Arabic",
+                "An attack was reported in Hatetit Al Jarsh.",
+                &["Hatetit Al Jarsh"],
+                Some(("SY", Village)),
+            ),
+            (
+                "the closest spelling",
+                "Helicopters struck Beshiriya village in Syria.",
+                &["Beshiriya", "Syria"],
+                Some(("SY", Village)),
+            ),
+            (
+                "a guessed name far from the other places is dropped",
+                "Gunmen opened fire in Al-Tayaran and later in Baghdad.",
+                &["Baghdad"],
+                Some(("IQ", City)),
+            ),
+            (
+                "no guess in a text about elsewhere",
+                "Gunmen opened fire in Smithvale on Monday in Ohio.",
+                &["Ohio"],
+                Some(("US", Province)),
+            ),
+        ]);
+        check(&[
+            (
+                "an Arabic spelling with a plain letter for an emphatic one",
+                "قصفت الطائرات بلدة كنصفرة في ريف إدلب",
+                &["كنصفرة", "إدلب"],
+                Some(("SY", Village)),
+            ),
+            (
+                "the bare name of twin villages (lower and upper), in Arabic",
+                "سقطت قذيفة على قرية الكستن",
+                &["الكستن"],
+                Some(("SY", Village)),
+            ),
+            (
+                "the bare name of twin villages, in another transliteration",
+                "A shell fell on the village of Al-Kastan.",
+                &["Al-Kastan"],
+                Some(("SY", Village)),
+            ),
+            (
+                "the end of a longer name is no name",
+                "An attack hit Bustan Al-Qasr, Aleppo.",
+                &["Aleppo"],
+                Some(("SY", City)),
+            ),
+            (
+                "a common Arabic word before another",
+                "قصف على منطقة بستان القصر في حلب",
+                &["حلب"],
+                Some(("SY", City)),
+            ),
+        ]);
+        assert_eq!(consonants(&vowelled("Hatitat al Jarash")), "htjrs");
+        assert_eq!(levenshtein("joubar", "jobar"), 1);
     }
 
     #[test]
@@ -1539,6 +2303,54 @@ mod tests {
                 Some(("US", Town)),
             ),
             (
+                "a state in a list of states, not its namesake village there",
+                "California, Missouri and Texas reported new cases.",
+                &["California", "Missouri", "Texas"],
+                Some(("US", Province)),
+            ),
+            (
+                "a quarter named inside a town is in the town",
+                "A mortar hit the Iskan area of Baghdad.",
+                &["Iskan", "Baghdad"],
+                Some(("IQ", City)),
+            ),
+            (
+                "a town in the province that bears the town's name",
+                "Shells fell on Kafr Zita in Hama.",
+                &["Kafr Zita", "Hama"],
+                Some(("SY", Town)),
+            ),
+            (
+                "a district seat is a town",
+                "A council worker in Mahmudiyah was kidnapped.",
+                &["Mahmudiyah"],
+                Some(("IQ", Town)),
+            ),
+            (
+                "the village the wording names",
+                "سقطت قذائف على قرية البشيرية بريف جسر الشغور",
+                &["البشيرية", "جسر الشغور"],
+                Some(("SY", Village)),
+            ),
+            (
+                "a quarter of a large city before a village",
+                "وقع هجوم في جوبر",
+                &["جوبر"],
+                Some(("SY", Neighbourhood)),
+            ),
+            (
+                "the town, not the district named after it",
+                "A shell hit Al Safira on Monday.",
+                &["Al Safira"],
+                Some(("SY", Town)),
+            ),
+            (
+                "a demonym does not move the text abroad",
+                "Shells hit Adra, a French report said.",
+                &["Adra", "French"],
+                Some(("SY", Village)),
+            ),
+            (
                 "governorate and town",
                 "ريف دمشق: حرستا: قصف على البلدة",
                 &["ريف دمشق", "حرستا"],
@@ -1557,6 +2369,51 @@ mod tests {
         assert!(find(gaz, &t, 0..t.tokens.len(), &[]).is_empty());
         let f = facilities(gaz, &t, &t.sentences, &["IQ".to_string()]);
         assert_eq!(gaz.place(f[0].place).name, "Baghdad");
+    }
+
+    #[test]
+    fn countries_lie_at_the_geonames_point() {
+        let gaz = Gazetteer::bundled();
+        let russia = admin_place(gaz, "Russia").map(|i| gaz.place(i));
+        assert_eq!(russia.map(|p| (p.lat, p.lon)), Some((60.0, 100.0)));
+    }
+
+    #[test]
+    fn the_capital_of_the_country_named() {
+        let gaz = Gazetteer::bundled();
+        let region = ["SY".to_string(), "IQ".to_string()];
+        for (rule, text, want) in [
+            (
+                "demonym",
+                "A bomb exploded in the Iraqi capital.",
+                Some("Baghdad"),
+            ),
+            (
+                "the one country named",
+                "A bomb exploded in the capital. Such attacks are frequent in Syria.",
+                Some("Damascus"),
+            ),
+            (
+                "a province's capital",
+                "A bomb exploded in the capital of the province.",
+                None,
+            ),
+        ] {
+            let t = Text::new(text);
+            let found = find(gaz, &t, 0..t.tokens.len(), &region);
+            let refs: Vec<&PlaceMention> = found.iter().collect();
+            let got =
+                capital_in(gaz, &t, &t.sentences, &refs).map(|m| gaz.place(m.place).name.clone());
+            assert_eq!(got.as_deref(), want, "{rule}: {text}");
+        }
+    }
+
+    #[test]
+    fn an_area_named_after_a_locative_is_locative() {
+        let gaz = Gazetteer::bundled();
+        let t = Text::new("وقع الهجوم في منطقة السرمانية");
+        let found = find(gaz, &t, 0..t.tokens.len(), &["SY".to_string()]);
+        assert!(found[0].locative, "{found:?}");
     }
 
     #[test]

@@ -28,14 +28,17 @@
 //! assert_eq!(&text[found[0].start..found[0].end], "ras al-ain");
 //! ```
 
+mod geonames;
 mod table;
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use fst::raw::{Node, Output};
 
+pub use geonames::{ImportOptions, ImportReport, Rejected, MAX_REJECTED};
 pub use table::{GeoError, GeoPlace, PlaceIdx, PlaceKind};
 
 use table::Table;
@@ -116,6 +119,95 @@ impl Gazetteer {
             postings: index.postings,
             stop: BUNDLED_STOPNAMES.lines().map(str::to_string).collect(),
         })
+    }
+
+    /// Indexes a table built in memory (by the GeoNames import).
+    fn from_table(table: Table) -> Result<Gazetteer, GeoError> {
+        let index = table::build_index(&table)?;
+        let map =
+            fst::Map::new(Cow::Owned(index.fst)).map_err(|e| GeoError::Index(e.to_string()))?;
+        Ok(Gazetteer {
+            table,
+            map,
+            postings: index.postings,
+            stop: BUNDLED_STOPNAMES.lines().map(str::to_string).collect(),
+        })
+    }
+
+    /// Writes this gazetteer, indexed, into the directory `dir` (created;
+    /// replaced whole if it exists, so a reader never sees half of one),
+    /// for [`Gazetteer::open`].
+    pub fn save(&self, dir: &Path) -> Result<(), GeoError> {
+        let tmp = sibling(dir, "tmp");
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp)?;
+        }
+        std::fs::create_dir_all(&tmp)?;
+        std::fs::write(tmp.join(SAVED_PLACES), self.table.to_bytes())?;
+        std::fs::write(tmp.join(SAVED_FST), self.map.as_fst().as_bytes())?;
+        std::fs::write(
+            tmp.join(SAVED_POSTINGS),
+            table::postings_to_bytes(&self.postings),
+        )?;
+        let old = sibling(dir, "old");
+        if dir.exists() {
+            if old.exists() {
+                std::fs::remove_dir_all(&old)?;
+            }
+            std::fs::rename(dir, &old)?;
+        }
+        std::fs::rename(&tmp, dir)?;
+        if old.exists() {
+            std::fs::remove_dir_all(&old)?;
+        }
+        Ok(())
+    }
+
+    /// Loads a gazetteer written by [`Gazetteer::save`], checking that its
+    /// files agree with each other.
+    pub fn open(dir: &Path) -> Result<Gazetteer, GeoError> {
+        let read = |name: &str| {
+            let path = dir.join(name);
+            std::fs::read(&path).map_err(|e| GeoError::Saved {
+                path: path.clone(),
+                message: e.to_string(),
+            })
+        };
+        let broken = |name: &str, what: &str| GeoError::Saved {
+            path: dir.join(name),
+            message: what.to_string(),
+        };
+        let table = Table::from_bytes(&read(SAVED_PLACES)?)
+            .ok_or_else(|| broken(SAVED_PLACES, "not a Vigil places table"))?;
+        let map = fst::Map::new(Cow::Owned(read(SAVED_FST)?))
+            .map_err(|e| broken(SAVED_FST, &format!("not a name index ({e})")))?;
+        let raw = read(SAVED_POSTINGS)?;
+        if raw.len() % 4 != 0 {
+            return Err(broken(SAVED_POSTINGS, "truncated"));
+        }
+        let postings = table::postings_from_bytes(&raw);
+        if postings.iter().any(|&p| p as usize >= table.places.len()) {
+            return Err(broken(SAVED_POSTINGS, "names a place the table lacks"));
+        }
+        let mut stream = map.stream();
+        while let Some((_, v)) = fst::Streamer::next(&mut stream) {
+            let start = (v >> table::LEN_BITS) as usize;
+            let len = (v & ((1 << table::LEN_BITS) - 1)) as usize;
+            if start + len > postings.len() {
+                return Err(broken(SAVED_FST, "points past the postings"));
+            }
+        }
+        Ok(Gazetteer {
+            table,
+            map,
+            postings,
+            stop: BUNDLED_STOPNAMES.lines().map(str::to_string).collect(),
+        })
+    }
+
+    /// Number of names (all spellings of all places).
+    pub fn name_count(&self) -> usize {
+        self.table.name_spans.len()
     }
 
     /// Number of places.
@@ -302,6 +394,19 @@ fn first_token_forms(token: &str) -> Vec<Cow<'_, str>> {
         }
     }
     forms
+}
+
+/// Files of a saved gazetteer.
+const SAVED_PLACES: &str = "places.bin";
+const SAVED_FST: &str = "names.fst";
+const SAVED_POSTINGS: &str = "postings.bin";
+
+/// `dir` with `.suffix` appended to its last component.
+fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+    let mut name = dir.file_name().unwrap_or_default().to_os_string();
+    name.push(".");
+    name.push(suffix);
+    dir.with_file_name(name)
 }
 
 /// Great-circle distance in kilometres between two points given in

@@ -132,6 +132,22 @@ pub enum GeoError {
     /// The name index could not be built.
     #[error("building the name index: {0}")]
     Index(String),
+    /// A saved gazetteer could not be read.
+    #[error("{}: {message}; run `vigil gazetteer import` again, or remove the directory to use the bundled gazetteer", path.display())]
+    Saved {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A GeoNames file could not be imported.
+    #[error("{}: {message}", path.display())]
+    Import {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong, and what to do.
+        message: String,
+    },
 }
 
 /// The header line of `places.tsv`.
@@ -230,7 +246,7 @@ impl Table {
             f[8].parse()
                 .map_err(|_| format!("population `{}` is not a whole number", f[8]))?
         };
-        self.places.push(GeoPlace {
+        let place = GeoPlace {
             id,
             name: name.to_string(),
             lat,
@@ -240,23 +256,26 @@ impl Table {
             country: f[6].to_string(),
             province: (!f[7].is_empty()).then(|| f[7].to_string()),
             population,
-        });
-        // The main name is always one of the names.
-        let names = f[9].split('|').map(str::trim).filter(|n| !n.is_empty());
-        let mut pushed_main = false;
-        let first = self.name_spans.len();
-        for n in names {
-            pushed_main |= n == name;
-            self.push_name(n);
-        }
-        if !pushed_main {
-            self.push_name(name);
-            // Keep the main name first.
-            let last = self.name_spans.len() - 1;
-            self.name_spans[first..=last].rotate_right(1);
-        }
-        self.place_names.push(self.name_spans.len() as u32);
+        };
+        self.push_place(place, f[9].split('|'));
         Ok(())
+    }
+
+    /// Appends a place with its names (trimmed; empty ones and repeats
+    /// skipped). Its main name is always one of its names, and the first.
+    pub fn push_place<'n>(&mut self, place: GeoPlace, names: impl IntoIterator<Item = &'n str>) {
+        let first = self.name_spans.len();
+        self.push_name(place.name.trim());
+        for n in names.into_iter().map(str::trim) {
+            let seen = self.name_spans[first..]
+                .iter()
+                .any(|&(s, e)| &self.names[s as usize..e as usize] == n);
+            if !n.is_empty() && !seen {
+                self.push_name(n);
+            }
+        }
+        self.places.push(place);
+        self.place_names.push(self.name_spans.len() as u32);
     }
 
     fn push_name(&mut self, n: &str) {
@@ -276,8 +295,8 @@ impl Table {
             .map(move |&(s, e)| &self.names[s as usize..e as usize])
     }
 
-    /// The binary form bundled into the crate (see [`Table::from_bytes`]).
-    #[allow(dead_code)] // used by build.rs
+    /// The binary form bundled into the crate and saved by
+    /// [`Gazetteer::save`](crate::Gazetteer::save) (see [`Table::from_bytes`]).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.names.len() * 2);
         out.extend_from_slice(MAGIC);
@@ -349,12 +368,10 @@ impl Table {
 
 const MAGIC: &[u8] = b"VIGILGEO1\n";
 
-#[allow(dead_code)] // used by build.rs
 fn put_u32(out: &mut Vec<u8>, x: u32) {
     out.extend_from_slice(&x.to_le_bytes());
 }
 
-#[allow(dead_code)] // used by build.rs
 fn put_str(out: &mut Vec<u8>, s: &str) {
     put_u32(out, s.len() as u32);
     out.extend_from_slice(s.as_bytes());
@@ -569,7 +586,6 @@ pub fn build_index(table: &Table) -> Result<Index, GeoError> {
 }
 
 /// Postings as little-endian bytes.
-#[allow(dead_code)] // used by build.rs
 pub fn postings_to_bytes(postings: &[PlaceIdx]) -> Vec<u8> {
     postings.iter().flat_map(|p| p.to_le_bytes()).collect()
 }

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Extraction throughput benchmark for Vigil. See benchmarks/README.md.
+#
+#   benchmarks/extract.sh                # 10,000 generated documents
+#   benchmarks/extract.sh --docs 2000    # quick run
+#
+# Options:
+#   --docs N      corpus size (default 10000)
+#   --seed S      generator seed (default 1)
+#   --no-record   print the record but do not write benchmarks/record/
+#
+# Builds the release binary, generates the corpus into benchmarks/out/ if it
+# is missing (or older than the generator), ingests it into a fresh data
+# directory, then times `vigil --json extract` over every stored document
+# under /usr/bin/time -v (documents/s, MB/s, MB/s per core, peak RSS), and
+# the same on the bundled demo corpus. Writes
+# benchmarks/record/YYYY-MM-DD-extract[-Ndocs].md.
+set -euo pipefail
+
+DOCS=10000
+SEED=1
+RECORD=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --docs) DOCS="$2"; shift 2 ;;
+        --docs=*) DOCS="${1#*=}"; shift ;;
+        --seed) SEED="$2"; shift 2 ;;
+        --seed=*) SEED="${1#*=}"; shift ;;
+        --no-record) RECORD=0; shift ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) echo "extract.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/vigil"
+OUT="$HERE/out"
+if [ "$SEED" = 1 ]; then CORPUS="$OUT/corpus-$DOCS"; else CORPUS="$OUT/corpus-$DOCS-seed$SEED"; fi
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "extract.sh: $TIME (GNU time) is needed for peak RSS; apt-get install time" >&2; exit 1; }
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+log "building the release binary"
+(cd "$ROOT" && cargo build --release -p vigil-cli)
+
+if [ ! -f "$CORPUS/corpus.json" ] || [ "$HERE/gen_corpus.py" -nt "$CORPUS/corpus.json" ]; then
+    log "generating $DOCS documents into $CORPUS"
+    mkdir -p "$OUT"
+    python3 "$HERE/gen_corpus.py" --docs "$DOCS" --seed "$SEED" --out "$CORPUS"
+else
+    log "using the existing corpus $CORPUS"
+fi
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/vigil-extract-bench.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+
+# One timed extraction: $1 = label, $2 = data dir. Prints a Markdown row.
+measure() {
+    local label="$1" data="$2"
+    "$TIME" -v -o "$WORK/$label.time" "$BIN" --data-dir "$data" --json extract >"$WORK/$label.json"
+    python3 - "$label" "$WORK/$label.json" "$WORK/$label.time" <<'PY'
+import json, re, sys
+label, summary, timing = sys.argv[1:]
+s = json.load(open(summary))
+t = open(timing).read()
+rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)) / 1024
+cpu = int(re.search(r"Percent of CPU this job got: (\d+)%", t).group(1)) / 100
+wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", t).group(1)
+mb = s["mb_per_second"]
+print(f"| {label} | {s['documents']} | {s['reports']} | {s['seconds']:.2f} | {wall} | "
+      f"{s['docs_per_second']:.0f} | {mb:.2f} | {mb / max(cpu, 0.01):.2f} | {cpu * 100:.0f}% | {rss:.0f} MB |")
+PY
+}
+
+log "ingesting the demo corpus and the generated corpus"
+"$BIN" --data-dir "$WORK/demo" -q demo >/dev/null
+"$BIN" --data-dir "$WORK/gen" -q --json ingest "$CORPUS/docs" >"$WORK/ingest.json" || [ $? -eq 3 ]
+
+log "extracting"
+ROWS="$(measure demo "$WORK/demo"; measure "generated-$DOCS" "$WORK/gen")"
+
+DATE="$(date +%F)"
+CPU_MODEL="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+REPORT="$(cat <<MD
+# Extraction throughput, $DATE
+
+Machine: $(nproc) cores ($CPU_MODEL), $(free -g | awk '/Mem:/ {print $2}') GiB RAM.
+Commit: $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet || echo ' (with uncommitted changes)').
+Command: \`benchmarks/extract.sh --docs $DOCS --seed $SEED\`.
+
+\`vigil --json extract\` over every stored document: read the document and
+its source from the store, extract, replace the document's event reports in
+the store. One thread. "vigil s" is Vigil's own timing of that loop;
+"wall" includes start-up (loading the knowledge base and the gazetteer)
+and the store's open and close. MB/s counts document text bytes; per core
+divides by the CPU share the process got.
+
+| corpus | documents | reports | vigil s | wall | docs/s | MB/s | MB/s per core | CPU | peak RSS |
+|---|---|---|---|---|---|---|---|---|---|
+$ROWS
+MD
+)"
+echo "$REPORT"
+if [ "$RECORD" = 1 ]; then
+    mkdir -p "$HERE/record"
+    SUFFIX=""; [ "$DOCS" != 10000 ] && SUFFIX="-${DOCS}docs"
+    FILE="$HERE/record/$DATE-extract$SUFFIX.md"
+    n=2; while [ -e "$FILE" ]; do FILE="$HERE/record/$DATE-extract$SUFFIX-$n.md"; n=$((n + 1)); done
+    echo "$REPORT" >"$FILE"
+    log "wrote $FILE"
+fi
