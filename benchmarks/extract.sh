@@ -75,7 +75,7 @@ PY
 }
 
 log "ingesting the demo corpus and the generated corpus"
-"$BIN" --data-dir "$WORK/demo" -q demo >/dev/null
+"$BIN" --data-dir "$WORK" -q demo --into "$WORK/demo" >/dev/null
 "$BIN" --data-dir "$WORK/gen" -q --json ingest "$CORPUS/docs" >"$WORK/ingest.json" || [ $? -eq 3 ]
 
 log "extracting"

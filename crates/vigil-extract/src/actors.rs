@@ -1512,7 +1512,7 @@ impl Sentence<'_, '_> {
         let presence = (PRESENCE_VERBS.contains(&w) && (w == "active" || !noun))
             || (perfect && !passive && matches!(w, "used" | "targeted" | "attacked" | "carried"))
             || (matches!(w, "known" | "know") && k + 1 < r.end && t.tok(k + 1) == "to")
-            || ((h.end..=k).any(|j| t.tok(j) == "the")
+            || ((h.end..=k.min(r.end - 1)).any(|j| t.tok(j) == "the")
                 && (h.end..(k + 4).min(r.end)).any(|j| {
                     matches!(
                         t.tok(j),

@@ -528,6 +528,35 @@ mod tests {
             .and_then(|r| r.place.as_ref().map(|p| p.name.clone()))
     }
 
+    /// Every rule looks ahead and behind: cut rich texts after every
+    /// token, and no cut may panic (a text ending in "Ansar al-Sunnah is"
+    /// once read past its last token).
+    #[test]
+    fn texts_cut_anywhere_do_not_panic() {
+        let texts = [
+            "BEIRUT (Levant Wire) — A car bomb killed two soldiers and wounded 11 others near al-Shuhayl, 35 km west of Deir ez-Zor, on Thursday; Ansar al-Sunnah is known to operate in the area and has repeatedly used such tactics, officials said.",
+            "The Islamic State claimed responsibility for the attack, which it said killed six fighters of the SDF, but the claim could not be independently verified; the group denied any role in a second blast.",
+            "Nearly 800 people escaped from the camp after shelling hit its gate last week, according to the NGO, which put the number of detainees at about 12,000.",
+            "تبنى تنظيم الدولة الإسلامية تفجير عبوة ناسفة بسيارة لقسد في مدينة الطبقة غرب الرقة يوم الخميس، وقال إن التفجير أدى إلى مقتل عنصر وإصابة 2 آخرين، فيما نفت قسد ذلك.",
+            "Government forces recaptured three villages from the militants, who had seized them in March, and arrested 14 suspects in Basra province on Oct. 9.",
+        ];
+        let ex = Extractor::new();
+        let doc = DocInput {
+            published: NaiveDate::from_ymd_opt(2019, 10, 12),
+            ..DocInput::default()
+        };
+        for text in texts {
+            let cuts = text
+                .char_indices()
+                .filter(|&(_, c)| c == ' ' || c == ',' || c == '،')
+                .map(|(i, _)| i);
+            for cut in cuts.chain([text.len()]) {
+                let _ = ex.extract(&text[..cut], &doc);
+                let _ = ex.places(&text[..cut], &doc);
+            }
+        }
+    }
+
     #[test]
     fn a_dateline_is_not_the_place_of_the_event() {
         let rows: &[(&str, Option<&str>)] = &[
