@@ -57,6 +57,8 @@ pub enum Command {
     /// Check the knowledge base (actors, typology, calendar)
     #[command(subcommand)]
     Kb(KbCommand),
+    /// Serve the JSON API over the store (see /api/openapi.json)
+    Serve(ServeArgs),
     /// The gazetteer: import a GeoNames dump, show the one in use, look up a name
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
@@ -78,6 +80,16 @@ pub struct SurgeArgs {
     /// Floor of the baseline's standard deviation in the EARS tests
     #[arg(long, default_value_t = 1.0, value_name = "SD")]
     pub min_sigma: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (127.0.0.1 keeps it to this machine; 0.0.0.0 opens it to the network)
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+    /// Port to listen on
+    #[arg(long, default_value_t = 8080, value_name = "N")]
+    pub port: u16,
 }
 
 #[derive(Debug, Subcommand)]

@@ -24,7 +24,7 @@ pub fn open_store(dir: &Path) -> anyhow::Result<SqliteStore> {
 
 /// Opens the store of a data directory for reading; a missing store is an
 /// error that says how to make one, not a silently created empty file.
-fn open_existing(dir: &Path) -> anyhow::Result<SqliteStore> {
+pub fn open_existing(dir: &Path) -> anyhow::Result<SqliteStore> {
     let path = store_path(dir);
     if !path.exists() {
         bail!(

@@ -7,6 +7,7 @@ mod extract;
 mod gazetteer;
 mod ingest;
 mod output;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -143,6 +144,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Kb(cli::KbCommand::Check { dir: kb_dir }) => {
             extract::kb_check(kb_dir.as_deref(), &out)
         }
+        Command::Serve(args) => serve::run(&dir, &args),
         Command::Gazetteer(cmd) => gazetteer::run(&dir, cmd, &out),
         Command::Surge(args) => surge(&args, &out),
     }

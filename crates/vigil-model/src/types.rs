@@ -16,6 +16,22 @@ macro_rules! id_type {
         #[serde(transparent)]
         pub struct $name(pub i64);
 
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::Integer)
+                    .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                        utoipa::openapi::KnownFormat::Int64,
+                    )))
+                    .minimum(Some(1))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 write!(f, "{}", self.0)
@@ -153,6 +169,7 @@ impl std::fmt::Display for Lang {
 }
 
 /// An outlet or channel that documents come from.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Source {
     /// Stable id in the store.
@@ -262,6 +279,7 @@ impl From<ContentHash> for String {
 }
 
 /// Where a record came from on disk, for errors and provenance.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Origin {
     /// The file it was read from.
@@ -362,6 +380,7 @@ pub struct Document {
 
 /// Another sighting of a stored document: the same text (or nearly) seen
 /// again from a source, kept as a link rather than a second copy.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocumentCopy {
     /// The stored document it repeats.
@@ -385,6 +404,7 @@ pub struct DocumentCopy {
 }
 
 /// A span of text, in Unicode code points, end exclusive.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     /// First code point.
@@ -394,6 +414,7 @@ pub struct Span {
 }
 
 /// A count stated in a report, with how it was stated.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Count {
     /// The figure (the floor for `at_least`, the ceiling for `at_most`).
@@ -403,6 +424,7 @@ pub struct Count {
 }
 
 /// The human toll and captives of one event.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Counts {
     /// Killed.
@@ -416,6 +438,7 @@ pub struct Counts {
 }
 
 /// A date with how precisely it is known.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventDate {
     /// The date (the first day of the week/month/year when less precise).
@@ -425,6 +448,7 @@ pub struct EventDate {
 }
 
 /// A place as resolved against the gazetteer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Place {
     /// The name as written in the text.
@@ -444,6 +468,7 @@ pub struct Place {
 }
 
 /// An actor as named in a report.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActorRef {
     /// The knowledge base's canonical name, where resolved.
@@ -453,6 +478,7 @@ pub struct ActorRef {
 }
 
 /// Which field of a report a span of evidence supports.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
     /// The field name (`event_type`, `killed`, `place`, …).
@@ -464,6 +490,7 @@ pub struct Evidence {
 }
 
 /// One document's account of one event.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventReport {
     /// Stable id (0 before it is stored).
@@ -574,6 +601,35 @@ pub struct Narrative {
     /// Terms and phrases that carry it, in each language.
     pub terms: Vec<LocalName>,
 }
+
+/// A string schema for the types that serialize as checked strings.
+#[cfg(feature = "openapi")]
+fn string_schema(pattern: &str) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(pattern))
+        .into()
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Lang {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        string_schema("^[a-z]{2,3}$")
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Lang {}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ContentHash {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        string_schema("^[0-9a-f]{32}$")
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ContentHash {}
 
 #[cfg(test)]
 mod tests {

@@ -3,12 +3,15 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use vigil_model::{
-    ClaimStatus, Count, CountExactness, Counts, DocumentId, EventReport, EventType, Incident,
-    IncidentEdit, IncidentId, IncidentStatus, Lang, NewDocument, NewSource, Origin, Reliability,
-    ReportId, SourceKind, SubEventType,
+    ActorRef, ClaimStatus, Count, CountExactness, Counts, DatePrecision, DocumentId, EventDate,
+    EventReport, EventType, GeoPrecision, Incident, IncidentEdit, IncidentId, IncidentStatus, Lang,
+    NewDocument, NewSource, Origin, Place, Reliability, ReportId, SourceKind, SubEventType,
 };
 
-use crate::{DedupOptions, InsertOutcome, SearchQuery, SourcePatch, Store, StoreError};
+use crate::{
+    report_page_after, BBox, DedupOptions, DocumentFilter, DocumentSort, InsertOutcome,
+    ReportFilter, ReportSort, SearchQuery, SortOrder, SourcePatch, Store, StoreError,
+};
 
 /// Runs every check against fresh stores from `make`.
 pub fn run_all<S: Store>(make: &mut dyn FnMut() -> S) {
@@ -20,6 +23,9 @@ pub fn run_all<S: Store>(make: &mut dyn FnMut() -> S) {
     a_failing_batch_stores_nothing(&mut make());
     search_folds_arabic_and_english_and_filters(&mut make());
     reports_and_incidents_round_trip(&mut make());
+    document_listings_filter_sort_and_page(&mut make());
+    report_listings_filter_sort_and_page(&mut make());
+    search_hits_carry_highlight_offsets(&mut make());
 }
 
 /// A document as ingestion would prepare it.
@@ -575,4 +581,421 @@ fn reports_and_incidents_round_trip<S: Store>(store: &mut S) {
     store.replace_reports(doc_id, &[report(doc_id, 3)]).unwrap();
     assert!(store.incident(inc).unwrap().unwrap().reports.is_empty());
     assert_eq!(store.stats().unwrap().event_reports, 1);
+}
+
+fn new_ids(outcomes: &[InsertOutcome]) -> Vec<DocumentId> {
+    outcomes
+        .iter()
+        .map(|o| match o {
+            InsertOutcome::New { id } => *id,
+            other => panic!("expected a new document, got {other:?}"),
+        })
+        .collect()
+}
+
+/// Walks every page of a document listing, `limit` at a time.
+fn walk_documents<S: Store>(store: &S, filter: &DocumentFilter, limit: usize) -> Vec<DocumentId> {
+    let mut out = Vec::new();
+    let mut f = DocumentFilter {
+        limit,
+        ..filter.clone()
+    };
+    loop {
+        let page = store.list_documents(&f).unwrap();
+        assert!(page.len() <= limit);
+        out.extend(page.iter().map(|d| d.id));
+        match page.last() {
+            Some(last) if page.len() == limit => f.after = Some(last.page_after(f.sort)),
+            _ => return out,
+        }
+    }
+}
+
+fn document_listings_filter_sort_and_page<S: Store>(store: &mut S) {
+    let d = DedupOptions::default();
+    let mut undated = doc(
+        "Wire B",
+        "A statement with no date at all about Raqqa.",
+        "en",
+        1,
+    );
+    undated.published = None;
+    let ids = new_ids(
+        &store
+            .insert_documents(
+                &[
+                    doc("Wire A", BOMBING, "en", 11),
+                    doc("Monitor", ESCAPE_AR, "ar", 15),
+                    undated,
+                    doc(
+                        "Monitor",
+                        "Shelling hit Ain Issa camp; residents fled.",
+                        "en",
+                        13,
+                    ),
+                    // The same day as the first: the id breaks the tie.
+                    doc(
+                        "Wire B",
+                        "Clashes west of Raqqa left two fighters dead.",
+                        "en",
+                        11,
+                    ),
+                ],
+                &d,
+            )
+            .unwrap(),
+    );
+    let [bomb, escape, undated, shelling, clashes] = ids[..] else {
+        panic!()
+    };
+    let all = DocumentFilter::default();
+    let asc = vec![undated, bomb, clashes, shelling, escape];
+    for limit in [1, 2, 3, 10] {
+        assert_eq!(walk_documents(store, &all, limit), asc, "limit {limit}");
+        let desc = DocumentFilter {
+            order: SortOrder::Desc,
+            ..all.clone()
+        };
+        let mut want = asc.clone();
+        want.reverse();
+        assert_eq!(
+            walk_documents(store, &desc, limit),
+            want,
+            "desc, limit {limit}"
+        );
+        let by_id = DocumentFilter {
+            sort: DocumentSort::Id,
+            ..all.clone()
+        };
+        assert_eq!(
+            walk_documents(store, &by_id, limit),
+            ids,
+            "by id, limit {limit}"
+        );
+    }
+    let first = &store
+        .list_documents(&DocumentFilter {
+            limit: 1,
+            order: SortOrder::Desc,
+            ..all.clone()
+        })
+        .unwrap()[0];
+    assert_eq!(first.id, escape);
+    assert_eq!(first.source, "Monitor");
+    assert_eq!(first.lang, Lang::ar());
+    assert_eq!(first.bytes, ESCAPE_AR.len() as u64);
+
+    let monitor = store.source("Monitor").unwrap().unwrap().id;
+    let rows: &[(&str, DocumentFilter, Vec<DocumentId>)] = &[
+        (
+            "lang",
+            DocumentFilter {
+                langs: vec![Lang::ar()],
+                ..all.clone()
+            },
+            vec![escape],
+        ),
+        (
+            "source",
+            DocumentFilter {
+                sources: vec![monitor],
+                ..all.clone()
+            },
+            vec![shelling, escape],
+        ),
+        (
+            "kind",
+            DocumentFilter {
+                source_kinds: vec![SourceKind::LocalMonitor],
+                ..all.clone()
+            },
+            vec![],
+        ),
+        (
+            "text",
+            DocumentFilter {
+                text: Some("raqqa".into()),
+                ..all.clone()
+            },
+            vec![undated, clashes],
+        ),
+        (
+            "dates",
+            DocumentFilter {
+                since: NaiveDate::from_ymd_opt(2019, 10, 12),
+                until: NaiveDate::from_ymd_opt(2019, 10, 13),
+                ..all.clone()
+            },
+            vec![shelling],
+        ),
+    ];
+    for (name, filter, want) in rows {
+        assert_eq!(&walk_documents(store, filter, 2), want, "{name}");
+    }
+    assert!(matches!(
+        store.list_documents(&DocumentFilter {
+            text: Some("-x".into()),
+            limit: 5,
+            ..all
+        }),
+        Err(StoreError::InvalidQuery(_))
+    ));
+}
+
+fn walk_reports<S: Store>(store: &S, filter: &ReportFilter, limit: usize) -> Vec<ReportId> {
+    let mut out = Vec::new();
+    let mut f = ReportFilter {
+        limit,
+        ..filter.clone()
+    };
+    loop {
+        let page = store.list_reports(&f).unwrap();
+        out.extend(page.iter().map(|r| r.id));
+        match page.last() {
+            Some(last) if page.len() == limit => f.after = Some(report_page_after(last, f.sort)),
+            _ => return out,
+        }
+    }
+}
+
+fn placed(name: &str, lat: f64, lon: f64) -> Option<Place> {
+    Some(Place {
+        name: name.into(),
+        geonames_id: None,
+        lat: Some(lat),
+        lon: Some(lon),
+        province: None,
+        country: Some("SY".into()),
+        precision: GeoPrecision::Place,
+    })
+}
+
+fn actor(canonical: Option<&str>, mention: &str) -> ActorRef {
+    ActorRef {
+        canonical: canonical.map(str::to_string),
+        mention: mention.into(),
+    }
+}
+
+fn report_listings_filter_sort_and_page<S: Store>(store: &mut S) {
+    let docs = new_ids(
+        &store
+            .insert_documents(
+                &[
+                    doc("Wire A", BOMBING, "en", 11),
+                    doc("Monitor", ESCAPE_AR, "ar", 15),
+                ],
+                &DedupOptions::default(),
+            )
+            .unwrap(),
+    );
+    let day = |d: u32| {
+        Some(EventDate {
+            date: NaiveDate::from_ymd_opt(2019, 10, d).unwrap(),
+            precision: DatePrecision::Day,
+        })
+    };
+    let bombing = EventReport {
+        date: day(11),
+        place: placed("Qamishli", 37.05, 41.23),
+        perpetrators: vec![actor(Some("Islamic State"), "Daesh")],
+        targets: vec![actor(None, "civilians")],
+        ..report(docs[0], 3)
+    };
+    let undated = EventReport {
+        event_type: EventType::Battles,
+        sub_event_type: SubEventType::ArmedClash,
+        claim_status: ClaimStatus::Claimed,
+        ..report(docs[0], 2)
+    };
+    let shelling = EventReport {
+        event_type: EventType::ExplosionsRemoteViolence,
+        sub_event_type: SubEventType::ShellingArtilleryMissileAttack,
+        date: day(13),
+        place: placed("Ain Issa", 36.39, 38.86),
+        perpetrators: vec![actor(Some("Turkish Armed Forces"), "Turkish shelling")],
+        ..report(docs[1], 0)
+    };
+    let a = store.replace_reports(docs[0], &[bombing, undated]).unwrap();
+    let b = store.replace_reports(docs[1], &[shelling]).unwrap();
+    let (bombing, undated, shelling) = (a[0], a[1], b[0]);
+
+    let all = ReportFilter::default();
+    for limit in [1, 2, 5] {
+        assert_eq!(
+            walk_reports(store, &all, limit),
+            vec![undated, bombing, shelling]
+        );
+        let desc = ReportFilter {
+            order: SortOrder::Desc,
+            ..all.clone()
+        };
+        assert_eq!(
+            walk_reports(store, &desc, limit),
+            vec![shelling, bombing, undated]
+        );
+        let by_id = ReportFilter {
+            sort: ReportSort::Id,
+            order: SortOrder::Desc,
+            ..all.clone()
+        };
+        assert_eq!(
+            walk_reports(store, &by_id, limit),
+            vec![shelling, undated, bombing]
+        );
+    }
+    let monitor = store.source("Monitor").unwrap().unwrap().id;
+    let rows: &[(&str, ReportFilter, Vec<ReportId>)] = &[
+        (
+            "type",
+            ReportFilter {
+                event_types: vec![EventType::Battles],
+                ..all.clone()
+            },
+            vec![undated],
+        ),
+        (
+            "sub-type",
+            ReportFilter {
+                sub_event_types: vec![SubEventType::SuicideBomb, SubEventType::ArmedClash],
+                ..all.clone()
+            },
+            vec![undated, bombing],
+        ),
+        (
+            "claim",
+            ReportFilter {
+                claim_statuses: vec![ClaimStatus::Claimed],
+                ..all.clone()
+            },
+            vec![undated],
+        ),
+        (
+            "source",
+            ReportFilter {
+                sources: vec![monitor],
+                ..all.clone()
+            },
+            vec![shelling],
+        ),
+        (
+            "lang",
+            ReportFilter {
+                langs: vec![Lang::en()],
+                ..all.clone()
+            },
+            vec![undated, bombing],
+        ),
+        (
+            "canonical actor",
+            ReportFilter {
+                actors: vec!["islamic state".into()],
+                ..all.clone()
+            },
+            vec![bombing],
+        ),
+        (
+            "mention",
+            ReportFilter {
+                actors: vec!["DAESH".into()],
+                ..all.clone()
+            },
+            vec![bombing],
+        ),
+        (
+            "target",
+            ReportFilter {
+                actors: vec!["civilians".into()],
+                ..all.clone()
+            },
+            vec![bombing],
+        ),
+        (
+            "no such actor",
+            ReportFilter {
+                actors: vec!["Nobody".into()],
+                ..all.clone()
+            },
+            vec![],
+        ),
+        (
+            "dates",
+            ReportFilter {
+                since: NaiveDate::from_ymd_opt(2019, 10, 12),
+                until: NaiveDate::from_ymd_opt(2019, 10, 13),
+                ..all.clone()
+            },
+            vec![shelling],
+        ),
+        (
+            "bbox",
+            ReportFilter {
+                bbox: Some(BBox {
+                    min_lon: 40.0,
+                    min_lat: 36.5,
+                    max_lon: 42.0,
+                    max_lat: 37.5,
+                }),
+                ..all.clone()
+            },
+            vec![bombing],
+        ),
+        (
+            "bbox across the antimeridian",
+            ReportFilter {
+                bbox: Some(BBox {
+                    min_lon: 170.0,
+                    min_lat: 30.0,
+                    max_lon: 39.0,
+                    max_lat: 40.0,
+                }),
+                ..all.clone()
+            },
+            vec![shelling],
+        ),
+    ];
+    for (name, filter, want) in rows {
+        assert_eq!(&walk_reports(store, filter, 2), want, "{name}");
+    }
+    let one = store.report(bombing).unwrap().unwrap();
+    assert_eq!((one.id, one.document_id), (bombing, docs[0]));
+    assert_eq!(one.perpetrators[0].mention, "Daesh");
+    assert!(store.report(ReportId(9999)).unwrap().is_none());
+
+    // Re-extraction replaces the actors with the reports.
+    store.replace_reports(docs[0], &[]).unwrap();
+    let gone = ReportFilter {
+        actors: vec!["Islamic State".into()],
+        ..all
+    };
+    assert!(walk_reports(store, &gone, 5).is_empty());
+}
+
+fn search_hits_carry_highlight_offsets<S: Store>(store: &mut S) {
+    store
+        .insert_documents(
+            &[doc(
+                "Wire A",
+                "[Update] Clashes near Raqqa; more clashes [expected] in Raqqa.",
+                "en",
+                11,
+            )],
+            &DedupOptions::default(),
+        )
+        .unwrap();
+    let hit = &store
+        .search(&SearchQuery {
+            text: "raqqa".into(),
+            limit: 5,
+            ..SearchQuery::default()
+        })
+        .unwrap()
+        .hits[0];
+    assert_eq!(hit.highlights.len(), 2, "{hit:?}");
+    let chars: Vec<char> = hit.passage.chars().collect();
+    for h in &hit.highlights {
+        let word: String = chars[h.start..h.end].iter().collect();
+        assert_eq!(word, "raqqa", "{hit:?}");
+    }
+    assert!(!hit.passage.contains('\u{E000}'));
 }

@@ -2,10 +2,12 @@
 //! provides, checked by [`crate::conformance`].
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
 use serde::Serialize;
 use vigil_model::{
-    CopyKind, Document, DocumentCopy, DocumentId, EventReport, Incident, IncidentEdit, IncidentId,
-    Lang, NewDocument, NewSource, Reliability, ReportId, Source, SourceId, SourceKind,
+    ClaimStatus, CopyKind, Document, DocumentCopy, DocumentId, EventReport, EventType, Incident,
+    IncidentEdit, IncidentId, Lang, NewDocument, NewSource, Reliability, ReportId, Source,
+    SourceId, SourceKind, Span, SubEventType,
 };
 
 use crate::StoreError;
@@ -127,6 +129,10 @@ pub struct SearchHit {
     pub title: Option<String>,
     /// A passage of the (normalized) text with matches in `[`…`]`.
     pub snippet: String,
+    /// The same passage without the brackets.
+    pub passage: String,
+    /// Where the matches are in `passage`, in Unicode code points.
+    pub highlights: Vec<Span>,
     /// BM25 score (lower is better, as SQLite reports it).
     pub rank: f64,
 }
@@ -138,6 +144,170 @@ pub struct SearchResults {
     pub total: u64,
     /// This page.
     pub hits: Vec<SearchHit>,
+}
+
+/// Which way a listing runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Smallest first; items without the key (no date) come first.
+    #[default]
+    Asc,
+    /// Largest first; items without the key come last.
+    Desc,
+}
+
+/// Where the next page of a keyset listing starts: the sort key and id of
+/// the last item of the previous page. Pages never repeat or skip an item,
+/// even when items are added between requests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageAfter {
+    /// The last item's sort key as the store keeps it (`None` for an item
+    /// without one, or when sorting by id).
+    pub key: Option<String>,
+    /// The last item's id.
+    pub id: i64,
+}
+
+/// What a document listing is ordered by (then by id).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentSort {
+    /// Publication time.
+    #[default]
+    Published,
+    /// Id (the order they were stored in).
+    Id,
+}
+
+/// A filtered, ordered page of documents.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentFilter {
+    /// Only documents matching this search (same language as [`SearchQuery::text`]).
+    pub text: Option<String>,
+    /// Only these sources.
+    pub sources: Vec<SourceId>,
+    /// Only these source kinds.
+    pub source_kinds: Vec<SourceKind>,
+    /// Only these languages.
+    pub langs: Vec<Lang>,
+    /// Published on or after this day.
+    pub since: Option<NaiveDate>,
+    /// Published on or before this day.
+    pub until: Option<NaiveDate>,
+    /// Sort key.
+    pub sort: DocumentSort,
+    /// Direction.
+    pub order: SortOrder,
+    /// Start after this item (from [`DocumentSummary::page_after`]).
+    pub after: Option<PageAfter>,
+    /// Items to return.
+    pub limit: usize,
+}
+
+/// A document in a listing: what identifies it, without its text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentSummary {
+    /// The document.
+    pub id: DocumentId,
+    /// Its source.
+    pub source_id: SourceId,
+    /// Its source's name.
+    pub source: String,
+    /// Its source's kind.
+    pub source_kind: SourceKind,
+    /// When published.
+    pub published: Option<DateTime<Utc>>,
+    /// Language.
+    pub lang: Lang,
+    /// Title.
+    pub title: Option<String>,
+    /// Address.
+    pub url: Option<String>,
+    /// Size of the text in bytes (UTF-8).
+    pub bytes: u64,
+    /// Copies (reposts) recorded for it.
+    pub copies: u64,
+}
+
+impl DocumentSummary {
+    /// Where the page after this item starts, for `sort`.
+    pub fn page_after(&self, sort: DocumentSort) -> PageAfter {
+        PageAfter {
+            key: match sort {
+                DocumentSort::Published => self.published.as_ref().map(crate::sqlite_ts),
+                DocumentSort::Id => None,
+            },
+            id: self.id.0,
+        }
+    }
+}
+
+/// What an event report listing is ordered by (then by id).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportSort {
+    /// Event date.
+    #[default]
+    Date,
+    /// Id.
+    Id,
+}
+
+/// A rectangle on the map: longitudes and latitudes in WGS84 degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BBox {
+    /// West edge.
+    pub min_lon: f64,
+    /// South edge.
+    pub min_lat: f64,
+    /// East edge.
+    pub max_lon: f64,
+    /// North edge.
+    pub max_lat: f64,
+}
+
+/// A filtered, ordered page of event reports.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    /// Events on or after this day.
+    pub since: Option<NaiveDate>,
+    /// Events on or before this day.
+    pub until: Option<NaiveDate>,
+    /// Only these ACLED event types.
+    pub event_types: Vec<EventType>,
+    /// Only these ACLED sub-event types.
+    pub sub_event_types: Vec<SubEventType>,
+    /// Only these claim statuses.
+    pub claim_statuses: Vec<ClaimStatus>,
+    /// Only reports from documents of these sources.
+    pub sources: Vec<SourceId>,
+    /// Only reports from documents in these languages.
+    pub langs: Vec<Lang>,
+    /// Only reports naming one of these actors (canonical name or the
+    /// words of the text, case-insensitive) on either side.
+    pub actors: Vec<String>,
+    /// Only reports placed inside this rectangle.
+    pub bbox: Option<BBox>,
+    /// Sort key.
+    pub sort: ReportSort,
+    /// Direction.
+    pub order: SortOrder,
+    /// Start after this item (from [`report_page_after`]).
+    pub after: Option<PageAfter>,
+    /// Items to return.
+    pub limit: usize,
+}
+
+/// Where the page after this report starts, for `sort`.
+pub fn report_page_after(report: &EventReport, sort: ReportSort) -> PageAfter {
+    PageAfter {
+        key: match sort {
+            ReportSort::Date => report.date.map(|d| d.date.to_string()),
+            ReportSort::Id => None,
+        },
+        id: report.id.0,
+    }
 }
 
 /// Counts over the whole store.
@@ -210,6 +380,15 @@ pub trait Store {
 
     /// Counts over the store.
     fn stats(&self) -> Result<Stats>;
+
+    /// A page of documents matching the filter, in its order.
+    fn list_documents(&self, filter: &DocumentFilter) -> Result<Vec<DocumentSummary>>;
+
+    /// A page of event reports matching the filter, in its order.
+    fn list_reports(&self, filter: &ReportFilter) -> Result<Vec<EventReport>>;
+
+    /// An event report by id.
+    fn report(&self, id: ReportId) -> Result<Option<EventReport>>;
 
     /// Replaces the event reports of a document (re-extraction) and returns
     /// the new ids, in order. Incidents lose the replaced reports.

@@ -61,6 +61,12 @@ pub enum StoreError {
     },
 }
 
+/// A time as the store keeps it (RFC 3339, UTC, seconds): the sort key of
+/// [`DocumentSort::Published`].
+pub fn sqlite_ts(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 impl StoreError {
     pub(crate) fn sqlite(context: impl Into<String>) -> impl FnOnce(rusqlite::Error) -> StoreError {
         let context = context.into();

@@ -22,7 +22,7 @@ fn file_store_conforms_and_reopens() {
         2,
         "data survives reopening"
     );
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), 2);
 }
 
 #[test]
@@ -36,4 +36,57 @@ fn a_database_from_a_newer_vigil_is_refused() {
     let err = SqliteStore::open(&path).unwrap_err();
     assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
     assert!(err.to_string().contains("upgrade Vigil"));
+}
+
+#[test]
+fn migration_0002_indexes_the_actors_of_existing_reports() {
+    use vigil_model::EventReport;
+    use vigil_store::{DedupOptions, InsertOutcome, ReportFilter};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.sqlite");
+    let mut store = SqliteStore::open(&path).unwrap();
+    let out = store
+        .insert_documents(
+            &[conformance::doc(
+                "Wire",
+                "Daesh attacked a checkpoint.",
+                "en",
+                11,
+            )],
+            &DedupOptions::default(),
+        )
+        .unwrap();
+    let InsertOutcome::New { id } = out[0] else {
+        panic!()
+    };
+    let report: EventReport = serde_json::from_value(serde_json::json!({
+        "id": 0, "document_id": id.0, "event_type": "battles", "sub_event_type": "armed_clash",
+        "attack_mode": null, "date": null, "place": null,
+        "perpetrators": [{"canonical": "Islamic State", "mention": "Daesh"}],
+        "targets": [], "counts": {"killed": null, "injured": null, "abducted": null, "freed": null},
+        "attribution": null, "claim_status": "reported", "evidence": []
+    }))
+    .unwrap();
+    store.replace_reports(id, &[report]).unwrap();
+    drop(store);
+    // Back to the schema of version 1, with the report in it.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP TABLE report_actors; DROP INDEX event_reports_type; DROP INDEX event_reports_sub_type;
+         DROP INDEX event_reports_claim; DROP INDEX event_reports_place; PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 2);
+    for name in ["islamic state", "DAESH"] {
+        let found = store
+            .list_reports(&ReportFilter {
+                actors: vec![name.into()],
+                limit: 10,
+                ..ReportFilter::default()
+            })
+            .unwrap();
+        assert_eq!(found.len(), 1, "{name}");
+    }
 }

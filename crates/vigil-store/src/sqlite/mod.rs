@@ -2,12 +2,12 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
 use vigil_model::{
     ContentHash, CopyKind, Document, DocumentCopy, DocumentId, EventReport, Incident, IncidentEdit,
-    IncidentId, Lang, NewDocument, NewSource, Origin, ReportId, Source, SourceId,
+    IncidentId, Lang, NewDocument, NewSource, Origin, ReportId, Source, SourceId, Span,
 };
 
 use crate::contract::*;
@@ -16,10 +16,16 @@ use crate::StoreError;
 
 /// Migrations, in order; `PRAGMA user_version` counts those applied.
 /// Append only: a released migration is never edited.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_initial",
-    include_str!("../../migrations/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial",
+        include_str!("../../migrations/0001_initial.sql"),
+    ),
+    (
+        "0002_api_indexes",
+        include_str!("../../migrations/0002_api_indexes.sql"),
+    ),
+];
 
 /// The SQLite store.
 #[derive(Debug)]
@@ -102,7 +108,7 @@ impl SqliteStore {
 }
 
 fn ts(t: &DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+    crate::sqlite_ts(t)
 }
 
 fn opt_ts(t: &Option<DateTime<Utc>>) -> Option<String> {
@@ -960,7 +966,7 @@ impl Store for SqliteStore {
             .map_err(map_err)?;
         let sql = format!(
             "SELECT d.id, s.name, d.published, d.lang, d.title,
-                snippet(documents_fts, 1, '[', ']', ' … ', 24),
+                snippet(documents_fts, 1, char(57344), char(57345), ' … ', 24),
                 bm25(documents_fts, 4.0, 1.0, 0.5) AS rank
              {from} ORDER BY rank, d.id LIMIT {} OFFSET {}",
             q.limit.max(1),
@@ -999,7 +1005,9 @@ impl Store for SqliteStore {
                     published: parse_ts(r.2, "documents", "published")?,
                     lang: parse_col(r.3, "documents", "lang")?,
                     title: r.4,
-                    snippet: r.5,
+                    snippet: r.5.replace(MARK_OPEN, "[").replace(MARK_CLOSE, "]"),
+                    passage: r.5.replace([MARK_OPEN, MARK_CLOSE], ""),
+                    highlights: highlights(&r.5),
                     rank: r.6,
                 })
             })
@@ -1088,7 +1096,30 @@ impl Store for SqliteStore {
             .map_err(StoreError::sqlite(format!(
                 "storing a report of document {doc}"
             )))?;
-            ids.push(ReportId(tx.last_insert_rowid()));
+            let id = tx.last_insert_rowid();
+            let mut actors = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO report_actors (name, report_id, role)
+                     VALUES (?1, ?2, ?3)",
+                )
+                .map_err(StoreError::sqlite("preparing report actors"))?;
+            let sides = [("perpetrator", &r.perpetrators), ("target", &r.targets)];
+            for (role, side) in sides {
+                for a in side.iter() {
+                    for name in [a.canonical.as_deref(), Some(a.mention.as_str())]
+                        .into_iter()
+                        .flatten()
+                        .filter(|n| !n.trim().is_empty())
+                    {
+                        actors.execute(params![name.trim(), id, role]).map_err(
+                            StoreError::sqlite(format!(
+                                "storing the actors of a report of document {doc}"
+                            )),
+                        )?;
+                    }
+                }
+            }
+            ids.push(ReportId(id));
         }
         tx.commit()
             .map_err(StoreError::sqlite("committing reports"))?;
@@ -1107,18 +1138,102 @@ impl Store for SqliteStore {
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(StoreError::sqlite("reading reports"))?;
         rows.into_iter()
-            .map(|(id, body)| {
-                let mut r: EventReport =
-                    serde_json::from_str(&body).map_err(|e| StoreError::Corrupt {
-                        table: "event_reports",
-                        column: "body",
-                        message: e.to_string(),
-                    })?;
-                r.id = ReportId(id);
-                r.document_id = doc;
-                Ok(r)
+            .map(|(id, body)| report_from(id, doc.0, &body))
+            .collect()
+    }
+
+    fn list_documents(&self, f: &DocumentFilter) -> Result<Vec<DocumentSummary>> {
+        let (sql, args) = documents_sql(f)?;
+        let map_err = |e: rusqlite::Error| match e {
+            rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.contains("fts5") => {
+                StoreError::InvalidQuery(msg)
+            }
+            e => StoreError::Sqlite {
+                context: "listing documents".into(),
+                source: e,
+            },
+        };
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(map_err)?;
+        type SummaryRow = (
+            i64,
+            i64,
+            String,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+            i64,
+            i64,
+        );
+        let rows: Vec<SummaryRow> = stmt
+            .query_map(params_from_iter(args.iter()), |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                ))
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(map_err)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(DocumentSummary {
+                    id: DocumentId(r.0),
+                    source_id: SourceId(r.1),
+                    source: r.2,
+                    source_kind: parse_col(r.3, "sources", "kind")?,
+                    published: parse_ts(r.4, "documents", "published")?,
+                    lang: parse_col(r.5, "documents", "lang")?,
+                    title: r.6,
+                    url: r.7,
+                    bytes: r.8.max(0) as u64,
+                    copies: r.9.max(0) as u64,
+                })
             })
             .collect()
+    }
+
+    fn list_reports(&self, f: &ReportFilter) -> Result<Vec<EventReport>> {
+        let (sql, args) = reports_sql(f);
+        let mut stmt = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(StoreError::sqlite("listing reports"))?;
+        let rows = stmt
+            .query_map(params_from_iter(args.iter()), |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(StoreError::sqlite("listing reports"))?;
+        rows.into_iter()
+            .map(|(id, doc, body)| report_from(id, doc, &body))
+            .collect()
+    }
+
+    fn report(&self, id: ReportId) -> Result<Option<EventReport>> {
+        let row: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT document_id, body FROM event_reports WHERE id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(StoreError::sqlite(format!("reading report {id}")))?;
+        row.map(|(doc, body)| report_from(id.0, doc, &body))
+            .transpose()
     }
 
     fn create_incident(&mut self, incident: &Incident) -> Result<IncidentId> {
@@ -1236,6 +1351,257 @@ impl Store for SqliteStore {
     }
 }
 
+fn documents_sql(f: &DocumentFilter) -> Result<(String, Vec<Value>)> {
+    let mut conds: Vec<String> = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(text) = &f.text {
+        conds.push("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)".into());
+        args.push(Value::Text(query::compile(text)?));
+    }
+    in_list(
+        &mut conds,
+        &mut args,
+        "d.source_id",
+        f.sources.iter().map(|s| Value::Integer(s.0)),
+    );
+    in_list(
+        &mut conds,
+        &mut args,
+        "s.kind",
+        f.source_kinds
+            .iter()
+            .map(|k| Value::Text(k.as_str().into())),
+    );
+    in_list(
+        &mut conds,
+        &mut args,
+        "d.lang",
+        f.langs.iter().map(|l| Value::Text(l.as_str().into())),
+    );
+    if let Some(since) = f.since {
+        conds.push("d.published >= ?".into());
+        args.push(Value::Text(day_start(since)));
+    }
+    if let Some(until) = f.until {
+        conds.push("d.published < ?".into());
+        args.push(Value::Text(day_start(until.succ_opt().unwrap_or(until))));
+    }
+    let key = match f.sort {
+        DocumentSort::Published => Some("d.published"),
+        DocumentSort::Id => None,
+    };
+    if let Some(after) = &f.after {
+        keyset(key, "d.id", f.order, after, &mut conds, &mut args);
+    }
+    let sql = format!(
+        "SELECT d.id, d.source_id, s.name, s.kind, d.published, d.lang, d.title, d.url,
+                length(CAST(d.text AS BLOB)),
+                (SELECT count(*) FROM document_copies c WHERE c.document_id = d.id)
+             FROM documents d JOIN sources s ON s.id = d.source_id
+             {} ORDER BY {} LIMIT {}",
+        where_clause(&conds),
+        order_by(key, "d.id", f.order),
+        f.limit
+    );
+    Ok((sql, args))
+}
+
+fn reports_sql(f: &ReportFilter) -> (String, Vec<Value>) {
+    let mut conds: Vec<String> = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(since) = f.since {
+        conds.push("r.event_date >= ?".into());
+        args.push(Value::Text(since.to_string()));
+    }
+    if let Some(until) = f.until {
+        conds.push("r.event_date <= ?".into());
+        args.push(Value::Text(until.to_string()));
+    }
+    in_list(
+        &mut conds,
+        &mut args,
+        "r.event_type",
+        f.event_types.iter().map(|t| Value::Text(t.as_str().into())),
+    );
+    in_list(
+        &mut conds,
+        &mut args,
+        "r.sub_event_type",
+        f.sub_event_types
+            .iter()
+            .map(|t| Value::Text(t.as_str().into())),
+    );
+    in_list(
+        &mut conds,
+        &mut args,
+        "r.claim_status",
+        f.claim_statuses
+            .iter()
+            .map(|t| Value::Text(t.as_str().into())),
+    );
+    in_list(
+        &mut conds,
+        &mut args,
+        "d.source_id",
+        f.sources.iter().map(|s| Value::Integer(s.0)),
+    );
+    in_list(
+        &mut conds,
+        &mut args,
+        "d.lang",
+        f.langs.iter().map(|l| Value::Text(l.as_str().into())),
+    );
+    if !f.actors.is_empty() {
+        conds.push(format!(
+            "r.id IN (SELECT report_id FROM report_actors WHERE name IN ({}))",
+            vec!["?"; f.actors.len()].join(",")
+        ));
+        args.extend(f.actors.iter().map(|a| Value::Text(a.trim().to_string())));
+    }
+    if let Some(b) = f.bbox {
+        conds.push("r.lat BETWEEN ? AND ?".into());
+        args.push(Value::Real(b.min_lat));
+        args.push(Value::Real(b.max_lat));
+        // A box across the antimeridian has its west edge east of its
+        // east edge.
+        if b.min_lon <= b.max_lon {
+            conds.push("r.lon BETWEEN ? AND ?".into());
+        } else {
+            conds.push("(r.lon >= ? OR r.lon <= ?)".into());
+        }
+        args.push(Value::Real(b.min_lon));
+        args.push(Value::Real(b.max_lon));
+    }
+    let key = match f.sort {
+        ReportSort::Date => Some("r.event_date"),
+        ReportSort::Id => None,
+    };
+    if let Some(after) = &f.after {
+        keyset(key, "r.id", f.order, after, &mut conds, &mut args);
+    }
+    let join = if f.sources.is_empty() && f.langs.is_empty() {
+        ""
+    } else {
+        "JOIN documents d ON d.id = r.document_id"
+    };
+    let sql = format!(
+        "SELECT r.id, r.document_id, r.body FROM event_reports r {join}
+             {} ORDER BY {} LIMIT {}",
+        where_clause(&conds),
+        order_by(key, "r.id", f.order),
+        f.limit
+    );
+    (sql, args)
+}
+
+/// Marks around the matches in a snippet: private-use code points, which
+/// normalized text never holds, so that brackets in a text are not taken
+/// for them.
+const MARK_OPEN: char = '\u{E000}';
+const MARK_CLOSE: char = '\u{E001}';
+
+/// Where the marked matches are in a snippet once the marks are removed,
+/// in code points.
+fn highlights(marked: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let mut start = None;
+    for c in marked.chars() {
+        match c {
+            MARK_OPEN => start = Some(pos),
+            MARK_CLOSE => {
+                if let Some(s) = start.take() {
+                    out.push(Span { start: s, end: pos });
+                }
+            }
+            _ => pos += 1,
+        }
+    }
+    out
+}
+
+fn report_from(id: i64, doc: i64, body: &str) -> Result<EventReport> {
+    let mut r: EventReport = serde_json::from_str(body).map_err(|e| StoreError::Corrupt {
+        table: "event_reports",
+        column: "body",
+        message: e.to_string(),
+    })?;
+    r.id = ReportId(id);
+    r.document_id = DocumentId(doc);
+    Ok(r)
+}
+
+fn in_list(
+    conds: &mut Vec<String>,
+    args: &mut Vec<Value>,
+    column: &str,
+    values: impl ExactSizeIterator<Item = Value>,
+) {
+    if values.len() == 0 {
+        return;
+    }
+    conds.push(format!(
+        "{column} IN ({})",
+        vec!["?"; values.len()].join(",")
+    ));
+    args.extend(values);
+}
+
+fn where_clause(conds: &[String]) -> String {
+    if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
+    }
+}
+
+/// Ascending puts items without a key first (SQLite sorts NULL lowest),
+/// descending puts them last; [`keyset`] follows the same rule.
+fn order_by(key: Option<&str>, id: &str, order: SortOrder) -> String {
+    let dir = match order {
+        SortOrder::Asc => "ASC",
+        SortOrder::Desc => "DESC",
+    };
+    match key {
+        Some(k) => format!("{k} {dir}, {id} {dir}"),
+        None => format!("{id} {dir}"),
+    }
+}
+
+/// The condition for "after this item" in the order of [`order_by`].
+fn keyset(
+    key: Option<&str>,
+    id: &str,
+    order: SortOrder,
+    after: &PageAfter,
+    conds: &mut Vec<String>,
+    args: &mut Vec<Value>,
+) {
+    let Some(k) = key else {
+        let op = if order == SortOrder::Asc { ">" } else { "<" };
+        conds.push(format!("{id} {op} ?"));
+        args.push(Value::Integer(after.id));
+        return;
+    };
+    match (&after.key, order) {
+        (Some(v), SortOrder::Asc) => {
+            conds.push(format!("({k} > ? OR ({k} = ? AND {id} > ?))"));
+            args.extend([Value::Text(v.clone()), Value::Text(v.clone())]);
+        }
+        (Some(v), SortOrder::Desc) => {
+            conds.push(format!(
+                "({k} < ? OR ({k} = ? AND {id} < ?) OR {k} IS NULL)"
+            ));
+            args.extend([Value::Text(v.clone()), Value::Text(v.clone())]);
+        }
+        (None, SortOrder::Asc) => {
+            conds.push(format!("(({k} IS NULL AND {id} > ?) OR {k} IS NOT NULL)"))
+        }
+        (None, SortOrder::Desc) => conds.push(format!("({k} IS NULL AND {id} < ?)")),
+    }
+    args.push(Value::Integer(after.id));
+}
+
 fn insert_edit(tx: &Transaction<'_>, incident: i64, e: &IncidentEdit) -> Result<()> {
     tx.execute(
         "INSERT INTO incident_edits (incident_id, who, at, what) VALUES (?1, ?2, ?3, ?4)",
@@ -1243,4 +1609,108 @@ fn insert_edit(tx: &Transaction<'_>, incident: i64, e: &IncidentEdit) -> Result<
     )
     .map(|_| ())
     .map_err(StoreError::sqlite("recording an incident edit"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vigil_model::{ClaimStatus, EventType};
+
+    /// Every listing the API can ask for reads through an index: no plan
+    /// line scans a table without one.
+    #[test]
+    fn listings_use_indexes() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let after = Some(PageAfter {
+            key: Some("2019-10-11".into()),
+            id: 7,
+        });
+        let docs = [
+            DocumentFilter::default(),
+            DocumentFilter {
+                order: SortOrder::Desc,
+                after: after.clone(),
+                ..DocumentFilter::default()
+            },
+            DocumentFilter {
+                langs: vec![Lang::ar()],
+                ..DocumentFilter::default()
+            },
+            DocumentFilter {
+                sources: vec![SourceId(1)],
+                since: NaiveDate::from_ymd_opt(2019, 10, 1),
+                ..DocumentFilter::default()
+            },
+            DocumentFilter {
+                text: Some("raqqa".into()),
+                ..DocumentFilter::default()
+            },
+        ];
+        let reports = [
+            ReportFilter::default(),
+            ReportFilter {
+                order: SortOrder::Desc,
+                after,
+                ..ReportFilter::default()
+            },
+            ReportFilter {
+                event_types: vec![EventType::Battles],
+                ..ReportFilter::default()
+            },
+            ReportFilter {
+                claim_statuses: vec![ClaimStatus::Claimed],
+                ..ReportFilter::default()
+            },
+            ReportFilter {
+                actors: vec!["Islamic State".into()],
+                ..ReportFilter::default()
+            },
+            ReportFilter {
+                bbox: Some(BBox {
+                    min_lon: 38.0,
+                    min_lat: 35.0,
+                    max_lon: 42.0,
+                    max_lat: 37.5,
+                }),
+                ..ReportFilter::default()
+            },
+            ReportFilter {
+                sources: vec![SourceId(1)],
+                langs: vec![Lang::en()],
+                ..ReportFilter::default()
+            },
+        ];
+        let mut plans: Vec<(String, Vec<Value>)> = docs
+            .iter()
+            .map(|f| {
+                documents_sql(&DocumentFilter {
+                    limit: 50,
+                    ..f.clone()
+                })
+                .unwrap()
+            })
+            .collect();
+        plans.extend(reports.iter().map(|f| {
+            reports_sql(&ReportFilter {
+                limit: 50,
+                ..f.clone()
+            })
+        }));
+        for (sql, args) in plans {
+            let mut stmt = store
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap();
+            let lines: Vec<String> = stmt
+                .query_map(params_from_iter(args.iter()), |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            for line in &lines {
+                let scan = line.starts_with("SCAN ") && !line.contains(" USING ");
+                let virtual_table = line.contains("VIRTUAL TABLE");
+                assert!(!scan || virtual_table, "{line}\nin the plan of {sql}");
+            }
+        }
+    }
 }

@@ -1,0 +1,952 @@
+//! The HTTP API (vigil-server) against the demo corpus, ingested and
+//! extracted by the `vigil` binary: every endpoint's happy path, filters,
+//! paging walks, every error case, the OpenAPI document, headers, hostile
+//! text, and `vigil serve` itself.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+fn vigil(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("VIGIL_DATA_DIR")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("running vigil")
+}
+
+/// The demo store, ingested and extracted once per build of the binary and
+/// shared by the tests of this file (each test runs in its own process
+/// under nextest, so the cache lives on disk).
+fn demo_store() -> PathBuf {
+    let exe = Path::new(env!("CARGO_BIN_EXE_vigil"));
+    let stamp = std::fs::metadata(exe)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let dir = root.join(format!("api-demo-{stamp}"));
+    if !dir.join("ready").exists() {
+        // Stores of earlier builds are stale now.
+        for old in std::fs::read_dir(root).into_iter().flatten().flatten() {
+            let name = old.file_name().to_string_lossy().into_owned();
+            if name.starts_with("api-demo-") && old.path() != dir {
+                let _ = std::fs::remove_dir_all(old.path());
+            }
+        }
+        let tmp = tempfile::tempdir_in(root).unwrap();
+        let d = tmp.path();
+        let out = vigil(d, &["--quiet", "demo", "--into", d.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "demo: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = vigil(d, &["--quiet", "extract"]);
+        assert!(
+            out.status.success(),
+            "extract: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::write(d.join("ready"), "").unwrap();
+        // Another test process may have won the race: either copy will do.
+        let _ = std::fs::rename(tmp.keep(), &dir);
+    }
+    let own = tempfile::tempdir().unwrap().keep();
+    std::fs::copy(dir.join("vigil.sqlite"), own.join("vigil.sqlite")).unwrap();
+    for wal in ["vigil.sqlite-wal", "vigil.sqlite-shm"] {
+        if dir.join(wal).exists() {
+            std::fs::copy(dir.join(wal), own.join(wal)).unwrap();
+        }
+    }
+    own
+}
+
+fn app_for(dir: &Path) -> Router {
+    vigil_server::router(vigil_server::AppState::open(&dir.join("vigil.sqlite")).unwrap())
+}
+
+fn demo_app() -> Router {
+    app_for(&demo_store())
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    json: Value,
+}
+
+async fn call(app: &Router, method: Method, uri: &str) -> Answer {
+    let res = app
+        .clone()
+        .oneshot(
+            Request::builder()
+                .method(method)
+                .uri(uri)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let json = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+        panic!(
+            "{uri}: body is not JSON ({e}): {}",
+            String::from_utf8_lossy(&bytes)
+        )
+    });
+    Answer {
+        status,
+        headers,
+        json,
+    }
+}
+
+async fn get(app: &Router, uri: &str) -> Value {
+    let a = call(app, Method::GET, uri).await;
+    assert_eq!(a.status, StatusCode::OK, "{uri}: {}", a.json);
+    a.json
+}
+
+/// Follows `next_cursor` from `uri` to the end; returns every item.
+async fn walk(app: &Router, uri: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut next = uri.to_string();
+    for _ in 0..10_000 {
+        let page = get(app, &next).await;
+        let got = page["items"].as_array().unwrap();
+        items.extend(got.iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => {
+                assert!(!got.is_empty(), "{next}: an empty page with a cursor");
+                let sep = if uri.contains('?') { '&' } else { '?' };
+                next = format!("{uri}{sep}cursor={c}");
+            }
+            None => {
+                assert!(
+                    page.get("next_cursor").is_some(),
+                    "envelope has next_cursor"
+                );
+                return items;
+            }
+        }
+    }
+    panic!("{uri}: the walk did not end")
+}
+
+/// What every item of a filtered listing must satisfy.
+type Check<'a> = dyn Fn(&Value) -> bool + 'a;
+
+fn ids(items: &[Value]) -> Vec<i64> {
+    items.iter().map(|i| i["id"].as_i64().unwrap()).collect()
+}
+
+fn assert_unique(what: &str, ids: &[i64]) {
+    let set: HashSet<_> = ids.iter().collect();
+    assert_eq!(set.len(), ids.len(), "{what}: an item came twice");
+}
+
+#[tokio::test]
+async fn index_and_stats_describe_the_store() {
+    let app = demo_app();
+    let index = get(&app, "/").await;
+    let paths: Vec<&str> = index["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&"/api/v1/reports"));
+    assert_eq!(index["openapi"], "/api/openapi.json");
+
+    let s = get(&app, "/api/v1/stats").await;
+    assert_eq!(s["sources"], 8);
+    assert_eq!(s["documents"], 131);
+    assert!(s["event_reports"].as_u64().unwrap() > 20, "{s}");
+    let langs: Vec<(String, u64)> = s["languages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["key"].as_str().unwrap().to_string(),
+                b["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        langs,
+        [("ar".into(), 80), ("en".into(), 50), ("ku".into(), 1)]
+    );
+    assert_eq!(s["first_published"], "2019-09-16T06:14:31Z");
+}
+
+#[tokio::test]
+async fn sources_list_page_and_one() {
+    let app = demo_app();
+    let all = get(&app, "/api/v1/sources").await;
+    let items = all["items"].as_array().unwrap();
+    assert_eq!(items.len(), 8);
+    assert!(all["next_cursor"].is_null());
+    let all_ids = ids(items);
+    let mut sorted = all_ids.clone();
+    sorted.sort();
+    assert_eq!(all_ids, sorted, "by id");
+    for limit in [1, 3, 8] {
+        let walked = walk(&app, &format!("/api/v1/sources?limit={limit}")).await;
+        assert_eq!(ids(&walked), all_ids, "limit {limit}");
+    }
+    let wadi = items
+        .iter()
+        .find(|s| s["name"] == "Wadi Media Relay")
+        .unwrap();
+    assert_eq!(wadi["kind"], "militant_official");
+    assert_eq!(wadi["reliability"], "e");
+    assert_eq!(wadi["documents"], 69);
+    let one = get(&app, &format!("/api/v1/sources/{}", wadi["id"])).await;
+    assert_eq!(&one, wadi);
+}
+
+#[tokio::test]
+async fn documents_walk_sort_and_filter() {
+    let app = demo_app();
+    let asc = walk(&app, "/api/v1/documents?limit=7").await;
+    assert_eq!(asc.len(), 131, "none missing");
+    assert_unique("documents", &ids(&asc));
+    let published: Vec<Option<&str>> = asc.iter().map(|d| d["published"].as_str()).collect();
+    let mut sorted = published.clone();
+    sorted.sort();
+    assert_eq!(published, sorted, "published ascending, undated first");
+    assert!(
+        published[0].is_none(),
+        "the demo holds one undated document"
+    );
+
+    let desc = walk(&app, "/api/v1/documents?sort=-published&limit=50").await;
+    let mut rev = ids(&asc);
+    rev.reverse();
+    assert_eq!(ids(&desc), rev);
+    let by_id = walk(&app, "/api/v1/documents?sort=id&limit=500").await;
+    let mut want = ids(&asc);
+    want.sort();
+    assert_eq!(ids(&by_id), want);
+    let first = get(&app, "/api/v1/documents?limit=1").await;
+    assert_eq!(first["items"].as_array().unwrap().len(), 1);
+    assert!(first["next_cursor"].is_string());
+
+    // Filters: each row's items all satisfy it, and the count is known.
+    let rows: &[(&str, usize, &Check<'_>)] = &[
+        ("lang=ar", 80, &|d| d["lang"] == "ar"),
+        ("lang=en,ku", 51, &|d| d["lang"] != "ar"),
+        ("kind=militant_official", 69, &|d| {
+            d["source_kind"] == "militant_official"
+        }),
+        ("source=Levant%20Wire%20Service", 14, &|d| {
+            d["source"] == "Levant Wire Service"
+        }),
+        ("from=2019-10-13&to=2019-10-13", 0, &|d| {
+            d["published"].as_str().unwrap().starts_with("2019-10-13")
+        }),
+        ("q=Qamishli&lang=en", 0, &|d| d["lang"] == "en"),
+    ];
+    for (query, count, ok) in rows {
+        let got = walk(&app, &format!("/api/v1/documents?{query}&limit=20")).await;
+        if *count > 0 {
+            assert_eq!(got.len(), *count, "{query}");
+        } else {
+            assert!(!got.is_empty(), "{query}: nothing");
+        }
+        assert!(got.iter().all(ok), "{query}");
+        assert_unique(query, &ids(&got));
+    }
+    // The text filter agrees with search.
+    let q = walk(&app, "/api/v1/documents?q=%22Ain%20Issa%22&limit=3").await;
+    let s = get(&app, "/api/v1/search?q=%22Ain%20Issa%22&limit=500").await;
+    let mut a = ids(&q);
+    let mut b = ids(s["items"].as_array().unwrap());
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+}
+
+#[tokio::test]
+async fn one_document_has_text_copies_and_reports() {
+    let app = demo_app();
+    let all = walk(&app, "/api/v1/documents?limit=500").await;
+    let with_copies = all
+        .iter()
+        .find(|d| d["copies"].as_u64().unwrap() > 0)
+        .unwrap();
+    let doc = get(&app, &format!("/api/v1/documents/{}", with_copies["id"])).await;
+    assert_eq!(doc["id"], with_copies["id"]);
+    assert_eq!(doc["source"], with_copies["source"]);
+    assert_eq!(
+        doc["text"].as_str().unwrap().len() as u64,
+        with_copies["bytes"].as_u64().unwrap()
+    );
+    let copies = doc["copies"].as_array().unwrap();
+    assert_eq!(copies.len() as u64, with_copies["copies"].as_u64().unwrap());
+    assert!(copies.iter().all(|c| c["document_id"] == doc["id"]));
+    assert!(["exact", "near"].contains(&copies[0]["kind"].as_str().unwrap()));
+    assert_eq!(doc["content_hash"].as_str().unwrap().len(), 32);
+
+    // The Qamishli bombing wire story has reports.
+    let hits = get(
+        &app,
+        "/api/v1/search?q=Qamishli%20restaurant%20bombing&lang=en",
+    )
+    .await;
+    let id = hits["items"][0]["id"].as_i64().unwrap();
+    let doc = get(&app, &format!("/api/v1/documents/{id}")).await;
+    let reports = doc["reports"].as_array().unwrap();
+    assert!(!reports.is_empty(), "{doc}");
+    let r = get(&app, &format!("/api/v1/reports/{}", reports[0])).await;
+    assert_eq!(r["report"]["document_id"], id);
+}
+
+#[tokio::test]
+async fn search_pages_and_highlights() {
+    let app = demo_app();
+    let first = get(&app, "/api/v1/search?q=Qamishli").await;
+    let total = first["total"].as_u64().unwrap();
+    assert!(total >= 5, "{first}");
+    for hit in first["items"].as_array().unwrap() {
+        let passage: Vec<char> = hit["passage"].as_str().unwrap().chars().collect();
+        let hl = hit["highlights"].as_array().unwrap();
+        assert!(!hl.is_empty(), "{hit}");
+        for h in hl {
+            let (s, e) = (
+                h["start"].as_u64().unwrap() as usize,
+                h["end"].as_u64().unwrap() as usize,
+            );
+            let word: String = passage[s..e].iter().collect();
+            assert!(word.starts_with("qamishl"), "{word:?} in {hit}");
+        }
+    }
+    let walked = walk(&app, "/api/v1/search?q=Qamishli&limit=2").await;
+    assert_eq!(walked.len() as u64, total, "none missing");
+    assert_unique("search", &ids(&walked));
+    assert_eq!(
+        ids(&walked),
+        ids(first["items"].as_array().unwrap()),
+        "same order"
+    );
+
+    // Arabic, with filters.
+    let ar = get(
+        &app,
+        "/api/v1/search?q=%D8%A7%D9%84%D9%82%D8%A7%D9%85%D8%B4%D9%84%D9%8A&lang=ar",
+    )
+    .await;
+    let items = ar["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|h| h["lang"] == "ar"));
+    let none = get(&app, "/api/v1/search?q=Qamishli&from=2030-01-01").await;
+    assert_eq!(none["total"], 0);
+    assert!(none["next_cursor"].is_null());
+    let kind = get(&app, "/api/v1/search?q=Qamishli&kind=news_media&source=3,4").await;
+    assert!(kind["items"].as_array().unwrap().iter().all(|h| [
+        "Levant Wire Service",
+        "Northbridge News Agency"
+    ]
+    .contains(&h["source"].as_str().unwrap())));
+}
+
+#[tokio::test]
+async fn reports_walk_sort_and_filter() {
+    let app = demo_app();
+    let stats = get(&app, "/api/v1/stats").await;
+    let n = stats["event_reports"].as_u64().unwrap() as usize;
+    let asc = walk(&app, "/api/v1/reports?limit=13").await;
+    assert_eq!(asc.len(), n, "none missing");
+    assert_unique("reports", &ids(&asc));
+    let dates: Vec<Option<&str>> = asc.iter().map(|r| r["date"]["date"].as_str()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted, "event date ascending, undated first");
+    let desc = walk(&app, "/api/v1/reports?sort=-date&limit=9").await;
+    let mut rev = ids(&asc);
+    rev.reverse();
+    assert_eq!(ids(&desc), rev);
+    let by_id = walk(&app, "/api/v1/reports?sort=-id&limit=500").await;
+    let mut want = ids(&asc);
+    want.sort();
+    want.reverse();
+    assert_eq!(ids(&by_id), want);
+
+    let names = |r: &Value| -> Vec<String> {
+        ["perpetrators", "targets"]
+            .iter()
+            .flat_map(|side| r[side].as_array().unwrap().clone())
+            .flat_map(|a| {
+                [
+                    a["canonical"].as_str().map(str::to_lowercase),
+                    a["mention"].as_str().map(str::to_lowercase),
+                ]
+            })
+            .flatten()
+            .collect()
+    };
+    let in_box = |r: &Value| {
+        let (lat, lon) = (r["place"]["lat"].as_f64(), r["place"]["lon"].as_f64());
+        matches!((lat, lon), (Some(lat), Some(lon)) if (36.5..=37.5).contains(&lat) && (40.5..=42.0).contains(&lon))
+    };
+    let rows: &[(&str, &Check<'_>)] = &[
+        ("event_type=explosions_remote_violence", &|r| {
+            r["event_type"] == "explosions_remote_violence"
+        }),
+        ("sub_event_type=suicide_bomb,armed_clash", &|r| {
+            ["suicide_bomb", "armed_clash"].contains(&r["sub_event_type"].as_str().unwrap())
+        }),
+        ("claim_status=claimed", &|r| r["claim_status"] == "claimed"),
+        ("actor=islamic%20state", &|r| {
+            names(r).contains(&"islamic state".to_string())
+        }),
+        ("bbox=40.5,36.5,42,37.5", &in_box),
+        ("from=2019-10-10&to=2019-10-12", &|r| {
+            let d = r["date"]["date"].as_str().unwrap();
+            ("2019-10-10"..="2019-10-12").contains(&d)
+        }),
+        ("source=1&claim_status=claimed,reported", &|r| {
+            r["claim_status"] != "denied"
+        }),
+        ("lang=en&sort=-date", &|_| true),
+    ];
+    for (query, ok) in rows {
+        let got = walk(&app, &format!("/api/v1/reports?{query}&limit=4")).await;
+        assert!(!got.is_empty(), "{query}: nothing");
+        assert!(got.len() < n, "{query}: filtered nothing out");
+        assert!(got.iter().all(ok), "{query}");
+        assert_unique(query, &ids(&got));
+    }
+    // Source and language filters go through the report's document.
+    let en = walk(&app, "/api/v1/reports?lang=en&limit=500").await;
+    let docs = walk(&app, "/api/v1/documents?lang=en&limit=500").await;
+    let en_docs: HashSet<i64> = ids(&docs).into_iter().collect();
+    assert!(en
+        .iter()
+        .all(|r| en_docs.contains(&r["document_id"].as_i64().unwrap())));
+}
+
+#[tokio::test]
+async fn one_report_quotes_its_evidence() {
+    let app = demo_app();
+    let page = get(
+        &app,
+        "/api/v1/reports?event_type=explosions_remote_violence&limit=5",
+    )
+    .await;
+    let id = page["items"][0]["id"].as_i64().unwrap();
+    let r = get(&app, &format!("/api/v1/reports/{id}")).await;
+    assert_eq!(r["report"]["id"], id);
+    let doc_id = r["report"]["document_id"].as_i64().unwrap();
+    assert_eq!(r["document"]["id"], doc_id);
+    let doc = get(&app, &format!("/api/v1/documents/{doc_id}")).await;
+    let text: Vec<char> = doc["text"].as_str().unwrap().chars().collect();
+    let ev = r["evidence"].as_array().unwrap();
+    assert!(!ev.is_empty());
+    assert_eq!(ev.len(), r["report"]["evidence"].as_array().unwrap().len());
+    for e in ev {
+        let (s, t) = (
+            e["span"]["start"].as_u64().unwrap() as usize,
+            e["span"]["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            e["text"].as_str().unwrap(),
+            text[s..t].iter().collect::<String>()
+        );
+        assert!(e["sentence_text"]
+            .as_str()
+            .unwrap()
+            .contains(e["text"].as_str().unwrap()));
+    }
+}
+
+#[tokio::test]
+async fn errors_are_json_with_status_and_what_to_change() {
+    let app = demo_app();
+    let docs = get(&app, "/api/v1/documents?limit=1").await;
+    let doc_cursor = docs["next_cursor"].as_str().unwrap().to_string();
+    let rows: Vec<(Method, String, StatusCode, &str)> = vec![
+        (
+            Method::GET,
+            "/api/v1/documents?colour=red".into(),
+            StatusCode::BAD_REQUEST,
+            "unknown query parameter `colour`",
+        ),
+        (
+            Method::GET,
+            "/api/v1/reports?limit=10&foo=1".into(),
+            StatusCode::BAD_REQUEST,
+            "`foo`",
+        ),
+        (
+            Method::GET,
+            "/api/v1/stats?x=1".into(),
+            StatusCode::BAD_REQUEST,
+            "`x`",
+        ),
+        (
+            Method::GET,
+            "/api/v1/documents/5?verbose=1".into(),
+            StatusCode::BAD_REQUEST,
+            "`verbose`",
+        ),
+        (
+            Method::GET,
+            "/api/v1/documents?lang=ar&lang=en".into(),
+            StatusCode::BAD_REQUEST,
+            "at most once",
+        ),
+        (
+            Method::GET,
+            "/api/v1/documents?limit=0".into(),
+            StatusCode::BAD_REQUEST,
+            "limit",
+        ),
+        (
+            Method::GET,
+            "/api/v1/documents?limit=501".into(),
+            StatusCode::BAD_REQUEST,
+            "1 to 500",
+        ),
+        (
+            Method::GET,
+            "/api/v1/documents?sort=rank".into(),
+            StatusCode::BAD_REQUEST,
+            "published, -published",
+        ),
+        (
+            Method::GET,
+            "/api/v1/documents?cursor=bm90IGEgY3Vyc29y".into(),
+            StatusCode::BAD_REQUEST,
+            "cursor",
+        ),
+        (
+            Method::GET,
+            "/api/v1/documents?cursor=%%%".into(),
+            StatusCode::BAD_REQUEST,
+            "cursor",
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/documents?sort=-published&cursor={doc_cursor}"),
+            StatusCode::BAD_REQUEST,
+            "sort=published",
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/reports?cursor={doc_cursor}"),
+            StatusCode::BAD_REQUEST,
+            "cursor",
+        ),
+        (
+            Method::GET,
+            "/api/v1/documents?from=2019-13-01".into(),
+            StatusCode::BAD_REQUEST,
+            "YYYY-MM-DD",
+        ),
+        (
+            Method::GET,
+            "/api/v1/documents?from=2019-10-20&to=2019-10-01".into(),
+            StatusCode::BAD_REQUEST,
+            "swap",
+        ),
+        (
+            Method::GET,
+            "/api/v1/documents?kind=blog".into(),
+            StatusCode::BAD_REQUEST,
+            "militant_official",
+        ),
+        (
+            Method::GET,
+            "/api/v1/documents?lang=arabic1".into(),
+            StatusCode::BAD_REQUEST,
+            "lang",
+        ),
+        (
+            Method::GET,
+            "/api/v1/documents?source=No%20Such%20Outlet".into(),
+            StatusCode::BAD_REQUEST,
+            "/api/v1/sources",
+        ),
+        (
+            Method::GET,
+            "/api/v1/documents?q=-camp".into(),
+            StatusCode::BAD_REQUEST,
+            "at least one word",
+        ),
+        (
+            Method::GET,
+            "/api/v1/search".into(),
+            StatusCode::BAD_REQUEST,
+            "q: required",
+        ),
+        (
+            Method::GET,
+            "/api/v1/search?q=%20%20".into(),
+            StatusCode::BAD_REQUEST,
+            "q: required",
+        ),
+        (
+            Method::GET,
+            "/api/v1/search?q=camp&sort=date".into(),
+            StatusCode::BAD_REQUEST,
+            "`sort`",
+        ),
+        (
+            Method::GET,
+            "/api/v1/reports?bbox=1,2,3".into(),
+            StatusCode::BAD_REQUEST,
+            "minLon,minLat,maxLon,maxLat",
+        ),
+        (
+            Method::GET,
+            "/api/v1/reports?bbox=38,37,42,35".into(),
+            StatusCode::BAD_REQUEST,
+            "south edge",
+        ),
+        (
+            Method::GET,
+            "/api/v1/reports?bbox=38,35,200,37".into(),
+            StatusCode::BAD_REQUEST,
+            "out of range",
+        ),
+        (
+            Method::GET,
+            "/api/v1/reports?event_type=skirmish".into(),
+            StatusCode::BAD_REQUEST,
+            "battles",
+        ),
+        (
+            Method::GET,
+            "/api/v1/reports?sub_event_type=x".into(),
+            StatusCode::BAD_REQUEST,
+            "suicide_bomb",
+        ),
+        (
+            Method::GET,
+            "/api/v1/reports?claim_status=rumoured".into(),
+            StatusCode::BAD_REQUEST,
+            "claimed",
+        ),
+        (
+            Method::GET,
+            "/api/v1/reports?actor=".into(),
+            StatusCode::BAD_REQUEST,
+            "actor: empty",
+        ),
+        (
+            Method::GET,
+            "/api/v1/reports?sort=-rank".into(),
+            StatusCode::BAD_REQUEST,
+            "date, -date",
+        ),
+        (
+            Method::GET,
+            "/api/v1/sources/999".into(),
+            StatusCode::NOT_FOUND,
+            "source 999 not found",
+        ),
+        (
+            Method::GET,
+            "/api/v1/sources/abc".into(),
+            StatusCode::BAD_REQUEST,
+            "not a positive number",
+        ),
+        (
+            Method::GET,
+            "/api/v1/documents/99999".into(),
+            StatusCode::NOT_FOUND,
+            "document 99999 not found",
+        ),
+        (
+            Method::GET,
+            "/api/v1/documents/0".into(),
+            StatusCode::BAD_REQUEST,
+            "not a positive number",
+        ),
+        (
+            Method::GET,
+            "/api/v1/reports/99999".into(),
+            StatusCode::NOT_FOUND,
+            "report 99999 not found",
+        ),
+        (
+            Method::GET,
+            "/api/v1/reports/x1".into(),
+            StatusCode::BAD_REQUEST,
+            "not a positive number",
+        ),
+        (
+            Method::GET,
+            "/api/v2/reports".into(),
+            StatusCode::NOT_FOUND,
+            "no such endpoint",
+        ),
+        (
+            Method::GET,
+            "/dashboard".into(),
+            StatusCode::NOT_FOUND,
+            "no such endpoint",
+        ),
+        (
+            Method::POST,
+            "/api/v1/reports".into(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "read-only",
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/documents/1".into(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "read-only",
+        ),
+    ];
+    for (method, uri, status, says) in rows {
+        let a = call(&app, method.clone(), &uri).await;
+        assert_eq!(a.status, status, "{method} {uri}: {}", a.json);
+        assert_eq!(a.json["error"]["status"], status.as_u16(), "{uri}");
+        let msg = a.json["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(says), "{uri}: {msg:?} should say {says:?}");
+        assert_eq!(a.headers[header::CONTENT_TYPE], "application/json", "{uri}");
+        assert_eq!(a.json.as_object().unwrap().len(), 1, "{uri}: only `error`");
+    }
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let app = demo_app();
+    for uri in [
+        "/",
+        "/api/v1/stats",
+        "/api/v1/documents/1",
+        "/api/openapi.json",
+        "/nowhere",
+    ] {
+        let a = call(&app, Method::GET, uri).await;
+        assert_eq!(
+            a.headers["content-security-policy"], "default-src 'self'",
+            "{uri}"
+        );
+        assert_eq!(a.headers["x-content-type-options"], "nosniff", "{uri}");
+        assert_eq!(a.headers[header::CONTENT_TYPE], "application/json", "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn openapi_document_is_valid_and_lists_every_route() {
+    let app = demo_app();
+    let raw = get(&app, "/api/openapi.json").await;
+    let spec =
+        oas3::from_json(serde_json::to_string(&raw).unwrap()).expect("an OpenAPI 3 document");
+    assert!(spec.openapi.starts_with("3."), "{}", spec.openapi);
+    let paths = spec.paths.as_ref().unwrap();
+    let described: BTreeSet<&str> = paths.keys().map(String::as_str).collect();
+    let served: BTreeSet<&str> = vigil_server::ROUTES.iter().map(|(p, _)| *p).collect();
+    assert_eq!(described, served);
+    // ... and the router serves each of them.
+    for path in &served {
+        let uri = path.replace("{id}", "1");
+        let a = call(&app, Method::GET, &uri).await;
+        let unrouted = a.json["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no such endpoint"));
+        assert!(!unrouted, "{uri} is described but not served");
+    }
+    for (path, item) in paths {
+        let op = item
+            .get
+            .as_ref()
+            .unwrap_or_else(|| panic!("{path}: no GET"));
+        assert!(op.responses(&spec).contains_key("200"), "{path}");
+        for p in op.parameters(&spec).unwrap() {
+            assert!(p.description.is_some(), "{path} {}: undocumented", p.name);
+        }
+    }
+    // Every schema the answers use is defined, and every reference resolves.
+    let schemas = &spec.components.as_ref().unwrap().schemas;
+    for name in [
+        "SourceOut",
+        "SourcePage",
+        "DocumentOut",
+        "DocumentPage",
+        "SearchPage",
+        "ReportPage",
+        "ReportOut",
+        "EventReport",
+        "Place",
+        "Evidence",
+        "StatsOut",
+        "ErrorBody",
+        "Index",
+    ] {
+        assert!(schemas.contains_key(name), "schema {name}");
+    }
+    let mut refs = Vec::new();
+    collect_refs(&raw, &mut refs);
+    assert!(refs.len() > 20);
+    for r in refs {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("{r}"));
+        assert!(schemas.contains_key(name), "dangling {r}");
+    }
+    // The parameters the handlers take are described.
+    let reports = paths["/api/v1/reports"].get.as_ref().unwrap();
+    let names: BTreeSet<String> = reports
+        .parameters(&spec)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    let want: BTreeSet<String> = [
+        "from",
+        "to",
+        "event_type",
+        "sub_event_type",
+        "claim_status",
+        "source",
+        "lang",
+        "actor",
+        "bbox",
+        "sort",
+        "cursor",
+        "limit",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(names, want);
+}
+
+fn collect_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                if k == "$ref" {
+                    out.push(v.as_str().unwrap().to_string());
+                } else {
+                    collect_refs(v, out);
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn hostile_text_comes_back_as_inert_json_strings() {
+    use vigil_store::{conformance, DedupOptions, SqliteStore, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let long_line = "x".repeat(1024 * 1024);
+    let text = format!(
+        "<script>alert('pwned')</script> </script><img src=x onerror=alert(1)> \
+         \u{202E}gnp.exe\u{202C} \"quotes\" \\backslash\\ \u{0000}nul \u{2028}sep\n{long_line}\nQamishli"
+    );
+    {
+        let mut store = SqliteStore::open(&dir.path().join("vigil.sqlite")).unwrap();
+        let mut d = conformance::doc("<b>Evil</b> \u{202E}Source", &text, "en", 11);
+        d.title = Some("<script>document.cookie</script>\u{202E}".into());
+        store
+            .insert_documents(&[d], &DedupOptions::default())
+            .unwrap();
+    }
+    let app = app_for(dir.path());
+    let a = call(&app, Method::GET, "/api/v1/documents/1").await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers[header::CONTENT_TYPE], "application/json");
+    assert_eq!(a.headers["x-content-type-options"], "nosniff");
+    assert_eq!(
+        a.json["text"].as_str().unwrap(),
+        text,
+        "the text, exactly, as a string"
+    );
+    assert_eq!(a.json["title"], "<script>document.cookie</script>\u{202E}");
+    assert_eq!(a.json["source"], "<b>Evil</b> \u{202E}Source");
+    let list = get(&app, "/api/v1/documents").await;
+    assert_eq!(
+        list["items"][0]["bytes"].as_u64().unwrap(),
+        text.len() as u64
+    );
+    let hits = get(&app, "/api/v1/search?q=script").await;
+    assert_eq!(hits["total"], 1);
+    let src = get(&app, "/api/v1/sources").await;
+    assert_eq!(src["items"][0]["name"], "<b>Evil</b> \u{202E}Source");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn serve_answers_over_http_and_refuses_a_taken_port() {
+    let dir = demo_store();
+    // A port in use: a clear error, exit 1.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = vigil(&dir, &["serve", "--port", &port]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("already in use") && err.contains("--port"),
+        "{err}"
+    );
+    drop(taken);
+
+    // No store: says how to make one.
+    let empty = tempfile::tempdir().unwrap();
+    let out = vigil(empty.path(), &["serve", "--port", "1"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("vigil demo"));
+
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["serve", "--port", &port.to_string()])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let answer = (0..100).find_map(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        http_get(port, "/api/v1/stats").ok()
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let answer = answer.expect("vigil serve answered");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer
+        .to_ascii_lowercase()
+        .contains("x-content-type-options: nosniff"));
+    assert!(answer.contains("\"documents\":131"), "{answer}");
+}
+
+fn http_get(port: u16, path: &str) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut out = String::new();
+    s.read_to_string(&mut out)?;
+    Ok(out)
+}

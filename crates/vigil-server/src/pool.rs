@@ -1,0 +1,62 @@
+//! A small pool of SQLite connections. The store is synchronous: each
+//! request borrows a connection on a blocking thread, so that a slow query
+//! never stalls the async workers. WAL lets the readers run side by side.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::Semaphore;
+use vigil_store::{SqliteStore, StoreError};
+
+use crate::ApiError;
+
+/// Connections to one store file, opened on demand up to a bound.
+#[derive(Debug)]
+pub struct Pool {
+    path: PathBuf,
+    idle: Mutex<Vec<SqliteStore>>,
+    permits: Arc<Semaphore>,
+}
+
+impl Pool {
+    /// Opens one connection now (creating and migrating the store if
+    /// needed, so that errors show at start) and allows up to `size`.
+    pub fn open(path: &Path, size: usize) -> Result<Pool, StoreError> {
+        let first = SqliteStore::open(path)?;
+        Ok(Pool {
+            path: path.to_path_buf(),
+            idle: Mutex::new(vec![first]),
+            permits: Arc::new(Semaphore::new(size.max(1))),
+        })
+    }
+
+    /// Runs `f` with a connection on a blocking thread.
+    pub async fn run<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&SqliteStore) -> Result<T, ApiError> + Send + 'static,
+    {
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
+        let pool = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let conn = pool.idle.lock().map_err(|e| ApiError::internal(&e))?.pop();
+            let conn = match conn {
+                Some(c) => c,
+                None => SqliteStore::open(&pool.path).map_err(|e| ApiError::internal(&e))?,
+            };
+            let out = f(&conn);
+            if let Ok(mut idle) = pool.idle.lock() {
+                idle.push(conn);
+            }
+            out
+        })
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+    }
+}
