@@ -22,7 +22,7 @@ fn file_store_conforms_and_reopens() {
         2,
         "data survives reopening"
     );
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 3);
 }
 
 #[test]
@@ -73,12 +73,13 @@ fn migration_0002_indexes_the_actors_of_existing_reports() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "DROP TABLE report_actors; DROP INDEX event_reports_type; DROP INDEX event_reports_sub_type;
-         DROP INDEX event_reports_claim; DROP INDEX event_reports_place; PRAGMA user_version = 1;",
+         DROP INDEX event_reports_claim; DROP INDEX event_reports_place;
+         DROP INDEX document_bands_document; PRAGMA user_version = 1;",
     )
     .unwrap();
     drop(conn);
     let store = SqliteStore::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 3);
     for name in ["islamic state", "DAESH"] {
         let found = store
             .list_reports(&ReportFilter {

@@ -25,6 +25,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_api_indexes",
         include_str!("../../migrations/0002_api_indexes.sql"),
     ),
+    (
+        "0003_document_bands_index",
+        include_str!("../../migrations/0003_document_bands_index.sql"),
+    ),
 ];
 
 /// The SQLite store.
@@ -1710,6 +1714,33 @@ mod tests {
                 let scan = line.starts_with("SCAN ") && !line.contains(" USING ");
                 let virtual_table = line.contains("VIRTUAL TABLE");
                 assert!(!scan || virtual_table, "{line}\nin the plan of {sql}");
+            }
+        }
+    }
+
+    /// A document is read by id with its band keys and copies: neither read
+    /// may scan a table (the band keys once did, making `vigil extract` over
+    /// a store quadratic).
+    #[test]
+    fn reading_a_document_uses_indexes() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        for sql in [
+            "SELECT band FROM document_bands WHERE document_id = 1 ORDER BY band",
+            "SELECT document_id FROM document_copies WHERE document_id = 1 ORDER BY id",
+            "SELECT id FROM event_reports WHERE document_id = 1",
+        ] {
+            let mut stmt = store
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap();
+            let lines: Vec<String> = stmt
+                .query_map([], |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            for line in &lines {
+                let scan = line.starts_with("SCAN ") && !line.contains(" USING ");
+                assert!(!scan, "{line}\nin the plan of {sql}");
             }
         }
     }
