@@ -1,5 +1,5 @@
-//! Vigil's analytics over event reports: for now the surge tests that say
-//! how unusual a week's count is against the weeks before it.
+//! Vigil's analytics over event reports: incident linking, and the surge
+//! tests that say how unusual a week's count is against the weeks before it.
 //!
 //! ```
 //! use vigil_analyze::surge::{run_all, SurgeOptions};
@@ -10,4 +10,5 @@
 //! assert!(poisson.surge && poisson.p_value.unwrap() < 1e-5);
 //! ```
 
+pub mod link;
 pub mod surge;

@@ -187,3 +187,100 @@ fn demo_ground_truth_is_reproduced() {
         assert!(rs.is_empty(), "{f} is an estimate, not an event: {rs:?}");
     }
 }
+
+/// Incident linking against the ground truth's incidents: of the pairs of
+/// reports linked into one incident, how many the ground truth also puts
+/// together (precision), and of the pairs it puts together, how many are
+/// linked (recall). Each (document, incident) of the ground truth is
+/// represented by the document's best-matching report, as above.
+#[test]
+fn demo_incidents_are_linked_like_the_ground_truth() {
+    use vigil_analyze::link::{link, LinkOptions};
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(demo().join("ground_truth.json")).unwrap())
+            .unwrap();
+    let by_doc = extract_demo();
+    // Every report, with a unique id; and for each, the incident it stands
+    // for in the ground truth, if any.
+    let mut reports: Vec<EventReport> = Vec::new();
+    let mut index: HashMap<(String, Option<String>), Vec<usize>> = HashMap::new();
+    let mut keys: Vec<_> = by_doc.keys().cloned().collect();
+    keys.sort();
+    for k in keys {
+        for r in &by_doc[&k] {
+            let mut r = r.clone();
+            r.id = vigil_model::ReportId(reports.len() as i64 + 1);
+            index.entry(k.clone()).or_default().push(reports.len());
+            reports.push(r);
+        }
+    }
+    let mut label: HashMap<usize, String> = HashMap::new();
+    for inc in truth["incidents"].as_array().unwrap() {
+        let id = inc["id"].as_str().unwrap().to_string();
+        for d in inc["documents"].as_array().unwrap() {
+            let k = (
+                d["file"].as_str().unwrap().to_string(),
+                d.get("record").and_then(Value::as_str).map(str::to_string),
+            );
+            let Some(idx) = index.get(&k) else { continue };
+            let agreement = |r: &EventReport| {
+                let place = match (
+                    inc["place"]["lat"].as_f64(),
+                    inc["place"]["lon"].as_f64(),
+                    &r.place,
+                ) {
+                    (Some(lat), Some(lon), Some(p)) => {
+                        haversine_km(lat, lon, p.lat.unwrap_or(0.0), p.lon.unwrap_or(0.0)) <= 25.0
+                    }
+                    _ => false,
+                };
+                let day = r.date.map(|d| d.date.to_string()).as_deref() == inc["date"].as_str();
+                usize::from(place) + usize::from(day)
+            };
+            if let Some(&best) = idx.iter().rev().max_by_key(|&&i| agreement(&reports[i])) {
+                // A report standing for two incidents is ambiguous: skip it.
+                if label.insert(best, id.clone()).is_some_and(|old| old != id) {
+                    label.insert(best, String::new());
+                }
+            }
+        }
+    }
+    label.retain(|_, v| !v.is_empty());
+    let incidents = link(&reports, &LinkOptions::default());
+    let mut incident_of = vec![0; reports.len()];
+    for (n, members) in incidents.iter().enumerate() {
+        for &m in members {
+            incident_of[m] = n;
+        }
+    }
+    let labelled: Vec<usize> = {
+        let mut v: Vec<usize> = label.keys().copied().collect();
+        v.sort();
+        v
+    };
+    let (mut linked, mut linked_right, mut same, mut same_linked) = (0, 0, 0, 0);
+    for (x, &a) in labelled.iter().enumerate() {
+        for &b in &labelled[x + 1..] {
+            let together = incident_of[a] == incident_of[b];
+            let truly = label[&a] == label[&b];
+            linked += usize::from(together);
+            linked_right += usize::from(together && truly);
+            same += usize::from(truly);
+            same_linked += usize::from(together && truly);
+        }
+    }
+    let precision = linked_right as f64 / linked.max(1) as f64;
+    let recall = same_linked as f64 / same.max(1) as f64;
+    let summary = format!(
+        "{} reports ({} labelled) in {} incidents; pairs linked {linked}, right {linked_right}: precision {precision:.2}; pairs of one incident {same}: recall {recall:.2}",
+        reports.len(),
+        labelled.len(),
+        incidents.len()
+    );
+    println!("{summary}");
+    // Measured 2026-11-26: precision 0.92, recall 0.55 (112 labelled
+    // reports). Most missed links are reports of one event that extraction
+    // typed differently (a claim's "battle", a wire's "explosion").
+    assert!(precision >= 0.85, "{summary}");
+    assert!(recall >= 0.50, "{summary}");
+}

@@ -1,0 +1,285 @@
+//! Incident linking: which event reports tell the same real event.
+//!
+//! Two reports are compatible when they have the same broad event type,
+//! dates within `max_days` (widened by each date's precision: a report
+//! dated only to a week may be any day of it), places within `max_km`
+//! (widened when a place is only near a town or only a province), not two
+//! different towns each named precisely, and perpetrators that do not
+//! contradict (one names none, or they share one).
+//! A report joins the existing incident all of whose reports it is
+//! compatible with, the nearest in time and place if there are several;
+//! otherwise it starts a new incident. Reports are taken in order of date,
+//! then id, so the same reports always give the same incidents.
+
+use chrono::NaiveDate;
+use vigil_model::{DatePrecision, EventReport, GeoPrecision, ReportId};
+
+/// Settings of linking.
+#[derive(Debug, Clone)]
+pub struct LinkOptions {
+    /// Days between two reports' dates (both known to the day).
+    pub max_days: i64,
+    /// Kilometres between two reports' places (both the named town).
+    pub max_km: f64,
+}
+
+impl Default for LinkOptions {
+    fn default() -> Self {
+        LinkOptions {
+            max_days: 1,
+            max_km: 25.0,
+        }
+    }
+}
+
+/// The fields of a report that linking reads.
+#[derive(Debug, Clone)]
+struct Key {
+    id: ReportId,
+    event_type: vigil_model::EventType,
+    sub_event_type: vigil_model::SubEventType,
+    /// Earliest and latest day the event may have taken place.
+    days: Option<(NaiveDate, NaiveDate)>,
+    point: Option<(f64, f64)>,
+    /// How far the point may be from where it happened.
+    slack_km: f64,
+    province: Option<String>,
+    /// The gazetteer id of the town the report names (at it or near it).
+    town: Option<i64>,
+    perpetrators: Vec<String>,
+}
+
+fn key(r: &EventReport) -> Key {
+    let days = r.date.map(|d| {
+        let wide = match d.precision {
+            DatePrecision::Day => 0,
+            DatePrecision::Week => 6,
+            DatePrecision::Month => 30,
+            DatePrecision::Year => 365,
+        };
+        (d.date, d.date + chrono::Days::new(wide))
+    });
+    let (point, slack_km, province) = match &r.place {
+        Some(p) => (
+            p.lat.zip(p.lon),
+            match p.precision {
+                GeoPrecision::Place => 0.0,
+                GeoPrecision::Near => 25.0,
+                GeoPrecision::Region => f64::INFINITY,
+            },
+            p.province.clone(),
+        ),
+        None => (None, f64::INFINITY, None),
+    };
+    let town = r
+        .place
+        .as_ref()
+        .filter(|p| p.precision != GeoPrecision::Region)
+        .and_then(|p| p.geonames_id);
+    let mut perpetrators: Vec<String> = r
+        .perpetrators
+        .iter()
+        .map(|a| {
+            a.canonical
+                .clone()
+                .unwrap_or_else(|| a.mention.to_lowercase())
+        })
+        .collect();
+    perpetrators.sort();
+    perpetrators.dedup();
+    Key {
+        id: r.id,
+        event_type: r.event_type,
+        sub_event_type: r.sub_event_type,
+        days,
+        point,
+        slack_km,
+        province,
+        town,
+        perpetrators,
+    }
+}
+
+/// Days between two date ranges (0 when they overlap).
+fn gap_days(a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)) -> i64 {
+    if a.1 < b.0 {
+        (b.0 - a.1).num_days()
+    } else if b.1 < a.0 {
+        (a.0 - b.1).num_days()
+    } else {
+        0
+    }
+}
+
+/// How far apart two reports are, or `None` when they cannot be one event:
+/// (days apart, km apart) for ranking.
+fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Option<(i64, f64)> {
+    if a.event_type != b.event_type || a.sub_event_type != b.sub_event_type {
+        return None;
+    }
+    let days = match (a.days, b.days) {
+        (Some(x), Some(y)) => gap_days(x, y),
+        _ => return None,
+    };
+    if days > opts.max_days {
+        return None;
+    }
+    // Two reports that each name a different town tell of two events.
+    if let (Some(x), Some(y)) = (a.town, b.town) {
+        if x != y {
+            return None;
+        }
+    }
+    let km = match (a.point, b.point) {
+        (Some(p), Some(q)) => {
+            let d = haversine_km(p.0, p.1, q.0, q.1);
+            let slack = a.slack_km + b.slack_km;
+            if slack.is_infinite() {
+                // A province or no place: only the same province links.
+                if a.province.is_some() && a.province != b.province {
+                    return None;
+                }
+                opts.max_km
+            } else if d > opts.max_km + slack {
+                return None;
+            } else {
+                d
+            }
+        }
+        // No place on one side: same day, and nothing else contradicts.
+        _ if days == 0 => opts.max_km,
+        _ => return None,
+    };
+    let contradicts = !a.perpetrators.is_empty()
+        && !b.perpetrators.is_empty()
+        && !a.perpetrators.iter().any(|p| b.perpetrators.contains(p));
+    if contradicts {
+        return None;
+    }
+    Some((days, km))
+}
+
+/// Great-circle distance in km.
+fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let h = ((p2 - p1) / 2.0).sin().powi(2)
+        + p1.cos() * p2.cos() * ((lon2 - lon1).to_radians() / 2.0).sin().powi(2);
+    2.0 * 6371.0088 * h.sqrt().min(1.0).asin()
+}
+
+/// Groups reports into incidents: each inner list holds indexes into
+/// `reports`, and every report is in exactly one incident. Deterministic.
+pub fn link(reports: &[EventReport], opts: &LinkOptions) -> Vec<Vec<usize>> {
+    let keys: Vec<Key> = reports.iter().map(key).collect();
+    let mut order: Vec<usize> = (0..reports.len()).collect();
+    order.sort_by_key(|&i| (keys[i].days.map(|d| d.0), keys[i].id));
+    let mut incidents: Vec<Vec<usize>> = Vec::new();
+    for i in order {
+        let best = incidents
+            .iter()
+            .enumerate()
+            .filter_map(|(n, members)| {
+                let mut worst = (0i64, 0.0f64);
+                for &m in members {
+                    let (d, km) = distance(&keys[i], &keys[m], opts)?;
+                    worst = (worst.0.max(d), worst.1.max(km));
+                }
+                Some((worst, n))
+            })
+            .min_by(|a, b| {
+                a.0 .0
+                    .cmp(&b.0 .0)
+                    .then(a.0 .1.total_cmp(&b.0 .1))
+                    .then(a.1.cmp(&b.1))
+            });
+        match best {
+            Some((_, n)) => incidents[n].push(i),
+            None => incidents.push(vec![i]),
+        }
+    }
+    incidents
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vigil_model::{ActorRef, EventDate, EventType, Place, SubEventType};
+
+    fn report(id: i64, day: u32, place: (f64, f64), perp: Option<&str>) -> EventReport {
+        let mut r: EventReport = serde_json::from_value(serde_json::json!({
+            "id": id, "document_id": id, "event_type": "explosions_remote_violence",
+            "sub_event_type": "remote_explosive_landmine_ied", "attack_mode": null,
+            "date": null, "place": null, "perpetrators": [], "targets": [],
+            "counts": {"killed": null, "injured": null, "abducted": null, "freed": null},
+            "attribution": null, "claim_status": "reported", "evidence": []
+        }))
+        .unwrap();
+        r.date = Some(EventDate {
+            date: NaiveDate::from_ymd_opt(2019, 10, day).unwrap(),
+            precision: DatePrecision::Day,
+        });
+        r.place = Some(Place {
+            name: "x".into(),
+            geonames_id: Some((place.0 * 1000.0) as i64),
+            lat: Some(place.0),
+            lon: Some(place.1),
+            province: Some("Al-Hasakah".into()),
+            country: Some("SY".into()),
+            precision: GeoPrecision::Place,
+        });
+        r.perpetrators = perp
+            .map(|p| {
+                vec![ActorRef {
+                    canonical: Some(p.into()),
+                    mention: p.into(),
+                }]
+            })
+            .unwrap_or_default();
+        r
+    }
+
+    const QAMISHLI: (f64, f64) = (37.052, 41.231);
+    const HASAKAH: (f64, f64) = (36.502, 40.748);
+
+    #[test]
+    fn the_same_event_links_and_others_do_not() {
+        let mut clash = report(6, 11, QAMISHLI, None);
+        clash.event_type = EventType::Battles;
+        clash.sub_event_type = SubEventType::ArmedClash;
+        let reports = vec![
+            report(1, 11, QAMISHLI, Some("Islamic State")),
+            report(2, 11, QAMISHLI, None),
+            report(3, 12, QAMISHLI, None),       // a day later
+            report(8, 11, (36.95, 41.15), None), // another town, 13 km away
+            report(4, 11, HASAKAH, None),        // 75 km away
+            report(5, 11, QAMISHLI, Some("Kurdistan Workers' Party")),
+            clash,
+            report(7, 20, QAMISHLI, None), // nine days later
+        ];
+        let got = link(&reports, &LinkOptions::default());
+        let ids: Vec<Vec<i64>> = got
+            .iter()
+            .map(|g| g.iter().map(|&i| reports[i].id.0).collect())
+            .collect();
+        assert_eq!(
+            ids,
+            vec![vec![1, 2, 3], vec![4], vec![5], vec![6], vec![8], vec![7]]
+        );
+        // Same input, any order: same incidents.
+        let mut shuffled = reports.clone();
+        shuffled.reverse();
+        let again = link(&shuffled, &LinkOptions::default());
+        let mut ids2: Vec<Vec<i64>> = again
+            .iter()
+            .map(|g| {
+                let mut v: Vec<i64> = g.iter().map(|&i| shuffled[i].id.0).collect();
+                v.sort();
+                v
+            })
+            .collect();
+        ids2.sort();
+        let mut ids1 = ids.clone();
+        ids1.sort();
+        assert_eq!(ids1, ids2);
+    }
+}
