@@ -12,6 +12,7 @@
 //! then id, so the same reports always give the same incidents.
 
 use chrono::NaiveDate;
+use vigil_geo::haversine_km;
 use vigil_model::{DatePrecision, EventReport, GeoPrecision, ReportId};
 
 /// Settings of linking.
@@ -157,14 +158,6 @@ fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Option<(i64, f64)> {
         return None;
     }
     Some((days, km))
-}
-
-/// Great-circle distance in km.
-fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let h = ((p2 - p1) / 2.0).sin().powi(2)
-        + p1.cos() * p2.cos() * ((lon2 - lon1).to_radians() / 2.0).sin().powi(2);
-    2.0 * 6371.0088 * h.sqrt().min(1.0).asin()
 }
 
 /// Groups reports into incidents: each inner list holds indexes into

@@ -81,6 +81,25 @@ fn extract_demo() -> HashMap<(String, Option<String>), Vec<EventReport>> {
     out
 }
 
+/// On how many of place (within 25 km), day and event type a report agrees
+/// with a ground-truth incident: a document may tell several incidents (a
+/// weekly brief), and each is scored on the report that agrees most.
+fn agreement(inc: &Value, r: &EventReport) -> usize {
+    let place = match (
+        inc["place"]["lat"].as_f64(),
+        inc["place"]["lon"].as_f64(),
+        &r.place,
+    ) {
+        (Some(lat), Some(lon), Some(p)) => {
+            haversine_km(lat, lon, p.lat.unwrap_or(0.0), p.lon.unwrap_or(0.0)) <= 25.0
+        }
+        _ => false,
+    };
+    let day = r.date.map(|d| d.date.to_string()).as_deref() == inc["date"].as_str();
+    let kind = r.event_type.as_str() == inc["event_type"].as_str().unwrap_or_default();
+    usize::from(place) + usize::from(day) + usize::from(kind)
+}
+
 #[test]
 fn demo_ground_truth_is_reproduced() {
     let truth: Value =
@@ -106,23 +125,7 @@ fn demo_ground_truth_is_reproduced() {
             // Reposts are stored as copies of their original: not extracted.
             let Some(rs) = find(d) else { continue };
             cited += 1;
-            // A document may tell several incidents (a weekly brief): score
-            // the report that agrees with this one on most fields.
-            let agreement = |r: &EventReport| {
-                let place = match (
-                    inc["place"]["lat"].as_f64(),
-                    inc["place"]["lon"].as_f64(),
-                    &r.place,
-                ) {
-                    (Some(lat), Some(lon), Some(p)) => {
-                        haversine_km(lat, lon, p.lat.unwrap_or(0.0), p.lon.unwrap_or(0.0)) <= 25.0
-                    }
-                    _ => false,
-                };
-                let day = r.date.map(|d| d.date.to_string()).as_deref() == inc["date"].as_str();
-                let kind = r.event_type.as_str() == inc["event_type"].as_str().unwrap_or_default();
-                usize::from(place) + usize::from(day) + usize::from(kind)
-            };
+            let agreement = |r: &EventReport| agreement(inc, r);
             // The first of the best, so that ties keep the document's order.
             let best = rs.iter().rev().max_by_key(|r| agreement(r));
             let Some(r) = best else {
@@ -223,20 +226,7 @@ fn demo_incidents_are_linked_like_the_ground_truth() {
                 d.get("record").and_then(Value::as_str).map(str::to_string),
             );
             let Some(idx) = index.get(&k) else { continue };
-            let agreement = |r: &EventReport| {
-                let place = match (
-                    inc["place"]["lat"].as_f64(),
-                    inc["place"]["lon"].as_f64(),
-                    &r.place,
-                ) {
-                    (Some(lat), Some(lon), Some(p)) => {
-                        haversine_km(lat, lon, p.lat.unwrap_or(0.0), p.lon.unwrap_or(0.0)) <= 25.0
-                    }
-                    _ => false,
-                };
-                let day = r.date.map(|d| d.date.to_string()).as_deref() == inc["date"].as_str();
-                usize::from(place) + usize::from(day)
-            };
+            let agreement = |r: &EventReport| agreement(inc, r);
             if let Some(&best) = idx.iter().rev().max_by_key(|&&i| agreement(&reports[i])) {
                 // A report standing for two incidents is ambiguous: skip it.
                 if label.insert(best, id.clone()).is_some_and(|old| old != id) {

@@ -109,19 +109,10 @@ impl Gazetteer {
     /// (plain TSV with its header, not gzip) and indexes it. The stoplist
     /// is the bundled one.
     pub fn from_tsv(reader: impl std::io::Read) -> Result<Gazetteer, GeoError> {
-        let table = Table::from_tsv(reader)?;
-        let index = table::build_index(&table)?;
-        let map =
-            fst::Map::new(Cow::Owned(index.fst)).map_err(|e| GeoError::Index(e.to_string()))?;
-        Ok(Gazetteer {
-            table,
-            map,
-            postings: index.postings,
-            stop: BUNDLED_STOPNAMES.lines().map(str::to_string).collect(),
-        })
+        Gazetteer::from_table(Table::from_tsv(reader)?)
     }
 
-    /// Indexes a table built in memory (by the GeoNames import).
+    /// Indexes a table (read from TSV, or built by the GeoNames import).
     fn from_table(table: Table) -> Result<Gazetteer, GeoError> {
         let index = table::build_index(&table)?;
         let map =
