@@ -14,7 +14,7 @@ use vigil_store::{
     SqliteStore, Store,
 };
 
-use crate::params::{self, parse_query, sort_label, Cursor};
+use crate::params::{self, parse_query, Cursor};
 use crate::{ApiError, AppState, ErrorBody};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
@@ -524,15 +524,13 @@ pub async fn list_documents(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<DocumentPage> {
     let p: DocumentParams = parse_query(raw.as_deref(), DOCUMENT_TAKES)?;
-    let limit = params::limit(&p.limit)?;
-    let (key, order) = params::sort(&p.sort, &["published", "id"])?;
-    let sort = if key == "id" {
+    let paging = params::Paging::parse(&p.limit, &p.sort, &p.cursor, &["published", "id"])?;
+    let (limit, order, after) = (paging.limit, paging.order, paging.after.clone());
+    let sort = if paging.key == "id" {
         DocumentSort::Id
     } else {
         DocumentSort::Published
     };
-    let label = sort_label(key, order);
-    let after = Cursor::decode(&p.cursor, &label)?.map(|c| c.after());
     let (since, until) = params::date_range(&p.from, &p.to)?;
     let source_kinds: Vec<SourceKind> = params::list("kind", &p.kind)?;
     let langs: Vec<Lang> = params::list("lang", &p.lang)?;
@@ -555,14 +553,7 @@ pub async fn list_documents(
             Ok(s.list_documents(&filter)?)
         })
         .await?;
-    let (rows, next_cursor) = page(rows, limit, |d| {
-        let a = d.page_after(sort);
-        Cursor {
-            s: label.clone(),
-            k: a.key,
-            i: a.id,
-        }
-    });
+    let (rows, next_cursor) = page(rows, limit, |d| paging.cursor(d.page_after(sort)));
     let items = rows
         .into_iter()
         .map(|d| DocumentSummaryOut {
@@ -713,15 +704,13 @@ pub async fn list_reports(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<ReportPage> {
     let p: ReportParams = parse_query(raw.as_deref(), REPORT_TAKES)?;
-    let limit = params::limit(&p.limit)?;
-    let (key, order) = params::sort(&p.sort, &["date", "id"])?;
-    let sort = if key == "id" {
+    let paging = params::Paging::parse(&p.limit, &p.sort, &p.cursor, &["date", "id"])?;
+    let (limit, order, after) = (paging.limit, paging.order, paging.after.clone());
+    let sort = if paging.key == "id" {
         ReportSort::Id
     } else {
         ReportSort::Date
     };
-    let label = sort_label(key, order);
-    let after = Cursor::decode(&p.cursor, &label)?.map(|c| c.after());
     let (since, until) = params::date_range(&p.from, &p.to)?;
     let event_types: Vec<EventType> = params::list("event_type", &p.event_type)?;
     let sub_event_types: Vec<SubEventType> = params::list("sub_event_type", &p.sub_event_type)?;
@@ -750,14 +739,7 @@ pub async fn list_reports(
             Ok(s.list_reports(&filter)?)
         })
         .await?;
-    let (items, next_cursor) = page(rows, limit, |r| {
-        let a = report_page_after(r, sort);
-        Cursor {
-            s: label.clone(),
-            k: a.key,
-            i: a.id,
-        }
-    });
+    let (items, next_cursor) = page(rows, limit, |r| paging.cursor(report_page_after(r, sort)));
     Ok(Json(ReportPage { items, next_cursor }))
 }
 

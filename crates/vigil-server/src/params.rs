@@ -186,7 +186,54 @@ impl Cursor {
 }
 
 /// The `sort` parameter as given (normalized), kept in cursors.
-pub fn sort_label(key: &str, order: SortOrder) -> String {
+/// The paging of a keyset-paged listing: its page size, its sort and
+/// where the previous page ended.
+#[derive(Debug)]
+pub struct Paging<'a> {
+    /// Items per page.
+    pub limit: usize,
+    /// The sort key, one of the listing's keys.
+    pub key: &'a str,
+    /// Its direction.
+    pub order: SortOrder,
+    /// The last item of the previous page, if a cursor was given.
+    pub after: Option<PageAfter>,
+    label: String,
+}
+
+impl<'a> Paging<'a> {
+    /// Reads `limit`, `sort` (one of `keys`, the first by default) and
+    /// `cursor` (refused if it was given out for another sort).
+    pub fn parse(
+        limit: &Option<String>,
+        sort_param: &Option<String>,
+        cursor: &Option<String>,
+        keys: &[&'a str],
+    ) -> Result<Paging<'a>, ApiError> {
+        let limit = self::limit(limit)?;
+        let (key, order) = sort(sort_param, keys)?;
+        let label = sort_label(key, order);
+        let after = Cursor::decode(cursor, &label)?.map(|c| c.after());
+        Ok(Paging {
+            limit,
+            key,
+            order,
+            after,
+            label,
+        })
+    }
+
+    /// The cursor that resumes after an item at `a`.
+    pub fn cursor(&self, a: PageAfter) -> Cursor {
+        Cursor {
+            s: self.label.clone(),
+            k: a.key,
+            i: a.id,
+        }
+    }
+}
+
+fn sort_label(key: &str, order: SortOrder) -> String {
     match order {
         SortOrder::Asc => key.to_string(),
         SortOrder::Desc => format!("-{key}"),
