@@ -11,9 +11,12 @@
 //! otherwise it starts a new incident. Reports are taken in order of date,
 //! then id, so the same reports always give the same incidents.
 
+use std::borrow::Borrow;
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use vigil_geo::haversine_km;
-use vigil_model::{DatePrecision, EventReport, GeoPrecision, ReportId};
+use vigil_model::{DatePrecision, EventReport, GeoPrecision, ReportId, SubEventType};
 
 /// Settings of linking.
 #[derive(Debug, Clone)]
@@ -50,16 +53,22 @@ struct Key {
     perpetrators: Vec<String>,
 }
 
+/// The earliest and latest day a report may tell of, for linking: `None`
+/// when it is undated or dated only to a year, too vague to tell one event
+/// from another.
+pub fn report_days(r: &EventReport) -> Option<(NaiveDate, NaiveDate)> {
+    let d = r.date?;
+    let wide = match d.precision {
+        DatePrecision::Day => 0,
+        DatePrecision::Week => 6,
+        DatePrecision::Month => 30,
+        DatePrecision::Year => return None,
+    };
+    Some((d.date, d.date + chrono::Days::new(wide)))
+}
+
 fn key(r: &EventReport) -> Key {
-    let days = r.date.map(|d| {
-        let wide = match d.precision {
-            DatePrecision::Day => 0,
-            DatePrecision::Week => 6,
-            DatePrecision::Month => 30,
-            DatePrecision::Year => 365,
-        };
-        (d.date, d.date + chrono::Days::new(wide))
-    });
+    let days = report_days(r);
     let (point, slack_km, province) = match &r.place {
         Some(p) => (
             p.lat.zip(p.lon),
@@ -162,22 +171,36 @@ fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Option<(i64, f64)> {
 
 /// Groups reports into incidents: each inner list holds indexes into
 /// `reports`, and every report is in exactly one incident. Deterministic.
-pub fn link(reports: &[EventReport], opts: &LinkOptions) -> Vec<Vec<usize>> {
-    let keys: Vec<Key> = reports.iter().map(key).collect();
+///
+/// Reports are swept in order of their first possible day; an incident
+/// whose latest report ends more than `max_days` before the report at hand
+/// can no longer take reports and leaves the sweep, so the work grows with
+/// the number of reports times the incidents open at once, not their square.
+pub fn link<R: Borrow<EventReport>>(reports: &[R], opts: &LinkOptions) -> Vec<Vec<usize>> {
+    let keys: Vec<Key> = reports.iter().map(|r| key(r.borrow())).collect();
     let mut order: Vec<usize> = (0..reports.len()).collect();
     order.sort_by_key(|&i| (keys[i].days.map(|d| d.0), keys[i].id));
     let mut incidents: Vec<Vec<usize>> = Vec::new();
+    // Open incidents by sub-event type: (incident, the last day it covers).
+    let mut open: HashMap<SubEventType, Vec<(usize, NaiveDate)>> = HashMap::new();
     for i in order {
-        let best = incidents
+        let Some((start, end)) = keys[i].days else {
+            // Undated: nothing to link with.
+            incidents.push(vec![i]);
+            continue;
+        };
+        let candidates = open.entry(keys[i].sub_event_type).or_default();
+        candidates.retain(|&(_, last)| (start - last).num_days() <= opts.max_days);
+        let best = candidates
             .iter()
             .enumerate()
-            .filter_map(|(n, members)| {
+            .filter_map(|(slot, &(n, _))| {
                 let mut worst = (0i64, 0.0f64);
-                for &m in members {
+                for &m in &incidents[n] {
                     let (d, km) = distance(&keys[i], &keys[m], opts)?;
                     worst = (worst.0.max(d), worst.1.max(km));
                 }
-                Some((worst, n))
+                Some((worst, n, slot))
             })
             .min_by(|a, b| {
                 a.0 .0
@@ -186,8 +209,15 @@ pub fn link(reports: &[EventReport], opts: &LinkOptions) -> Vec<Vec<usize>> {
                     .then(a.1.cmp(&b.1))
             });
         match best {
-            Some((_, n)) => incidents[n].push(i),
-            None => incidents.push(vec![i]),
+            Some((_, n, slot)) => {
+                incidents[n].push(i);
+                let last = &mut candidates[slot].1;
+                *last = (*last).max(end);
+            }
+            None => {
+                candidates.push((incidents.len(), end));
+                incidents.push(vec![i]);
+            }
         }
     }
     incidents
