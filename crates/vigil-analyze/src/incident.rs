@@ -381,3 +381,215 @@ pub fn facets(inc: &Incident) -> Vec<(Dimension, String)> {
     );
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use vigil_extract::{DocInput, Extractor};
+    use vigil_model::{DocumentId, Lang};
+
+    /// One document's reports, extracted, as linking reads them.
+    fn extracted(doc: i64, text: &str, lang: &str, kind: SourceKind, day: &str) -> Vec<LinkInput> {
+        let input = DocInput {
+            document_id: DocumentId(doc),
+            lang: Some(lang.parse::<Lang>().unwrap()),
+            published: Some(day.parse::<NaiveDate>().unwrap()),
+            source_kind: Some(kind),
+            affiliation: (kind == SourceKind::MilitantOfficial).then(|| "Islamic State".into()),
+            countries: Vec::new(),
+        };
+        Extractor::new()
+            .extract(text, &input)
+            .into_iter()
+            .enumerate()
+            .map(|(n, mut r)| {
+                r.id = vigil_model::ReportId(doc * 10 + n as i64);
+                LinkInput {
+                    report: r,
+                    key: ReportKey {
+                        document_id: DocumentId(doc),
+                        ordinal: n as u32,
+                    },
+                    source_kind: kind,
+                }
+            })
+            .collect()
+    }
+
+    use vigil_model::ReportKey;
+    use SourceKind::{MilitantOfficial, NewsMedia};
+
+    const CLAIM_AR: &str = "تبنى تنظيم الدولة الإسلامية تفجير عبوة ناسفة بدورية لقوات سوريا الديمقراطية في بلدة الشحيل بريف دير الزور، وادعى مقتل ثلاثة عناصر.";
+    const NEWS_EN: &str = "A roadside bomb struck a Syrian Democratic Forces patrol in al-Shuhayl in the Deir ez-Zor countryside, killing two fighters, a local monitoring group said.";
+
+    #[test]
+    fn pairs_that_must_and_must_not_link() {
+        // (what, first document, second document, one incident?)
+        type Doc = (&'static str, &'static str, SourceKind, &'static str);
+        let rows: &[(&str, Doc, Doc, bool)] = &[
+            (
+                "an Arabic claim and an English news report of the same attack",
+                (CLAIM_AR, "ar", MilitantOfficial, "2019-09-16"),
+                (NEWS_EN, "en", NewsMedia, "2019-09-16"),
+                true,
+            ),
+            (
+                "the same attack reported the next day",
+                (CLAIM_AR, "ar", MilitantOfficial, "2019-09-16"),
+                (NEWS_EN, "en", NewsMedia, "2019-09-17"),
+                true,
+            ),
+            (
+                "a bomb in another town the same day",
+                (CLAIM_AR, "ar", MilitantOfficial, "2019-09-16"),
+                (
+                    "A roadside bomb struck a Syrian Democratic Forces patrol in Qamishli, killing two fighters, a monitoring group said.",
+                    "en",
+                    NewsMedia,
+                    "2019-09-16",
+                ),
+                false,
+            ),
+            (
+                "the same town a week later",
+                (CLAIM_AR, "ar", MilitantOfficial, "2019-09-16"),
+                (NEWS_EN, "en", NewsMedia, "2019-09-23"),
+                false,
+            ),
+            (
+                "a clash, not a bomb, at the same place and day",
+                (CLAIM_AR, "ar", MilitantOfficial, "2019-09-16"),
+                (
+                    "Syrian Democratic Forces fighters clashed with Islamic State militants in al-Shuhayl in the Deir ez-Zor countryside, a local monitoring group said.",
+                    "en",
+                    NewsMedia,
+                    "2019-09-16",
+                ),
+                false,
+            ),
+            (
+                "two different groups blamed for bombs at one place",
+                (
+                    "Islamic State militants detonated a roadside bomb against a Syrian Democratic Forces patrol in al-Shuhayl, a monitoring group said.",
+                    "en",
+                    NewsMedia,
+                    "2019-09-16",
+                ),
+                (
+                    "Hayat Tahrir al-Sham militants detonated a roadside bomb against a Syrian Democratic Forces patrol in al-Shuhayl, a monitoring group said.",
+                    "en",
+                    NewsMedia,
+                    "2019-09-16",
+                ),
+                false,
+            ),
+        ];
+        for (what, a, b, together) in rows {
+            let mut inputs = extracted(1, a.0, a.1, a.2, a.3);
+            inputs.extend(extracted(2, b.0, b.1, b.2, b.3));
+            assert_eq!(inputs.len(), 2, "{what}: one report per document");
+            let built = build(&inputs, &[], &[], &HashMap::new(), &LinkOptions::default());
+            assert_eq!(built.len() == 1, *together, "{what}: {built:#?}");
+        }
+    }
+
+    #[test]
+    fn estimates_weigh_claims_against_independent_reports() {
+        let mut inputs = extracted(1, CLAIM_AR, "ar", MilitantOfficial, "2019-09-16");
+        inputs.extend(extracted(2, NEWS_EN, "en", NewsMedia, "2019-09-16"));
+        let built = build(&inputs, &[], &[], &HashMap::new(), &LinkOptions::default());
+        let inc = &built[0].incident;
+        assert_eq!(inc.status, IncidentStatus::Corroborated);
+        assert_eq!(
+            inc.counts.killed.unwrap().value,
+            2,
+            "the independent figure"
+        );
+        assert_eq!(
+            inc.claimed_counts.killed.unwrap().value,
+            3,
+            "the claim's figure"
+        );
+        assert_eq!(inc.perpetrators, ["Islamic State"]);
+        assert_eq!(inc.targets, ["Syrian Democratic Forces"]);
+        assert_eq!(
+            inc.source_kinds,
+            [SourceKind::MilitantOfficial, SourceKind::NewsMedia]
+        );
+        assert_eq!(built[0].anchor.to_string(), "1.0");
+        assert!(built[0]
+            .facets
+            .contains(&(Dimension::Status, "corroborated".into())));
+        // The claim alone.
+        let alone = build(
+            &inputs[..1],
+            &[],
+            &[],
+            &HashMap::new(),
+            &LinkOptions::default(),
+        );
+        assert_eq!(alone[0].incident.status, IncidentStatus::ClaimOnly);
+    }
+
+    #[test]
+    fn decisions_are_applied_in_order_and_ignore_reports_gone() {
+        let mut inputs = extracted(1, CLAIM_AR, "ar", MilitantOfficial, "2019-09-16");
+        inputs.extend(extracted(2, NEWS_EN, "en", NewsMedia, "2019-09-16"));
+        // A report of another town, which linking keeps apart.
+        inputs.extend(extracted(
+            3,
+            "A roadside bomb struck a Syrian Democratic Forces patrol in Qamishli, killing two fighters, a monitoring group said.",
+            "en",
+            NewsMedia,
+            "2019-09-16",
+        ));
+        let key = |d: i64| ReportKey {
+            document_id: DocumentId(d),
+            ordinal: 0,
+        };
+        let decision = |id: i64, action: DecisionAction, reports: Vec<ReportKey>| Decision {
+            id,
+            who: "analyst".into(),
+            at: Utc.with_ymd_and_hms(2019, 10, 1, 9, 0, 0).unwrap(),
+            action,
+            reports,
+            note: None,
+        };
+        let opts = LinkOptions::default();
+        let none = HashMap::new();
+        assert_eq!(build(&inputs, &[], &[], &none, &opts).len(), 2);
+        let merge = decision(1, DecisionAction::Merge, vec![key(1), key(2), key(3)]);
+        let merged = build(&inputs, std::slice::from_ref(&merge), &[], &none, &opts);
+        assert_eq!(merged.len(), 1);
+        let set = decision(
+            2,
+            DecisionAction::Set {
+                change: IncidentChange::Killed(4),
+            },
+            vec![key(3)],
+        );
+        let confirm = decision(3, DecisionAction::Confirm, vec![key(2)]);
+        let split = decision(4, DecisionAction::Split, vec![key(3)]);
+        let all = [merge.clone(), set.clone(), confirm.clone(), split.clone()];
+        let out = build(&inputs, &all, &[], &none, &opts);
+        assert_eq!(out.len(), 2, "split after the merge");
+        let with = |d: i64| {
+            out.iter()
+                .find(|n| n.incident.reports.iter().any(|r| r.0 == d * 10))
+                .unwrap()
+        };
+        // The edit and the confirmation were made while all three were
+        // one incident; the split took report 3 out after.
+        assert_eq!(with(1).incident.status, IncidentStatus::Confirmed);
+        assert_eq!(with(1).incident.counts.killed.unwrap().value, 4);
+        assert_eq!(with(3).incident.reports.len(), 1);
+        assert_eq!(with(3).incident.status, IncidentStatus::Reported);
+        // A decision about reports no longer there changes nothing.
+        let gone = decision(5, DecisionAction::Dispute, vec![key(9)]);
+        assert_eq!(
+            build(&inputs, &[gone], &[], &none, &opts),
+            build(&inputs, &[], &[], &none, &opts)
+        );
+    }
+}

@@ -666,6 +666,16 @@ fn reports_and_incidents_round_trip<S: Store>(store: &mut S) {
         store.link_inputs_of(&[], &decision.reports).unwrap().len(),
         1
     );
+    // A new incident with the stale one's anchor takes its place and id.
+    let renewed = NewIncident {
+        incident: incident(vec![store.reports(doc_id).unwrap()[0].id]),
+        ..new.clone()
+    };
+    assert_eq!(
+        store.replace_incidents(Some(&[]), &[renewed]).unwrap(),
+        first
+    );
+    assert!(store.link_backlog().unwrap().dirty.is_empty());
     store.replace_incidents(None, &[]).unwrap();
     assert_eq!(store.stats().unwrap().incidents, 0);
 

@@ -537,7 +537,8 @@ pub trait Store {
 
     /// Replaces incidents in one transaction: removes `remove` (every
     /// incident when `None`) and stores `add`. A new incident whose anchor
-    /// is a removed one's keeps that one's id. Returns the ids of `add`.
+    /// is a removed one's, or a stale one's (marked for relinking), takes
+    /// its place and keeps its id. Returns the ids of `add`.
     fn replace_incidents(
         &mut self,
         remove: Option<&[IncidentId]>,

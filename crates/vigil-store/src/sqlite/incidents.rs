@@ -285,6 +285,12 @@ pub(super) fn replace_incidents(
              VALUES (?1, ?2, ?3)",
         )
         .map_err(&err)?;
+    let mut stale = tx
+        .prepare_cached(
+            "SELECT id FROM incidents
+              WHERE anchor_document = ?1 AND anchor_ordinal = ?2 AND dirty = 1",
+        )
+        .map_err(&err)?;
     let mut ids = Vec::with_capacity(add.len());
     for n in add {
         let inc = &n.incident;
@@ -294,7 +300,24 @@ pub(super) fn replace_incidents(
             ..inc.clone()
         })
         .map_err(|e| corrupt("incidents", e))?;
-        let keep = anchors.get(&(n.anchor.document_id.0, n.anchor.ordinal));
+        let mut keep = anchors
+            .get(&(n.anchor.document_id.0, n.anchor.ordinal))
+            .copied();
+        if keep.is_none() {
+            // A stale incident (its reports re-extracted) with the same
+            // anchor: this one replaces it and keeps its id.
+            let stale: Option<i64> = stale
+                .query_row(params![n.anchor.document_id.0, n.anchor.ordinal], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(&err)?;
+            if let Some(id) = stale {
+                tx.execute("DELETE FROM incidents WHERE id = ?1", [id])
+                    .map_err(&err)?;
+                keep = Some(id);
+            }
+        }
         let place = inc.place.as_ref();
         insert
             .execute(params![
