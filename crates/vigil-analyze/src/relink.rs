@@ -3,9 +3,11 @@
 //! A link reads only what changed: the reports in no incident yet, and the
 //! incidents one of whose reports was re-extracted. It takes the days they
 //! span, widened by a margin, in windows of a few weeks; in each window it
-//! reads the reports dated there, every incident that holds one of them
-//! (whole), and every report an analyst's decision ties to them, relinks
-//! that set and replaces those incidents in one transaction. Relinking the
+//! reads the reports dated there or within the margin before, every
+//! incident that holds one of them (whole), and every report an analyst's
+//! decision ties to them, relinks that set and replaces those incidents in
+//! one transaction. (A report dated only to a month is read by the window
+//! of its first day: it links with reports of that window.) Relinking the
 //! same store again changes nothing; a link killed half-way leaves whole
 //! windows done and the rest still in the backlog, so a rerun completes it.
 
@@ -35,7 +37,7 @@ impl Default for RelinkOptions {
         RelinkOptions {
             link: LinkOptions::default(),
             full: false,
-            window_days: 28,
+            window_days: 56,
         }
     }
 }
@@ -87,8 +89,10 @@ pub fn relink<S: Store + ?Sized>(
         }
     }
     let total = windows.len() as u64 + 1;
-    for (n, window) in windows.iter().enumerate() {
-        let inputs = store.link_inputs(Some(*window))?;
+    for (n, &(start, end)) in windows.iter().enumerate() {
+        // From `margin` before the window: the reports the window's own may
+        // link with, whose incidents are then redone whole.
+        let inputs = store.link_inputs(Some((start - margin, end)))?;
         relink_set(store, inputs, &[], &decisions, &sites, opts, &mut summary)?;
         summary.windows += 1;
         progress(n as u64 + 1, total);

@@ -525,8 +525,8 @@ pub trait Store {
     fn mark_incidents_dirty(&mut self) -> Result<()>;
 
     /// Reports as linking reads them: those dated within `days` (by their
-    /// first possible day, from a month before `days.0`), or every report
-    /// when `days` is `None`. Ordered by id.
+    /// first possible day), or every report when `days` is `None`.
+    /// Ordered by id.
     fn link_inputs(&self, days: Option<(NaiveDate, NaiveDate)>) -> Result<Vec<LinkInput>>;
 
     /// Reports as linking reads them, by id or key (the union of both).

@@ -126,14 +126,9 @@ pub(super) fn link_inputs(
     days: Option<(NaiveDate, NaiveDate)>,
 ) -> Result<Vec<LinkInput>> {
     match days {
-        // A report dated to a month starts on its first day: read from a
-        // month before, so that it is seen.
         Some((first, last)) => link_rows(
             conn,
-            &format!(
-                "{LINK_COLUMNS} WHERE r.event_date BETWEEN date(?1, '-31 days') AND ?2
-                 ORDER BY r.id"
-            ),
+            &format!("{LINK_COLUMNS} WHERE r.event_date BETWEEN ?1 AND ?2 ORDER BY r.id"),
             params![first.to_string(), last.to_string()],
         ),
         None => link_rows(conn, &format!("{LINK_COLUMNS} ORDER BY r.id"), []),
