@@ -458,10 +458,21 @@ mod tests {
                 false,
             ),
             (
-                "a clash, not a bomb, at the same place and day",
+                "the attack told as a clash, at the same town and day",
                 (CLAIM_AR, "ar", MilitantOfficial, "2019-09-16"),
                 (
                     "Syrian Democratic Forces fighters clashed with Islamic State militants in al-Shuhayl in the Deir ez-Zor countryside, a local monitoring group said.",
+                    "en",
+                    NewsMedia,
+                    "2019-09-16",
+                ),
+                true,
+            ),
+            (
+                "arrests, not an attack, at the same town and day",
+                (CLAIM_AR, "ar", MilitantOfficial, "2019-09-16"),
+                (
+                    "Syrian Democratic Forces arrested five suspected Islamic State members in a raid in al-Shuhayl in the Deir ez-Zor countryside, a local monitoring group said.",
                     "en",
                     NewsMedia,
                     "2019-09-16",

@@ -1,7 +1,8 @@
 //! Incident linking: which event reports tell the same real event.
 //!
-//! Two reports are compatible when they have the same broad event type,
-//! dates within `max_days` (widened by each date's precision: a report
+//! Two reports are compatible when they have the same sub-event type (or
+//! two types of violence, at the same town on the same day: sources type
+//! one attack differently), dates within `max_days` (widened by each date's precision: a report
 //! dated only to a week may be any day of it), places within `max_km`
 //! (widened when a place is only near a town or only a province), not two
 //! different towns each named precisely, and perpetrators that do not
@@ -110,6 +111,25 @@ fn key(r: &EventReport) -> Key {
     }
 }
 
+/// Which reports may tell one event: any two acts of political violence
+/// (battles, explosions, violence against civilians), else the same
+/// sub-event type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Family {
+    Violence,
+    Other(SubEventType),
+}
+
+fn family(t: SubEventType) -> Family {
+    use vigil_model::EventType;
+    match t.event_type() {
+        EventType::Battles
+        | EventType::ExplosionsRemoteViolence
+        | EventType::ViolenceAgainstCivilians => Family::Violence,
+        _ => Family::Other(t),
+    }
+}
+
 /// Days between two date ranges (0 when they overlap).
 fn gap_days(a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)) -> i64 {
     if a.1 < b.0 {
@@ -124,7 +144,7 @@ fn gap_days(a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)) -> i64 {
 /// How far apart two reports are, or `None` when they cannot be one event:
 /// (days apart, km apart) for ranking.
 fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Option<(i64, f64)> {
-    if a.event_type != b.event_type || a.sub_event_type != b.sub_event_type {
+    if family(a.sub_event_type) != family(b.sub_event_type) {
         return None;
     }
     let days = match (a.days, b.days) {
@@ -132,6 +152,13 @@ fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Option<(i64, f64)> {
         _ => return None,
     };
     if days > opts.max_days {
+        return None;
+    }
+    // Sources often type one attack differently (a claim's clash, a
+    // wire's bombing): two types of violence link only at the same town
+    // on the same day, and rank after a match of type.
+    let retyped = a.sub_event_type != b.sub_event_type;
+    if retyped && (days > 0 || a.town.is_none() || a.town != b.town) {
         return None;
     }
     // Two reports that each name a different town tell of two events.
@@ -166,7 +193,7 @@ fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Option<(i64, f64)> {
     if contradicts {
         return None;
     }
-    Some((days, km))
+    Some((days + i64::from(retyped), km))
 }
 
 /// Groups reports into incidents: each inner list holds indexes into
@@ -182,14 +209,14 @@ pub fn link<R: Borrow<EventReport>>(reports: &[R], opts: &LinkOptions) -> Vec<Ve
     order.sort_by_key(|&i| (keys[i].days.map(|d| d.0), keys[i].id));
     let mut incidents: Vec<Vec<usize>> = Vec::new();
     // Open incidents by sub-event type: (incident, the last day it covers).
-    let mut open: HashMap<SubEventType, Vec<(usize, NaiveDate)>> = HashMap::new();
+    let mut open: HashMap<Family, Vec<(usize, NaiveDate)>> = HashMap::new();
     for i in order {
         let Some((start, end)) = keys[i].days else {
             // Undated: nothing to link with.
             incidents.push(vec![i]);
             continue;
         };
-        let candidates = open.entry(keys[i].sub_event_type).or_default();
+        let candidates = open.entry(family(keys[i].sub_event_type)).or_default();
         candidates.retain(|&(_, last)| (start - last).num_days() <= opts.max_days);
         let best = candidates
             .iter()
@@ -226,7 +253,7 @@ pub fn link<R: Borrow<EventReport>>(reports: &[R], opts: &LinkOptions) -> Vec<Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vigil_model::{ActorRef, EventDate, EventType, Place, SubEventType};
+    use vigil_model::{ActorRef, EventDate, Place, SubEventType};
 
     fn report(id: i64, day: u32, place: (f64, f64), perp: Option<&str>) -> EventReport {
         let mut r: EventReport = serde_json::from_value(serde_json::json!({
@@ -264,11 +291,41 @@ mod tests {
     const QAMISHLI: (f64, f64) = (37.052, 41.231);
     const HASAKAH: (f64, f64) = (36.502, 40.748);
 
+    fn retype(mut r: EventReport, t: SubEventType) -> EventReport {
+        r.sub_event_type = t;
+        r.event_type = t.event_type();
+        r
+    }
+
+    #[test]
+    fn two_types_of_violence_link_only_at_one_town_on_one_day() {
+        let bomb = report(1, 11, QAMISHLI, Some("Islamic State"));
+        let rows = [
+            ("a clash the same day in the same town", 11, QAMISHLI, true),
+            ("a clash the next day", 12, QAMISHLI, false),
+            ("a clash 13 km away", 11, (36.95, 41.15), false),
+        ];
+        for (what, day, place, together) in rows {
+            let clash = retype(report(2, day, place, None), SubEventType::ArmedClash);
+            let got = link(&[bomb.clone(), clash], &LinkOptions::default());
+            assert_eq!(got.len() == 1, together, "{what}");
+        }
+        // The same sub-event type is preferred over another.
+        let reports = [
+            retype(report(2, 11, QAMISHLI, None), SubEventType::ArmedClash),
+            report(1, 11, QAMISHLI, None),
+            report(3, 11, QAMISHLI, None),
+        ];
+        let got = link(&reports, &LinkOptions::default());
+        assert!(
+            got.iter().any(|g| g.contains(&1) && g.contains(&2)),
+            "{got:?}"
+        );
+    }
+
     #[test]
     fn the_same_event_links_and_others_do_not() {
-        let mut clash = report(6, 11, QAMISHLI, None);
-        clash.event_type = EventType::Battles;
-        clash.sub_event_type = SubEventType::ArmedClash;
+        let clash = retype(report(6, 11, QAMISHLI, None), SubEventType::Arrests);
         let reports = vec![
             report(1, 11, QAMISHLI, Some("Islamic State")),
             report(2, 11, QAMISHLI, None),
