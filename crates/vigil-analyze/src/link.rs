@@ -41,7 +41,6 @@ impl Default for LinkOptions {
 #[derive(Debug, Clone)]
 struct Key {
     id: ReportId,
-    event_type: vigil_model::EventType,
     sub_event_type: vigil_model::SubEventType,
     /// Earliest and latest day the event may have taken place.
     days: Option<(NaiveDate, NaiveDate)>,
@@ -100,7 +99,6 @@ fn key(r: &EventReport) -> Key {
     perpetrators.dedup();
     Key {
         id: r.id,
-        event_type: r.event_type,
         sub_event_type: r.sub_event_type,
         days,
         point,
