@@ -10,5 +10,9 @@
 //! assert!(poisson.surge && poisson.p_value.unwrap() < 1e-5);
 //! ```
 
+mod file;
 pub mod link;
+pub mod narratives;
 pub mod surge;
+
+pub use file::FileError;

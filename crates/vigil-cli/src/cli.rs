@@ -64,6 +64,9 @@ pub enum Command {
     Gazetteer(GazetteerCommand),
     /// Surge tests on a weekly series: is the last week unusual?
     Surge(SurgeArgs),
+    /// Narratives: tag documents with the themes they carry, weekly shares
+    #[command(subcommand)]
+    Narratives(crate::narratives::NarrativesCommand),
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ mod demo;
 mod extract;
 mod gazetteer;
 mod ingest;
+mod narratives;
 mod output;
 mod serve;
 
@@ -147,5 +148,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(&dir, &args),
         Command::Gazetteer(cmd) => gazetteer::run(&dir, cmd, &out),
         Command::Surge(args) => surge(&args, &out),
+        Command::Narratives(cmd) => narratives::run(&dir, cmd, &out),
     }
 }

@@ -22,7 +22,7 @@ fn file_store_conforms_and_reopens() {
         2,
         "data survives reopening"
     );
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), SqliteStore::SCHEMA_VERSION);
 }
 
 #[test]
@@ -74,12 +74,15 @@ fn migration_0002_indexes_the_actors_of_existing_reports() {
     conn.execute_batch(
         "DROP TABLE report_actors; DROP INDEX event_reports_type; DROP INDEX event_reports_sub_type;
          DROP INDEX event_reports_claim; DROP INDEX event_reports_place;
-         DROP INDEX document_bands_document; PRAGMA user_version = 1;",
+         DROP INDEX document_bands_document;
+         DROP TABLE narrative_tagging; DROP TABLE document_narratives;
+         DROP TABLE alert_delivery_attempts; DROP TABLE alert_deliveries; DROP TABLE alerts;
+         DROP TABLE alert_cursors; PRAGMA user_version = 1;",
     )
     .unwrap();
     drop(conn);
     let store = SqliteStore::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), SqliteStore::SCHEMA_VERSION);
     for name in ["islamic state", "DAESH"] {
         let found = store
             .list_reports(&ReportFilter {
