@@ -95,39 +95,7 @@ pub(crate) fn read_list<T: DeserializeOwned>(
             });
         }
         for t in items {
-            // Each table is read again from its own text, so that a wrong
-            // value is reported with its position.
-            let slice = &text[t.start..t.end];
-            let parsed: Result<std::collections::BTreeMap<String, Vec<T>>, _> =
-                toml::from_str(slice);
-            let value = match parsed {
-                Ok(mut m) => m
-                    .remove(list)
-                    .and_then(|mut v| v.pop())
-                    .ok_or_else(|| FileError {
-                        file: file.to_string(),
-                        line: line_of(text, t.start),
-                        field: None,
-                        message: format!("[[{list}]] table could not be read on its own"),
-                        fix: fix_hint.to_string(),
-                    })?,
-                Err(e) => {
-                    let message = e.message().trim().to_string();
-                    let at = e.span().map_or(t.start, |s| t.start + s.start);
-                    let field = field_in(&message).or_else(|| key_at(text, at));
-                    let line = match (&field, e.span()) {
-                        (Some(f), None) => field_line(text, (t.start, t.end), f),
-                        _ => line_of(text, at),
-                    };
-                    return Err(FileError {
-                        file: file.to_string(),
-                        line,
-                        field,
-                        message,
-                        fix: fix_hint.to_string(),
-                    });
-                }
-            };
+            let value = parse_table::<T>(file, text, list, &t, fix_hint)?;
             out.push(Located {
                 value,
                 start: t.start,
@@ -136,6 +104,47 @@ pub(crate) fn read_list<T: DeserializeOwned>(
         }
     }
     Ok(out)
+}
+
+/// Reads one table of list `list` as a `T`, from its own text, so that a
+/// wrong value is reported with its position.
+pub(crate) fn parse_table<T: DeserializeOwned>(
+    file: &str,
+    text: &str,
+    list: &str,
+    t: &Located<toml::Table>,
+    fix_hint: &str,
+) -> Result<T, FileError> {
+    let slice = &text[t.start..t.end];
+    let parsed: Result<std::collections::BTreeMap<String, Vec<T>>, _> = toml::from_str(slice);
+    match parsed {
+        Ok(mut m) => m
+            .remove(list)
+            .and_then(|mut v| v.pop())
+            .ok_or_else(|| FileError {
+                file: file.to_string(),
+                line: line_of(text, t.start),
+                field: None,
+                message: format!("[[{list}]] table could not be read on its own"),
+                fix: fix_hint.to_string(),
+            }),
+        Err(e) => {
+            let message = e.message().trim().to_string();
+            let at = e.span().map_or(t.start, |s| t.start + s.start);
+            let field = field_in(&message).or_else(|| key_at(text, at));
+            let line = match (&field, e.span()) {
+                (Some(f), None) => field_line(text, (t.start, t.end), f),
+                _ => line_of(text, at),
+            };
+            Err(FileError {
+                file: file.to_string(),
+                line,
+                field,
+                message,
+                fix: fix_hint.to_string(),
+            })
+        }
+    }
 }
 
 /// A list of tables: its name and its tables.

@@ -1,5 +1,6 @@
-//! Vigil's analytics over event reports: incident linking, and the surge
-//! tests that say how unusual a week's count is against the weeks before it.
+//! Vigil's analytics over event reports: incident linking, the surge tests
+//! that say how unusual a week's count is against the weeks before it,
+//! narratives (tagging and weekly shares) and alert rules.
 //!
 //! ```
 //! use vigil_analyze::surge::{run_all, SurgeOptions};
@@ -10,6 +11,7 @@
 //! assert!(poisson.surge && poisson.p_value.unwrap() < 1e-5);
 //! ```
 
+pub mod alerts;
 mod file;
 pub mod link;
 pub mod narratives;

@@ -67,6 +67,9 @@ pub enum Command {
     /// Narratives: tag documents with the themes they carry, weekly shares
     #[command(subcommand)]
     Narratives(crate::narratives::NarrativesCommand),
+    /// Alerts: evaluate rules, deliver webhooks, the alert feed
+    #[command(subcommand)]
+    Alerts(crate::alerts::AlertsCommand),
 }
 
 #[derive(Debug, Args)]

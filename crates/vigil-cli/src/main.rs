@@ -1,5 +1,6 @@
 //! The `vigil` binary: flags, logging, and wiring of the library crates.
 
+mod alerts;
 mod cli;
 mod commands;
 mod demo;
@@ -149,5 +150,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Gazetteer(cmd) => gazetteer::run(&dir, cmd, &out),
         Command::Surge(args) => surge(&args, &out),
         Command::Narratives(cmd) => narratives::run(&dir, cmd, &out),
+        Command::Alerts(cmd) => alerts::run(&dir, cmd, &out),
     }
 }
