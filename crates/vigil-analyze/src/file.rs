@@ -59,6 +59,19 @@ pub(crate) fn field_line(text: &str, range: (usize, usize), field: &str) -> usiz
 /// The first `name` in backticks of a serde message ("unknown field
 /// `termz`, expected ..." gives `termz`).
 fn field_in(message: &str) -> Option<String> {
+    // Only messages about a field name one; "invalid value: integer `-3`"
+    // names a value.
+    if ![
+        "unknown field",
+        "missing field",
+        "duplicate field",
+        "duplicate key",
+    ]
+    .iter()
+    .any(|p| message.starts_with(p))
+    {
+        return None;
+    }
     let start = message.find('`')? + 1;
     let len = message[start..].find('`')?;
     Some(message[start..start + len].to_string())

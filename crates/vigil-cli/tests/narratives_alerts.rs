@@ -134,3 +134,62 @@ fn a_bad_narratives_file_is_named_with_line_field_and_fix() {
     );
     assert!(err.contains("fix:"), "{err}");
 }
+
+#[test]
+fn demo_alerts_fire_once_are_listed_and_acknowledged() {
+    let dir = demo();
+    let d = dir.path();
+    ok_json(d, &["--json", "narratives", "tag"]);
+    let first = ok_json(d, &["--json", "alerts", "check"]);
+    let fired: Vec<String> = first["new_alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a[1].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        fired.iter().any(|t| t.contains("security-gap")),
+        "the narrative rule fires on the demo: {fired:?}"
+    );
+    assert!(
+        fired
+            .iter()
+            .filter(|t| t.starts_with("al-Hol named"))
+            .count()
+            >= 2,
+        "the watch fires on English and Arabic documents: {fired:?}"
+    );
+    assert!(
+        first["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("not evaluated"),
+        "rules without their inputs are reported: {first}"
+    );
+    let again = ok_json(d, &["--json", "alerts", "check"]);
+    assert_eq!(again["new_alerts"].as_array().unwrap().len(), 0);
+
+    let listed = ok_json(d, &["--json", "alerts", "list", "--unacked"]);
+    assert_eq!(listed.as_array().unwrap().len(), fired.len());
+    let id = listed[0]["id"].as_i64().unwrap().to_string();
+    let acked = ok_json(d, &["--json", "alerts", "ack", &id, "--by", "duty-analyst"]);
+    assert_eq!(acked["acknowledged_by"], "duty-analyst");
+    let unacked = ok_json(d, &["--json", "alerts", "list", "--unacked"]);
+    assert_eq!(unacked.as_array().unwrap().len(), fired.len() - 1);
+
+    // A bad rules file: file, line, field and the fix.
+    let rules = d.join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[[rule]]\nkey = \"x\"\nkind = \"fatalities\"\nmin_killed = -3\n",
+    )
+    .unwrap();
+    let out = vigil(d, &["alerts", "check", "--rules", rules.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{}:4: field `min_killed`", rules.display())),
+        "{err}"
+    );
+    assert!(err.contains("fix:"), "{err}");
+}

@@ -242,6 +242,13 @@ fn bad_rules_name_file_line_field_and_fix() {
             "",
         ),
         (
+            "negative count: the field is named, not the value",
+            "[[rule]]\nkey = \"a\"\nkind = \"fatalities\"\nmin_killed = -3\n".into(),
+            4,
+            "min_killed",
+            "invalid value",
+        ),
+        (
             "unknown test",
             "[[rule]]\nkey = \"a\"\nkind = \"surge\"\ndimension = \"target\"\nvalue = \"SDF\"\ntest = \"chi2\"\n".into(),
             6,
