@@ -168,13 +168,14 @@ pub struct NarrativeRule {
     /// Weeks in the baseline [default: 3].
     pub baseline_weeks: Option<usize>,
     /// A week with fewer documents never fires, whatever the tests say
-    /// (after an empty baseline any document is a departure) [default: 1].
-    #[serde(default = "one")]
+    /// (after an empty baseline any document is a departure); the surge
+    /// tests' `min_count` [default: 3, as theirs].
+    #[serde(default = "default_min_documents")]
     pub min_documents: u64,
 }
 
-fn one() -> u64 {
-    1
+fn default_min_documents() -> u64 {
+    SurgeOptions::default().min_count
 }
 
 /// `kind = "watch"`: a new document naming a keyword or an actor.
@@ -686,7 +687,10 @@ pub fn evaluate(rules: &RuleSet, inputs: &Inputs<'_>, fired_at: DateTime<Utc>) -
                 }
             }
             Rule::NarrativeRising(r) => {
-                let opts = surge_opts(r.alpha, r.baseline_weeks);
+                let opts = SurgeOptions {
+                    min_count: r.min_documents,
+                    ..surge_opts(r.alpha, r.baseline_weeks)
+                };
                 for s in inputs
                     .narratives
                     .iter()

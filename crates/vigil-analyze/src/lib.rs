@@ -1,6 +1,10 @@
-//! Vigil's analytics over event reports: incident linking, the surge tests
-//! that say how unusual a week's count is against the weeks before it,
-//! narratives (tagging and weekly shares) and alert rules.
+//! Vigil's analytics over event reports: incident linking (`link` compares
+//! reports, `incident` weighs them together and applies analysts'
+//! decisions, `relink` does it incrementally over the store), watched
+//! `sites`, weekly `tally` series, the `surge` tests that say how
+//! unusual a week's count is against the weeks before it,
+//! and `narratives` (tagging and weekly shares) and `alerts` (rules evaluated
+//! over plain inputs, webhook channels).
 //!
 //! ```
 //! use vigil_analyze::surge::{run_all, SurgeOptions};
@@ -13,8 +17,12 @@
 
 pub mod alerts;
 mod file;
+pub mod incident;
 pub mod link;
 pub mod narratives;
+pub mod relink;
+pub mod sites;
 pub mod surge;
+pub mod tally;
 
 pub use file::FileError;

@@ -75,14 +75,27 @@ fn migration_0002_indexes_the_actors_of_existing_reports() {
         "DROP TABLE report_actors; DROP INDEX event_reports_type; DROP INDEX event_reports_sub_type;
          DROP INDEX event_reports_claim; DROP INDEX event_reports_place;
          DROP INDEX document_bands_document;
+         DROP TABLE incident_facets; DROP TABLE decision_reports; DROP TABLE decisions;
+         DROP TABLE sites; DROP INDEX event_reports_key; DROP TABLE incident_reports;
+         DROP TABLE incidents; ALTER TABLE event_reports DROP COLUMN ordinal;
+         CREATE TABLE incidents (id INTEGER PRIMARY KEY, status TEXT NOT NULL, body TEXT NOT NULL);
+         CREATE TABLE incident_reports (incident_id INTEGER NOT NULL, report_id INTEGER NOT NULL);
+         CREATE TABLE incident_edits (id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL,
+             who TEXT NOT NULL, at TEXT NOT NULL, what TEXT NOT NULL);
          DROP TABLE narrative_tagging; DROP TABLE document_narratives;
          DROP TABLE alert_delivery_attempts; DROP TABLE alert_deliveries; DROP TABLE alerts;
-         DROP TABLE alert_cursors; PRAGMA user_version = 1;",
+         DROP TABLE alert_cursors;
+         PRAGMA user_version = 1;",
     )
     .unwrap();
     drop(conn);
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.schema_version().unwrap(), SqliteStore::SCHEMA_VERSION);
+    assert_eq!(
+        store.link_inputs(None).unwrap()[0].key.ordinal,
+        0,
+        "0004 numbers existing reports"
+    );
     for name in ["islamic state", "DAESH"] {
         let found = store
             .list_reports(&ReportFilter {
