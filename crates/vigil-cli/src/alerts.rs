@@ -111,13 +111,11 @@ pub fn run(dir: &Path, cmd: AlertsCommand, out: &Output) -> anyhow::Result<ExitC
             let rules = load_rules(args.rules.as_deref())?;
             let narratives = crate::narratives::load(args.narratives.as_deref())?;
             let mut store = open_existing(dir)?;
-            // Extension point: tallies (`vigil tally`) and incidents are
-            // not in the store yet. When they are, read the weekly series
-            // of every surge rule and the incidents (with their sites and
-            // killed counts) here and pass them on; the rules of those
-            // kinds fire from then on.
-            let (series, incidents): (Vec<WeeklySeries>, Vec<IncidentFacts>) =
-                (Vec::new(), Vec::new());
+            // Extension point: the weekly series of every surge rule (from
+            // the store's tallies) are to be read here and passed on; until
+            // then surge rules are reported as not evaluated.
+            let series: Vec<WeeklySeries> = Vec::new();
+            let incidents = incident_inputs(&store)?;
             let summary = check(
                 &mut store,
                 &rules,
@@ -256,7 +254,7 @@ pub fn check<S: Store>(
             * usize::from(incidents.is_empty());
     if unfed > 0 {
         summary.notes.push(format!(
-            "{unfed} surge/site/fatalities rule(s) not evaluated: the store holds no weekly tallies or incidents yet"
+            "{unfed} surge/site/fatalities rule(s) not evaluated: no weekly series or incidents were given to them"
         ));
     }
 
@@ -316,6 +314,48 @@ pub fn check<S: Store>(
         }
     }
     Ok(summary)
+}
+
+/// Every stored incident as the site and fatalities rules read it: its
+/// sites, its conservative killed count, and its reports' documents.
+fn incident_inputs<S: Store>(store: &S) -> anyhow::Result<Vec<IncidentFacts>> {
+    use vigil_store::{incident_page_after, IncidentFilter, IncidentSort};
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.list_incidents(&IncidentFilter {
+            sort: IncidentSort::Id,
+            after: after.clone(),
+            limit: 1000,
+            ..IncidentFilter::default()
+        })?;
+        let Some(last) = page.last() else { break };
+        after = Some(incident_page_after(last, IncidentSort::Id));
+        for i in page {
+            let mut documents: Vec<DocumentId> = Vec::new();
+            for r in &i.reports {
+                if let Some(report) = store.report(*r)? {
+                    if !documents.contains(&report.document_id) {
+                        documents.push(report.document_id);
+                    }
+                }
+            }
+            let place = i.place.as_ref().map(|p| format!(" in {}", p.name));
+            out.push(IncidentFacts {
+                id: i.id,
+                date: i.date.as_ref().map(|d| d.date),
+                sites: i.sites.clone(),
+                killed: i.counts.killed.map(|c| u64::from(c.value)),
+                summary: format!(
+                    "{}{}",
+                    i.sub_event_type.to_string().replace('_', " "),
+                    place.unwrap_or_default()
+                ),
+                documents,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The weekly documents of every narrative a rule names, with the

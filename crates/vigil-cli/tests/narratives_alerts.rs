@@ -154,6 +154,18 @@ fn demo_alerts_fire_once_are_listed_and_acknowledged() {
     assert!(
         fired
             .iter()
+            .any(|t| t.starts_with("Incident at al-Hol camp")),
+        "the site rule fires on a linked incident: {fired:?}"
+    );
+    assert!(
+        fired
+            .iter()
+            .any(|t| t.starts_with("Three or more killed") && t.contains("Qamishli")),
+        "the fatalities rule fires on the Qamishli bombing: {fired:?}"
+    );
+    assert!(
+        fired
+            .iter()
             .filter(|t| t.starts_with("al-Hol named"))
             .count()
             >= 2,
