@@ -76,6 +76,12 @@ pub enum Command {
     /// Watched sites (prisons, camps, bases): load the sites file, list, timeline
     #[command(subcommand)]
     Sites(SitesCommand),
+    /// Narratives: tag documents with the themes they carry, weekly shares
+    #[command(subcommand)]
+    Narratives(crate::narratives::NarrativesCommand),
+    /// Alerts: evaluate rules, deliver webhooks, the alert feed
+    #[command(subcommand)]
+    Alerts(crate::alerts::AlertsCommand),
 }
 
 #[derive(Debug, Args)]

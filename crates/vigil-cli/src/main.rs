@@ -1,5 +1,6 @@
 //! The `vigil` binary: flags, logging, and wiring of the library crates.
 
+mod alerts;
 mod cli;
 mod commands;
 mod demo;
@@ -7,6 +8,7 @@ mod extract;
 mod gazetteer;
 mod incidents;
 mod ingest;
+mod narratives;
 mod output;
 mod serve;
 
@@ -162,5 +164,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Incident(cmd) => incidents::incident(&dir, &cmd, &out),
         Command::Tally(args) => incidents::tally_cmd(&dir, &args, &out),
         Command::Sites(cmd) => incidents::sites(&dir, &cmd, &out),
+        Command::Narratives(cmd) => narratives::run(&dir, cmd, &out),
+        Command::Alerts(cmd) => alerts::run(&dir, cmd, &out),
     }
 }

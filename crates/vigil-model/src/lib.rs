@@ -15,9 +15,11 @@
 
 mod enums;
 mod types;
+mod watch;
 
 pub use enums::*;
 pub use types::*;
+pub use watch::*;
 
 /// A value from outside did not parse as the domain type it claims to be.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -79,6 +79,11 @@ id_type!(
     IncidentId,
     "incident"
 );
+id_type!(
+    /// An alert's stable id in the store.
+    AlertId,
+    "alert"
+);
 
 /// A language as an ISO 639-1 code (`ar`, `en`, `ku`, `tr`, …), or `und`
 /// when it could not be told. Checked once on entry: 2–3 lowercase ASCII
@@ -760,18 +765,26 @@ fn default_named_km() -> f64 {
     25.0
 }
 
-/// A named propaganda theme tracked over time.
+/// A named propaganda theme tracked over time: one `[[narrative]]` of a
+/// narratives file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Narrative {
-    /// Short stable key.
+    /// Short stable key (`detainee-release`): letters, digits and dashes.
     pub key: String,
     /// Display name.
     pub name: String,
-    /// What the theme is.
+    /// What the theme is, in neutral report language.
     pub description: String,
-    /// Terms and phrases that carry it, in each language.
-    pub terms: Vec<LocalName>,
+    /// English terms and phrases that carry it; matched as whole words
+    /// against the normalized text (case, punctuation and spacing folded).
+    #[serde(default)]
+    pub terms_en: Vec<String>,
+    /// Arabic terms and phrases that carry it; matched as whole words after
+    /// folding (hamza, teh marbuta, alef maksura, diacritics), also behind a
+    /// fused conjunction or preposition (و، ف، ب، ل، ك).
+    #[serde(default)]
+    pub terms_ar: Vec<String>,
 }
 
 /// A string schema for the types that serialize as checked strings.

@@ -9,6 +9,8 @@ use vigil_model::{
     Reliability, ReportId, Site, SiteKind, SourceKind, SubEventType,
 };
 
+mod narratives_alerts;
+
 use crate::{
     report_page_after, BBox, DedupOptions, DocumentFilter, DocumentSort, IncidentFilter,
     InsertOutcome, NewIncident, ReportFilter, ReportSort, SearchQuery, SortOrder, SourcePatch,
@@ -28,6 +30,8 @@ pub fn run_all<S: Store>(make: &mut dyn FnMut() -> S) {
     document_listings_filter_sort_and_page(&mut make());
     report_listings_filter_sort_and_page(&mut make());
     search_hits_carry_highlight_offsets(&mut make());
+    narratives_alerts::narrative_tags_replace_and_count(&mut make());
+    narratives_alerts::alerts_fire_once_and_deliveries_are_recorded(&mut make());
 }
 
 /// A document as ingestion would prepare it.

@@ -5,10 +5,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use serde::Serialize;
 use vigil_model::{
-    ClaimStatus, CopyKind, Decision, Dimension, Document, DocumentCopy, DocumentId, EventReport,
-    EventType, Incident, IncidentId, IncidentStatus, Lang, Measure, NewDocument, NewSource,
-    Reliability, ReportId, ReportKey, Site, Source, SourceId, SourceKind, Span, SubEventType,
-    WeekStart,
+    Alert, AlertId, ClaimStatus, CopyKind, Decision, Delivery, DeliveryAttempt, Dimension,
+    Document, DocumentCopy, DocumentId, EventReport, EventType, Incident, IncidentId,
+    IncidentStatus, Lang, Measure, NarrativeDayCount, NarrativeTag, NewAlert, NewDocument,
+    NewSource, Reliability, ReportId, ReportKey, Site, Source, SourceId, SourceKind, Span,
+    SubEventType, WeekStart,
 };
 
 use crate::StoreError;
@@ -619,4 +620,95 @@ pub trait Store {
 
     /// The watched sites, by key.
     fn sites(&self) -> Result<Vec<Site>>;
+
+    // Narratives and alerts
+
+    /// Documents to tag with the narratives file whose digest is `digest`,
+    /// after `after` in id order, at most `limit`: those never tagged or
+    /// tagged with another version of the file; every document when `all`.
+    fn documents_to_tag(
+        &self,
+        digest: &str,
+        all: bool,
+        after: DocumentId,
+        limit: usize,
+    ) -> Result<Vec<DocumentId>>;
+
+    /// How many documents [`Store::documents_to_tag`] walks in all.
+    fn count_documents_to_tag(&self, digest: &str, all: bool) -> Result<u64>;
+
+    /// Replaces the narrative tags of a batch of documents (a document with
+    /// no tags loses its old ones) and marks them tagged under `digest`,
+    /// atomically.
+    fn replace_narrative_tags(
+        &mut self,
+        digest: &str,
+        tagged_at: DateTime<Utc>,
+        batch: &[(DocumentId, Vec<NarrativeTag>)],
+    ) -> Result<()>;
+
+    /// A document's narrative tags with their evidence, by narrative then
+    /// position.
+    fn narrative_tags(&self, doc: DocumentId) -> Result<Vec<NarrativeTag>>;
+
+    /// Tagged documents per publication day (UTC) and source kind, in all
+    /// (`narrative: None`) and per narrative, published within the days
+    /// given. Undated documents are left out.
+    fn narrative_day_counts(
+        &self,
+        since: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+    ) -> Result<Vec<NarrativeDayCount>>;
+
+    /// Documents carrying `narrative`, published within `since..=until`
+    /// (UTC days), in id order: the evidence of a rising narrative.
+    fn narrative_documents(
+        &self,
+        narrative: &str,
+        since: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<DocumentId>>;
+
+    /// Stores an alert and one pending delivery per channel in one
+    /// transaction, unless an alert with its dedup key exists: then nothing
+    /// is written and `None` returned. A delivery's payload is the stored
+    /// alert as JSON.
+    fn insert_alert(&mut self, alert: &NewAlert) -> Result<Option<Alert>>;
+
+    /// An alert by id.
+    fn alert(&self, id: AlertId) -> Result<Option<Alert>>;
+
+    /// The newest alerts first, at most `limit`; only those not yet
+    /// acknowledged when `unacked_only`.
+    fn list_alerts(&self, unacked_only: bool, limit: usize) -> Result<Vec<Alert>>;
+
+    /// Acknowledges an alert. An alert already acknowledged keeps its
+    /// first acknowledgment.
+    fn ack_alert(&mut self, id: AlertId, by: &str, at: DateTime<Utc>) -> Result<Alert>;
+
+    /// Pending deliveries due at `now`, oldest due first, at most `limit`.
+    fn due_deliveries(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>>;
+
+    /// When the earliest pending delivery is due, if any is pending.
+    fn next_delivery_at(&self) -> Result<Option<DateTime<Utc>>>;
+
+    /// The deliveries of an alert.
+    fn deliveries(&self, alert: AlertId) -> Result<Vec<Delivery>>;
+
+    /// Records one attempt at a delivery and moves it to the attempt's
+    /// status; a delivery no longer pending is left as it is (`Conflict`).
+    fn record_delivery_attempt(
+        &mut self,
+        delivery: i64,
+        attempt: &DeliveryAttempt,
+    ) -> Result<Delivery>;
+
+    /// The attempts made at a delivery, oldest first.
+    fn delivery_attempts(&self, delivery: i64) -> Result<Vec<DeliveryAttempt>>;
+
+    /// The last document a watch rule has checked.
+    fn alert_cursor(&self, rule: &str) -> Result<Option<DocumentId>>;
+
+    /// Moves a watch rule's cursor to `last`.
+    fn set_alert_cursor(&mut self, rule: &str, last: DocumentId) -> Result<()>;
 }

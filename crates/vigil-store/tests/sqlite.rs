@@ -22,7 +22,7 @@ fn file_store_conforms_and_reopens() {
         2,
         "data survives reopening"
     );
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(store.schema_version().unwrap(), SqliteStore::SCHEMA_VERSION);
 }
 
 #[test]
@@ -82,12 +82,15 @@ fn migration_0002_indexes_the_actors_of_existing_reports() {
          CREATE TABLE incident_reports (incident_id INTEGER NOT NULL, report_id INTEGER NOT NULL);
          CREATE TABLE incident_edits (id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL,
              who TEXT NOT NULL, at TEXT NOT NULL, what TEXT NOT NULL);
+         DROP TABLE narrative_tagging; DROP TABLE document_narratives;
+         DROP TABLE alert_delivery_attempts; DROP TABLE alert_deliveries; DROP TABLE alerts;
+         DROP TABLE alert_cursors;
          PRAGMA user_version = 1;",
     )
     .unwrap();
     drop(conn);
     let store = SqliteStore::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(store.schema_version().unwrap(), SqliteStore::SCHEMA_VERSION);
     assert_eq!(
         store.link_inputs(None).unwrap()[0].key.ordinal,
         0,

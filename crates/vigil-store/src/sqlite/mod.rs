@@ -17,6 +17,9 @@ use crate::contract::*;
 use crate::query;
 use crate::StoreError;
 
+mod alerts;
+mod narratives;
+
 /// Migrations, in order; `PRAGMA user_version` counts those applied.
 /// Append only: a released migration is never edited.
 const MIGRATIONS: &[(&str, &str)] = &[
@@ -36,6 +39,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_incidents",
         include_str!("../../migrations/0004_incidents.sql"),
     ),
+    (
+        "0005_narratives_alerts",
+        include_str!("../../migrations/0005_narratives_alerts.sql"),
+    ),
 ];
 
 /// The SQLite store.
@@ -45,6 +52,9 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// The schema version this build migrates to (the number of migrations).
+    pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
     /// Opens (creating if needed) the database file and brings its schema
     /// up to date.
     pub fn open(path: &Path) -> Result<SqliteStore> {
@@ -1335,6 +1345,112 @@ impl Store for SqliteStore {
 
     fn sites(&self) -> Result<Vec<Site>> {
         incidents::sites(&self.conn)
+    }
+
+    // Narratives and alerts: in narratives.rs and alerts.rs.
+
+    fn documents_to_tag(
+        &self,
+        digest: &str,
+        all: bool,
+        after: DocumentId,
+        limit: usize,
+    ) -> Result<Vec<DocumentId>> {
+        self.documents_to_tag_impl(digest, all, after, limit)
+    }
+
+    fn count_documents_to_tag(&self, digest: &str, all: bool) -> Result<u64> {
+        self.count_documents_to_tag_impl(digest, all)
+    }
+
+    fn replace_narrative_tags(
+        &mut self,
+        digest: &str,
+        tagged_at: DateTime<Utc>,
+        batch: &[(DocumentId, Vec<vigil_model::NarrativeTag>)],
+    ) -> Result<()> {
+        self.replace_narrative_tags_impl(digest, tagged_at, batch)
+    }
+
+    fn narrative_tags(&self, doc: DocumentId) -> Result<Vec<vigil_model::NarrativeTag>> {
+        self.narrative_tags_impl(doc)
+    }
+
+    fn narrative_day_counts(
+        &self,
+        since: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+    ) -> Result<Vec<vigil_model::NarrativeDayCount>> {
+        self.narrative_day_counts_impl(since, until)
+    }
+
+    fn narrative_documents(
+        &self,
+        narrative: &str,
+        since: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<DocumentId>> {
+        self.narrative_documents_impl(narrative, since, until)
+    }
+
+    fn insert_alert(
+        &mut self,
+        alert: &vigil_model::NewAlert,
+    ) -> Result<Option<vigil_model::Alert>> {
+        self.insert_alert_impl(alert)
+    }
+
+    fn alert(&self, id: vigil_model::AlertId) -> Result<Option<vigil_model::Alert>> {
+        self.alert_impl(id)
+    }
+
+    fn list_alerts(&self, unacked_only: bool, limit: usize) -> Result<Vec<vigil_model::Alert>> {
+        self.list_alerts_impl(unacked_only, limit)
+    }
+
+    fn ack_alert(
+        &mut self,
+        id: vigil_model::AlertId,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<vigil_model::Alert> {
+        self.ack_alert_impl(id, by, at)
+    }
+
+    fn due_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<vigil_model::Delivery>> {
+        self.due_deliveries_impl(now, limit)
+    }
+
+    fn next_delivery_at(&self) -> Result<Option<DateTime<Utc>>> {
+        self.next_delivery_at_impl()
+    }
+
+    fn deliveries(&self, alert: vigil_model::AlertId) -> Result<Vec<vigil_model::Delivery>> {
+        self.deliveries_impl(alert)
+    }
+
+    fn record_delivery_attempt(
+        &mut self,
+        delivery: i64,
+        attempt: &vigil_model::DeliveryAttempt,
+    ) -> Result<vigil_model::Delivery> {
+        self.record_delivery_attempt_impl(delivery, attempt)
+    }
+
+    fn delivery_attempts(&self, delivery: i64) -> Result<Vec<vigil_model::DeliveryAttempt>> {
+        self.delivery_attempts_impl(delivery)
+    }
+
+    fn alert_cursor(&self, rule: &str) -> Result<Option<DocumentId>> {
+        self.alert_cursor_impl(rule)
+    }
+
+    fn set_alert_cursor(&mut self, rule: &str, last: DocumentId) -> Result<()> {
+        self.set_alert_cursor_impl(rule, last)
     }
 }
 
