@@ -72,6 +72,12 @@ STARTED="$(date -u +%FT%TZ)"
 echo "{\"load_start\": \"$(load_avg)\"}" >"$RES/start.json"
 
 build_release vigil-cli vigil-bench
+# Private copies: another build into a shared CARGO_TARGET_DIR must not
+# swap the binaries in the middle of the run.
+mkdir -p "$WORK/bin"
+cp "$BIN" "$BENCH_BIN" "$WORK/bin/"
+BIN="$WORK/bin/vigil"
+BENCH_BIN="$WORK/bin/vigil-bench"
 
 # The comparison tools, from PyPI, once.
 VENV="$HERE/.venv"
