@@ -15,6 +15,8 @@
 #   --idle-wait S        before each timed step, wait up to S seconds for
 #                        the 1-minute load average to fall below 1 (default 0)
 #   --skip-stages, --skip-compare, --skip-pipeline   leave a part out
+#   --no-build           use the release binaries already built (no cargo
+#                        build: for a busy build directory)
 #   --no-record          print the record but do not write benchmarks/record/
 #
 # Builds the release binaries (vigil, vigil-bench), sets up benchmarks/.venv
@@ -40,6 +42,7 @@ SKIP_STAGES=0
 SKIP_COMPARE=0
 SKIP_PIPELINE=0
 CG_DOCS=200
+BUILD=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --size) SIZE="${2:?}"; shift 2 ;;
@@ -51,6 +54,7 @@ while [ $# -gt 0 ]; do
         --skip-stages) SKIP_STAGES=1; shift ;;
         --skip-compare) SKIP_COMPARE=1; shift ;;
         --skip-pipeline) SKIP_PIPELINE=1; shift ;;
+        --no-build) BUILD=0; shift ;;
         *) common_opt "$@" || unknown_opt "$1"; shift "$SHIFT" ;;
     esac
 done
@@ -71,7 +75,8 @@ trap 'rm -rf "$WORK"' EXIT
 STARTED="$(date -u +%FT%TZ)"
 echo "{\"load_start\": \"$(load_avg)\"}" >"$RES/start.json"
 
-build_release vigil-cli vigil-bench
+if [ "$BUILD" = 1 ]; then build_release vigil-cli vigil-bench; fi
+[ -x "$BIN" ] && [ -x "$BENCH_BIN" ] || die "no release binaries in $TARGET/release (build them, or drop --no-build)"
 # Private copies: another build into a shared CARGO_TARGET_DIR must not
 # swap the binaries in the middle of the run.
 mkdir -p "$WORK/bin"
