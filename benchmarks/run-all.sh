@@ -73,6 +73,7 @@ RES="$WORK/results"
 mkdir -p "$RES"
 trap 'rm -rf "$WORK"' EXIT
 STARTED="$(date -u +%FT%TZ)"
+GIT_DESC="$(git_desc)"
 echo "{\"load_start\": \"$(load_avg)\"}" >"$RES/start.json"
 
 if [ "$BUILD" = 1 ]; then build_release vigil-cli vigil-bench; fi
@@ -182,8 +183,12 @@ fi
 CMDLINE="benchmarks/run-all.sh --size $SIZE"
 [ "$QUICK" = 1 ] && CMDLINE+=" --quick"
 [ "$SEED" != 1 ] && CMDLINE+=" --seed $SEED"
+[ "$SKIP_STAGES" = 1 ] && CMDLINE+=" --skip-stages"
+[ "$SKIP_PIPELINE" = 1 ] && CMDLINE+=" --skip-pipeline"
+[ "$SKIP_COMPARE" = 1 ] && CMDLINE+=" --skip-compare"
+[ "$BUILD" = 0 ] && CMDLINE+=" --no-build"
 python3 "$HERE/run_report.py" --res "$RES" --out "$dest" --command "$CMDLINE" --started "$STARTED" \
-    --machine "$(machine_md)" --git "$(git_desc)" --rustc "$(rustc --version)" --corpus "${CORPUS#$ROOT/}" \
+    --machine "$(machine_md)" --git "$GIT_DESC" --rustc "$(rustc --version)" --corpus "${CORPUS#$ROOT/}" \
     --pipeline-reps "$PIPELINE_REPS" --cg-docs "$CG_DOCS"
 log "record: ${dest#$ROOT/}"
 cat "$dest"
