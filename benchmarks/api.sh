@@ -17,26 +17,18 @@
 # benchmarks/record/YYYY-MM-DD-api.md.
 set -euo pipefail
 
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RUNS=200
 PORT=""
-RECORD=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) RUNS="$2"; shift 2 ;;
         --port) PORT="$2"; shift 2 ;;
-        --no-record) RECORD=0; shift ;;
-        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) echo "api.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+        *) common_opt "$@" || unknown_opt "$1"; shift "$SHIFT" ;;
     esac
 done
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/.." && pwd)"
-TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-BIN="$TARGET/release/vigil"
-
-echo "== building the release binary" >&2
-(cd "$ROOT" && cargo build --release --locked -q -p vigil-cli)
+build_release vigil-cli
 
 DATA="$(mktemp -d)"
 SERVER=""

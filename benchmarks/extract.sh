@@ -17,41 +17,16 @@
 # benchmarks/record/YYYY-MM-DD-extract[-Ndocs].md.
 set -euo pipefail
 
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DOCS=10000
-SEED=1
-RECORD=1
 while [ $# -gt 0 ]; do
-    case "$1" in
-        --docs) DOCS="$2"; shift 2 ;;
-        --docs=*) DOCS="${1#*=}"; shift ;;
-        --seed) SEED="$2"; shift 2 ;;
-        --seed=*) SEED="${1#*=}"; shift ;;
-        --no-record) RECORD=0; shift ;;
-        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) echo "extract.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
-    esac
+    common_opt "$@" || unknown_opt "$1"
+    shift "$SHIFT"
 done
+need_time
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/.." && pwd)"
-BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/vigil"
-OUT="$HERE/out"
-if [ "$SEED" = 1 ]; then CORPUS="$OUT/corpus-$DOCS"; else CORPUS="$OUT/corpus-$DOCS-seed$SEED"; fi
-TIME=/usr/bin/time
-[ -x "$TIME" ] || { echo "extract.sh: $TIME (GNU time) is needed for peak RSS; apt-get install time" >&2; exit 1; }
-
-log() { printf '\n== %s\n' "$*" >&2; }
-
-log "building the release binary"
-(cd "$ROOT" && cargo build --release -p vigil-cli)
-
-if [ ! -f "$CORPUS/corpus.json" ] || [ "$HERE/gen_corpus.py" -nt "$CORPUS/corpus.json" ]; then
-    log "generating $DOCS documents into $CORPUS"
-    mkdir -p "$OUT"
-    python3 "$HERE/gen_corpus.py" --docs "$DOCS" --seed "$SEED" --out "$CORPUS"
-else
-    log "using the existing corpus $CORPUS"
-fi
+build_release vigil-cli
+ensure_corpus "$DOCS" "$SEED"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/vigil-extract-bench.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
@@ -82,11 +57,11 @@ log "extracting"
 ROWS="$(measure demo "$WORK/demo"; measure "generated-$DOCS" "$WORK/gen")"
 
 DATE="$(date +%F)"
-CPU_MODEL="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+CPU_MODEL="$(cpu_model)"
 REPORT="$(cat <<MD
 # Extraction throughput, $DATE
 
-Machine: $(nproc) cores ($CPU_MODEL), $(free -g | awk '/Mem:/ {print $2}') GiB RAM.
+Machine: $(machine_md).
 Commit: $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet || echo ' (with uncommitted changes)').
 Command: \`benchmarks/extract.sh --docs $DOCS --seed $SEED\`.
 

@@ -1091,15 +1091,125 @@ def write_html(docs: list[Doc], out: str, rng: random.Random) -> list[str]:
 
 # ---------------------------------------------------------------------------
 
+# ---------------------------------------------------------------------------
+# Streaming mode (--stream): JSON Lines only, constant memory
+# ---------------------------------------------------------------------------
+
+RING = 2_000  # recent originals that copies are drawn from
+
+
+def make_base(rng: random.Random, typ: str, lang: str, when: dt.datetime, hashtags: bool) -> tuple[str, str | None]:
+    if typ == "claim":
+        return make_claim(rng, lang, when, hashtags=hashtags)
+    if typ == "wire":
+        agency = rng.choice([s[0] for s in SOURCES if s[2] == "news_media" and lang in s[3].split()])
+        return make_wire(rng, lang, when, agency)
+    return make_report(rng, lang, when)
+
+
+def stream(n: int, seed: int, top: str) -> dict:
+    """Writes n documents as JSON Lines (10,000 a file) one at a time, in
+    order of publication: originals and, at the same shares as the full
+    mode, exact and near copies of one of the last RING originals. Memory
+    does not grow with n, so 1,000,000 documents are as easy as 10,000."""
+    rng = random.Random(seed)
+    out = os.path.join(top, "docs", "jsonl")
+    os.makedirs(out)
+    ring: list[Doc] = []
+    roles: Counter = Counter()
+    types: Counter = Counter()
+    langs: Counter = Counter()
+    nbytes = words = 0
+    start = dt.datetime(YEAR, 1, 1, tzinfo=UTC)
+    span = dt.datetime(YEAR, 12, 31, 23, 0, tzinfo=UTC) - start
+    typs, weights = list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values())
+    f = None
+    for i in range(n):
+        if i % JSONL_MAX_LINES == 0:
+            if f:
+                f.close()
+            f = open(os.path.join(out, f"stream-p{i // JSONL_MAX_LINES + 1:04d}.jsonl"), "w", encoding="utf-8", newline="\n")
+        when = start + span * (i / n) + dt.timedelta(minutes=rng.randint(0, 59))
+        r = rng.random()
+        role = "dup" if r < DUP_SHARE and ring else "near" if r < DUP_SHARE + NEAR_SHARE and ring else "base"
+        if role == "base":
+            typ = rng.choices(typs, weights)[0]
+            lang = "ar" if rng.random() < AR_SHARE else "en"
+            src = pick_source(rng, "jsonl", typ, lang) or pick_source(rng, "telegram", typ, lang) \
+                or pick_source(rng, "rss", typ, lang) or rng.choice(SOURCES)
+            text, title = make_base(rng, typ, lang, when - dt.timedelta(hours=rng.randint(1, 12)), hashtags=rng.random() < 0.3)
+            d = Doc(type=typ, lang=lang, source=src, when=when, text=text, title=title, role="base")
+            ring.append(d)
+            if len(ring) > RING:
+                ring.pop(rng.randrange(len(ring) // 2))  # forget an old one
+        else:
+            o = rng.choice(ring)
+            src = rng.choice([s for s in SOURCES if s[0] != o.source[0]])
+            text = o.text if role == "dup" else near_variant(rng, o.text, o.lang)[0]
+            d = Doc(type=o.type, lang=o.lang, source=src, when=when, text=text, title=o.title, role=role)
+        rec = {"id": f"{d.source[1]}-{i + 1}", "source": d.source[0], "source_kind": d.source[2],
+               "published": iso(d.when), "url": f"https://example.org/{d.source[1]}/{d.when:%Y/%m}/{i + 1}"}
+        if d.title:
+            rec["title"] = d.title
+        if rng.random() < 0.6:
+            rec["lang"] = d.lang
+        rec["text"] = d.text
+        rec["meta"] = {"collector": "bench-gen", "doc_type": d.type, "role": role}
+        line = json.dumps(rec, ensure_ascii=False) + "\n"
+        f.write(line)
+        nbytes += len(d.text.encode())
+        words += nwords(d.text)
+        roles[role] += 1
+        types[d.type] += 1
+        langs[d.lang] += 1
+    if f:
+        f.close()
+    return {"seed": seed, "mode": "stream", "documents": n, "text_bytes": nbytes, "words": words,
+            "documents_by_type": dict(types), "documents_by_lang": dict(langs),
+            "exact_duplicates": roles["dup"], "near_duplicates": roles["near"],
+            "expected": {"documents": n, "new_if_all_found": roles["base"]}}
+
+
+def sample(seed: int) -> None:
+    """One short post, one wire story and one long report in English and
+    Arabic, as JSON Lines on stdout: the stage benches' fixture
+    (crates/vigil-bench/fixtures/sample.jsonl)."""
+    rng = random.Random(seed)
+    for typ in ("claim", "wire", "report"):
+        for lang in ("en", "ar"):
+            when = random_when(rng)
+            text, _ = make_base(rng, typ, lang, when, hashtags=False)
+            print(json.dumps({"kind": typ, "lang": lang, "published": when.strftime("%Y-%m-%d"), "text": text},
+                             ensure_ascii=False))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=100_000, help="number of documents (default 100000)")
-    ap.add_argument("--out", required=True, help="output directory (replaced if it exists)")
+    ap.add_argument("--out", help="output directory (replaced if it exists)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--quiet", action="store_true", help="print only the summary JSON path")
+    ap.add_argument("--stream", action="store_true",
+                    help="JSON Lines only, written one document at a time (constant memory; for 1M documents)")
+    ap.add_argument("--sample", action="store_true",
+                    help="print one document of each type and language as JSON Lines and exit")
     args = ap.parse_args()
+    if args.sample:
+        sample(args.seed)
+        return 0
+    if not args.out:
+        ap.error("--out is required")
     if args.docs < 100:
         ap.error("--docs must be at least 100")
+    if args.stream:
+        if os.path.exists(args.out):
+            shutil.rmtree(args.out)
+        summary = stream(args.docs, args.seed, args.out)
+        with open(os.path.join(args.out, "corpus.json"), "w") as f:
+            json.dump(summary, f, indent=2, ensure_ascii=False)
+            f.write("\n")
+        print(os.path.join(args.out, "corpus.json") if args.quiet else json.dumps(summary, ensure_ascii=False))
+        return 0
 
     docs = plan(args.docs, args.seed)
     top = args.out

@@ -27,51 +27,26 @@
 # benchmarks/record/YYYY-MM-DD-ingest[-Ndocs].md.
 set -euo pipefail
 
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DOCS=100000
-SEED=1
 REPEAT=2
 SEARCH_RUNS=15
 KEEP=0
-RECORD=1
 IDLE_WAIT=300
 while [ $# -gt 0 ]; do
     case "$1" in
-        --docs) DOCS="$2"; shift 2 ;;
-        --docs=*) DOCS="${1#*=}"; shift ;;
-        --seed) SEED="$2"; shift 2 ;;
-        --seed=*) SEED="${1#*=}"; shift ;;
         --repeat) REPEAT="$2"; shift 2 ;;
         --repeat=*) REPEAT="${1#*=}"; shift ;;
         --search-runs) SEARCH_RUNS="$2"; shift 2 ;;
         --idle-wait) IDLE_WAIT="$2"; shift 2 ;;
         --keep) KEEP=1; shift ;;
-        --no-record) RECORD=0; shift ;;
-        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) echo "ingest.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+        *) common_opt "$@" || unknown_opt "$1"; shift "$SHIFT" ;;
     esac
 done
+need_time
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/.." && pwd)"
-BIN="$ROOT/target/release/vigil"
-OUT="$HERE/out"
-if [ "$SEED" = 1 ]; then CORPUS="$OUT/corpus-$DOCS"; else CORPUS="$OUT/corpus-$DOCS-seed$SEED"; fi
-TIME=/usr/bin/time
-[ -x "$TIME" ] || { echo "ingest.sh: $TIME (GNU time) is needed for peak RSS; apt-get install time" >&2; exit 1; }
-
-log() { printf '\n== %s\n' "$*" >&2; }
-
-log "building the release binary"
-(cd "$ROOT" && cargo build --release -p vigil-cli)
-
-if [ ! -f "$CORPUS/corpus.json" ] || [ "$HERE/gen_corpus.py" -nt "$CORPUS/corpus.json" ] \
-        || [ "$HERE/vigil_dedup.py" -nt "$CORPUS/corpus.json" ]; then
-    log "generating $DOCS documents into $CORPUS"
-    mkdir -p "$OUT"
-    python3 "$HERE/gen_corpus.py" --docs "$DOCS" --seed "$SEED" --out "$CORPUS"
-else
-    log "using the existing corpus $CORPUS"
-fi
+build_release vigil-cli
+ensure_corpus "$DOCS" "$SEED"
 
 DATE="$(date +%F)"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/vigil-bench.XXXXXX")"
@@ -101,19 +76,6 @@ json.dump({
 }, open(sys.argv[1], "w"), indent=1)
 EOF
 
-# wait_idle: up to IDLE_WAIT seconds for the 1-minute load average < 1.0
-wait_idle() {
-    local waited=0 load
-    while [ "$waited" -lt "$IDLE_WAIT" ]; do
-        load="$(cut -d' ' -f1 /proc/loadavg)"
-        awk -v l="$load" 'BEGIN { exit !(l < 1.0) }' && return 0
-        [ "$waited" = 0 ] && echo "   waiting for the machine to quieten (load $load)..." >&2
-        sleep 10
-        waited=$((waited + 10))
-    done
-    echo "   load still $(cut -d' ' -f1 /proc/loadavg) after ${IDLE_WAIT}s; measuring anyway" >&2
-}
-
 # measure NAME DATADIR -- ARGS...: runs $BIN ARGS under /usr/bin/time -v,
 # keeps stdout (Vigil's JSON) and stderr, and writes $RES/step-NN.json.
 STEP=0
@@ -122,7 +84,7 @@ measure() {
     STEP=$((STEP + 1))
     local tag; tag="$(printf '%02d' "$STEP")"
     log "($tag) $name: vigil $*"
-    wait_idle
+    wait_idle "$IDLE_WAIT"
     local start; start="$(date +%s.%N)"
     cut -d' ' -f1 /proc/loadavg >"$RES/load-before-$tag.txt"
     set +e
@@ -183,7 +145,7 @@ python3 "$HERE/file_rates.py" --log "$RES/log-$FIRST_TAG.txt" --start "$(cat "$R
 
 # Search latency on the store of the first fresh ingest
 log "search latency ($SEARCH_RUNS runs per query)"
-wait_idle
+wait_idle "$IDLE_WAIT"
 QUERIES=(
     "Raqqa"
     "الرقة"

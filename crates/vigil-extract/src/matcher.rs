@@ -5,6 +5,8 @@
 //! an Arabic phrase also matches behind a fused conjunction or preposition
 //! ("لقوات سوريا الديمقراطية", "وداعش").
 
+use std::borrow::Cow;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, MatchKind, StartKind};
 
 use crate::text::{Kind, Text};
@@ -43,7 +45,12 @@ pub fn joined(phrase: &str) -> String {
     join_tokens(&t, 0..t.tokens.len()).0
 }
 
-fn fold_apostrophes(s: &str) -> String {
+fn fold_apostrophes(s: &str) -> Cow<'_, str> {
+    // Most tokens hold no apostrophe: borrowed, not copied (this runs for
+    // every token of every document).
+    if !s.contains(['’', '‘', 'ʼ', '`', '´']) {
+        return Cow::Borrowed(s);
+    }
     s.chars()
         .map(|c| {
             if matches!(c, '’' | '‘' | 'ʼ' | '`' | '´') {
@@ -52,19 +59,22 @@ fn fold_apostrophes(s: &str) -> String {
                 c
             }
         })
-        .collect()
+        .collect::<String>()
+        .into()
 }
 
 /// A token as phrases are matched against it: apostrophes folded, an
 /// English possessive dropped ("al-Qaeda's" matches "al-Qaeda"), and an
 /// Arabic "لل" (ل + ال, the article's alef elided) spelled out as "لال", so
 /// that "للجيش" matches "الجيش" behind the proclitic ل.
-fn surface(tok: &str) -> String {
-    let folded = fold_apostrophes(tok);
-    let base = strip_possessive(&folded);
+fn surface(tok: &str) -> Cow<'_, str> {
+    let base = match fold_apostrophes(tok) {
+        Cow::Borrowed(b) => Cow::Borrowed(strip_possessive(b)),
+        Cow::Owned(o) => Cow::Owned(strip_possessive(&o).to_string()),
+    };
     match base.strip_prefix("لل") {
-        Some(rest) if rest.chars().count() >= 2 => format!("لال{rest}"),
-        _ => base.to_string(),
+        Some(rest) if rest.chars().count() >= 2 => Cow::Owned(format!("لال{rest}")),
+        _ => base,
     }
 }
 
@@ -146,14 +156,24 @@ impl<T> Matcher<T> {
         let Some(ac) = &self.ac else {
             return Vec::new();
         };
-        let (s, starts) = join_tokens(t, range);
+        // The whole document's tokens are joined once (every matcher reads
+        // many ranges of the same text); a range is a slice of that join.
+        let (s, all_starts) = t.joined.get_or_init(|| join_tokens(t, 0..t.tokens.len()));
+        let s = s.as_str();
+        let lo = all_starts.partition_point(|(_, i)| *i < range.start);
+        let hi = all_starts.partition_point(|(_, i)| *i < range.end);
+        let starts = &all_starts[lo..hi];
+        let (Some(&(begin, _)), Some(&(last_b, last_i))) = (starts.first(), starts.last()) else {
+            return Vec::new();
+        };
+        let end = last_b + surface(t.tok(last_i)).len();
         let token_at = |byte: usize| starts.partition_point(|(b, _)| *b <= byte).checked_sub(1);
         let mut out = Vec::new();
         // Overlapping search so that a match starting inside a token (after
         // a proclitic) is not hidden by a shorter match at the token start.
-        let mut pos = 0;
-        while pos < s.len() {
-            let Some(mut m) = ac.find(aho_corasick::Input::new(&s).span(pos..s.len())) else {
+        let mut pos = begin;
+        while pos < end {
+            let Some(mut m) = ac.find(aho_corasick::Input::new(s).span(pos..end)) else {
                 break;
             };
             // A longer phrase that runs into the middle of a token ("Mahdi
@@ -166,7 +186,7 @@ impl<T> Matcher<T> {
             {
                 if m.end() != token_end(last) {
                     for j in (first..last).rev() {
-                        let input = aho_corasick::Input::new(&s)
+                        let input = aho_corasick::Input::new(s)
                             .span(m.start()..token_end(j))
                             .anchored(Anchored::Yes);
                         if let Some(shorter) = ac.find(input).filter(|x| x.end() == token_end(j)) {

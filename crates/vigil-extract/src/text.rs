@@ -41,6 +41,10 @@ pub struct Text<'a> {
     pub tokens: Vec<Token>,
     /// Sentences as token index ranges.
     pub sentences: Vec<std::ops::Range<usize>>,
+    /// Every token joined as phrase matching reads them, with the byte
+    /// offset and index of each token: built on the first match, once per
+    /// document (see `matcher::Matcher::find`).
+    pub(crate) joined: std::cell::OnceCell<(String, Vec<(usize, usize)>)>,
 }
 
 /// Words after which a full stop does not end a sentence.
@@ -68,6 +72,7 @@ impl<'a> Text<'a> {
             char_starts,
             tokens,
             sentences: Vec::new(),
+            joined: std::cell::OnceCell::new(),
         };
         text.sentences = text.split_sentences();
         text

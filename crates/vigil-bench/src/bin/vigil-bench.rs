@@ -1,0 +1,284 @@
+//! `vigil-bench`: the measurements of `benchmarks/run-all.sh` that need
+//! Vigil's library rather than its binary. Each command prints one JSON
+//! object on stdout; per-text output (spans, predictions) goes to `--out`.
+//!
+//! - `floor`: Vigil's extraction and the aho-corasick floor over the same
+//!   texts, timed in the same process (`--only` runs one side, for
+//!   callgrind: collect with `--toggle-collect='*vigil_pass*'` or
+//!   `'*floor_pass*'`).
+//! - `places`: place names found by Vigil in each text (char spans), timed.
+//! - `classify`: CASE 2021 code of each text, timed.
+//! - `link`: incident linking over every report of a store, timed.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
+use vigil_bench::floor::Floor;
+use vigil_extract::{DocInput, Extractor};
+use vigil_model::EventReport;
+use vigil_store::{report_page_after, ReportFilter, ReportSort, SqliteStore, Store};
+
+const USAGE: &str = "usage:
+  vigil-bench floor    --jsonl FILE... [--limit N] [--reps R] [--only vigil|floor]
+  vigil-bench places   --jsonl FILE [--out FILE] [--reps R]
+  vigil-bench classify --jsonl FILE [--out FILE] [--reps R]
+  vigil-bench link     --store vigil.sqlite";
+
+#[derive(Debug, Default)]
+struct Args {
+    jsonl: Vec<PathBuf>,
+    out: Option<PathBuf>,
+    store: Option<PathBuf>,
+    limit: usize,
+    reps: usize,
+    only: Option<String>,
+}
+
+fn parse(mut it: impl Iterator<Item = String>) -> Result<Args> {
+    let mut a = Args {
+        limit: usize::MAX,
+        reps: 3,
+        ..Args::default()
+    };
+    let mut jsonl = false;
+    while let Some(arg) = it.next() {
+        let mut val = |name: &str| it.next().with_context(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "--jsonl" => {
+                jsonl = true;
+                a.jsonl.push(val("--jsonl")?.into());
+            }
+            "--out" => a.out = Some(val("--out")?.into()),
+            "--store" => a.store = Some(val("--store")?.into()),
+            "--limit" => a.limit = val("--limit")?.parse()?,
+            "--reps" => a.reps = val("--reps")?.parse::<usize>()?.max(1),
+            "--only" => a.only = Some(val("--only")?),
+            s if jsonl && !s.starts_with("--") => a.jsonl.push(s.into()),
+            other => bail!("unknown argument {other}\n{USAGE}"),
+        }
+    }
+    Ok(a)
+}
+
+/// A text and what the extractor may know about it.
+struct Doc {
+    text: String,
+    input: DocInput,
+}
+
+/// The `text` (with `published` and `lang` when given) of each JSON line.
+fn read_docs(files: &[PathBuf], limit: usize) -> Result<Vec<Doc>> {
+    let mut docs = Vec::new();
+    for f in files {
+        let r = BufReader::new(File::open(f).with_context(|| format!("opening {}", f.display()))?);
+        for line in r.lines() {
+            if docs.len() >= limit {
+                return Ok(docs);
+            }
+            let line = line?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let v: Value = serde_json::from_str(&line)
+                .with_context(|| format!("{}: not JSON lines", f.display()))?;
+            let text = v["text"].as_str().unwrap_or_default().to_string();
+            let date = |k: &str| {
+                v[k].as_str()
+                    .and_then(|d| d.get(..10))
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            };
+            let input = DocInput {
+                published: date("published").or_else(|| date("reference_date")),
+                lang: v["lang"].as_str().and_then(|l| l.parse().ok()),
+                ..DocInput::default()
+            };
+            docs.push(Doc { text, input });
+        }
+    }
+    Ok(docs)
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+/// Loads what the extractor builds on first use (knowledge base, gazetteer,
+/// lexicons: lazily initialized statics), so that no timed pass pays for it.
+fn warm_up(ex: &Extractor, docs: &[Doc]) {
+    for d in docs.iter().take(20) {
+        ex.extract(&d.text, &d.input);
+        ex.case_code(&d.text);
+    }
+}
+
+#[inline(never)]
+fn floor_pass(floor: &Floor, docs: &[Doc]) -> usize {
+    docs.iter().map(|d| floor.count(&d.text)).sum()
+}
+
+#[inline(never)]
+fn vigil_pass(ex: &Extractor, docs: &[Doc]) -> usize {
+    docs.iter()
+        .map(|d| ex.extract(&d.text, &d.input).len())
+        .sum()
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
+    let t = Instant::now();
+    let out = std::hint::black_box(f());
+    (out, t.elapsed().as_secs_f64())
+}
+
+fn floor_cmd(a: &Args) -> Result<Value> {
+    let docs = read_docs(&a.jsonl, a.limit)?;
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    let run_vigil = a.only.as_deref() != Some("floor");
+    let run_floor = a.only.as_deref() != Some("vigil");
+    let mut out = json!({"docs": docs.len(), "bytes": bytes, "reps": a.reps});
+    if run_vigil {
+        let (ex, setup) = timed(|| {
+            let ex = Extractor::new();
+            warm_up(&ex, &docs);
+            ex
+        });
+        let mut times = Vec::new();
+        let mut reports = 0;
+        for _ in 0..a.reps {
+            let (n, s) = timed(|| vigil_pass(&ex, &docs));
+            reports = n;
+            times.push(s);
+        }
+        out["vigil"] = json!({"setup_s": setup, "times_s": times, "median_s": median(times.clone()), "reports": reports});
+    }
+    if run_floor {
+        let (floor, setup) = timed(|| Floor::new(vigil_geo::Gazetteer::bundled()));
+        let mut times = Vec::new();
+        let mut matches = 0;
+        for _ in 0..a.reps {
+            let (n, s) = timed(|| floor_pass(&floor, &docs));
+            matches = n;
+            times.push(s);
+        }
+        out["floor"] = json!({"setup_s": setup, "times_s": times, "median_s": median(times.clone()),
+            "matches": matches, "patterns": floor.patterns(), "place_names": floor.place_names,
+            "kb_words": floor.kb_words});
+    }
+    Ok(out)
+}
+
+fn writer(path: &Option<PathBuf>) -> Result<Option<BufWriter<File>>> {
+    path.as_ref()
+        .map(|p| {
+            File::create(p)
+                .map(BufWriter::new)
+                .with_context(|| format!("creating {}", p.display()))
+        })
+        .transpose()
+}
+
+fn places_cmd(a: &Args) -> Result<Value> {
+    let docs = read_docs(&a.jsonl, a.limit)?;
+    let ex = Extractor::new();
+    warm_up(&ex, &docs);
+    let mut times = Vec::new();
+    let mut found: Vec<Vec<(usize, usize)>> = Vec::new();
+    for _ in 0..a.reps {
+        let (f, s) = timed(|| {
+            docs.iter()
+                .map(|d| {
+                    ex.places(&d.text, &d.input)
+                        .iter()
+                        .map(|(s, _, _)| (s.start, s.end))
+                        .collect()
+                })
+                .collect::<Vec<Vec<(usize, usize)>>>()
+        });
+        found = f;
+        times.push(s);
+    }
+    if let Some(mut w) = writer(&a.out)? {
+        for spans in &found {
+            writeln!(w, "{}", json!({ "spans": spans }))?;
+        }
+    }
+    Ok(
+        json!({"docs": docs.len(), "bytes": docs.iter().map(|d| d.text.len()).sum::<usize>(),
+        "times_s": times, "median_s": median(times.clone()),
+        "spans": found.iter().map(Vec::len).sum::<usize>()}),
+    )
+}
+
+fn classify_cmd(a: &Args) -> Result<Value> {
+    let docs = read_docs(&a.jsonl, a.limit)?;
+    let ex = Extractor::new();
+    warm_up(&ex, &docs);
+    let mut times = Vec::new();
+    let mut codes: Vec<String> = Vec::new();
+    for _ in 0..a.reps {
+        let (c, s) = timed(|| {
+            docs.iter()
+                // Nothing recognized: the catch-all class, as `vigil eval` scores it.
+                .map(|d| ex.case_code(&d.text).unwrap_or_else(|| "OTHER".to_string()))
+                .collect::<Vec<String>>()
+        });
+        codes = c;
+        times.push(s);
+    }
+    if let Some(mut w) = writer(&a.out)? {
+        for c in &codes {
+            writeln!(w, "{}", json!({ "code": c }))?;
+        }
+    }
+    Ok(json!({"docs": docs.len(), "times_s": times, "median_s": median(times.clone())}))
+}
+
+fn all_reports(path: &Path) -> Result<Vec<EventReport>> {
+    let store = SqliteStore::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut filter = ReportFilter {
+        sort: ReportSort::Id,
+        limit: 10_000,
+        ..ReportFilter::default()
+    };
+    let mut out: Vec<EventReport> = Vec::new();
+    loop {
+        let page = store.list_reports(&filter)?;
+        let Some(last) = page.last() else { break };
+        filter.after = Some(report_page_after(last, ReportSort::Id));
+        let done = page.len() < filter.limit;
+        out.extend(page);
+        if done {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn link_cmd(a: &Args) -> Result<Value> {
+    let path = a.store.as_ref().context("link needs --store")?;
+    let (reports, read_s) = timed(|| all_reports(path));
+    let reports = reports?;
+    let (incidents, link_s) = timed(|| vigil_analyze::link::link(&reports, &Default::default()));
+    Ok(
+        json!({"reports": reports.len(), "incidents": incidents.len(), "read_s": read_s, "link_s": link_s}),
+    )
+}
+
+fn main() -> Result<()> {
+    let mut it = std::env::args().skip(1);
+    let cmd = it.next().unwrap_or_default();
+    let a = parse(it)?;
+    let out = match cmd.as_str() {
+        "floor" => floor_cmd(&a)?,
+        "places" => places_cmd(&a)?,
+        "classify" => classify_cmd(&a)?,
+        "link" => link_cmd(&a)?,
+        _ => bail!("{USAGE}"),
+    };
+    println!("{out}");
+    Ok(())
+}
