@@ -163,7 +163,7 @@ fn assert_unique(what: &str, ids: &[i64]) {
 #[tokio::test]
 async fn index_and_stats_describe_the_store() {
     let app = demo_app();
-    let index = get(&app, "/").await;
+    let index = get(&app, "/api/v1").await;
     let paths: Vec<&str> = index["endpoints"]
         .as_array()
         .unwrap()
@@ -387,6 +387,15 @@ async fn reports_walk_sort_and_filter() {
     want.sort();
     want.reverse();
     assert_eq!(ids(&by_id), want);
+    // Each listed report names its document's source and language.
+    let sources = walk(&app, "/api/v1/sources").await;
+    for r in &asc {
+        let doc = get(&app, &format!("/api/v1/documents/{}", r["document_id"])).await;
+        assert_eq!(r["source_id"], doc["source_id"], "{}", r["id"]);
+        assert_eq!(r["source"], doc["source"], "{}", r["id"]);
+        assert_eq!(r["lang"], doc["lang"], "{}", r["id"]);
+        assert!(sources.iter().any(|s| s["id"] == r["source_id"]));
+    }
 
     let names = |r: &Value| -> Vec<String> {
         ["perpetrators", "targets"]
@@ -732,7 +741,7 @@ async fn errors_are_json_with_status_and_what_to_change() {
 async fn every_answer_carries_the_security_headers() {
     let app = demo_app();
     for uri in [
-        "/",
+        "/api/v1",
         "/api/v1/stats",
         "/api/v1/documents/1",
         "/api/openapi.json",
@@ -746,6 +755,79 @@ async fn every_answer_carries_the_security_headers() {
         assert_eq!(a.headers["x-content-type-options"], "nosniff", "{uri}");
         assert_eq!(a.headers[header::CONTENT_TYPE], "application/json", "{uri}");
     }
+}
+
+#[tokio::test]
+async fn the_dashboard_and_its_files_are_served_from_the_binary() {
+    let app = demo_app();
+    let raw = |uri: &'static str| {
+        let app = app.clone();
+        async move {
+            let res = app
+                .oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let status = res.status();
+            let headers = res.headers().clone();
+            let body = res.into_body().collect().await.unwrap().to_bytes();
+            (status, headers, body)
+        }
+    };
+    let (status, headers, body) = raw("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    assert_eq!(headers["content-security-policy"], "default-src 'self'");
+    let html = String::from_utf8(body.to_vec()).unwrap();
+    // No inline script or style (the policy would block them), nothing remote.
+    assert!(!html.contains("<script>") && !html.contains("<style") && !html.contains("style="));
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    // Every file the page loads is served, with its type and the headers.
+    let mut refs = Vec::new();
+    for attr in ["src=\"", "href=\""] {
+        for part in html.split(attr).skip(1) {
+            let r = part.split('"').next().unwrap();
+            if r.starts_with("/assets/") {
+                refs.push(r.to_string());
+            }
+        }
+    }
+    assert!(refs.len() >= 6, "{refs:?}");
+    for r in refs {
+        let uri: &'static str = Box::leak(r.into_boxed_str());
+        let (status, headers, body) = raw(uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(!body.is_empty(), "{uri}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{uri}");
+        let ct = headers[header::CONTENT_TYPE].to_str().unwrap();
+        let want = match uri.rsplit('.').next().unwrap() {
+            "js" => "text/javascript; charset=utf-8",
+            "css" => "text/css; charset=utf-8",
+            "svg" => "image/svg+xml",
+            other => panic!("{uri}: unexpected .{other}"),
+        };
+        assert_eq!(ct, want, "{uri}");
+    }
+    let (status, headers, body) = raw("/assets/basemap/basemap.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    let geo: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(geo["type"], "FeatureCollection");
+    let layers: BTreeSet<&str> = geo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["layer"].as_str().unwrap())
+        .collect();
+    assert_eq!(layers, BTreeSet::from(["country", "province"]));
+    // An unknown file is a JSON 404 that points to the dashboard.
+    let a = call(&app, Method::GET, "/assets/nothing.js").await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert!(a.json["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("dashboard"));
+    let a = call(&app, Method::GET, "/assets/../Cargo.toml").await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -216,8 +216,22 @@ page_type!(
 page_type!(
     /// A page of event reports.
     ReportPage,
-    EventReport
+    ReportItemOut
 );
+
+/// An event report in a listing, with where it comes from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportItemOut {
+    /// The report.
+    #[serde(flatten)]
+    pub report: EventReport,
+    /// The source of its document.
+    pub source_id: SourceId,
+    /// That source's name.
+    pub source: String,
+    /// The language of its document.
+    pub lang: Lang,
+}
 
 /// A page of search hits, best first.
 #[derive(Debug, Serialize, ToSchema)]
@@ -444,7 +458,7 @@ fn page<T>(
 // ---- handlers --------------------------------------------------------------
 
 /// The index of the API.
-#[utoipa::path(get, path = "/", tag = "meta",
+#[utoipa::path(get, path = "/api/v1", tag = "meta",
     responses((status = 200, description = "What this server serves", body = Index)))]
 pub async fn index() -> Json<Index> {
     let endpoints = crate::ROUTES
@@ -736,11 +750,48 @@ pub async fn list_reports(
                 after,
                 limit: limit + 1,
             };
-            Ok(s.list_reports(&filter)?)
+            let rows = s.list_reports(&filter)?;
+            let (rows, next_cursor) =
+                page(rows, limit, |r| paging.cursor(report_page_after(r, sort)));
+            Ok((with_sources(s, rows)?, next_cursor))
         })
         .await?;
-    let (items, next_cursor) = page(rows, limit, |r| paging.cursor(report_page_after(r, sort)));
+    let (items, next_cursor) = rows;
     Ok(Json(ReportPage { items, next_cursor }))
+}
+
+/// Each report with its document's source and language (one document and
+/// the sources read once per page, not per report).
+fn with_sources(s: &SqliteStore, rows: Vec<EventReport>) -> Result<Vec<ReportItemOut>, ApiError> {
+    let names: std::collections::HashMap<SourceId, String> = s
+        .sources()?
+        .into_iter()
+        .map(|x| (x.source.id, x.source.name))
+        .collect();
+    let mut docs: std::collections::HashMap<DocumentId, (SourceId, Lang)> = Default::default();
+    rows.into_iter()
+        .map(|report| {
+            let (source_id, lang) = match docs.get(&report.document_id) {
+                Some(d) => d.clone(),
+                None => {
+                    let d = s.document(report.document_id)?.ok_or_else(|| {
+                        ApiError::internal(&format!(
+                            "report {} has no document {}",
+                            report.id, report.document_id
+                        ))
+                    })?;
+                    docs.insert(report.document_id, (d.source_id, d.lang.clone()));
+                    (d.source_id, d.lang)
+                }
+            };
+            Ok(ReportItemOut {
+                source: names.get(&source_id).cloned().unwrap_or_default(),
+                source_id,
+                lang,
+                report,
+            })
+        })
+        .collect()
 }
 
 /// One event report with its document and its evidence quoted.
@@ -848,7 +899,7 @@ pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
 
 /// Unknown paths.
 pub async fn not_found() -> ApiError {
-    ApiError::not_found("no such endpoint; GET / lists the endpoints")
+    ApiError::not_found("no such endpoint; GET /api/v1 lists the endpoints, / is the dashboard")
 }
 
 /// Known paths, other methods.

@@ -1,5 +1,7 @@
-//! Vigil's HTTP API: a read-only JSON view of the store under `/api/v1`,
-//! described by an OpenAPI 3 document at `/api/openapi.json`.
+//! Vigil's HTTP API and dashboard: a JSON view of the store under
+//! `/api/v1`, described by an OpenAPI 3 document at `/api/openapi.json`,
+//! and at `/` the analyst's dashboard, whose files are compiled in
+//! (`assets/`, see `DESIGN.md`).
 //!
 //! [`router`] builds the whole application without a socket, so that tests
 //! call it in memory; [`serve`] runs it on a listener.
@@ -18,6 +20,7 @@
 //! to change.
 
 mod api;
+pub mod assets;
 mod error;
 mod params;
 mod pool;
@@ -54,10 +57,11 @@ impl AppState {
     }
 }
 
-/// Every path the router serves, with what it answers (the index at `/`
-/// lists them; a test checks that the OpenAPI document has each).
+/// Every API path the router serves, with what it answers (the index at
+/// `/api/v1` lists them; a test checks that the OpenAPI document has each).
+/// Besides these, `/` is the dashboard and `/assets/...` its files.
 pub const ROUTES: &[(&str, &str)] = &[
-    ("/", "this index"),
+    ("/api/v1", "this index"),
     ("/api/openapi.json", "the OpenAPI 3 description"),
     ("/api/v1/sources", "sources with their counts"),
     ("/api/v1/sources/{id}", "one source"),
@@ -72,7 +76,9 @@ pub const ROUTES: &[(&str, &str)] = &[
 /// The application: routes, JSON fallbacks and security headers.
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
-        .route("/", get(api::index))
+        .route("/", get(assets::dashboard))
+        .route("/assets/{*path}", get(assets::file))
+        .route("/api/v1", get(api::index))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/v1/sources", get(api::list_sources))
         .route("/api/v1/sources/{id}", get(api::get_source))
@@ -144,11 +150,37 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> 
     })
 }
 
-/// Serves the application on `listener` until Ctrl-C.
+/// Serves the application on `listener` until Ctrl-C or SIGTERM, then
+/// finishes the requests in flight and returns.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown_signal())
         .await
+}
+
+/// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM (what `kill`, systemd
+/// and container runtimes send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM; Ctrl-C still stops the server");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
 }
