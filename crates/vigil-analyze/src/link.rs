@@ -1,7 +1,8 @@
 //! Incident linking: which event reports tell the same real event.
 //!
-//! Two reports are compatible when they have the same broad event type,
-//! dates within `max_days` (widened by each date's precision: a report
+//! Two reports are compatible when they have the same sub-event type (or
+//! two types of violence, at the same town on the same day: sources type
+//! one attack differently), dates within `max_days` (widened by each date's precision: a report
 //! dated only to a week may be any day of it), places within `max_km`
 //! (widened when a place is only near a town or only a province), not two
 //! different towns each named precisely, and perpetrators that do not
@@ -11,9 +12,12 @@
 //! otherwise it starts a new incident. Reports are taken in order of date,
 //! then id, so the same reports always give the same incidents.
 
+use std::borrow::Borrow;
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use vigil_geo::haversine_km;
-use vigil_model::{DatePrecision, EventReport, GeoPrecision, ReportId};
+use vigil_model::{DatePrecision, EventReport, GeoPrecision, ReportId, SubEventType};
 
 /// Settings of linking.
 #[derive(Debug, Clone)]
@@ -37,7 +41,6 @@ impl Default for LinkOptions {
 #[derive(Debug, Clone)]
 struct Key {
     id: ReportId,
-    event_type: vigil_model::EventType,
     sub_event_type: vigil_model::SubEventType,
     /// Earliest and latest day the event may have taken place.
     days: Option<(NaiveDate, NaiveDate)>,
@@ -50,16 +53,22 @@ struct Key {
     perpetrators: Vec<String>,
 }
 
+/// The earliest and latest day a report may tell of, for linking: `None`
+/// when it is undated or dated only to a year, too vague to tell one event
+/// from another.
+pub fn report_days(r: &EventReport) -> Option<(NaiveDate, NaiveDate)> {
+    let d = r.date?;
+    let wide = match d.precision {
+        DatePrecision::Day => 0,
+        DatePrecision::Week => 6,
+        DatePrecision::Month => 30,
+        DatePrecision::Year => return None,
+    };
+    Some((d.date, d.date + chrono::Days::new(wide)))
+}
+
 fn key(r: &EventReport) -> Key {
-    let days = r.date.map(|d| {
-        let wide = match d.precision {
-            DatePrecision::Day => 0,
-            DatePrecision::Week => 6,
-            DatePrecision::Month => 30,
-            DatePrecision::Year => 365,
-        };
-        (d.date, d.date + chrono::Days::new(wide))
-    });
+    let days = report_days(r);
     let (point, slack_km, province) = match &r.place {
         Some(p) => (
             p.lat.zip(p.lon),
@@ -90,7 +99,6 @@ fn key(r: &EventReport) -> Key {
     perpetrators.dedup();
     Key {
         id: r.id,
-        event_type: r.event_type,
         sub_event_type: r.sub_event_type,
         days,
         point,
@@ -98,6 +106,25 @@ fn key(r: &EventReport) -> Key {
         province,
         town,
         perpetrators,
+    }
+}
+
+/// Which reports may tell one event: any two acts of political violence
+/// (battles, explosions, violence against civilians), else the same
+/// sub-event type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Family {
+    Violence,
+    Other(SubEventType),
+}
+
+fn family(t: SubEventType) -> Family {
+    use vigil_model::EventType;
+    match t.event_type() {
+        EventType::Battles
+        | EventType::ExplosionsRemoteViolence
+        | EventType::ViolenceAgainstCivilians => Family::Violence,
+        _ => Family::Other(t),
     }
 }
 
@@ -115,7 +142,7 @@ fn gap_days(a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)) -> i64 {
 /// How far apart two reports are, or `None` when they cannot be one event:
 /// (days apart, km apart) for ranking.
 fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Option<(i64, f64)> {
-    if a.event_type != b.event_type || a.sub_event_type != b.sub_event_type {
+    if family(a.sub_event_type) != family(b.sub_event_type) {
         return None;
     }
     let days = match (a.days, b.days) {
@@ -123,6 +150,13 @@ fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Option<(i64, f64)> {
         _ => return None,
     };
     if days > opts.max_days {
+        return None;
+    }
+    // Sources often type one attack differently (a claim's clash, a
+    // wire's bombing): two types of violence link only at the same town
+    // on the same day, and rank after a match of type.
+    let retyped = a.sub_event_type != b.sub_event_type;
+    if retyped && (days > 0 || a.town.is_none() || a.town != b.town) {
         return None;
     }
     // Two reports that each name a different town tell of two events.
@@ -157,27 +191,41 @@ fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Option<(i64, f64)> {
     if contradicts {
         return None;
     }
-    Some((days, km))
+    Some((days + i64::from(retyped), km))
 }
 
 /// Groups reports into incidents: each inner list holds indexes into
 /// `reports`, and every report is in exactly one incident. Deterministic.
-pub fn link(reports: &[EventReport], opts: &LinkOptions) -> Vec<Vec<usize>> {
-    let keys: Vec<Key> = reports.iter().map(key).collect();
+///
+/// Reports are swept in order of their first possible day; an incident
+/// whose latest report ends more than `max_days` before the report at hand
+/// can no longer take reports and leaves the sweep, so the work grows with
+/// the number of reports times the incidents open at once, not their square.
+pub fn link<R: Borrow<EventReport>>(reports: &[R], opts: &LinkOptions) -> Vec<Vec<usize>> {
+    let keys: Vec<Key> = reports.iter().map(|r| key(r.borrow())).collect();
     let mut order: Vec<usize> = (0..reports.len()).collect();
     order.sort_by_key(|&i| (keys[i].days.map(|d| d.0), keys[i].id));
     let mut incidents: Vec<Vec<usize>> = Vec::new();
+    // Open incidents by sub-event type: (incident, the last day it covers).
+    let mut open: HashMap<Family, Vec<(usize, NaiveDate)>> = HashMap::new();
     for i in order {
-        let best = incidents
+        let Some((start, end)) = keys[i].days else {
+            // Undated: nothing to link with.
+            incidents.push(vec![i]);
+            continue;
+        };
+        let candidates = open.entry(family(keys[i].sub_event_type)).or_default();
+        candidates.retain(|&(_, last)| (start - last).num_days() <= opts.max_days);
+        let best = candidates
             .iter()
             .enumerate()
-            .filter_map(|(n, members)| {
+            .filter_map(|(slot, &(n, _))| {
                 let mut worst = (0i64, 0.0f64);
-                for &m in members {
+                for &m in &incidents[n] {
                     let (d, km) = distance(&keys[i], &keys[m], opts)?;
                     worst = (worst.0.max(d), worst.1.max(km));
                 }
-                Some((worst, n))
+                Some((worst, n, slot))
             })
             .min_by(|a, b| {
                 a.0 .0
@@ -186,8 +234,15 @@ pub fn link(reports: &[EventReport], opts: &LinkOptions) -> Vec<Vec<usize>> {
                     .then(a.1.cmp(&b.1))
             });
         match best {
-            Some((_, n)) => incidents[n].push(i),
-            None => incidents.push(vec![i]),
+            Some((_, n, slot)) => {
+                incidents[n].push(i);
+                let last = &mut candidates[slot].1;
+                *last = (*last).max(end);
+            }
+            None => {
+                candidates.push((incidents.len(), end));
+                incidents.push(vec![i]);
+            }
         }
     }
     incidents
@@ -196,7 +251,7 @@ pub fn link(reports: &[EventReport], opts: &LinkOptions) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vigil_model::{ActorRef, EventDate, EventType, Place, SubEventType};
+    use vigil_model::{ActorRef, EventDate, Place, SubEventType};
 
     fn report(id: i64, day: u32, place: (f64, f64), perp: Option<&str>) -> EventReport {
         let mut r: EventReport = serde_json::from_value(serde_json::json!({
@@ -234,11 +289,41 @@ mod tests {
     const QAMISHLI: (f64, f64) = (37.052, 41.231);
     const HASAKAH: (f64, f64) = (36.502, 40.748);
 
+    fn retype(mut r: EventReport, t: SubEventType) -> EventReport {
+        r.sub_event_type = t;
+        r.event_type = t.event_type();
+        r
+    }
+
+    #[test]
+    fn two_types_of_violence_link_only_at_one_town_on_one_day() {
+        let bomb = report(1, 11, QAMISHLI, Some("Islamic State"));
+        let rows = [
+            ("a clash the same day in the same town", 11, QAMISHLI, true),
+            ("a clash the next day", 12, QAMISHLI, false),
+            ("a clash 13 km away", 11, (36.95, 41.15), false),
+        ];
+        for (what, day, place, together) in rows {
+            let clash = retype(report(2, day, place, None), SubEventType::ArmedClash);
+            let got = link(&[bomb.clone(), clash], &LinkOptions::default());
+            assert_eq!(got.len() == 1, together, "{what}");
+        }
+        // The same sub-event type is preferred over another.
+        let reports = [
+            retype(report(2, 11, QAMISHLI, None), SubEventType::ArmedClash),
+            report(1, 11, QAMISHLI, None),
+            report(3, 11, QAMISHLI, None),
+        ];
+        let got = link(&reports, &LinkOptions::default());
+        assert!(
+            got.iter().any(|g| g.contains(&1) && g.contains(&2)),
+            "{got:?}"
+        );
+    }
+
     #[test]
     fn the_same_event_links_and_others_do_not() {
-        let mut clash = report(6, 11, QAMISHLI, None);
-        clash.event_type = EventType::Battles;
-        clash.sub_event_type = SubEventType::ArmedClash;
+        let clash = retype(report(6, 11, QAMISHLI, None), SubEventType::Arrests);
         let reports = vec![
             report(1, 11, QAMISHLI, Some("Islamic State")),
             report(2, 11, QAMISHLI, None),

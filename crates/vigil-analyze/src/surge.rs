@@ -39,6 +39,10 @@ pub struct SurgeOptions {
     pub c3_threshold: f64,
     /// Floor of the baseline's standard deviation in EARS.
     pub min_sigma: f64,
+    /// A week with fewer than this is never a surge, whatever the tests
+    /// say: against an empty baseline every count has a tail probability
+    /// of 0, and one incident in a quiet province is not a surge.
+    pub min_count: u64,
 }
 
 impl Default for SurgeOptions {
@@ -49,6 +53,7 @@ impl Default for SurgeOptions {
             z_threshold: 3.0,
             c3_threshold: 2.0,
             min_sigma: 1.0,
+            min_count: 3,
         }
     }
 }
@@ -78,14 +83,25 @@ pub struct SurgeResult {
 }
 
 /// Runs every test on the last count of `series` (oldest first).
+/// A count below `min_count` is reported but not flagged.
 pub fn run_all(series: &[u64], opts: &SurgeOptions) -> Vec<SurgeResult> {
-    vec![
+    let mut out = vec![
         poisson(series, opts),
         negative_binomial(series, opts),
         ears(series, opts, Ears::C1),
         ears(series, opts, Ears::C2),
         ears(series, opts, Ears::C3),
-    ]
+    ];
+    for r in &mut out {
+        if r.surge && r.count < opts.min_count {
+            r.surge = false;
+            r.note = Some(format!(
+                "{} is below the minimum count of {} for a surge",
+                r.count, opts.min_count
+            ));
+        }
+    }
+    out
 }
 
 /// The current count and the baseline weeks before it, skipping `guard`
@@ -326,6 +342,18 @@ fn ln_gamma(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_below_the_minimum_is_never_a_surge() {
+        let opts = SurgeOptions::default();
+        let quiet = run_all(&[0, 0, 0, 2], &opts);
+        assert!(quiet.iter().all(|r| !r.surge), "{quiet:?}");
+        let p = quiet.iter().find(|r| r.test == "poisson").unwrap();
+        assert_eq!(p.p_value, Some(0.0), "the test's own verdict is kept");
+        assert!(p.note.as_deref().unwrap().contains("minimum count of 3"));
+        let loud = run_all(&[0, 0, 0, 3], &opts);
+        assert!(loud.iter().any(|r| r.surge));
+    }
 
     fn close(a: f64, b: f64, rel: f64) -> bool {
         (a - b).abs() <= rel * b.abs() + 1e-13

@@ -62,15 +62,223 @@ pub enum Command {
     /// The gazetteer: import a GeoNames dump, show the one in use, look up a name
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
-    /// Surge tests on a weekly series: is the last week unusual?
+    /// Link event reports into incidents (only what changed, unless --full)
+    Link(LinkArgs),
+    /// List incidents, with filters
+    Incidents(IncidentsArgs),
+    /// One incident, and the analyst's review: merge, split, confirm, dispute, edit
+    #[command(subcommand)]
+    Incident(IncidentCommand),
+    /// Weekly counts of incidents, claimed attacks or fatalities, split by a dimension
+    Tally(TallyArgs),
+    /// Surge tests: is this week unusual against the weeks before it?
     Surge(SurgeArgs),
+    /// Watched sites (prisons, camps, bases): load the sites file, list, timeline
+    #[command(subcommand)]
+    Sites(SitesCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    /// Relink every report, not only the new and re-extracted ones
+    #[arg(long)]
+    pub full: bool,
+    /// Days between two reports of one event (both dated to the day)
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(i64).range(0..=30))]
+    pub max_days: i64,
+    /// Kilometres between two reports' places (both placed at a town)
+    #[arg(long, default_value_t = 25.0, value_name = "KM")]
+    pub max_km: f64,
+}
+
+/// Which incidents: the filters shared by `incidents`, `tally` and `surge`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct IncidentSelection {
+    /// Only incidents with this value of a dimension, as DIMENSION=VALUE
+    /// (perpetrator, target, event_type, sub_event_type, attack_mode,
+    /// province, site, status, source_kind); repeat to combine
+    #[arg(long = "where", value_name = "DIM=VALUE", value_parser = parse_facet)]
+    pub filters: Vec<(vigil_model::Dimension, String)>,
+    /// Shorthand for --where perpetrator=NAME
+    #[arg(long, value_name = "NAME")]
+    pub perpetrator: Option<String>,
+    /// Shorthand for --where target=NAME
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// Shorthand for --where province=NAME
+    #[arg(long, value_name = "NAME")]
+    pub province: Option<String>,
+    /// Shorthand for --where site=KEY
+    #[arg(long, value_name = "KEY")]
+    pub site: Option<String>,
+}
+
+impl IncidentSelection {
+    /// Every filter, the shorthands included.
+    pub fn all(&self) -> Vec<(vigil_model::Dimension, String)> {
+        use vigil_model::Dimension;
+        let mut out = self.filters.clone();
+        for (dim, v) in [
+            (Dimension::Perpetrator, &self.perpetrator),
+            (Dimension::Target, &self.target),
+            (Dimension::Province, &self.province),
+            (Dimension::Site, &self.site),
+        ] {
+            if let Some(v) = v {
+                out.push((dim, v.clone()));
+            }
+        }
+        out
+    }
+}
+
+fn parse_facet(s: &str) -> Result<(vigil_model::Dimension, String), String> {
+    let (dim, value) = s.split_once('=').ok_or_else(|| {
+        format!("{s:?} is not DIMENSION=VALUE (e.g. target=Syrian Democratic Forces)")
+    })?;
+    let dim = dim
+        .parse()
+        .map_err(|e: vigil_model::ParseError| e.to_string())?;
+    if value.trim().is_empty() {
+        return Err(format!("{s:?} gives no value after '='"));
+    }
+    Ok((dim, value.trim().to_string()))
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentsArgs {
+    #[command(flatten)]
+    pub select: IncidentSelection,
+    /// Only incidents with this status (claim_only, reported, corroborated, confirmed, disputed)
+    #[arg(long, value_name = "STATUS")]
+    pub status: Vec<vigil_model::IncidentStatus>,
+    /// Events on or after this day
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<NaiveDate>,
+    /// Events on or before this day
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub until: Option<NaiveDate>,
+    /// Order: date, killed or id, newest or highest first
+    #[arg(long, default_value = "date", value_name = "KEY", value_parser = ["date", "killed", "id"])]
+    pub sort: String,
+    /// Incidents to show
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub limit: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IncidentCommand {
+    /// One incident: estimates, status, sites, every report and the decisions about it
+    Show {
+        /// The incident's id
+        id: i64,
+    },
+    /// The incidents tell one event: merge them into the first
+    Merge {
+        /// Two or more incident ids
+        #[arg(num_args = 2.., required = true)]
+        ids: Vec<i64>,
+        #[command(flatten)]
+        review: ReviewArgs,
+    },
+    /// These reports tell an event of their own: take them out of their incident
+    Split {
+        /// The incident's id
+        id: i64,
+        /// Report ids to take out (see `vigil incident show`)
+        #[arg(long, value_delimiter = ',', required = true, value_name = "ID,...")]
+        reports: Vec<i64>,
+        #[command(flatten)]
+        review: ReviewArgs,
+    },
+    /// The event is confirmed
+    Confirm {
+        /// The incident's id
+        id: i64,
+        #[command(flatten)]
+        review: ReviewArgs,
+    },
+    /// The event is disputed or denied
+    Dispute {
+        /// The incident's id
+        id: i64,
+        #[command(flatten)]
+        review: ReviewArgs,
+    },
+    /// Set a field, overriding the estimate: killed, injured, abducted, freed, date, sub_event_type
+    Edit {
+        /// The incident's id
+        id: i64,
+        /// FIELD=VALUE, e.g. killed=6 or date=2019-10-11; repeat for several
+        #[arg(long = "set", required = true, value_name = "FIELD=VALUE", value_parser = parse_change)]
+        changes: Vec<vigil_model::IncidentChange>,
+        #[command(flatten)]
+        review: ReviewArgs,
+    },
+}
+
+fn parse_change(s: &str) -> Result<vigil_model::IncidentChange, String> {
+    vigil_model::IncidentChange::parse(s).map_err(|e| e.to_string())
+}
+
+/// Who made a review decision, and why.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Who decides [default: $VIGIL_ANALYST, else $USER]
+    #[arg(long = "by", value_name = "NAME")]
+    pub by: Option<String>,
+    /// Why, in a sentence, kept with the decision
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TallyArgs {
+    #[command(flatten)]
+    pub select: IncidentSelection,
+    /// What to count: incidents, claims (claimed attacks) or fatalities
+    #[arg(long, default_value = "incidents", value_name = "MEASURE")]
+    pub measure: vigil_model::Measure,
+    /// One series per value of this dimension
+    #[arg(long, value_name = "DIMENSION")]
+    pub by: Option<vigil_model::Dimension>,
+    /// First day of the week: monday (ISO) or saturday (ACLED)
+    #[arg(long, default_value = "monday", value_name = "DAY")]
+    pub week_start: vigil_model::WeekStart,
+    /// The first week: the one holding this day [default: the earliest incident]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<NaiveDate>,
+    /// The last week: the one holding this day [default: the latest incident]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<NaiveDate>,
+    /// Output: table, csv or json (--json is the same as --format json)
+    #[arg(long, default_value = "table", value_name = "FORMAT", value_parser = ["table", "csv", "json"])]
+    pub format: String,
 }
 
 #[derive(Debug, Args)]
 pub struct SurgeArgs {
-    /// Weekly counts, oldest first, the week to test last (e.g. 10,10,10,27)
-    #[arg(long, value_delimiter = ',', required = true, value_name = "N,N,...")]
+    /// Test a series typed by hand instead of the store's: weekly counts,
+    /// oldest first, the week to test last (e.g. 10,10,10,27)
+    #[arg(long, value_delimiter = ',', value_name = "N,N,...", conflicts_with_all = ["week", "by", "measure"])]
     pub counts: Vec<u64>,
+    #[command(flatten)]
+    pub select: IncidentSelection,
+    /// What to count: incidents, claims (claimed attacks) or fatalities
+    #[arg(long, value_name = "MEASURE")]
+    pub measure: Option<vigil_model::Measure>,
+    /// Test one series per value of this dimension
+    #[arg(long, value_name = "DIMENSION")]
+    pub by: Option<vigil_model::Dimension>,
+    /// The week to test: the one holding this day [default: the latest incident's]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub week: Option<NaiveDate>,
+    /// First day of the week: monday (ISO) or saturday (ACLED)
+    #[arg(long, default_value = "monday", value_name = "DAY")]
+    pub week_start: vigil_model::WeekStart,
+    /// Show every series, not only those flagged
+    #[arg(long)]
+    pub all: bool,
     /// Weeks before the tested one that make the baseline
     #[arg(long, default_value_t = 3, value_name = "K", value_parser = clap::value_parser!(u64).range(1..=520))]
     pub baseline_weeks: u64,
@@ -80,6 +288,25 @@ pub struct SurgeArgs {
     /// Floor of the baseline's standard deviation in the EARS tests
     #[arg(long, default_value_t = 1.0, value_name = "SD")]
     pub min_sigma: f64,
+    /// A week with fewer than this is never flagged (an empty baseline makes any count "unusual")
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub min_count: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SitesCommand {
+    /// Load a sites file (TOML: key, name, kind, lat, lon, radius_km, names), replacing the sites
+    Load {
+        /// The sites file
+        file: PathBuf,
+    },
+    /// Each site with its incidents, attacks, escapes and people freed
+    List,
+    /// One site's timeline: its incidents, oldest first
+    Show {
+        /// The site's key
+        key: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -78,11 +78,41 @@ pub fn run(data_dir: &Path, args: &DemoArgs, out: &Output) -> anyhow::Result<Exi
         out,
         Some((corpus.path(), "data/demo")),
     )?;
+    // Events, incidents and watched sites, so that every command has
+    // something to show.
+    let ex = crate::gazetteer::extractor(&dir)?;
+    let mut ids = Vec::new();
+    let mut after = vigil_model::DocumentId(0);
+    loop {
+        let page = store.document_ids(after, 10_000)?;
+        let Some(&last) = page.last() else { break };
+        ids.extend(page);
+        after = last;
+    }
+    let quiet = Output {
+        quiet: true,
+        ..*out
+    };
+    let extracted = crate::extract::extract_documents(&mut store, &ex, &ids, &quiet)?;
+    let sites = vigil_analyze::sites::load(&corpus.path().join("sites.toml"))?;
+    store.put_sites(&sites)?;
+    let linked = crate::incidents::link_store(
+        &mut store,
+        &vigil_analyze::relink::RelinkOptions::default(),
+        &quiet,
+    )?;
     if out.json || out.quiet {
         return Ok(ExitCode::SUCCESS);
     }
     println!();
     print_stats(&store.stats()?, &db);
+    println!(
+        "\n{} event reports extracted ({:.2} s), linked into {} incidents; {} watched sites loaded",
+        extracted.reports,
+        extracted.seconds,
+        linked.incidents_written,
+        sites.len()
+    );
     println!("\nA few searches:");
     for (q, what) in TOUR {
         let r = store.search(&SearchQuery {
@@ -104,7 +134,11 @@ pub fn run(data_dir: &Path, args: &DemoArgs, out: &Output) -> anyhow::Result<Exi
         }
     }
     let flag = format!("--data-dir {}", shell_quote(&dir.display().to_string()));
+    tour_surge(&store)?;
     println!("\nExplore further:");
+    println!("  vigil {flag} incidents --target 'Syrian Democratic Forces'");
+    println!("  vigil {flag} tally --measure claims --by province");
+    println!("  vigil {flag} sites list");
     println!("  vigil {flag} search 'Ain Issa' --lang en");
     println!("  vigil {flag} source list");
     println!("  vigil {flag} show 1");
@@ -117,6 +151,45 @@ pub fn run(data_dir: &Path, args: &DemoArgs, out: &Output) -> anyhow::Result<Exi
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The question the demo is about: claimed attacks on the SDF per week,
+/// and whether the week of the offensive is a surge.
+fn tour_surge(store: &vigil_store::SqliteStore) -> anyhow::Result<()> {
+    use vigil_analyze::surge::SurgeOptions;
+    use vigil_analyze::tally::{surges, tally, TallyQuery};
+    use vigil_model::{Dimension, Measure, WeekStart};
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().expect("a date");
+    let q = TallyQuery {
+        measure: Measure::Claims,
+        by: None,
+        filters: vec![(Dimension::Target, "Syrian Democratic Forces".into())],
+        week_start: WeekStart::Monday,
+        from: day("2019-09-16"),
+        to: day("2019-10-07"),
+    };
+    let series = tally(&store.tally_rows(None, None)?, &q);
+    let Some(s) = series.first() else {
+        return Ok(());
+    };
+    println!("\nClaimed attacks on the SDF per week (vigil tally --measure claims --target 'Syrian Democratic Forces'):");
+    for w in &s.weeks {
+        println!("    {}  {:>3}", w.start, w.value);
+    }
+    if let Some(found) = surges(&series, &SurgeOptions::default()).first() {
+        let poisson = found.tests.iter().find(|t| t.test == "poisson");
+        println!(
+            "  week of {}: {} against a baseline of {:.1} — {} (Poisson p = {})",
+            found.week,
+            found.count,
+            poisson.map_or(0.0, |t| t.baseline),
+            if found.surge { "SURGE" } else { "no surge" },
+            poisson
+                .and_then(|t| t.p_value)
+                .map_or("-".into(), |p| format!("{p:.1e}"))
+        );
+    }
+    Ok(())
 }
 
 fn shell_quote(s: &str) -> String {

@@ -9,7 +9,7 @@ use indicatif::ProgressBar;
 use serde::Serialize;
 use vigil_extract::{DocInput, Extractor};
 use vigil_model::{DocumentId, EventReport};
-use vigil_store::Store;
+use vigil_store::{SqliteStore, Store};
 
 use crate::cli::{EvalArgs, ExtractArgs};
 use crate::commands::open_store;
@@ -38,7 +38,6 @@ pub fn run(dir: &Path, args: &ExtractArgs, out: &Output) -> anyhow::Result<ExitC
         return Ok(ExitCode::SUCCESS);
     }
     let mut store = open_store(dir)?;
-    let started = Instant::now();
     let ids: Vec<DocumentId> = if args.docs.is_empty() {
         let mut all = Vec::new();
         let mut after = DocumentId(0);
@@ -52,6 +51,44 @@ pub fn run(dir: &Path, args: &ExtractArgs, out: &Output) -> anyhow::Result<ExitC
     } else {
         args.docs.clone()
     };
+    let s = extract_documents(&mut store, &ex, &ids, out)?;
+    if out.json {
+        out.json(&s)?;
+    } else if !out.quiet {
+        println!(
+            "{} documents, {} event reports ({:.2} s, {:.0} docs/s, {:.2} MB/s)",
+            s.documents, s.reports, s.seconds, s.docs_per_second, s.mb_per_second
+        );
+        let rows: Vec<Vec<String>> = s
+            .by_sub_event_type
+            .iter()
+            .map(|(k, v)| vec![k.clone(), v.to_string()])
+            .collect();
+        print_table(&["sub-event type", "reports"], &rows);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What an extraction run did.
+#[derive(Debug, Serialize)]
+pub struct ExtractSummary {
+    pub documents: u64,
+    pub reports: u64,
+    pub by_sub_event_type: std::collections::BTreeMap<String, u64>,
+    pub seconds: f64,
+    pub docs_per_second: f64,
+    pub mb_per_second: f64,
+}
+
+/// Extracts the reports of `ids` and stores them (replacing what each
+/// document had), with a progress bar unless `out` is quiet.
+pub fn extract_documents(
+    store: &mut SqliteStore,
+    ex: &Extractor,
+    ids: &[DocumentId],
+    out: &Output,
+) -> anyhow::Result<ExtractSummary> {
+    let started = Instant::now();
     let bar = if out.quiet || out.json {
         ProgressBar::hidden()
     } else {
@@ -59,7 +96,7 @@ pub fn run(dir: &Path, args: &ExtractArgs, out: &Output) -> anyhow::Result<ExitC
     };
     let (mut docs, mut reports, mut bytes) = (0u64, 0u64, 0u64);
     let mut by_type: std::collections::BTreeMap<String, u64> = Default::default();
-    for id in &ids {
+    for id in ids {
         let doc = store
             .document(*id)?
             .with_context(|| format!("no document {id}"))?;
@@ -86,38 +123,14 @@ pub fn run(dir: &Path, args: &ExtractArgs, out: &Output) -> anyhow::Result<ExitC
     }
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
-    #[derive(Serialize)]
-    struct Summary {
-        documents: u64,
-        reports: u64,
-        by_sub_event_type: std::collections::BTreeMap<String, u64>,
-        seconds: f64,
-        docs_per_second: f64,
-        mb_per_second: f64,
-    }
-    let s = Summary {
+    Ok(ExtractSummary {
         documents: docs,
         reports,
         by_sub_event_type: by_type,
         seconds: secs,
         docs_per_second: docs as f64 / secs.max(1e-9),
         mb_per_second: bytes as f64 / 1e6 / secs.max(1e-9),
-    };
-    if out.json {
-        out.json(&s)?;
-    } else if !out.quiet {
-        println!(
-            "{} documents, {} event reports ({:.2} s, {:.0} docs/s, {:.2} MB/s)",
-            s.documents, s.reports, s.seconds, s.docs_per_second, s.mb_per_second
-        );
-        let rows: Vec<Vec<String>> = s
-            .by_sub_event_type
-            .iter()
-            .map(|(k, v)| vec![k.clone(), v.to_string()])
-            .collect();
-        print_table(&["sub-event type", "reports"], &rows);
-    }
-    Ok(ExitCode::SUCCESS)
+    })
 }
 
 /// `vigil extract --text … --places`: the place mentions of one text.

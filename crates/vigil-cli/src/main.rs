@@ -5,6 +5,7 @@ mod commands;
 mod demo;
 mod extract;
 mod gazetteer;
+mod incidents;
 mod ingest;
 mod output;
 mod serve;
@@ -51,8 +52,13 @@ fn init_logging(cli: &Cli) {
         .init();
 }
 
-/// `vigil surge --counts ...`: every test on a series typed by hand.
-fn surge(args: &cli::SurgeArgs, out: &output::Output) -> anyhow::Result<ExitCode> {
+/// `vigil surge`: every test on a series typed by hand (`--counts`), or on
+/// the store's weekly series.
+fn surge(
+    dir: &std::path::Path,
+    args: &cli::SurgeArgs,
+    out: &output::Output,
+) -> anyhow::Result<ExitCode> {
     use vigil_analyze::surge::{run_all, SurgeOptions};
     if !(args.alpha > 0.0 && args.alpha < 1.0) {
         anyhow::bail!(
@@ -67,8 +73,12 @@ fn surge(args: &cli::SurgeArgs, out: &output::Output) -> anyhow::Result<ExitCode
         baseline_weeks: args.baseline_weeks as usize,
         alpha: args.alpha,
         min_sigma: args.min_sigma,
+        min_count: args.min_count,
         ..SurgeOptions::default()
     };
+    if args.counts.is_empty() {
+        return incidents::surge_store(dir, args, &opts, out);
+    }
     let results = run_all(&args.counts, &opts);
     if out.json {
         out.json(&results)?;
@@ -146,6 +156,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Serve(args) => serve::run(&dir, &args),
         Command::Gazetteer(cmd) => gazetteer::run(&dir, cmd, &out),
-        Command::Surge(args) => surge(&args, &out),
+        Command::Surge(args) => surge(&dir, &args, &out),
+        Command::Link(args) => incidents::link(&dir, &args, &out),
+        Command::Incidents(args) => incidents::list(&dir, &args, &out),
+        Command::Incident(cmd) => incidents::incident(&dir, &cmd, &out),
+        Command::Tally(args) => incidents::tally_cmd(&dir, &args, &out),
+        Command::Sites(cmd) => incidents::sites(&dir, &cmd, &out),
     }
 }

@@ -671,3 +671,203 @@ fn surge_flags_the_public_example_and_not_a_volatile_history() {
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("between 0 and 1"), "{}", stderr(&bad));
 }
+
+#[test]
+fn incidents_are_reviewed_and_the_decisions_survive_re_extraction() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = vigil(tmp.path(), &["--quiet", "demo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let data = tmp.path().join("demo");
+    let run = |args: &[&str]| {
+        let out = vigil(&data, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        out
+    };
+    let show = |id: &str| json(&run(&["--json", "incident", "show", id]));
+    // Two incidents the linker keeps apart: the latest two.
+    let list = json(&run(&[
+        "--json",
+        "incidents",
+        "--limit",
+        "2",
+        "--sort",
+        "id",
+    ]));
+    let (a, b) = (list[0]["id"].to_string(), list[1]["id"].to_string());
+    let reports = |v: &Value| v["reports"].as_array().unwrap().len();
+    let n = reports(&show(&a)) + reports(&show(&b));
+
+    let merged = json(&run(&[
+        "--json",
+        "incident",
+        "merge",
+        &a,
+        &b,
+        "--by",
+        "rana",
+        "--note",
+        "one attack",
+    ]));
+    let ids = merged["incidents"].as_array().unwrap();
+    assert_eq!(ids.len(), 1, "{merged}");
+    let m = ids[0].to_string();
+    run(&["incident", "edit", &m, "--set", "killed=6", "--by", "rana"]);
+    run(&["incident", "confirm", &m, "--by", "omar"]);
+    let check = |why: &str| {
+        let inc = show(&m);
+        assert_eq!(reports(&inc), n, "{why}: {inc}");
+        assert_eq!(inc["status"], "confirmed", "{why}");
+        assert_eq!(inc["counts"]["killed"]["value"], 6, "{why}");
+        let edits: Vec<String> = inc["edits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e["who"].as_str().unwrap(),
+                    e["what"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(
+            edits,
+            [
+                "rana merge: one attack",
+                "rana set killed=6",
+                "omar confirm"
+            ],
+            "{why}"
+        );
+        inc
+    };
+    check("after the decisions");
+    // Re-extraction replaces every report; linking again keeps the
+    // incident, its id and the analysts' decisions.
+    run(&["--quiet", "extract"]);
+    run(&["--quiet", "link"]);
+    let inc = check("after re-extraction and relinking");
+    let full = json(&run(&["--json", "link", "--full"]));
+    assert!(full["incidents_written"].as_u64().unwrap() > 0);
+    check("after a full relink");
+
+    // Split one report back out.
+    let last =
+        inc["report_details"].as_array().unwrap().last().unwrap()["report"]["id"].to_string();
+    let split = json(&run(&[
+        "--json",
+        "incident",
+        "split",
+        &m,
+        "--reports",
+        &last,
+    ]));
+    assert_eq!(split["incidents"].as_array().unwrap().len(), 1);
+    assert_ne!(split["incidents"][0].to_string(), m);
+    assert_eq!(reports(&show(&m)), n - 1);
+
+    // Bad review commands say what to do.
+    let bad = vigil(&data, &["incident", "show", "999999"]);
+    assert!(
+        stderr(&bad).contains("no incident 999999"),
+        "{}",
+        stderr(&bad)
+    );
+    let bad = vigil(&data, &["incident", "edit", &m, "--set", "killed=many"]);
+    assert!(stderr(&bad).contains("whole number"), "{}", stderr(&bad));
+    let bad = vigil(&data, &["incident", "edit", &m, "--set", "colour=red"]);
+    assert!(stderr(&bad).contains("sub_event_type"), "{}", stderr(&bad));
+    let bad = vigil(&data, &["incident", "split", &m, "--reports", "999999"]);
+    assert!(
+        stderr(&bad).contains("is not in incident"),
+        "{}",
+        stderr(&bad)
+    );
+    let bad = vigil(&data, &["incidents", "--where", "colour=red"]);
+    assert!(stderr(&bad).contains("perpetrator"), "{}", stderr(&bad));
+}
+
+#[test]
+fn tallies_surges_and_sites_over_the_demo() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = vigil(tmp.path(), &["--quiet", "demo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let data = tmp.path().join("demo");
+    let run = |args: &[&str]| {
+        let out = vigil(&data, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let sdf = "--target=Syrian Democratic Forces";
+    let csv = run(&["tally", "--measure", "claims", sdf, "--format", "csv"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "week_start,series,measure,value");
+    assert_eq!(lines.len(), 1 + 5, "five ISO weeks from 2019-09-16: {csv}");
+    assert!(lines[4].starts_with("2019-10-07,all,claims,"), "{csv}");
+    // Saturday weeks, split by province, as JSON.
+    let by: Value = serde_json::from_str(&run(&[
+        "--json",
+        "tally",
+        "--by",
+        "province",
+        "--week-start",
+        "saturday",
+    ]))
+    .unwrap();
+    let first = by[0]["weeks"][0]["start"].as_str().unwrap();
+    assert_eq!(first, "2019-09-14", "a Saturday");
+    assert!(by.as_array().unwrap().len() > 3);
+    // The week of the offensive is a surge; the week before is not.
+    let flagged: Value = serde_json::from_str(&run(&[
+        "--json",
+        "surge",
+        "--measure",
+        "claims",
+        sdf,
+        "--week",
+        "2019-10-07",
+    ]))
+    .unwrap();
+    assert_eq!(flagged[0]["surge"], true, "{flagged}");
+    assert!(!flagged[0]["incidents"].as_array().unwrap().is_empty());
+    let quiet: Value = serde_json::from_str(&run(&[
+        "--json",
+        "surge",
+        "--measure",
+        "claims",
+        sdf,
+        "--week",
+        "2019-09-30",
+        "--all",
+    ]))
+    .unwrap();
+    assert_eq!(quiet[0]["surge"], false, "{quiet}");
+    // Sites: the demo's incidents at the camps and facilities.
+    let sites: Value = serde_json::from_str(&run(&["--json", "sites", "list"])).unwrap();
+    let ain_issa = sites
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "ain-issa-camp")
+        .unwrap();
+    assert!(ain_issa["escapes"].as_u64().unwrap() >= 1, "{sites}");
+    assert!(ain_issa["freed"].as_u64().unwrap() >= 700, "{sites}");
+    assert!(run(&["sites", "show", "al-hol-camp"]).contains("al-Hol camp"));
+    // A bad sites file is named with its line, and nothing is replaced.
+    let bad = tmp.path().join("bad-sites.toml");
+    std::fs::write(
+        &bad,
+        "[[site]]\nkey = \"x\"\nname = \"X\"\nkind = \"jail\"\nlat = 1\nlon = 1\nradius_km = 1\n",
+    )
+    .unwrap();
+    let out = vigil(&data, &["sites", "load", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("bad-sites.toml:4"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("prison"), "{}", stderr(&out));
+    let after: Value = serde_json::from_str(&run(&["--json", "sites", "list"])).unwrap();
+    assert_eq!(after.as_array().unwrap().len(), 4);
+}

@@ -10,7 +10,7 @@ use serde_json::Value;
 use vigil_extract::{DocInput, Extractor};
 use vigil_geo::haversine_km;
 use vigil_ingest::{prepare, read_file, walk, Item, PrepareOptions, ReadOptions, WalkEntry};
-use vigil_model::{EventReport, NewSource};
+use vigil_model::{EventReport, NewSource, ReportId};
 use vigil_store::{DedupOptions, InsertOutcome, SqliteStore, Store};
 
 fn demo() -> PathBuf {
@@ -22,11 +22,19 @@ struct SourcesFile {
     source: Vec<NewSource>,
 }
 
+/// Reports by the (file, record) of their documents' origins.
+type ByOrigin = HashMap<(String, Option<String>), Vec<EventReport>>;
+
 /// Loads the demo corpus and extracts every stored document; returns the
 /// reports by (file, record) of the documents' origins.
-fn extract_demo() -> HashMap<(String, Option<String>), Vec<EventReport>> {
+fn extract_demo() -> ByOrigin {
+    extract_demo_into(&mut SqliteStore::open_in_memory().unwrap(), |_| true)
+}
+
+/// Loads the documents of the demo corpus that `keep` accepts (by file)
+/// into `store`, extracts and stores their reports; returns them by origin.
+fn extract_demo_into(store: &mut SqliteStore, keep: impl Fn(&str) -> bool) -> ByOrigin {
     let root = demo();
-    let mut store = SqliteStore::open_in_memory().unwrap();
     let sources: SourcesFile =
         toml::from_str(&std::fs::read_to_string(root.join("sources.toml")).unwrap()).unwrap();
     for s in &sources.source {
@@ -43,6 +51,9 @@ fn extract_demo() -> HashMap<(String, Option<String>), Vec<EventReport>> {
             continue;
         };
         let rel = path.strip_prefix(&root).unwrap().display().to_string();
+        if !keep(&rel) {
+            continue;
+        }
         read_file(&path, Some(format), &ReadOptions::default(), &mut |item| {
             if let Item::Document(mut raw) = item {
                 raw.origin.file = Some(rel.clone());
@@ -70,12 +81,17 @@ fn extract_demo() -> HashMap<(String, Option<String>), Vec<EventReport>> {
             affiliation: source.affiliation.clone(),
             countries: Vec::new(),
         };
+        let mut reports = ex.extract(&doc.text, &input);
+        let ids = store.replace_reports(doc.id, &reports).unwrap();
+        for (r, id) in reports.iter_mut().zip(ids) {
+            r.id = id;
+        }
         out.insert(
             (
                 doc.origin.file.clone().unwrap_or_default(),
                 doc.origin.record.clone(),
             ),
-            ex.extract(&doc.text, &input),
+            reports,
         );
     }
     out
@@ -196,28 +212,11 @@ fn demo_ground_truth_is_reproduced() {
 /// together (precision), and of the pairs it puts together, how many are
 /// linked (recall). Each (document, incident) of the ground truth is
 /// represented by the document's best-matching report, as above.
-#[test]
-fn demo_incidents_are_linked_like_the_ground_truth() {
-    use vigil_analyze::link::{link, LinkOptions};
-    let truth: Value =
-        serde_json::from_str(&std::fs::read_to_string(demo().join("ground_truth.json")).unwrap())
-            .unwrap();
-    let by_doc = extract_demo();
-    // Every report, with a unique id; and for each, the incident it stands
-    // for in the ground truth, if any.
-    let mut reports: Vec<EventReport> = Vec::new();
-    let mut index: HashMap<(String, Option<String>), Vec<usize>> = HashMap::new();
-    let mut keys: Vec<_> = by_doc.keys().cloned().collect();
-    keys.sort();
-    for k in keys {
-        for r in &by_doc[&k] {
-            let mut r = r.clone();
-            r.id = vigil_model::ReportId(reports.len() as i64 + 1);
-            index.entry(k.clone()).or_default().push(reports.len());
-            reports.push(r);
-        }
-    }
-    let mut label: HashMap<usize, String> = HashMap::new();
+/// Each labelled report's ground-truth incident: the report of each cited
+/// document that agrees most with the incident (a report standing for two
+/// incidents is left out as ambiguous).
+fn labels(truth: &Value, by_doc: &ByOrigin) -> HashMap<ReportId, String> {
+    let mut label: HashMap<ReportId, String> = HashMap::new();
     for inc in truth["incidents"].as_array().unwrap() {
         let id = inc["id"].as_str().unwrap().to_string();
         for d in inc["documents"].as_array().unwrap() {
@@ -225,52 +224,214 @@ fn demo_incidents_are_linked_like_the_ground_truth() {
                 d["file"].as_str().unwrap().to_string(),
                 d.get("record").and_then(Value::as_str).map(str::to_string),
             );
-            let Some(idx) = index.get(&k) else { continue };
-            let agreement = |r: &EventReport| agreement(inc, r);
-            if let Some(&best) = idx.iter().rev().max_by_key(|&&i| agreement(&reports[i])) {
-                // A report standing for two incidents is ambiguous: skip it.
-                if label.insert(best, id.clone()).is_some_and(|old| old != id) {
-                    label.insert(best, String::new());
+            let Some(reports) = by_doc.get(&k) else {
+                continue;
+            };
+            if let Some(best) = reports.iter().rev().max_by_key(|r| agreement(inc, r)) {
+                if label
+                    .insert(best.id, id.clone())
+                    .is_some_and(|old| old != id)
+                {
+                    label.insert(best.id, String::new());
                 }
             }
         }
     }
     label.retain(|_, v| !v.is_empty());
-    let incidents = link(&reports, &LinkOptions::default());
-    let mut incident_of = vec![0; reports.len()];
-    for (n, members) in incidents.iter().enumerate() {
-        for &m in members {
-            incident_of[m] = n;
-        }
-    }
-    let labelled: Vec<usize> = {
-        let mut v: Vec<usize> = label.keys().copied().collect();
-        v.sort();
-        v
-    };
-    let (mut linked, mut linked_right, mut same, mut same_linked) = (0, 0, 0, 0);
-    for (x, &a) in labelled.iter().enumerate() {
-        for &b in &labelled[x + 1..] {
+    label
+}
+
+/// Every incident's reports, as sorted report keys: what two runs of
+/// linking are compared on.
+fn memberships(store: &SqliteStore) -> Vec<Vec<String>> {
+    let inputs = store.link_inputs(None).unwrap();
+    let key_of: HashMap<ReportId, String> = inputs
+        .iter()
+        .map(|i| (i.report.id, i.key.to_string()))
+        .collect();
+    let ids: Vec<ReportId> = inputs.iter().map(|i| i.report.id).collect();
+    let mut out: Vec<Vec<String>> = store
+        .incidents_of(&ids)
+        .unwrap()
+        .into_iter()
+        .map(|s| {
+            let mut keys: Vec<String> = s.reports.iter().map(|r| key_of[r].clone()).collect();
+            keys.sort();
+            keys
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn demo_incidents_are_linked_like_the_ground_truth() {
+    use vigil_analyze::relink::{relink, RelinkOptions};
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(demo().join("ground_truth.json")).unwrap())
+            .unwrap();
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let by_doc = extract_demo_into(&mut store, |_| true);
+    let sites = vigil_analyze::sites::load(&demo().join("sites.toml")).unwrap();
+    store.put_sites(&sites).unwrap();
+    let opts = RelinkOptions::default();
+    let first = relink(&mut store, &opts, &mut |_, _| {}).unwrap();
+    let reports = store.link_inputs(None).unwrap().len();
+    assert_eq!(first.new_reports as usize, reports);
+
+    // Linked as the ground truth links them, pair by pair.
+    let label = labels(&truth, &by_doc);
+    let mut labelled: Vec<ReportId> = label.keys().copied().collect();
+    labelled.sort();
+    let incident_of: HashMap<ReportId, vigil_model::IncidentId> = store
+        .incidents_of(&labelled)
+        .unwrap()
+        .into_iter()
+        .flat_map(|s| s.reports.into_iter().map(move |r| (r, s.id)))
+        .collect();
+    let (mut linked, mut linked_right, mut same) = (0, 0, 0);
+    for (x, a) in labelled.iter().enumerate() {
+        for b in &labelled[x + 1..] {
             let together = incident_of[a] == incident_of[b];
-            let truly = label[&a] == label[&b];
+            let truly = label[a] == label[b];
             linked += usize::from(together);
             linked_right += usize::from(together && truly);
             same += usize::from(truly);
-            same_linked += usize::from(together && truly);
+            if truly && !together && std::env::var("DEBUG_LINK").is_ok() {
+                let show = |r: &ReportId| {
+                    let i = &store.link_inputs_of(&[*r], &[]).unwrap()[0];
+                    format!(
+                        "{} {} {:?} {:?} {:?} {:?}",
+                        i.key,
+                        i.report.sub_event_type,
+                        i.report.date.map(|d| (d.date.to_string(), d.precision)),
+                        i.report
+                            .place
+                            .as_ref()
+                            .map(|p| (p.name.clone(), p.precision)),
+                        i.report
+                            .perpetrators
+                            .iter()
+                            .map(|p| p.canonical.clone())
+                            .collect::<Vec<_>>(),
+                        i.source_kind
+                    )
+                };
+                println!("MISS {}\n   {}\n   {}", label[a], show(a), show(b));
+            }
         }
     }
     let precision = linked_right as f64 / linked.max(1) as f64;
-    let recall = same_linked as f64 / same.max(1) as f64;
+    let recall = linked_right as f64 / same.max(1) as f64;
     let summary = format!(
-        "{} reports ({} labelled) in {} incidents; pairs linked {linked}, right {linked_right}: precision {precision:.2}; pairs of one incident {same}: recall {recall:.2}",
-        reports.len(),
+        "{reports} reports ({} labelled) in {} incidents; pairs linked {linked}, right {linked_right}: precision {precision:.2}; pairs of one incident {same}: recall {recall:.2}",
         labelled.len(),
-        incidents.len()
+        store.stats().unwrap().incidents,
     );
     println!("{summary}");
-    // Measured 2026-11-26: precision 0.92, recall 0.55 (112 labelled
-    // reports). Most missed links are reports of one event that extraction
-    // typed differently (a claim's "battle", a wire's "explosion").
+    // Measured 2026-11-26: precision 0.92, recall 0.57 (112 labelled
+    // reports; 0.55 before two types of violence could link at one town on
+    // one day). Most missed links now are a monitor's report dated to its
+    // publication days after the event, a province read as the place, and
+    // events typed as something other than violence. DEBUG_LINK=1 prints
+    // the missed pairs.
     assert!(precision >= 0.85, "{summary}");
     assert!(recall >= 0.50, "{summary}");
+
+    // The ground truth's incidents at watched sites are attached to them.
+    for inc in truth["incidents"].as_array().unwrap() {
+        let Some(site) = inc["site"].as_str() else {
+            continue;
+        };
+        let gt = inc["id"].as_str().unwrap();
+        let mine: Vec<&ReportId> = labelled.iter().filter(|r| label[*r] == gt).collect();
+        let attached = mine.iter().any(|r| {
+            let inc = store.incident(incident_of[*r]).unwrap().unwrap();
+            inc.sites.iter().any(|s| s == site)
+        });
+        assert!(attached, "{gt} should be at {site}");
+    }
+
+    // Linking again changes nothing; a full relink gives the same
+    // incidents, with the same ids.
+    let before = memberships(&store);
+    let again = relink(&mut store, &opts, &mut |_, _| {}).unwrap();
+    assert_eq!((again.new_reports, again.incidents_written), (0, 0));
+    let ids_before: Vec<_> = store
+        .incidents_of(&labelled)
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    let full = RelinkOptions {
+        full: true,
+        ..RelinkOptions::default()
+    };
+    relink(&mut store, &full, &mut |_, _| {}).unwrap();
+    assert_eq!(memberships(&store), before);
+    let ids_after: Vec<_> = store
+        .incidents_of(&labelled)
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(ids_after, ids_before, "relinking keeps incident ids");
+
+    // Documents arriving in two batches, linked after each, end as one
+    // link of all.
+    let mut twice = SqliteStore::open_in_memory().unwrap();
+    extract_demo_into(&mut twice, |f| f.starts_with("telegram/"));
+    twice.put_sites(&sites).unwrap();
+    relink(&mut twice, &opts, &mut |_, _| {}).unwrap();
+    extract_demo_into(&mut twice, |f| !f.starts_with("telegram/"));
+    relink(&mut twice, &opts, &mut |_, _| {}).unwrap();
+    let mut once = SqliteStore::open_in_memory().unwrap();
+    extract_demo_into(&mut once, |f| f.starts_with("telegram/"));
+    extract_demo_into(&mut once, |f| !f.starts_with("telegram/"));
+    once.put_sites(&sites).unwrap();
+    relink(&mut once, &opts, &mut |_, _| {}).unwrap();
+    assert_eq!(memberships(&twice), memberships(&once));
+}
+
+#[test]
+fn the_surge_after_the_offensive_is_flagged_and_the_weeks_before_are_not() {
+    use vigil_analyze::relink::{relink, RelinkOptions};
+    use vigil_analyze::surge::SurgeOptions;
+    use vigil_analyze::tally::{surges, tally, TallyQuery};
+    use vigil_model::{Dimension, Measure, WeekStart};
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    extract_demo_into(&mut store, |_| true);
+    relink(&mut store, &RelinkOptions::default(), &mut |_, _| {}).unwrap();
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let rows = store.tally_rows(None, None).unwrap();
+    let q = TallyQuery {
+        measure: Measure::Claims,
+        by: None,
+        filters: vec![(Dimension::Target, "Syrian Democratic Forces".into())],
+        week_start: WeekStart::Monday,
+        from: day("2019-09-16"),
+        to: day("2019-10-20"),
+    };
+    let series = tally(&rows, &q);
+    let counts = series[0].counts();
+    println!("claimed attacks on the SDF by week from 2019-09-16: {counts:?} (ground truth 10, 10, 10, 27, 12)");
+    // Each week tested against the three before it.
+    let verdict = |last: &str| {
+        let q = TallyQuery {
+            from: day(last) - chrono::Days::new(21),
+            to: day(last),
+            ..q.clone()
+        };
+        surges(&tally(&rows, &q), &SurgeOptions::default())[0].clone()
+    };
+    let offensive = verdict("2019-10-07");
+    assert!(offensive.surge, "{counts:?}: {:?}", offensive.tests);
+    let poisson = offensive
+        .tests
+        .iter()
+        .find(|t| t.test == "poisson")
+        .unwrap();
+    assert!(poisson.p_value.unwrap() < 1e-3, "{:?}", poisson);
+    let before = verdict("2019-09-30");
+    assert!(!before.surge, "{counts:?}: {:?}", before.tests);
 }

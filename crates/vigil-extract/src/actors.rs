@@ -175,7 +175,48 @@ const TARGET_CUES: &[&str] = &[
     "موقع",
     "مواقع",
     "لصالح",
+    "سياره",
+    "اليه",
+    "عربه",
+    "قاعده",
+    "قواعد",
+    "مقرات",
+    "حواجز",
+    "نقاط",
+    "مقاتل",
+    "قائد",
+    "قياده",
+    "تجمع",
+    "تجمعات",
+    "ثكنه",
 ];
+/// Arabic nouns of people after which "في" still leads to their side
+/// ("عنصراً في قسد").
+const AR_MEMBER_NOUNS: &[&str] = &["عنصر", "عناصر", "مقاتل", "مقاتلي", "قائد"];
+
+/// An Arabic cue word as the cue lists hold it: without a fused ب, و, ف
+/// or ل, and without the accusative ending ("بدوريه" → "دوريه", "حاجزا" →
+/// "حاجز").
+fn ar_cue_form(tok: &str) -> &str {
+    let letters = |s: &str| s.chars().count();
+    let mut w = tok;
+    for p in ["ب", "و", "ف", "ل"] {
+        if let Some(rest) = w.strip_prefix(p) {
+            if letters(rest) >= 3 {
+                w = rest;
+                break;
+            }
+        }
+    }
+    match w.strip_suffix('ا') {
+        Some(rest) if letters(rest) >= 3 => rest,
+        _ => w,
+    }
+}
+
+fn is_target_cue(tok: &str) -> bool {
+    TARGET_CUES.contains(&tok) || (is_arabic(tok) && TARGET_CUES.contains(&ar_cue_form(tok)))
+}
 /// Words after an actor that make it the target ("an SDF patrol").
 const TARGET_NOUNS: &[&str] = &[
     "patrol",
@@ -1015,9 +1056,16 @@ impl Sentence<'_, '_> {
         if is_arabic(self.tok(c.start)) {
             // "تبنى تنظيم الدولة الهجوم": the first name after the cue;
             // a headline's "تنظيم الدولة يتبنى" has it just before.
+            // A cue that ends in "its members" ("أن عناصره اغتالوا عنصراً
+            // في قسد") names its claimant before it: a name after is
+            // what the claim is about.
+            let own_members = matches!(self.tok(c.end - 1), "عناصره" | "مقاتليه");
             let after = (0..actors.len())
                 .find(|&i| actors[i].start >= c.end)
-                .filter(|&i| actors[i].start - c.end <= 6 && ok(&i));
+                .filter(|&i| actors[i].start - c.end <= 6 && ok(&i) && !own_members)
+                // Nor past "أن"/"إن" ("ادعى التنظيم أن ..."): what follows
+                // is what is claimed.
+                .filter(|&i| !(c.end..actors[i].start).any(|k| self.tok(k) == "ان"));
             let before = (0..actors.len())
                 .rev()
                 .find(|&i| actors[i].end <= c.start)
@@ -1653,8 +1701,15 @@ fn target_cue(t: &Text<'_>, r: &std::ops::Range<usize>, h: &Hit<'_, usize>) -> O
     while b > r.start && matches!(t.tok(b - 1), "the" | "a" | "an" | "of" | "من" | "ل") {
         b -= 1;
     }
-    if b > r.start && TARGET_CUES.contains(&t.tok(b - 1)) {
+    if b > r.start && is_target_cue(t.tok(b - 1)) {
         return Some(b - 1);
+    }
+    // "عنصراً في قوات سوريا الديمقراطية": a member of that side.
+    if b > r.start + 1
+        && t.tok(b - 1) == "في"
+        && AR_MEMBER_NOUNS.contains(&ar_cue_form(t.tok(b - 2)))
+    {
+        return Some(b - 2);
     }
     // Arabic construct: "دورية لقوات سوريا الديمقراطية" — the proclitic ل
     // is inside the name's first token.
@@ -1735,6 +1790,27 @@ mod tests {
                 None,
                 &["ansar-al-sunnah"],
                 &[],
+                Some(ClaimStatus::Claimed),
+            ),
+            (
+                "قال تنظيم الدولة الإسلامية إن عناصره هاجموا حاجزاً لقوات سوريا الديمقراطية في بلدة ذيبان.",
+                None,
+                &["islamic-state"],
+                &["syrian-democratic-forces"],
+                Some(ClaimStatus::Claimed),
+            ),
+            (
+                "تبنى تنظيم الدولة تفجير عبوة ناسفة بدورية لقسد على الطريق.",
+                None,
+                &["islamic-state"],
+                &["syrian-democratic-forces"],
+                Some(ClaimStatus::Claimed),
+            ),
+            (
+                "ادعى التنظيم أن عناصره اغتالوا عنصراً في قوات سوريا الديمقراطية وسط مدينة الرقة.",
+                None,
+                &[],
+                &["syrian-democratic-forces"],
                 Some(ClaimStatus::Claimed),
             ),
             (

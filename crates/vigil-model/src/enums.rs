@@ -325,6 +325,52 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What a weekly tally splits or filters incidents by.
+    Dimension, "dimension" {
+        /// The side that carried it out.
+        Perpetrator = "perpetrator",
+        /// The side it was carried out against.
+        Target = "target",
+        /// ACLED event type.
+        EventType = "event_type",
+        /// ACLED sub-event type.
+        SubEventType = "sub_event_type",
+        /// Attack mode.
+        AttackMode = "attack_mode",
+        /// Province (admin-1).
+        Province = "province",
+        /// Watched site.
+        Site = "site",
+        /// Incident status (claim only, corroborated, …).
+        Status = "status",
+        /// Kind of the sources that report it.
+        SourceKind = "source_kind",
+    }
+}
+
+vocabulary! {
+    /// What a weekly tally counts.
+    Measure, "measure" {
+        /// Incidents.
+        Incidents = "incidents",
+        /// Incidents a perpetrator claimed (claim only, or corroborated).
+        Claims = "claims",
+        /// People killed (the conservative count).
+        Fatalities = "fatalities",
+    }
+}
+
+vocabulary! {
+    /// The first day of a tally's week.
+    WeekStart, "week start" {
+        /// ISO weeks.
+        Monday = "monday",
+        /// ACLED's weeks.
+        Saturday = "saturday",
+    }
+}
+
+vocabulary! {
     /// How a stored document relates to one already in the store.
     CopyKind, "copy kind" {
         /// Byte-for-byte the same normalized text.
@@ -381,6 +427,9 @@ mod tests {
         check(CountExactness::ALL);
         check(SiteKind::ALL);
         check(CopyKind::ALL);
+        check(Dimension::ALL);
+        check(Measure::ALL);
+        check(WeekStart::ALL);
     }
 
     #[test]

@@ -521,7 +521,8 @@ pub struct EventReport {
     pub evidence: Vec<Evidence>,
 }
 
-/// An analyst's change to an incident, kept for the record.
+/// An analyst's change to an incident, as shown beside it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IncidentEdit {
     /// Who made it.
@@ -532,10 +533,161 @@ pub struct IncidentEdit {
     pub what: String,
 }
 
-/// The reports of one real event, linked.
+/// Where a report sits: its document, and its place among that document's
+/// reports (0, 1, …). Unlike a report's id, which re-extraction replaces,
+/// the key stays, so analysts' decisions are anchored on it. Written
+/// `DOC.N` (`12.0`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ReportKey {
+    /// The document.
+    pub document_id: DocumentId,
+    /// The report's place among the document's reports.
+    pub ordinal: u32,
+}
+
+impl std::fmt::Display for ReportKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.document_id.0, self.ordinal)
+    }
+}
+
+impl std::str::FromStr for ReportKey {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        let bad = || ParseError::new("report key", s, "DOCUMENT.N, e.g. 12.0");
+        let (doc, n) = s.trim().split_once('.').ok_or_else(bad)?;
+        Ok(ReportKey {
+            document_id: DocumentId(doc.parse().map_err(|_| bad())?),
+            ordinal: n.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+/// A field an analyst sets on an incident, overriding the estimate.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "field", content = "value", rename_all = "snake_case")]
+pub enum IncidentChange {
+    /// Killed.
+    Killed(u32),
+    /// Injured.
+    Injured(u32),
+    /// Abducted or taken hostage.
+    Abducted(u32),
+    /// Freed or escaped.
+    Freed(u32),
+    /// The day it happened.
+    Date(NaiveDate),
+    /// The sub-event type (the event type follows from it).
+    SubEventType(SubEventType),
+}
+
+impl IncidentChange {
+    /// Parses `FIELD=VALUE` (`killed=6`, `date=2019-10-11`,
+    /// `sub_event_type=suicide_bomb`).
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        let fields = "killed, injured, abducted, freed, date or sub_event_type";
+        let (field, value) = s.split_once('=').ok_or_else(|| {
+            ParseError::new("change", s, format!("FIELD=VALUE, FIELD one of {fields}"))
+        })?;
+        let value = value.trim();
+        let number = || {
+            value
+                .parse::<u32>()
+                .map_err(|_| ParseError::new("count", value, "a whole number"))
+        };
+        Ok(match field.trim() {
+            "killed" => IncidentChange::Killed(number()?),
+            "injured" => IncidentChange::Injured(number()?),
+            "abducted" => IncidentChange::Abducted(number()?),
+            "freed" => IncidentChange::Freed(number()?),
+            "date" => IncidentChange::Date(
+                value
+                    .parse()
+                    .map_err(|_| ParseError::new("date", value, "YYYY-MM-DD"))?,
+            ),
+            "sub_event_type" | "type" => IncidentChange::SubEventType(value.parse()?),
+            other => return Err(ParseError::new("field", other, fields)),
+        })
+    }
+}
+
+impl std::fmt::Display for IncidentChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IncidentChange::Killed(n) => write!(f, "killed={n}"),
+            IncidentChange::Injured(n) => write!(f, "injured={n}"),
+            IncidentChange::Abducted(n) => write!(f, "abducted={n}"),
+            IncidentChange::Freed(n) => write!(f, "freed={n}"),
+            IncidentChange::Date(d) => write!(f, "date={d}"),
+            IncidentChange::SubEventType(t) => write!(f, "sub_event_type={t}"),
+        }
+    }
+}
+
+/// An analyst's decision about incidents, kept in the order made and
+/// applied again after every relinking, so it survives re-extraction.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Its id in the store (0 before it is stored); later decisions win.
+    pub id: i64,
+    /// Who made it.
+    pub who: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// What it does.
+    pub action: DecisionAction,
+    /// The reports it is about. Merge: every report of the incidents
+    /// merged. Split: the reports taken out into an incident of their own.
+    /// Otherwise: the incident's reports when the decision was made (the
+    /// incident that holds the first of them still present is meant).
+    pub reports: Vec<ReportKey>,
+    /// Why, in the analyst's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What an analyst's decision does.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum DecisionAction {
+    /// The reports tell one event.
+    Merge,
+    /// The reports tell an event of their own.
+    Split,
+    /// The event is confirmed.
+    Confirm,
+    /// The event is disputed or denied.
+    Dispute,
+    /// A field's value, overriding the estimate.
+    Set {
+        /// The field and its value.
+        change: IncidentChange,
+    },
+}
+
+impl std::fmt::Display for DecisionAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecisionAction::Merge => f.write_str("merge"),
+            DecisionAction::Split => f.write_str("split"),
+            DecisionAction::Confirm => f.write_str("confirm"),
+            DecisionAction::Dispute => f.write_str("dispute"),
+            DecisionAction::Set { change } => write!(f, "set {change}"),
+        }
+    }
+}
+
+/// The reports of one real event, linked, with the best estimate of each
+/// field.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Incident {
-    /// Stable id.
+    /// Stable id: relinking keeps it while the incident's earliest report
+    /// stays in it.
     pub id: IncidentId,
     /// Its reports.
     pub reports: Vec<ReportId>,
@@ -545,15 +697,26 @@ pub struct Incident {
     pub event_type: EventType,
     /// Best estimate of the sub-event type.
     pub sub_event_type: SubEventType,
+    /// Attack mode, where a report gives one.
+    pub attack_mode: Option<AttackMode>,
     /// Best estimate of the date.
     pub date: Option<EventDate>,
     /// Best estimate of the place.
     pub place: Option<Place>,
-    /// Conservative counts, as conflict-data coders record them.
+    /// The sides that carried it out (canonical names where known).
+    pub perpetrators: Vec<String>,
+    /// The sides it was carried out against.
+    pub targets: Vec<String>,
+    /// Keys of the watched sites it is at or near.
+    pub sites: Vec<String>,
+    /// Kinds of the sources that report it.
+    pub source_kinds: Vec<SourceKind>,
+    /// Conservative counts, as conflict-data coders record them: the
+    /// lowest figure an independent source gives, else the lowest claimed.
     pub counts: Counts,
-    /// The highest figures claimed by any report.
+    /// The highest figures any report gives.
     pub claimed_counts: Counts,
-    /// Analysts' edits, oldest first.
+    /// Analysts' decisions about it, oldest first.
     pub edits: Vec<IncidentEdit>,
 }
 
@@ -586,6 +749,15 @@ pub struct Site {
     pub lon: f64,
     /// Radius within which an incident is at the site, in km.
     pub radius_km: f64,
+    /// A report placed within this distance (km) is at the site when its
+    /// document names the site: one of `names`, which may hold the word
+    /// reports use for it ("prison", "سجن") where it is the only one there.
+    #[serde(default = "default_named_km")]
+    pub named_km: f64,
+}
+
+fn default_named_km() -> f64 {
+    25.0
 }
 
 /// A named propaganda theme tracked over time.

@@ -3,14 +3,16 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use vigil_model::{
-    ActorRef, ClaimStatus, Count, CountExactness, Counts, DatePrecision, DocumentId, EventDate,
-    EventReport, EventType, GeoPrecision, Incident, IncidentEdit, IncidentId, IncidentStatus, Lang,
-    NewDocument, NewSource, Origin, Place, Reliability, ReportId, SourceKind, SubEventType,
+    ActorRef, ClaimStatus, Count, CountExactness, Counts, DatePrecision, Decision, DecisionAction,
+    Dimension, DocumentId, EventDate, EventReport, EventType, GeoPrecision, Incident,
+    IncidentChange, IncidentId, IncidentStatus, Lang, NewDocument, NewSource, Origin, Place,
+    Reliability, ReportId, Site, SiteKind, SourceKind, SubEventType,
 };
 
 use crate::{
-    report_page_after, BBox, DedupOptions, DocumentFilter, DocumentSort, InsertOutcome,
-    ReportFilter, ReportSort, SearchQuery, SortOrder, SourcePatch, Store, StoreError,
+    report_page_after, BBox, DedupOptions, DocumentFilter, DocumentSort, IncidentFilter,
+    InsertOutcome, NewIncident, ReportFilter, ReportSort, SearchQuery, SortOrder, SourcePatch,
+    Store, StoreError,
 };
 
 /// Runs every check against fresh stores from `make`.
@@ -533,54 +535,172 @@ fn reports_and_incidents_round_trip<S: Store>(store: &mut S) {
         Err(StoreError::NotFound(_))
     ));
 
-    let edit = IncidentEdit {
-        who: "analyst".into(),
-        when: Utc.with_ymd_and_hms(2019, 10, 12, 8, 0, 0).unwrap(),
-        what: "confirm".into(),
-    };
-    let incident = Incident {
+    // Linking reads the reports with their keys and their source's kind.
+    let backlog = store.link_backlog().unwrap();
+    assert_eq!(backlog.unlinked, 2);
+    assert_eq!(backlog.undated, ids, "undated reports are listed");
+    let inputs = store.link_inputs(None).unwrap();
+    assert_eq!(inputs.len(), 2);
+    assert_eq!(inputs[1].key.to_string(), format!("{}.1", doc_id.0));
+    assert_eq!(inputs[0].source_kind, SourceKind::NewsMedia);
+    let by_key = store.link_inputs_of(&[], &[inputs[1].key]).unwrap();
+    assert_eq!(by_key[0].report.id, ids[1]);
+
+    let incident = |reports: Vec<ReportId>| Incident {
         id: IncidentId(0),
-        reports: ids.clone(),
+        reports,
         status: IncidentStatus::Reported,
         event_type: EventType::ExplosionsRemoteViolence,
         sub_event_type: SubEventType::SuicideBomb,
-        date: None,
+        attack_mode: None,
+        date: Some(EventDate {
+            date: NaiveDate::from_ymd_opt(2019, 10, 11).unwrap(),
+            precision: DatePrecision::Day,
+        }),
         place: None,
+        perpetrators: vec!["Islamic State".into()],
+        targets: vec![],
+        sites: vec![],
+        source_kinds: vec![SourceKind::NewsMedia],
         counts: back[0].counts,
         claimed_counts: back[1].counts,
-        edits: vec![edit.clone()],
+        edits: vec![],
     };
-    let inc = store.create_incident(&incident).unwrap();
-    store
-        .record_edit(
-            inc,
-            &IncidentEdit {
-                what: "set killed=3".into(),
-                ..edit.clone()
-            },
-        )
+    let day = NaiveDate::from_ymd_opt(2019, 10, 11).unwrap();
+    let new = NewIncident {
+        incident: incident(ids.clone()),
+        anchor: inputs[0].key,
+        days: Some((day, day)),
+        facets: vec![(Dimension::Perpetrator, "Islamic State".into())],
+    };
+    let first = store
+        .replace_incidents(None, std::slice::from_ref(&new))
         .unwrap();
-    let got = store.incident(inc).unwrap().unwrap();
+    let got = store.incident(first[0]).unwrap().unwrap();
     assert_eq!(got.reports, ids);
-    assert_eq!(got.edits.len(), 2);
-    assert_eq!(got.edits[1].what, "set killed=3");
     assert_eq!(got.claimed_counts.killed.unwrap().value, 4);
+    assert_eq!(store.stats().unwrap().incidents, 1);
+    assert_eq!(store.incidents_of(&ids[..1]).unwrap()[0].id, first[0]);
+    assert_eq!(store.link_backlog().unwrap().unlinked, 0);
     assert!(
         matches!(
-            store.create_incident(&incident),
+            store.replace_incidents(Some(&[]), std::slice::from_ref(&new)),
             Err(StoreError::Conflict(_))
         ),
         "a report belongs to one incident"
     );
-    assert!(matches!(
-        store.record_edit(IncidentId(999), &edit),
-        Err(StoreError::NotFound(_))
-    ));
+    // Replacing an incident by one with the same anchor keeps its id.
+    let again = store
+        .replace_incidents(Some(&first), std::slice::from_ref(&new))
+        .unwrap();
+    assert_eq!(again, first);
 
-    // Re-extraction replaces the reports and unlinks the old ones.
+    // Tallies read the date, the count and the facets.
+    let rows = store.tally_rows(Some(day), Some(day)).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].killed, 3);
+    assert_eq!(
+        rows[0].facets,
+        vec![(Dimension::Perpetrator, "Islamic State".to_string())]
+    );
+    assert!(store
+        .tally_rows(None, Some(day.pred_opt().unwrap()))
+        .unwrap()
+        .is_empty());
+    let listed = store
+        .list_incidents(&IncidentFilter {
+            facets: vec![(Dimension::Perpetrator, "islamic state".into())],
+            limit: 10,
+            ..IncidentFilter::default()
+        })
+        .unwrap();
+    assert_eq!(listed.len(), 1, "facet values match case-insensitively");
+
+    // Decisions are kept in order and shown on the incident they touch.
+    let decision = Decision {
+        id: 0,
+        who: "analyst".into(),
+        at: Utc.with_ymd_and_hms(2019, 10, 12, 8, 0, 0).unwrap(),
+        action: DecisionAction::Set {
+            change: IncidentChange::Killed(3),
+        },
+        reports: vec![inputs[0].key],
+        note: Some("hospital figure".into()),
+    };
+    let d1 = store.record_decision(&decision).unwrap();
+    let d2 = store
+        .record_decision(&Decision {
+            action: DecisionAction::Confirm,
+            note: None,
+            ..decision.clone()
+        })
+        .unwrap();
+    assert!(d2 > d1);
+    let all = store.decisions().unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].action, decision.action);
+    let got = store.incident(first[0]).unwrap().unwrap();
+    assert_eq!(
+        got.edits
+            .iter()
+            .map(|e| e.what.as_str())
+            .collect::<Vec<_>>(),
+        ["set killed=3: hospital figure", "confirm"]
+    );
+
+    // Re-extraction replaces the reports, unlinks them and marks their
+    // incident for the next link.
     store.replace_reports(doc_id, &[report(doc_id, 3)]).unwrap();
-    assert!(store.incident(inc).unwrap().unwrap().reports.is_empty());
+    assert!(store
+        .incident(first[0])
+        .unwrap()
+        .unwrap()
+        .reports
+        .is_empty());
+    let backlog = store.link_backlog().unwrap();
+    assert_eq!(backlog.dirty, first);
+    assert_eq!(backlog.unlinked, 1);
     assert_eq!(store.stats().unwrap().event_reports, 1);
+    // The decision's key still names the new report at that place.
+    assert_eq!(
+        store.link_inputs_of(&[], &decision.reports).unwrap().len(),
+        1
+    );
+    // A new incident with the stale one's anchor takes its place and id.
+    let renewed = NewIncident {
+        incident: incident(vec![store.reports(doc_id).unwrap()[0].id]),
+        ..new.clone()
+    };
+    assert_eq!(
+        store.replace_incidents(Some(&[]), &[renewed]).unwrap(),
+        first
+    );
+    assert!(store.link_backlog().unwrap().dirty.is_empty());
+    store.replace_incidents(None, &[]).unwrap();
+    assert_eq!(store.stats().unwrap().incidents, 0);
+
+    // Sites round-trip and mark every incident for relinking.
+    let site = Site {
+        key: "al-hol-camp".into(),
+        name: "al-Hol camp".into(),
+        kind: SiteKind::DetentionCamp,
+        names: vec![],
+        lat: 36.38,
+        lon: 41.15,
+        radius_km: 3.0,
+        named_km: 25.0,
+    };
+    store.put_sites(std::slice::from_ref(&site)).unwrap();
+    assert_eq!(store.sites().unwrap(), vec![site.clone()]);
+    assert!(matches!(
+        store.put_sites(&[site.clone(), site]),
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.sites().unwrap().len(),
+        1,
+        "a failed put changes nothing"
+    );
 }
 
 fn new_ids(outcomes: &[InsertOutcome]) -> Vec<DocumentId> {

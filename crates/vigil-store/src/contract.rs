@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use serde::Serialize;
 use vigil_model::{
-    ClaimStatus, CopyKind, Document, DocumentCopy, DocumentId, EventReport, EventType, Incident,
-    IncidentEdit, IncidentId, Lang, NewDocument, NewSource, Reliability, ReportId, Source,
-    SourceId, SourceKind, Span, SubEventType,
+    ClaimStatus, CopyKind, Decision, Dimension, Document, DocumentCopy, DocumentId, EventReport,
+    EventType, Incident, IncidentId, IncidentStatus, Lang, NewDocument, NewSource, Reliability,
+    ReportId, ReportKey, Site, Source, SourceId, SourceKind, Span, SubEventType,
 };
 
 use crate::StoreError;
@@ -333,6 +333,119 @@ pub struct Stats {
     pub incidents: u64,
 }
 
+/// A report as linking reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkInput {
+    /// The report.
+    pub report: EventReport,
+    /// Its key, which survives re-extraction.
+    pub key: ReportKey,
+    /// The kind of its document's source.
+    pub source_kind: SourceKind,
+}
+
+/// What linking has left to do.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LinkBacklog {
+    /// Reports in no incident.
+    pub unlinked: u64,
+    /// The days the dated ones among them, and the incidents to redo,
+    /// span.
+    pub days: Option<(NaiveDate, NaiveDate)>,
+    /// The undated reports in no incident, or in one to redo.
+    pub undated: Vec<ReportId>,
+    /// Incidents to redo (one of their reports was re-extracted).
+    pub dirty: Vec<IncidentId>,
+}
+
+/// An incident's reports and the days they span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentSpan {
+    /// The incident.
+    pub id: IncidentId,
+    /// The earliest and latest day its reports may tell of.
+    pub days: Option<(NaiveDate, NaiveDate)>,
+    /// Its reports.
+    pub reports: Vec<ReportId>,
+}
+
+/// An incident as linking builds it, before it is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewIncident {
+    /// The incident (its id is ignored; `reports` are its members).
+    pub incident: Incident,
+    /// The key of its earliest report, which keeps its id across relinks.
+    pub anchor: ReportKey,
+    /// The earliest and latest day its reports may tell of.
+    pub days: Option<(NaiveDate, NaiveDate)>,
+    /// What tallies split and filter it by.
+    pub facets: Vec<(Dimension, String)>,
+}
+
+/// What an incident listing is ordered by (then by id).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentSort {
+    /// Event date.
+    #[default]
+    Date,
+    /// Killed (the conservative count).
+    Killed,
+    /// Id.
+    Id,
+}
+
+/// A filtered, ordered page of incidents.
+#[derive(Debug, Clone, Default)]
+pub struct IncidentFilter {
+    /// Events on or after this day.
+    pub since: Option<NaiveDate>,
+    /// Events on or before this day.
+    pub until: Option<NaiveDate>,
+    /// Only these statuses.
+    pub statuses: Vec<IncidentStatus>,
+    /// Only incidents with every one of these (dimension, value) pairs
+    /// (values case-insensitive).
+    pub facets: Vec<(Dimension, String)>,
+    /// Only incidents placed inside this rectangle.
+    pub bbox: Option<BBox>,
+    /// Sort key.
+    pub sort: IncidentSort,
+    /// Direction.
+    pub order: SortOrder,
+    /// Start after this item (from [`incident_page_after`]).
+    pub after: Option<PageAfter>,
+    /// Items to return.
+    pub limit: usize,
+}
+
+/// Where the page after this incident starts, for `sort`.
+pub fn incident_page_after(incident: &Incident, sort: IncidentSort) -> PageAfter {
+    PageAfter {
+        key: match sort {
+            IncidentSort::Date => incident.date.map(|d| d.date.to_string()),
+            IncidentSort::Killed => incident.counts.killed.map(|c| format!("{:010}", c.value)),
+            IncidentSort::Id => None,
+        },
+        id: incident.id.0,
+    }
+}
+
+/// What a tally reads of one incident.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TallyRow {
+    /// The incident.
+    pub id: IncidentId,
+    /// Its best-estimate date.
+    pub date: NaiveDate,
+    /// Killed (the conservative count; 0 when not stated).
+    pub killed: u32,
+    /// Its status.
+    pub status: IncidentStatus,
+    /// What tallies split and filter it by.
+    pub facets: Vec<(Dimension, String)>,
+}
+
 /// The store contract.
 ///
 /// Writes that take a batch are atomic: every item of the batch is stored
@@ -401,13 +514,62 @@ pub trait Store {
     /// The event reports of a document.
     fn reports(&self, doc: DocumentId) -> Result<Vec<EventReport>>;
 
-    /// Stores a new incident over existing reports; its id and its reports'
-    /// links are taken from `incident` (the id field is ignored).
-    fn create_incident(&mut self, incident: &Incident) -> Result<IncidentId>;
+    // Incidents, decisions and sites.
 
-    /// An incident with its reports and edits.
+    /// What linking has left to do: the reports in no incident, and the
+    /// incidents one of whose reports was re-extracted.
+    fn link_backlog(&self) -> Result<LinkBacklog>;
+
+    /// Marks every incident to be redone by the next link (a full relink
+    /// that keeps incident ids).
+    fn mark_incidents_dirty(&mut self) -> Result<()>;
+
+    /// Reports as linking reads them: those dated within `days` (by their
+    /// first possible day), or every report when `days` is `None`.
+    /// Ordered by id.
+    fn link_inputs(&self, days: Option<(NaiveDate, NaiveDate)>) -> Result<Vec<LinkInput>>;
+
+    /// Reports as linking reads them, by id or key (the union of both).
+    fn link_inputs_of(&self, ids: &[ReportId], keys: &[ReportKey]) -> Result<Vec<LinkInput>>;
+
+    /// The incidents holding any of these reports.
+    fn incidents_of(&self, reports: &[ReportId]) -> Result<Vec<IncidentSpan>>;
+
+    /// Replaces incidents in one transaction: removes `remove` (every
+    /// incident when `None`) and stores `add`. A new incident whose anchor
+    /// is a removed one's, or a stale one's (marked for relinking), takes
+    /// its place and keeps its id. Returns the ids of `add`.
+    fn replace_incidents(
+        &mut self,
+        remove: Option<&[IncidentId]>,
+        add: &[NewIncident],
+    ) -> Result<Vec<IncidentId>>;
+
+    /// An incident with its reports and the decisions about it.
     fn incident(&self, id: IncidentId) -> Result<Option<Incident>>;
 
-    /// Records an analyst's edit of an incident.
-    fn record_edit(&mut self, id: IncidentId, edit: &IncidentEdit) -> Result<()>;
+    /// A filtered, ordered page of incidents.
+    fn list_incidents(&self, filter: &IncidentFilter) -> Result<Vec<Incident>>;
+
+    /// Every dated incident from `since` to `until` (inclusive), with what
+    /// tallies count and split by.
+    fn tally_rows(
+        &self,
+        since: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+    ) -> Result<Vec<TallyRow>>;
+
+    /// Records an analyst's decision and marks the incidents it touches,
+    /// so that the next link applies it. Returns its id.
+    fn record_decision(&mut self, decision: &Decision) -> Result<i64>;
+
+    /// Every decision, oldest first.
+    fn decisions(&self) -> Result<Vec<Decision>>;
+
+    /// Replaces the watched sites; every incident is relinked on the next
+    /// link, so that sites attach anew.
+    fn put_sites(&mut self, sites: &[Site]) -> Result<()>;
+
+    /// The watched sites, by key.
+    fn sites(&self) -> Result<Vec<Site>>;
 }

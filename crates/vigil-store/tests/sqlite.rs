@@ -22,7 +22,7 @@ fn file_store_conforms_and_reopens() {
         2,
         "data survives reopening"
     );
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), 4);
 }
 
 #[test]
@@ -74,12 +74,25 @@ fn migration_0002_indexes_the_actors_of_existing_reports() {
     conn.execute_batch(
         "DROP TABLE report_actors; DROP INDEX event_reports_type; DROP INDEX event_reports_sub_type;
          DROP INDEX event_reports_claim; DROP INDEX event_reports_place;
-         DROP INDEX document_bands_document; PRAGMA user_version = 1;",
+         DROP INDEX document_bands_document;
+         DROP TABLE incident_facets; DROP TABLE decision_reports; DROP TABLE decisions;
+         DROP TABLE sites; DROP INDEX event_reports_key; DROP TABLE incident_reports;
+         DROP TABLE incidents; ALTER TABLE event_reports DROP COLUMN ordinal;
+         CREATE TABLE incidents (id INTEGER PRIMARY KEY, status TEXT NOT NULL, body TEXT NOT NULL);
+         CREATE TABLE incident_reports (incident_id INTEGER NOT NULL, report_id INTEGER NOT NULL);
+         CREATE TABLE incident_edits (id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL,
+             who TEXT NOT NULL, at TEXT NOT NULL, what TEXT NOT NULL);
+         PRAGMA user_version = 1;",
     )
     .unwrap();
     drop(conn);
     let store = SqliteStore::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(
+        store.link_inputs(None).unwrap()[0].key.ordinal,
+        0,
+        "0004 numbers existing reports"
+    );
     for name in ["islamic state", "DAESH"] {
         let found = store
             .list_reports(&ReportFilter {

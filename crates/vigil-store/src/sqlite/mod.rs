@@ -6,9 +6,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
 use vigil_model::{
-    ContentHash, CopyKind, Document, DocumentCopy, DocumentId, EventReport, Incident, IncidentEdit,
-    IncidentId, Lang, NewDocument, NewSource, Origin, ReportId, Source, SourceId, Span,
+    ContentHash, CopyKind, Decision, Document, DocumentCopy, DocumentId, EventReport, Incident,
+    IncidentId, Lang, NewDocument, NewSource, Origin, ReportId, ReportKey, Site, Source, SourceId,
+    Span,
 };
+
+mod incidents;
 
 use crate::contract::*;
 use crate::query;
@@ -28,6 +31,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0003_document_bands_index",
         include_str!("../../migrations/0003_document_bands_index.sql"),
+    ),
+    (
+        "0004_incidents",
+        include_str!("../../migrations/0004_incidents.sql"),
     ),
 ];
 
@@ -1072,12 +1079,22 @@ impl Store for SqliteStore {
         if exists.is_none() {
             return Err(StoreError::NotFound(format!("document {doc}")));
         }
+        // Incidents that hold the old reports are redone by the next link.
+        tx.execute(
+            "UPDATE incidents SET dirty = 1 WHERE id IN (
+                SELECT ir.incident_id FROM incident_reports ir
+                  JOIN event_reports r ON r.id = ir.report_id WHERE r.document_id = ?1)",
+            [doc.0],
+        )
+        .map_err(StoreError::sqlite(format!(
+            "marking the incidents of document {doc}"
+        )))?;
         tx.execute("DELETE FROM event_reports WHERE document_id = ?1", [doc.0])
             .map_err(StoreError::sqlite(format!(
                 "clearing reports of document {doc}"
             )))?;
         let mut ids = Vec::with_capacity(reports.len());
-        for r in reports {
+        for (ordinal, r) in reports.iter().enumerate() {
             let body = serde_json::to_string(r).map_err(|e| StoreError::Corrupt {
                 table: "event_reports",
                 column: "body",
@@ -1085,7 +1102,8 @@ impl Store for SqliteStore {
             })?;
             tx.execute(
                 "INSERT INTO event_reports (document_id, event_type, sub_event_type, event_date,
-                    lat, lon, claim_status, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    lat, lon, claim_status, body, ordinal)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     doc.0,
                     r.event_type.as_str(),
@@ -1094,7 +1112,8 @@ impl Store for SqliteStore {
                     r.place.as_ref().and_then(|p| p.lat),
                     r.place.as_ref().and_then(|p| p.lon),
                     r.claim_status.as_str(),
-                    body
+                    body,
+                    ordinal as u32
                 ],
             )
             .map_err(StoreError::sqlite(format!(
@@ -1240,118 +1259,77 @@ impl Store for SqliteStore {
             .transpose()
     }
 
-    fn create_incident(&mut self, incident: &Incident) -> Result<IncidentId> {
+    fn link_backlog(&self) -> Result<LinkBacklog> {
+        incidents::link_backlog(&self.conn)
+    }
+
+    fn mark_incidents_dirty(&mut self) -> Result<()> {
+        self.conn
+            .execute("UPDATE incidents SET dirty = 1", [])
+            .map(|_| ())
+            .map_err(StoreError::sqlite("marking incidents for relinking"))
+    }
+
+    fn link_inputs(&self, days: Option<(NaiveDate, NaiveDate)>) -> Result<Vec<LinkInput>> {
+        incidents::link_inputs(&self.conn, days)
+    }
+
+    fn link_inputs_of(&self, ids: &[ReportId], keys: &[ReportKey]) -> Result<Vec<LinkInput>> {
+        incidents::link_inputs_of(&self.conn, ids, keys)
+    }
+
+    fn incidents_of(&self, reports: &[ReportId]) -> Result<Vec<IncidentSpan>> {
+        incidents::incidents_of(&self.conn, reports)
+    }
+
+    fn replace_incidents(
+        &mut self,
+        remove: Option<&[IncidentId]>,
+        add: &[NewIncident],
+    ) -> Result<Vec<IncidentId>> {
         let tx = self.tx()?;
-        // Reports and edits live in their own tables; the body holds the
-        // estimates only.
-        let estimates = Incident {
-            reports: Vec::new(),
-            edits: Vec::new(),
-            ..incident.clone()
-        };
-        let body = serde_json::to_string(&estimates).map_err(|e| StoreError::Corrupt {
-            table: "incidents",
-            column: "body",
-            message: e.to_string(),
-        })?;
-        tx.execute(
-            "INSERT INTO incidents (status, body) VALUES (?1, ?2)",
-            params![incident.status.as_str(), body],
-        )
-        .map_err(StoreError::sqlite("storing an incident"))?;
-        let id = tx.last_insert_rowid();
-        for r in &incident.reports {
-            tx.execute(
-                "INSERT INTO incident_reports (incident_id, report_id) VALUES (?1, ?2)",
-                params![id, r.0],
-            )
-            .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
-                    StoreError::Conflict(format!(
-                        "report {r} does not exist or already belongs to another incident"
-                    ))
-                }
-                e => StoreError::Sqlite {
-                    context: "linking reports".into(),
-                    source: e,
-                },
-            })?;
-        }
-        for e in &incident.edits {
-            insert_edit(&tx, id, e)?;
-        }
+        let ids = incidents::replace_incidents(&tx, remove, add)?;
         tx.commit()
-            .map_err(StoreError::sqlite("committing incident"))?;
-        Ok(IncidentId(id))
+            .map_err(StoreError::sqlite("committing incidents"))?;
+        Ok(ids)
     }
 
     fn incident(&self, id: IncidentId) -> Result<Option<Incident>> {
-        let body: Option<String> = self
-            .conn
-            .query_row("SELECT body FROM incidents WHERE id = ?1", [id.0], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(StoreError::sqlite(format!("reading incident {id}")))?;
-        let Some(body) = body else { return Ok(None) };
-        let mut inc: Incident = serde_json::from_str(&body).map_err(|e| StoreError::Corrupt {
-            table: "incidents",
-            column: "body",
-            message: e.to_string(),
-        })?;
-        inc.id = id;
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT report_id FROM incident_reports WHERE incident_id = ?1 ORDER BY report_id",
-            )
-            .map_err(StoreError::sqlite("reading incident reports"))?;
-        inc.reports = stmt
-            .query_map([id.0], |r| r.get::<_, i64>(0).map(ReportId))
-            .and_then(|rows| rows.collect())
-            .map_err(StoreError::sqlite("reading incident reports"))?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT who, at, what FROM incident_edits WHERE incident_id = ?1 ORDER BY id")
-            .map_err(StoreError::sqlite("reading incident edits"))?;
-        let edits = stmt
-            .query_map([id.0], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(StoreError::sqlite("reading incident edits"))?;
-        inc.edits = edits
-            .into_iter()
-            .map(|(who, at, what)| {
-                Ok(IncidentEdit {
-                    who,
-                    when: parse_ts(Some(at), "incident_edits", "at")?.unwrap_or_default(),
-                    what,
-                })
-            })
-            .collect::<Result<_>>()?;
-        Ok(Some(inc))
+        incidents::incident(&self.conn, id)
     }
 
-    fn record_edit(&mut self, id: IncidentId, edit: &IncidentEdit) -> Result<()> {
+    fn list_incidents(&self, filter: &IncidentFilter) -> Result<Vec<Incident>> {
+        incidents::list_incidents(&self.conn, filter)
+    }
+
+    fn tally_rows(
+        &self,
+        since: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+    ) -> Result<Vec<TallyRow>> {
+        incidents::tally_rows(&self.conn, since, until)
+    }
+
+    fn record_decision(&mut self, decision: &Decision) -> Result<i64> {
         let tx = self.tx()?;
-        let exists: Option<i64> = tx
-            .query_row("SELECT id FROM incidents WHERE id = ?1", [id.0], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(StoreError::sqlite("checking incident"))?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound(format!("incident {id}")));
-        }
-        insert_edit(&tx, id.0, edit)?;
-        tx.commit().map_err(StoreError::sqlite("committing edit"))
+        let id = incidents::record_decision(&tx, decision)?;
+        tx.commit()
+            .map_err(StoreError::sqlite("committing a decision"))?;
+        Ok(id)
+    }
+
+    fn decisions(&self) -> Result<Vec<Decision>> {
+        incidents::decisions(&self.conn)
+    }
+
+    fn put_sites(&mut self, sites: &[Site]) -> Result<()> {
+        let tx = self.tx()?;
+        incidents::put_sites(&tx, sites)?;
+        tx.commit().map_err(StoreError::sqlite("committing sites"))
+    }
+
+    fn sites(&self) -> Result<Vec<Site>> {
+        incidents::sites(&self.conn)
     }
 }
 
@@ -1604,15 +1582,6 @@ fn keyset(
         (None, SortOrder::Desc) => conds.push(format!("({k} IS NULL AND {id} < ?)")),
     }
     args.push(Value::Integer(after.id));
-}
-
-fn insert_edit(tx: &Transaction<'_>, incident: i64, e: &IncidentEdit) -> Result<()> {
-    tx.execute(
-        "INSERT INTO incident_edits (incident_id, who, at, what) VALUES (?1, ?2, ?3, ?4)",
-        params![incident, e.who, ts(&e.when), e.what],
-    )
-    .map(|_| ())
-    .map_err(StoreError::sqlite("recording an incident edit"))
 }
 
 #[cfg(test)]

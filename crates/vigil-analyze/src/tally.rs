@@ -1,0 +1,356 @@
+//! Weekly tallies of incidents, claimed attacks or fatalities, split by a
+//! dimension, and the surge test of each series' last week.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Days, NaiveDate};
+use serde::Serialize;
+use vigil_model::{Dimension, IncidentId, IncidentStatus, Measure, WeekStart};
+use vigil_store::TallyRow;
+
+use crate::surge::{run_all, SurgeOptions, SurgeResult};
+
+/// What to count, over which weeks, split and filtered how.
+#[derive(Debug, Clone)]
+pub struct TallyQuery {
+    /// Incidents, claimed attacks or fatalities.
+    pub measure: Measure,
+    /// One series per value of this dimension (one series in all when
+    /// `None`).
+    pub by: Option<Dimension>,
+    /// Only incidents with each of these (dimension, value) pairs
+    /// (case-insensitive).
+    pub filters: Vec<(Dimension, String)>,
+    /// The first day of each week.
+    pub week_start: WeekStart,
+    /// The first week counted: the week holding this day.
+    pub from: NaiveDate,
+    /// The last week counted: the week holding this day.
+    pub to: NaiveDate,
+}
+
+/// One week of a series.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Week {
+    /// Its first day.
+    pub start: NaiveDate,
+    /// The count.
+    pub value: u64,
+    /// The incidents behind it.
+    pub incidents: Vec<IncidentId>,
+}
+
+/// A weekly series: every week from the first to the last, zeros included.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Series {
+    /// The value of the `by` dimension (`None` for the one series).
+    pub key: Option<String>,
+    /// The weeks, oldest first.
+    pub weeks: Vec<Week>,
+}
+
+impl Series {
+    /// The counts, oldest first.
+    pub fn counts(&self) -> Vec<u64> {
+        self.weeks.iter().map(|w| w.value).collect()
+    }
+}
+
+/// The first day of the week holding `day`.
+pub fn week_of(day: NaiveDate, start: WeekStart) -> NaiveDate {
+    let back = match start {
+        WeekStart::Monday => day.weekday().num_days_from_monday(),
+        WeekStart::Saturday => (day.weekday().num_days_from_monday() + 2) % 7,
+    };
+    day - Days::new(back as u64)
+}
+
+fn is_claimed(status: IncidentStatus) -> bool {
+    matches!(
+        status,
+        IncidentStatus::ClaimOnly | IncidentStatus::Corroborated
+    )
+}
+
+/// Counts `rows` per week into series.
+pub fn tally(rows: &[TallyRow], q: &TallyQuery) -> Vec<Series> {
+    let first = week_of(q.from, q.week_start);
+    let last = week_of(q.to, q.week_start);
+    let weeks: Vec<NaiveDate> = std::iter::successors(Some(first), |w| {
+        Some(*w + Days::new(7)).filter(|n| *n <= last)
+    })
+    .collect();
+    let filters: Vec<(Dimension, String)> = q
+        .filters
+        .iter()
+        .map(|(d, v)| (*d, v.trim().to_lowercase()))
+        .collect();
+    // Series key (lower-cased for grouping) → (display key, weekly values).
+    let mut series: BTreeMap<Option<String>, (Option<String>, Vec<Week>)> = BTreeMap::new();
+    let empty = || {
+        weeks
+            .iter()
+            .map(|&start| Week {
+                start,
+                value: 0,
+                incidents: Vec::new(),
+            })
+            .collect::<Vec<_>>()
+    };
+    if q.by.is_none() {
+        series.insert(None, (None, empty()));
+    }
+    for row in rows {
+        if row.date < first || row.date > last + Days::new(6) {
+            continue;
+        }
+        let passes = filters.iter().all(|(d, v)| {
+            row.facets
+                .iter()
+                .any(|(fd, fv)| fd == d && fv.to_lowercase() == *v)
+        });
+        if !passes {
+            continue;
+        }
+        let value = match q.measure {
+            Measure::Incidents => 1,
+            Measure::Claims => u64::from(is_claimed(row.status)),
+            Measure::Fatalities => u64::from(row.killed),
+        };
+        if q.measure == Measure::Claims && value == 0 {
+            continue;
+        }
+        let slot = ((week_of(row.date, q.week_start) - first).num_days() / 7) as usize;
+        let keys: Vec<Option<String>> = match q.by {
+            None => vec![None],
+            Some(dim) => row
+                .facets
+                .iter()
+                .filter(|(d, _)| *d == dim)
+                .map(|(_, v)| Some(v.clone()))
+                .collect(),
+        };
+        for key in keys {
+            let group = key.as_ref().map(|k| k.to_lowercase());
+            let entry = series
+                .entry(group)
+                .or_insert_with(|| (key.clone(), empty()));
+            let week = &mut entry.1[slot];
+            week.value += value;
+            week.incidents.push(row.id);
+        }
+    }
+    series
+        .into_values()
+        .map(|(key, weeks)| Series { key, weeks })
+        .collect()
+}
+
+/// A series' last week tested against the weeks before it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesSurge {
+    /// The series' key.
+    pub key: Option<String>,
+    /// The week tested.
+    pub week: NaiveDate,
+    /// Its count.
+    pub count: u64,
+    /// The incidents behind it.
+    pub incidents: Vec<IncidentId>,
+    /// Each test's verdict.
+    pub tests: Vec<SurgeResult>,
+    /// Whether any test flagged it.
+    pub surge: bool,
+}
+
+/// Runs every surge test on the last week of each series, the `baseline`
+/// weeks before it as the baseline. Series too short are skipped.
+pub fn surges(series: &[Series], opts: &SurgeOptions) -> Vec<SeriesSurge> {
+    series
+        .iter()
+        .filter(|s| s.weeks.len() > opts.baseline_weeks)
+        .map(|s| {
+            let last = s.weeks.last().expect("a series longer than its baseline");
+            let tests = run_all(&s.counts(), opts);
+            SeriesSurge {
+                key: s.key.clone(),
+                week: last.start,
+                count: last.value,
+                incidents: last.incidents.clone(),
+                surge: tests.iter().any(|t| t.surge),
+                tests,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn row(
+        id: i64,
+        date: &str,
+        killed: u32,
+        status: IncidentStatus,
+        facets: &[(Dimension, &str)],
+    ) -> TallyRow {
+        TallyRow {
+            id: IncidentId(id),
+            date: day(date),
+            killed,
+            status,
+            facets: facets.iter().map(|(d, v)| (*d, v.to_string())).collect(),
+        }
+    }
+
+    #[test]
+    fn weeks_start_on_monday_or_saturday() {
+        // 2019-10-09 was a Wednesday.
+        assert_eq!(
+            week_of(day("2019-10-09"), WeekStart::Monday),
+            day("2019-10-07")
+        );
+        assert_eq!(
+            week_of(day("2019-10-09"), WeekStart::Saturday),
+            day("2019-10-05")
+        );
+        assert_eq!(
+            week_of(day("2019-10-05"), WeekStart::Saturday),
+            day("2019-10-05")
+        );
+        assert_eq!(
+            week_of(day("2019-10-06"), WeekStart::Monday),
+            day("2019-09-30")
+        );
+    }
+
+    #[test]
+    fn counts_fill_every_week_and_split_by_dimension() {
+        use Dimension::*;
+        use IncidentStatus::*;
+        let rows = vec![
+            row(
+                1,
+                "2019-09-30",
+                2,
+                ClaimOnly,
+                &[(Target, "SDF"), (Province, "Al-Hasakah")],
+            ),
+            row(
+                2,
+                "2019-10-01",
+                0,
+                Reported,
+                &[(Target, "sdf"), (Province, "Deir ez-Zor")],
+            ),
+            row(
+                3,
+                "2019-10-14",
+                5,
+                Corroborated,
+                &[(Target, "SDF"), (Province, "Al-Hasakah")],
+            ),
+            row(4, "2019-10-15", 1, ClaimOnly, &[(Target, "Syrian Army")]),
+            row(5, "2019-12-01", 9, ClaimOnly, &[(Target, "SDF")]),
+        ];
+        let q = TallyQuery {
+            measure: Measure::Incidents,
+            by: None,
+            filters: vec![(Target, "sdf".into())],
+            week_start: WeekStart::Monday,
+            from: day("2019-09-30"),
+            to: day("2019-10-20"),
+        };
+        let one = tally(&rows, &q);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].counts(), [2, 0, 1], "a week with nothing counts 0");
+        assert_eq!(one[0].weeks[0].incidents, [IncidentId(1), IncidentId(2)]);
+
+        let claims = tally(
+            &rows,
+            &TallyQuery {
+                measure: Measure::Claims,
+                ..q.clone()
+            },
+        );
+        assert_eq!(claims[0].counts(), [1, 0, 1]);
+        let dead = tally(
+            &rows,
+            &TallyQuery {
+                measure: Measure::Fatalities,
+                ..q.clone()
+            },
+        );
+        assert_eq!(dead[0].counts(), [2, 0, 5]);
+
+        let by = tally(
+            &rows,
+            &TallyQuery {
+                by: Some(Province),
+                ..q.clone()
+            },
+        );
+        let got: Vec<(Option<&str>, Vec<u64>)> =
+            by.iter().map(|s| (s.key.as_deref(), s.counts())).collect();
+        assert_eq!(
+            got,
+            [
+                (Some("Al-Hasakah"), vec![1, 0, 1]),
+                (Some("Deir ez-Zor"), vec![1, 0, 0])
+            ]
+        );
+        // Split by target: "SDF" and "sdf" are one series.
+        let by = tally(
+            &rows,
+            &TallyQuery {
+                by: Some(Target),
+                filters: vec![],
+                ..q
+            },
+        );
+        assert_eq!(by.len(), 2);
+        assert_eq!(by[0].counts(), [2, 0, 1]);
+        assert_eq!(by[1].key.as_deref(), Some("Syrian Army"));
+    }
+
+    #[test]
+    fn the_last_week_of_each_series_is_tested() {
+        let rows: Vec<TallyRow> = [10u32, 10, 10, 27]
+            .iter()
+            .enumerate()
+            .flat_map(|(w, &n)| {
+                (0..n).map(move |i| {
+                    let date = day("2019-09-16") + Days::new(7 * w as u64);
+                    row(
+                        (w * 100 + i as usize) as i64,
+                        &date.to_string(),
+                        0,
+                        IncidentStatus::ClaimOnly,
+                        &[],
+                    )
+                })
+            })
+            .collect();
+        let q = TallyQuery {
+            measure: Measure::Claims,
+            by: None,
+            filters: vec![],
+            week_start: WeekStart::Monday,
+            from: day("2019-09-16"),
+            to: day("2019-10-07"),
+        };
+        let s = tally(&rows, &q);
+        let found = surges(&s, &SurgeOptions::default());
+        assert_eq!(found.len(), 1);
+        assert!(found[0].surge);
+        assert_eq!(found[0].count, 27);
+        assert_eq!(found[0].incidents.len(), 27);
+        let poisson = found[0].tests.iter().find(|t| t.test == "poisson").unwrap();
+        assert!((poisson.p_value.unwrap() - 6.42e-6).abs() < 0.01e-6);
+    }
+}

@@ -1,0 +1,768 @@
+//! `vigil link`, `vigil incidents`, `vigil incident ...`, `vigil tally`,
+//! `vigil surge` over the store, `vigil sites ...`.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use chrono::{Days, NaiveDate, Utc};
+use indicatif::ProgressBar;
+use serde::Serialize;
+use vigil_analyze::link::LinkOptions;
+use vigil_analyze::relink::{relink, RelinkOptions, RelinkSummary};
+use vigil_analyze::surge::SurgeOptions;
+use vigil_analyze::tally::{surges, tally, week_of, Series, TallyQuery};
+use vigil_model::{
+    Decision, DecisionAction, Dimension, Incident, IncidentId, Measure, ReportKey, SubEventType,
+};
+use vigil_store::{IncidentFilter, IncidentSort, SortOrder, SqliteStore, Store};
+
+use crate::cli::{
+    IncidentCommand, IncidentsArgs, LinkArgs, ReviewArgs, SitesCommand, SurgeArgs, TallyArgs,
+};
+use crate::commands::{open_existing, open_store};
+use crate::output::{clip, print_pairs, print_table, Output};
+
+/// Links what changed, with a progress bar; quiet when `out` is.
+pub fn link_store(
+    store: &mut SqliteStore,
+    opts: &RelinkOptions,
+    out: &Output,
+) -> anyhow::Result<RelinkSummary> {
+    let bar = if out.quiet || out.json {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
+    let summary = relink(store, opts, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .context("linking reports into incidents")?;
+    bar.finish_and_clear();
+    Ok(summary)
+}
+
+pub fn link(dir: &Path, args: &LinkArgs, out: &Output) -> anyhow::Result<ExitCode> {
+    if !(args.max_km.is_finite() && args.max_km >= 0.0) {
+        bail!(
+            "--max-km {} must be a distance of 0 or more (e.g. 25)",
+            args.max_km
+        );
+    }
+    let mut store = open_existing(dir)?;
+    let started = Instant::now();
+    let opts = RelinkOptions {
+        link: LinkOptions {
+            max_days: args.max_days,
+            max_km: args.max_km,
+        },
+        full: args.full,
+        ..RelinkOptions::default()
+    };
+    let summary = link_store(&mut store, &opts, out)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let total = store.stats()?.incidents;
+    if out.json {
+        #[derive(Serialize)]
+        struct J<'a> {
+            #[serde(flatten)]
+            summary: &'a RelinkSummary,
+            incidents: u64,
+            seconds: f64,
+        }
+        out.json(&J {
+            summary: &summary,
+            incidents: total,
+            seconds,
+        })?;
+    } else if !out.quiet {
+        print_pairs(&[
+            ("new reports", summary.new_reports.to_string()),
+            ("reports relinked", summary.reports_relinked.to_string()),
+            ("incidents replaced", summary.incidents_removed.to_string()),
+            ("incidents written", summary.incidents_written.to_string()),
+            ("incidents in the store", total.to_string()),
+            ("time", format!("{seconds:.2} s")),
+        ]);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn count_text(c: Option<vigil_model::Count>) -> String {
+    c.map_or("-".into(), |c| c.value.to_string())
+}
+
+fn incident_row(i: &Incident) -> Vec<String> {
+    vec![
+        i.id.0.to_string(),
+        i.date.map_or("-".into(), |d| d.date.to_string()),
+        i.sub_event_type.as_str().to_string(),
+        i.place.as_ref().map_or("-".into(), |p| clip(&p.name, 20)),
+        clip(&i.perpetrators.join(", "), 22),
+        clip(&i.targets.join(", "), 22),
+        count_text(i.counts.killed),
+        count_text(i.claimed_counts.killed),
+        i.status.as_str().to_string(),
+        i.reports.len().to_string(),
+        i.sites.join(","),
+    ]
+}
+
+const INCIDENT_HEADER: [&str; 11] = [
+    "id",
+    "date",
+    "type",
+    "place",
+    "perpetrator",
+    "target",
+    "killed",
+    "claimed",
+    "status",
+    "reports",
+    "site",
+];
+
+pub fn list(dir: &Path, args: &IncidentsArgs, out: &Output) -> anyhow::Result<ExitCode> {
+    let store = open_existing(dir)?;
+    let filter = IncidentFilter {
+        since: args.since,
+        until: args.until,
+        statuses: args.status.clone(),
+        facets: args.select.all(),
+        sort: match args.sort.as_str() {
+            "killed" => IncidentSort::Killed,
+            "id" => IncidentSort::Id,
+            _ => IncidentSort::Date,
+        },
+        order: SortOrder::Desc,
+        limit: args.limit,
+        ..IncidentFilter::default()
+    };
+    let found = store.list_incidents(&filter)?;
+    if out.json {
+        out.json(&found)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if found.is_empty() {
+        println!("no incidents match (run `vigil link` after `vigil extract` to build them)");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = found.iter().map(incident_row).collect();
+    print_table(&INCIDENT_HEADER, &rows);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn who(review: &ReviewArgs) -> String {
+    review
+        .by
+        .clone()
+        .or_else(|| std::env::var("VIGIL_ANALYST").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "analyst".into())
+}
+
+fn get(store: &SqliteStore, id: i64) -> anyhow::Result<Incident> {
+    store
+        .incident(IncidentId(id))?
+        .with_context(|| format!("no incident {id}: `vigil incidents` lists them"))
+}
+
+/// The keys of an incident's reports.
+fn keys_of(store: &SqliteStore, inc: &Incident) -> anyhow::Result<Vec<ReportKey>> {
+    let mut inputs = store.link_inputs_of(&inc.reports, &[])?;
+    inputs.sort_by_key(|i| i.key);
+    Ok(inputs.into_iter().map(|i| i.key).collect())
+}
+
+/// Records a decision, relinks what it touches, and says where its
+/// reports ended up.
+fn decide(
+    store: &mut SqliteStore,
+    action: DecisionAction,
+    reports: Vec<ReportKey>,
+    review: &ReviewArgs,
+    out: &Output,
+) -> anyhow::Result<ExitCode> {
+    let decision = Decision {
+        id: 0,
+        who: who(review),
+        at: Utc::now(),
+        action,
+        reports,
+        note: review.note.clone(),
+    };
+    let id = store.record_decision(&decision)?;
+    link_store(
+        store,
+        &RelinkOptions::default(),
+        &Output {
+            quiet: true,
+            ..*out
+        },
+    )?;
+    // Where the decision's reports are now.
+    let inputs = store.link_inputs_of(&[], &decision.reports)?;
+    let ids: Vec<_> = inputs.iter().map(|i| i.report.id).collect();
+    let spans = store.incidents_of(&ids)?;
+    let now: Vec<i64> = spans.iter().map(|s| s.id.0).collect();
+    if out.json {
+        #[derive(Serialize)]
+        struct J<'a> {
+            decision: i64,
+            #[serde(flatten)]
+            d: &'a Decision,
+            incidents: Vec<i64>,
+        }
+        out.json(&J {
+            decision: id,
+            d: &decision,
+            incidents: now,
+        })?;
+    } else if !out.quiet {
+        println!(
+            "decision {id} recorded ({} by {}); its reports are now in incident{} {}",
+            decision.action,
+            decision.who,
+            if now.len() == 1 { "" } else { "s" },
+            now.iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn incident(dir: &Path, cmd: &IncidentCommand, out: &Output) -> anyhow::Result<ExitCode> {
+    match cmd {
+        IncidentCommand::Show { id } => show(dir, *id, out),
+        IncidentCommand::Merge { ids, review } => {
+            let mut store = open_existing(dir)?;
+            let mut keys = Vec::new();
+            for id in ids {
+                keys.extend(keys_of(&store, &get(&store, *id)?)?);
+            }
+            decide(&mut store, DecisionAction::Merge, keys, review, out)
+        }
+        IncidentCommand::Split {
+            id,
+            reports,
+            review,
+        } => {
+            let mut store = open_existing(dir)?;
+            let inc = get(&store, *id)?;
+            let wanted: Vec<vigil_model::ReportId> =
+                reports.iter().map(|r| vigil_model::ReportId(*r)).collect();
+            if let Some(r) = wanted.iter().find(|r| !inc.reports.contains(r)) {
+                bail!(
+                    "report {} is not in incident {id}; its reports are {}",
+                    r.0,
+                    inc.reports
+                        .iter()
+                        .map(|r| r.0.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            if wanted.len() == inc.reports.len() {
+                bail!("that is every report of incident {id}: name only those to take out");
+            }
+            let keys = store
+                .link_inputs_of(&wanted, &[])?
+                .into_iter()
+                .map(|i| i.key)
+                .collect();
+            decide(&mut store, DecisionAction::Split, keys, review, out)
+        }
+        IncidentCommand::Confirm { id, review } | IncidentCommand::Dispute { id, review } => {
+            let mut store = open_existing(dir)?;
+            let keys = keys_of(&store, &get(&store, *id)?)?;
+            let action = if matches!(cmd, IncidentCommand::Confirm { .. }) {
+                DecisionAction::Confirm
+            } else {
+                DecisionAction::Dispute
+            };
+            decide(&mut store, action, keys, review, out)
+        }
+        IncidentCommand::Edit {
+            id,
+            changes,
+            review,
+        } => {
+            let mut store = open_existing(dir)?;
+            let keys = keys_of(&store, &get(&store, *id)?)?;
+            let mut code = ExitCode::SUCCESS;
+            for change in changes {
+                code = decide(
+                    &mut store,
+                    DecisionAction::Set { change: *change },
+                    keys.clone(),
+                    review,
+                    out,
+                )?;
+            }
+            Ok(code)
+        }
+    }
+}
+
+fn show(dir: &Path, id: i64, out: &Output) -> anyhow::Result<ExitCode> {
+    let store = open_existing(dir)?;
+    let inc = get(&store, id)?;
+    let inputs = store.link_inputs_of(&inc.reports, &[])?;
+    if out.json {
+        #[derive(Serialize)]
+        struct J<'a> {
+            #[serde(flatten)]
+            incident: &'a Incident,
+            report_details: Vec<serde_json::Value>,
+        }
+        let details = inputs
+            .iter()
+            .map(|i| {
+                serde_json::json!({
+                    "key": i.key.to_string(),
+                    "source_kind": i.source_kind,
+                    "report": i.report,
+                })
+            })
+            .collect();
+        out.json(&J {
+            incident: &inc,
+            report_details: details,
+        })?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let counts = |c: &vigil_model::Counts| {
+        format!(
+            "killed {}, injured {}, abducted {}, freed {}",
+            count_text(c.killed),
+            count_text(c.injured),
+            count_text(c.abducted),
+            count_text(c.freed)
+        )
+    };
+    print_pairs(&[
+        ("incident", inc.id.0.to_string()),
+        ("status", inc.status.to_string()),
+        (
+            "type",
+            format!("{} / {}", inc.event_type, inc.sub_event_type),
+        ),
+        (
+            "date",
+            inc.date
+                .map_or("-".into(), |d| format!("{} ({:?})", d.date, d.precision)),
+        ),
+        (
+            "place",
+            inc.place.as_ref().map_or("-".into(), |p| {
+                format!(
+                    "{} ({}){}",
+                    p.name,
+                    p.province.as_deref().unwrap_or("-"),
+                    p.lat
+                        .zip(p.lon)
+                        .map_or(String::new(), |(a, b)| format!(" {a:.3}, {b:.3}"))
+                )
+            }),
+        ),
+        ("perpetrators", inc.perpetrators.join(", ")),
+        ("targets", inc.targets.join(", ")),
+        ("sites", inc.sites.join(", ")),
+        ("conservative", counts(&inc.counts)),
+        ("highest given", counts(&inc.claimed_counts)),
+    ]);
+    println!();
+    let sources = store.sources()?;
+    let mut rows = Vec::new();
+    for i in &inputs {
+        let doc = store.document(i.report.document_id)?;
+        let source = doc
+            .as_ref()
+            .and_then(|d| sources.iter().find(|s| s.source.id == d.source_id))
+            .map(|s| s.source.name.clone())
+            .unwrap_or_default();
+        rows.push(vec![
+            i.report.id.0.to_string(),
+            i.key.to_string(),
+            clip(&source, 24),
+            i.source_kind.to_string(),
+            doc.as_ref().map_or("-".into(), |d| d.lang.to_string()),
+            i.report.claim_status.to_string(),
+            i.report.date.map_or("-".into(), |d| d.date.to_string()),
+            count_text(i.report.counts.killed),
+            i.report
+                .place
+                .as_ref()
+                .map_or("-".into(), |p| clip(&p.name, 20)),
+        ]);
+    }
+    print_table(
+        &[
+            "report", "key", "source", "kind", "lang", "claim", "date", "killed", "place",
+        ],
+        &rows,
+    );
+    if !inc.edits.is_empty() {
+        println!();
+        let rows: Vec<Vec<String>> = inc
+            .edits
+            .iter()
+            .map(|e| {
+                vec![
+                    e.when.format("%Y-%m-%d %H:%M").to_string(),
+                    e.who.clone(),
+                    e.what.clone(),
+                ]
+            })
+            .collect();
+        print_table(&["when", "who", "decision"], &rows);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The days of the first and last dated incidents.
+fn store_span(store: &SqliteStore) -> anyhow::Result<Option<(NaiveDate, NaiveDate)>> {
+    let first = store.list_incidents(&IncidentFilter {
+        order: SortOrder::Asc,
+        since: Some(NaiveDate::MIN),
+        limit: 1,
+        ..IncidentFilter::default()
+    })?;
+    let last = store.list_incidents(&IncidentFilter {
+        order: SortOrder::Desc,
+        since: Some(NaiveDate::MIN),
+        limit: 1,
+        ..IncidentFilter::default()
+    })?;
+    Ok(first
+        .first()
+        .and_then(|i| i.date)
+        .zip(last.first().and_then(|i| i.date))
+        .map(|(a, b)| (a.date, b.date)))
+}
+
+fn week_days(s: &Series) -> Vec<String> {
+    s.weeks.iter().map(|w| w.start.to_string()).collect()
+}
+
+pub fn tally_cmd(dir: &Path, args: &TallyArgs, out: &Output) -> anyhow::Result<ExitCode> {
+    let store = open_existing(dir)?;
+    let span = store_span(&store)?;
+    let (from, to) = match (args.from, args.to, span) {
+        (Some(a), Some(b), _) => (a, b),
+        (a, b, Some((first, last))) => (a.unwrap_or(first), b.unwrap_or(last)),
+        _ => bail!("no dated incidents in the store: run `vigil extract` and `vigil link` first, or give --from and --to"),
+    };
+    if from > to {
+        bail!("--from {from} is after --to {to}");
+    }
+    let q = TallyQuery {
+        measure: args.measure,
+        by: args.by,
+        filters: args.select.all(),
+        week_start: args.week_start,
+        from,
+        to,
+    };
+    let rows = store.tally_rows(
+        Some(week_of(from, q.week_start)),
+        Some(week_of(to, q.week_start) + Days::new(6)),
+    )?;
+    let series = tally(&rows, &q);
+    let format = if out.json {
+        "json"
+    } else {
+        args.format.as_str()
+    };
+    match format {
+        "json" => out.json(&series)?,
+        "csv" => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            w.write_record(["week_start", "series", "measure", "value"])?;
+            for s in &series {
+                for wk in &s.weeks {
+                    w.write_record([
+                        wk.start.to_string(),
+                        s.key.clone().unwrap_or_else(|| "all".into()),
+                        q.measure.to_string(),
+                        wk.value.to_string(),
+                    ])?;
+                }
+            }
+            w.flush()?;
+        }
+        _ => {
+            let Some(first) = series.first() else {
+                println!("no incidents match");
+                return Ok(ExitCode::SUCCESS);
+            };
+            let mut header = vec!["week".to_string()];
+            header.extend(
+                series
+                    .iter()
+                    .map(|s| clip(s.key.as_deref().unwrap_or(q.measure.as_str()), 24)),
+            );
+            let rows: Vec<Vec<String>> = week_days(first)
+                .into_iter()
+                .enumerate()
+                .map(|(n, day)| {
+                    let mut row = vec![day];
+                    row.extend(series.iter().map(|s| s.weeks[n].value.to_string()));
+                    row
+                })
+                .collect();
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            print_table(&header, &rows);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `vigil surge` over the store: the week tested against the weeks before.
+pub fn surge_store(
+    dir: &Path,
+    args: &SurgeArgs,
+    opts: &SurgeOptions,
+    out: &Output,
+) -> anyhow::Result<ExitCode> {
+    let store = open_existing(dir)?;
+    let week = match (args.week, store_span(&store)?) {
+        (Some(w), _) => w,
+        (None, Some((_, last))) => last,
+        (None, None) => bail!("no dated incidents in the store: run `vigil extract` and `vigil link` first, or give --counts"),
+    };
+    let last = week_of(week, args.week_start);
+    let first = last - Days::new(7 * opts.baseline_weeks as u64);
+    let measure = args.measure.unwrap_or(Measure::Incidents);
+    let q = TallyQuery {
+        measure,
+        by: args.by,
+        filters: args.select.all(),
+        week_start: args.week_start,
+        from: first,
+        to: last,
+    };
+    let rows = store.tally_rows(Some(first), Some(last + Days::new(6)))?;
+    let series = tally(&rows, &q);
+    let mut found = surges(&series, opts);
+    found.sort_by(|a, b| b.surge.cmp(&a.surge).then(b.count.cmp(&a.count)));
+    if !args.all {
+        found.retain(|s| s.surge);
+    }
+    if out.json {
+        out.json(&found)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{measure} in the week of {last} against the {} weeks before ({} series tested)",
+        opts.baseline_weeks,
+        series.len()
+    );
+    if found.is_empty() {
+        println!("no surge (add --all to see every series)");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = found
+        .iter()
+        .map(|s| {
+            let flagged: Vec<&str> = s.tests.iter().filter(|t| t.surge).map(|t| t.test).collect();
+            let poisson = s.tests.iter().find(|t| t.test == "poisson");
+            let nb = s.tests.iter().find(|t| t.test == "negative_binomial");
+            let p = |t: Option<&vigil_analyze::surge::SurgeResult>| {
+                t.and_then(|t| t.p_value)
+                    .map_or("-".into(), |p| format!("{p:.2e}"))
+            };
+            vec![
+                clip(s.key.as_deref().unwrap_or("all"), 28),
+                s.count.to_string(),
+                poisson.map_or("-".into(), |t| format!("{:.1}", t.baseline)),
+                poisson
+                    .and_then(|t| t.ratio)
+                    .map_or("-".into(), |r| format!("{r:.2}")),
+                p(poisson),
+                p(nb),
+                if s.surge { "SURGE" } else { "no" }.into(),
+                flagged.join(","),
+                s.incidents
+                    .iter()
+                    .take(8)
+                    .map(|i| i.0.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+                    + if s.incidents.len() > 8 { ",…" } else { "" },
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            "series",
+            "count",
+            "baseline",
+            "ratio",
+            "poisson p",
+            "nb p",
+            "verdict",
+            "flagged by",
+            "incidents",
+        ],
+        &rows,
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What happened at a site.
+#[derive(Debug, Default, Serialize)]
+struct SiteTotals {
+    key: String,
+    name: String,
+    kind: String,
+    incidents: u64,
+    attacks: u64,
+    escapes: u64,
+    freed: u64,
+    killed: u64,
+}
+
+fn is_attack(t: SubEventType) -> bool {
+    use vigil_model::EventType;
+    matches!(
+        t.event_type(),
+        EventType::Battles
+            | EventType::ExplosionsRemoteViolence
+            | EventType::ViolenceAgainstCivilians
+    )
+}
+
+fn site_incidents(store: &SqliteStore, key: &str) -> anyhow::Result<Vec<Incident>> {
+    let mut all = Vec::new();
+    let mut filter = IncidentFilter {
+        facets: vec![(Dimension::Site, key.to_string())],
+        order: SortOrder::Asc,
+        limit: 1000,
+        ..IncidentFilter::default()
+    };
+    loop {
+        let page = store.list_incidents(&filter)?;
+        let Some(last) = page.last() else { break };
+        filter.after = Some(vigil_store::incident_page_after(last, filter.sort));
+        let done = page.len() < filter.limit;
+        all.extend(page);
+        if done {
+            break;
+        }
+    }
+    Ok(all)
+}
+
+pub fn sites(dir: &Path, cmd: &SitesCommand, out: &Output) -> anyhow::Result<ExitCode> {
+    match cmd {
+        SitesCommand::Load { file } => {
+            let sites = vigil_analyze::sites::load(file)?;
+            let mut store = open_store(dir)?;
+            store.put_sites(&sites)?;
+            let summary = link_store(&mut store, &RelinkOptions::default(), out)?;
+            if out.json {
+                out.json(&serde_json::json!({"sites": sites.len(), "link": summary}))?;
+            } else if !out.quiet {
+                println!(
+                    "{} sites loaded from {}; {} incidents relinked to attach them",
+                    sites.len(),
+                    file.display(),
+                    summary.incidents_written
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SitesCommand::List => {
+            let store = open_existing(dir)?;
+            let mut totals = Vec::new();
+            for site in store.sites()? {
+                let incs = site_incidents(&store, &site.key)?;
+                let mut t = SiteTotals {
+                    key: site.key.clone(),
+                    name: site.name.clone(),
+                    kind: site.kind.to_string(),
+                    incidents: incs.len() as u64,
+                    ..SiteTotals::default()
+                };
+                for i in &incs {
+                    let freed = i.counts.freed.map_or(0, |c| c.value as u64);
+                    if freed > 0 {
+                        t.escapes += 1;
+                        t.freed += freed;
+                    }
+                    if is_attack(i.sub_event_type) {
+                        t.attacks += 1;
+                    }
+                    t.killed += i.counts.killed.map_or(0, |c| c.value as u64);
+                }
+                totals.push(t);
+            }
+            if out.json {
+                out.json(&totals)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            if totals.is_empty() {
+                println!("no sites: load a sites file with `vigil sites load FILE` (the demo's: data/demo/sites.toml)");
+                return Ok(ExitCode::SUCCESS);
+            }
+            let rows: Vec<Vec<String>> = totals
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.key.clone(),
+                        clip(&t.name, 32),
+                        t.kind.clone(),
+                        t.incidents.to_string(),
+                        t.attacks.to_string(),
+                        t.escapes.to_string(),
+                        t.freed.to_string(),
+                        t.killed.to_string(),
+                    ]
+                })
+                .collect();
+            print_table(
+                &[
+                    "site",
+                    "name",
+                    "kind",
+                    "incidents",
+                    "attacks",
+                    "escapes",
+                    "freed",
+                    "killed",
+                ],
+                &rows,
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        SitesCommand::Show { key } => {
+            let store = open_existing(dir)?;
+            let sites = store.sites()?;
+            let Some(site) = sites.iter().find(|s| s.key == *key) else {
+                bail!(
+                    "no site {key:?}; the sites are: {}",
+                    sites
+                        .iter()
+                        .map(|s| s.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            };
+            let incs = site_incidents(&store, key)?;
+            if out.json {
+                out.json(&serde_json::json!({"site": site, "incidents": incs}))?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!("{} ({}), {} incidents", site.name, site.kind, incs.len());
+            let rows: Vec<Vec<String>> = incs.iter().map(incident_row).collect();
+            print_table(&INCIDENT_HEADER, &rows);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
