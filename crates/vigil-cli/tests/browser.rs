@@ -73,8 +73,8 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
             return out;
         };
         let size_line = String::from_utf8_lossy(&b[..eol]);
-        let size = usize::from_str_radix(size_line.split(';').next().unwrap().trim(), 16)
-            .unwrap_or(0);
+        let size =
+            usize::from_str_radix(size_line.split(';').next().unwrap().trim(), 16).unwrap_or(0);
         if size == 0 {
             return out;
         }
@@ -86,7 +86,12 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
 
 fn json_of(port: u16, path: &str) -> Value {
     let (status, body) = http(port, "GET", path, None);
-    assert_eq!(status, 200, "GET {path}: {}", String::from_utf8_lossy(&body));
+    assert_eq!(
+        status,
+        200,
+        "GET {path}: {}",
+        String::from_utf8_lossy(&body)
+    );
     serde_json::from_slice(&body).unwrap()
 }
 
@@ -135,12 +140,16 @@ impl Browser {
             shots: Vec::new(),
             _profile: profile,
         };
-        wait_until("chromedriver answers /status", Duration::from_secs(20), || {
-            TcpStream::connect(("127.0.0.1", port)).is_ok()
-                && serde_json::from_slice::<Value>(&http(port, "GET", "/status", None).1)
-                    .map(|v| v["value"]["ready"] == true)
-                    .unwrap_or(false)
-        });
+        wait_until(
+            "chromedriver answers /status",
+            Duration::from_secs(20),
+            || {
+                TcpStream::connect(("127.0.0.1", port)).is_ok()
+                    && serde_json::from_slice::<Value>(&http(port, "GET", "/status", None).1)
+                        .map(|v| v["value"]["ready"] == true)
+                        .unwrap_or(false)
+            },
+        );
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:loggingPrefs": {"browser": "ALL"},
@@ -446,38 +455,50 @@ fn dashboard_in_headless_chromium() {
     std::fs::create_dir_all(&artifacts).unwrap();
     let mut b = Browser::start(&chromium, &chromedriver, artifacts);
 
-    // Overview: markers on the map, the chart, the latest reports.
+    // Overview: incidents on the map, the weekly chart, the latest incidents.
     b.page(&base, "#/overview");
-    let all_reports = walk_count(&api, "/api/v1/reports");
+    let incidents = walk_all(&api, "/api/v1/incidents");
+    assert!(incidents.len() > 20, "the demo store has incidents");
     let markers = b.wait_for(
         "markers on the map",
         "Number(document.querySelector('#map').dataset.markers) > 0 \
          && document.querySelectorAll('#map .leaflet-marker-icon').length > 0 \
          && Number(document.querySelector('#map').dataset.markers)",
     );
-    let placed_api = placed(&api, "/api/v1/reports");
-    assert_eq!(markers, json!(placed_api), "every placed report is on the map");
+    assert_eq!(
+        markers,
+        json!(placed(&incidents)),
+        "every placed incident is on the map"
+    );
     let summary = b.js(
-        "return Number(document.querySelector('#summary').dataset.reports)",
+        "return Number(document.querySelector('#summary').dataset.incidents)",
         json!([]),
     );
-    assert_eq!(summary, json!(all_reports));
+    assert_eq!(summary, json!(incidents.len()));
     let icons = b.js(
         "return [...document.querySelectorAll('#map .leaflet-marker-icon')].map(e => e.classList.contains('cluster') ? Number(e.textContent) : 1).reduce((a, b) => a + b, 0)",
         json!([]),
     );
     assert!(
-        icons.as_u64().unwrap() > 0 && icons.as_u64().unwrap() <= placed_api,
+        icons.as_u64().unwrap() > 0 && icons.as_u64().unwrap() <= placed(&incidents),
         "markers and clusters drawn: {icons}"
     );
     let basemap_paths = b.js(
         "return document.querySelectorAll('#map path.bm-country').length",
         json!([]),
     );
-    assert!(basemap_paths.as_u64().unwrap() > 10, "the offline basemap is drawn");
+    assert!(
+        basemap_paths.as_u64().unwrap() > 10,
+        "the offline basemap is drawn"
+    );
+    let tally = api("/api/v1/tally");
     let chart_all = chart_state(&b);
+    assert_eq!(
+        chart_all.total,
+        tally_total(&tally),
+        "the chart is the tally"
+    );
     assert!(chart_all.bars > 2, "a bar per week: {chart_all:?}");
-    assert_eq!(chart_all.total as usize, dated_count(&api, "/api/v1/reports"));
     let latest_all = b.js(
         "return [...document.querySelectorAll('#latest .feed a')].map(a => a.getAttribute('href'))",
         json!([]),
@@ -485,28 +506,67 @@ fn dashboard_in_headless_chromium() {
     assert!(!latest_all.as_array().unwrap().is_empty());
     b.snap("01-overview");
 
+    // The chart marks the surges the API finds: claimed attacks on the SDF.
+    b.page(&base, "#/overview?target=Syrian%20Democratic%20Forces");
+    let sdf = api("/api/v1/tally?target=Syrian%20Democratic%20Forces");
+    let want_surges = tally_surges(&sdf);
+    assert!(
+        want_surges > 0,
+        "the demo's offensive week is a surge: {sdf}"
+    );
+    let shown = b.wait_for(
+        "surge marks",
+        "document.querySelectorAll('#chart .surge-mark').length",
+    );
+    assert_eq!(shown, json!(want_surges));
+    assert_eq!(
+        b.js(
+            "return document.querySelectorAll('#chart rect.bar.surge').length",
+            json!([])
+        ),
+        json!(want_surges)
+    );
+    assert!(
+        b.js(
+            "return document.querySelectorAll('#chart polygon.band').length",
+            json!([])
+        )
+        .as_u64()
+        .unwrap()
+            > 0,
+        "the baseline band is drawn"
+    );
+    b.snap("02-overview-surge");
+
     // One filter changes all three views, and lands in the URL.
+    b.page(&base, "#/overview");
     let id = b.find("#f-event_type");
     b.cmd("POST", &format!("/element/{id}/click"), Some(json!({})));
     b.click("#f-event_type option[value=battles]");
     b.wait_for(
         "the filter in the URL",
         "location.hash.includes('event_type=battles') && document.body.dataset.ready === 'true' \
-         && document.querySelector('#summary')?.dataset.reports",
+         && document.querySelector('#summary')?.dataset.incidents",
     );
-    let battles = "/api/v1/reports?event_type=battles";
+    let battles = walk_all(&api, "/api/v1/incidents?event_type=battles");
     let markers_b = b.wait_for(
         "filtered markers",
         "document.querySelector('#map').dataset.markers",
     );
     assert_eq!(
         markers_b.as_str().unwrap().parse::<u64>().unwrap(),
-        placed(&api, battles)
+        placed(&battles)
     );
-    assert!(markers_b.as_str().unwrap().parse::<u64>().unwrap() < placed_api);
+    assert!(placed(&battles) < placed(&incidents));
     let chart_b = chart_state(&b);
-    assert_eq!(chart_b.total as usize, dated_count(&api, battles));
-    assert!(chart_b.total < chart_all.total, "{chart_b:?} vs {chart_all:?}");
+    assert_eq!(
+        chart_b.total,
+        tally_total(&api("/api/v1/tally?event_type=battles"))
+    );
+    assert!(
+        chart_b.total < chart_all.total,
+        "{chart_b:?} vs {chart_all:?}"
+    );
     let tags = b.js(
         "return [...document.querySelectorAll('#latest .feed .tag')].map(t => t.className)",
         json!([]),
@@ -516,9 +576,9 @@ fn dashboard_in_headless_chromium() {
     assert!(
         tags.iter()
             .all(|t| t.as_str().unwrap().contains("ev-battles")),
-        "latest reports are battles only: {tags:?}"
+        "latest incidents are battles only: {tags:?}"
     );
-    b.snap("02-overview-battles");
+    b.snap("03-overview-battles");
     // The filtered view is a link: loading it fresh shows the same.
     let url = b.js("return location.href", json!([]));
     b.goto("about:blank");
@@ -528,9 +588,78 @@ fn dashboard_in_headless_chromium() {
         "document.body.dataset.ready === 'true' && document.querySelector('#map')?.dataset.markers",
     );
     assert_eq!(
-        b.js("return document.querySelector('#f-event_type').value", json!([])),
+        b.js(
+            "return document.querySelector('#f-event_type').value",
+            json!([])
+        ),
         "battles"
     );
+
+    // An incident told by an Arabic and an English report, side by side.
+    let mixed = incidents
+        .iter()
+        .filter(|i| i["reports"].as_array().unwrap().len() >= 2)
+        .find_map(|i| {
+            let one = api(&format!("/api/v1/incidents/{}", i["id"]));
+            let langs: Vec<&str> = one["reports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["document"]["lang"].as_str().unwrap())
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(|l| {
+                    if l == "ar" {
+                        "ar"
+                    } else if l == "en" {
+                        "en"
+                    } else {
+                        "other"
+                    }
+                })
+                .collect();
+            (langs.contains(&"ar") && langs.contains(&"en")).then(|| one)
+        })
+        .expect("an incident with an Arabic and an English report");
+    let mixed_id = mixed["incident"]["id"].as_i64().unwrap();
+    b.page(&base, &format!("#/incidents/{mixed_id}"));
+    let cards = b.wait_for(
+        "report cards",
+        "(() => { const c = [...document.querySelectorAll('#report-grid .report-card')]; return c.length ? c.map(e => ({
+            lang: e.dataset.lang,
+            dir: getComputedStyle(e.querySelector('.evidence-sentence')).direction,
+            marks: e.querySelectorAll('mark.evidence').length,
+            text: e.textContent })) : null; })()",
+    );
+    let cards = cards.as_array().unwrap();
+    assert_eq!(cards.len(), mixed["reports"].as_array().unwrap().len());
+    for (card, r) in cards.iter().zip(mixed["reports"].as_array().unwrap()) {
+        let lang = card["lang"].as_str().unwrap();
+        assert_eq!(
+            card["dir"],
+            if lang == "ar" { "rtl" } else { "ltr" },
+            "{card}"
+        );
+        assert!(
+            card["marks"].as_u64().unwrap() > 0,
+            "evidence highlighted: {card}"
+        );
+        let text = card["text"].as_str().unwrap();
+        assert!(text.contains(r["source"]["name"].as_str().unwrap()));
+        assert!(text.contains(&format!(
+            "reliability {}",
+            r["source"]["reliability"]
+                .as_str()
+                .unwrap_or("?")
+                .to_uppercase()
+        )));
+        let claim = r["report"]["claim_status"]
+            .as_str()
+            .unwrap()
+            .replace('_', " ");
+        assert!(text.contains(&claim), "claim status shown: {card}");
+    }
+    b.snap("04-incident-arabic-english");
 
     // Reports: keyboard from the search key to a row to its page.
     b.page(&base, "#/reports?lang=ar");
@@ -571,7 +700,10 @@ fn dashboard_in_headless_chromium() {
     let en = api("/api/v1/reports?lang=en&limit=1");
     let en_id = en["items"][0]["id"].as_i64().unwrap();
     b.page(&base, &format!("#/reports/{en_id}"));
-    b.wait_for("evidence", "document.querySelector('#doc-text mark.evidence')");
+    b.wait_for(
+        "evidence",
+        "document.querySelector('#doc-text mark.evidence')",
+    );
     let dir = b.js(
         "return getComputedStyle(document.querySelector('#doc-text')).direction",
         json!([]),
@@ -589,7 +721,10 @@ fn dashboard_in_headless_chromium() {
     assert!(hits.as_u64().unwrap() > 0);
     let total = api("/api/v1/search?q=Qamishli")["total"].as_u64().unwrap();
     assert!(b
-        .js("return document.querySelector('.summary').textContent", json!([]))
+        .js(
+            "return document.querySelector('.summary').textContent",
+            json!([])
+        )
         .as_str()
         .unwrap()
         .starts_with(&format!("{total} documents")));
@@ -618,15 +753,24 @@ fn dashboard_in_headless_chromium() {
     let text = inert["text"].as_str().unwrap();
     assert!(text.contains("<script>window.__vigilPwned = 'script'; alert('script')</script>"));
     assert!(text.contains("<img src=x onerror="));
-    assert!(text.contains("⟦RLO⟧fdp.exe⟦PDF⟧"), "the override is shown, not applied");
+    assert!(
+        text.contains("⟦RLO⟧fdp.exe⟦PDF⟧"),
+        "the override is shown, not applied"
+    );
     assert!(!text.contains('\u{202E}'));
     assert_eq!(inert["imgs"], 0, "no element came out of the text: {inert}");
     for e in inert["elements"].as_array().unwrap() {
         let e = e.as_str().unwrap();
-        assert!(e == "SPAN.ctl" || e.starts_with("MARK."), "element {e} in the text");
+        assert!(
+            e == "SPAN.ctl" || e.starts_with("MARK."),
+            "element {e} in the text"
+        );
     }
     assert_eq!(inert["rlo"], 2);
-    assert!(inert["title"].as_str().unwrap().starts_with("<img src=x onerror="));
+    assert!(inert["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("<img src=x onerror="));
     assert!(
         inert["overflow"].as_i64().unwrap() <= 1 && inert["pageOverflow"].as_i64().unwrap() <= 1,
         "the 200 kB line wraps: {}",
@@ -636,16 +780,18 @@ fn dashboard_in_headless_chromium() {
     // Its source name is hostile too: the sources page and the filters show it as text.
     b.page(&base, "#/sources");
     b.no_alert("sources page");
-    assert_eq!(b.js("return window.__vigilPwned ?? null", json!([])), Value::Null);
+    assert_eq!(
+        b.js("return window.__vigilPwned ?? null", json!([])),
+        Value::Null
+    );
     let names = b.js(
         "return [...document.querySelectorAll('#source-table tbody tr td:first-child')].map(td => td.textContent)",
         json!([]),
     );
-    assert!(names
-        .as_array()
+    assert!(names.as_array().unwrap().iter().any(|n| n
+        .as_str()
         .unwrap()
-        .iter()
-        .any(|n| n.as_str().unwrap().starts_with("<script>window.__vigilPwned='source'</script>Evil")));
+        .starts_with("<script>window.__vigilPwned='source'</script>Evil")));
     b.snap("07-sources");
 
     // Readable on a projector: the large type and contrast toggles.
@@ -664,6 +810,98 @@ fn dashboard_in_headless_chromium() {
     b.snap("08-overview-large-contrast");
     b.click("#toggle-large");
     b.click("#toggle-contrast");
+
+    // A merge from the incident page, recorded with who, that persists.
+    let singles: Vec<&Value> = incidents
+        .iter()
+        .filter(|i| i["reports"].as_array().unwrap().len() == 1)
+        .collect();
+    assert!(singles.len() >= 2, "two single-report incidents to merge");
+    let (a, z) = (
+        singles[0]["id"].as_i64().unwrap(),
+        singles[1]["id"].as_i64().unwrap(),
+    );
+    let mut both: Vec<i64> = [singles[0], singles[1]]
+        .iter()
+        .flat_map(|i| {
+            i["reports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_i64().unwrap())
+        })
+        .collect();
+    both.sort();
+    b.page(&base, &format!("#/incidents/{a}"));
+    b.wait_for("the review panel", "document.querySelector('#do-merge')");
+    b.js(
+        "localStorage.removeItem('vigil.analyst'); document.querySelector('#analyst').value = '';",
+        json!([]),
+    );
+    let who = b.find("#analyst");
+    b.cmd(
+        "POST",
+        &format!("/element/{who}/value"),
+        Some(json!({"text": "Rania (browser test)"})),
+    );
+    let with = b.find("#merge-with");
+    b.cmd(
+        "POST",
+        &format!("/element/{with}/value"),
+        Some(json!({"text": z.to_string()})),
+    );
+    b.click("#do-merge");
+    b.wait_for(
+        "the merged incident",
+        "document.body.dataset.ready === 'true' && Number(document.querySelector('#incident-reports')?.textContent) === 2",
+    );
+    let merged_hash = b.js("return location.hash", json!([]));
+    // Reload: the merge is in the store, not only on the page.
+    b.goto("about:blank");
+    b.page(&base, merged_hash.as_str().unwrap());
+    b.wait_for(
+        "the incident after reload",
+        "document.querySelector('#history')",
+    );
+    let after = b.js(
+        "return {reports: [...document.querySelectorAll('#report-grid .report-card')].map(c => Number(c.dataset.report)).sort((x, y) => x - y),
+                 history: document.querySelector('#history').textContent}",
+        json!([]),
+    );
+    assert_eq!(
+        after["reports"],
+        json!(both),
+        "both reports in one incident after reload"
+    );
+    let history = after["history"].as_str().unwrap();
+    assert!(
+        history.contains("Rania (browser test)") && history.contains("merge"),
+        "{history}"
+    );
+    let merged_id: i64 = merged_hash
+        .as_str()
+        .unwrap()
+        .trim_start_matches("#/incidents/")
+        .parse()
+        .unwrap();
+    let stored = api(&format!("/api/v1/incidents/{merged_id}"));
+    let mut stored_reports: Vec<i64> = stored["incident"]["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_i64().unwrap())
+        .collect();
+    stored_reports.sort();
+    assert_eq!(stored_reports, both);
+    assert_eq!(
+        stored["incident"]["edits"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()["who"],
+        "Rania (browser test)"
+    );
+    b.snap("09-incident-merged");
 
     // Nothing went wrong in the page: no script errors, no policy violations.
     let errors: Vec<Value> = b
@@ -732,7 +970,10 @@ fn check_evidence(b: &Browser, api: &dyn Fn(&str) -> Value) {
         "return document.querySelectorAll('#doc-text mark.sentence').length",
         json!([]),
     );
-    assert!(sentences.as_u64().unwrap() > 0, "the evidence sentence is shaded");
+    assert!(
+        sentences.as_u64().unwrap() > 0,
+        "the evidence sentence is shaded"
+    );
 }
 
 fn walk_all(api: &dyn Fn(&str) -> Value, path: &str) -> Vec<Value> {
@@ -749,20 +990,24 @@ fn walk_all(api: &dyn Fn(&str) -> Value, path: &str) -> Vec<Value> {
     }
 }
 
-fn walk_count(api: &dyn Fn(&str) -> Value, path: &str) -> usize {
-    walk_all(api, path).len()
-}
-
-fn placed(api: &dyn Fn(&str) -> Value, path: &str) -> u64 {
-    walk_all(api, path)
+/// How many of `items` have a place on the map.
+fn placed(items: &[Value]) -> u64 {
+    items
         .iter()
         .filter(|r| r["place"]["lat"].is_number() && r["place"]["lon"].is_number())
         .count() as u64
 }
 
-fn dated_count(api: &dyn Fn(&str) -> Value, path: &str) -> usize {
-    walk_all(api, path)
-        .iter()
-        .filter(|r| r["date"]["date"].is_string())
-        .count()
+fn tally_total(t: &Value) -> u64 {
+    t["series"][0]["weeks"]
+        .as_array()
+        .map(|w| w.iter().map(|w| w["value"].as_u64().unwrap()).sum())
+        .unwrap_or(0)
+}
+
+fn tally_surges(t: &Value) -> u64 {
+    t["series"][0]["weeks"]
+        .as_array()
+        .map(|w| w.iter().filter(|w| w["surge"] == true).count() as u64)
+        .unwrap_or(0)
 }

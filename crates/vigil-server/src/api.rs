@@ -394,7 +394,7 @@ fn sources(store: &SqliteStore, v: &Option<String>) -> Result<Vec<SourceId>, Api
         .collect()
 }
 
-fn bbox(v: &Option<String>) -> Result<Option<BBox>, ApiError> {
+pub(crate) fn bbox(v: &Option<String>) -> Result<Option<BBox>, ApiError> {
     let Some(s) = v else { return Ok(None) };
     let bad = |why: &str| {
         ApiError::bad_request(format!(
@@ -432,7 +432,7 @@ fn bbox(v: &Option<String>) -> Result<Option<BBox>, ApiError> {
     }))
 }
 
-fn id_param<T: std::str::FromStr>(what: &str, raw: &str) -> Result<T, ApiError> {
+pub(crate) fn id_param<T: std::str::FromStr>(what: &str, raw: &str) -> Result<T, ApiError> {
     raw.parse::<T>().map_err(|_| {
         ApiError::bad_request(format!(
             "{what} id {raw:?} is not a positive number; ids are the `id` fields of listings"
@@ -441,7 +441,7 @@ fn id_param<T: std::str::FromStr>(what: &str, raw: &str) -> Result<T, ApiError> 
 }
 
 /// Keeps the first `limit` of `limit + 1` rows, with a cursor when there were more.
-fn page<T>(
+pub(crate) fn page<T>(
     mut rows: Vec<T>,
     limit: usize,
     cursor: impl Fn(&T) -> Cursor,
@@ -586,7 +586,7 @@ pub async fn list_documents(
     Ok(Json(DocumentPage { items, next_cursor }))
 }
 
-fn no_query(raw: &Option<String>) -> Result<(), ApiError> {
+pub(crate) fn no_query(raw: &Option<String>) -> Result<(), ApiError> {
     match raw.as_deref().filter(|q| !q.is_empty()) {
         None => Ok(()),
         Some(q) => {
@@ -819,22 +819,7 @@ pub async fn get_report(
                     report.document_id
                 ))
             })?;
-            let chars: Vec<char> = d.text.chars().collect();
-            let cut = |sp: Span| -> String {
-                let end = sp.end.min(chars.len());
-                chars[sp.start.min(end)..end].iter().collect()
-            };
-            let evidence = report
-                .evidence
-                .iter()
-                .map(|e| EvidenceOut {
-                    field: e.field.clone(),
-                    span: e.span,
-                    text: cut(e.span),
-                    sentence: e.sentence,
-                    sentence_text: cut(e.sentence),
-                })
-                .collect();
+            let evidence = evidence_of(&report, &d.text);
             Ok(ReportOut {
                 report,
                 document: DocumentRef {
@@ -849,6 +834,27 @@ pub async fn get_report(
         })
         .await?;
     Ok(Json(out))
+}
+
+/// A report's evidence spans with the words and sentences they cover in
+/// `text` (its document's).
+pub(crate) fn evidence_of(report: &EventReport, text: &str) -> Vec<EvidenceOut> {
+    let chars: Vec<char> = text.chars().collect();
+    let cut = |sp: Span| -> String {
+        let end = sp.end.min(chars.len());
+        chars[sp.start.min(end)..end].iter().collect()
+    };
+    report
+        .evidence
+        .iter()
+        .map(|e| EvidenceOut {
+            field: e.field.clone(),
+            span: e.span,
+            text: cut(e.span),
+            sentence: e.sentence,
+            sentence_text: cut(e.sentence),
+        })
+        .collect()
 }
 
 /// Counts over the whole store.
@@ -906,6 +912,6 @@ pub async fn not_found() -> ApiError {
 pub async fn method_not_allowed() -> ApiError {
     ApiError {
         status: axum::http::StatusCode::METHOD_NOT_ALLOWED,
-        message: "this API is read-only: use GET".into(),
+        message: "method not allowed here: reads are GET; the only writes are the review actions, POST /api/v1/incidents/{id}/confirm|dispute|merge|split|edit".into(),
     }
 }

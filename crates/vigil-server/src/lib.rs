@@ -22,6 +22,7 @@
 mod api;
 pub mod assets;
 mod error;
+mod incidents;
 mod params;
 mod pool;
 
@@ -30,7 +31,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use axum::http::{header, HeaderValue};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
@@ -71,6 +72,16 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("/api/v1/reports", "event reports: filters from, to, event_type, sub_event_type, claim_status, source, lang, actor, bbox; sort; paging"),
     ("/api/v1/reports/{id}", "one event report with its evidence quoted"),
     ("/api/v1/stats", "counts over the store"),
+    ("/api/v1/incidents", "incidents: filters from, to, status, bbox and one value per dimension (perpetrator, target, event_type, province, site, …); sort; paging"),
+    ("/api/v1/incidents/{id}", "one incident with every report side by side, its evidence quoted"),
+    ("/api/v1/incidents/{id}/confirm", "POST: confirm the incident (X-Vigil-Analyst names who)"),
+    ("/api/v1/incidents/{id}/dispute", "POST: dispute the incident"),
+    ("/api/v1/incidents/{id}/merge", "POST {\"with\": [ids]}: these incidents tell one event"),
+    ("/api/v1/incidents/{id}/split", "POST {\"reports\": [ids]}: these reports tell an event of their own"),
+    ("/api/v1/incidents/{id}/edit", "POST {\"changes\": [{\"field\", \"value\"}]}: override estimates"),
+    ("/api/v1/tally", "weekly counts (incidents, claims, fatalities), split by a dimension, each week with its baseline and surge verdict"),
+    ("/api/v1/surges", "surge tests of one week for each series"),
+    ("/api/v1/sites", "watched sites with their incidents"),
 ];
 
 /// The application: routes, JSON fallbacks and security headers.
@@ -87,7 +98,17 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/search", get(api::search))
         .route("/api/v1/reports", get(api::list_reports))
         .route("/api/v1/reports/{id}", get(api::get_report))
-        .route("/api/v1/stats", get(api::stats));
+        .route("/api/v1/stats", get(api::stats))
+        .route("/api/v1/incidents", get(incidents::list_incidents))
+        .route("/api/v1/incidents/{id}", get(incidents::get_incident))
+        .route("/api/v1/incidents/{id}/confirm", post(incidents::confirm))
+        .route("/api/v1/incidents/{id}/dispute", post(incidents::dispute))
+        .route("/api/v1/incidents/{id}/merge", post(incidents::merge))
+        .route("/api/v1/incidents/{id}/split", post(incidents::split))
+        .route("/api/v1/incidents/{id}/edit", post(incidents::edit))
+        .route("/api/v1/tally", get(incidents::get_tally))
+        .route("/api/v1/surges", get(incidents::get_surges))
+        .route("/api/v1/sites", get(incidents::list_sites));
     routes
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
@@ -111,7 +132,7 @@ pub fn router(state: AppState) -> Router {
 #[openapi(
     info(
         title = "Vigil API",
-        description = "A read-only JSON view of a Vigil store: sources, documents, full-text search, event reports and counts. Lists are {items, next_cursor}; pass next_cursor back as cursor. Errors are {\"error\": {\"status\", \"message\"}}."
+        description = "A JSON view of a Vigil store: sources, documents, full-text search, event reports, incidents, weekly tallies with surge tests, sites and counts; and the analyst's review actions on incidents (POST, with the analyst named in the X-Vigil-Analyst header). Lists are {items, next_cursor}; pass next_cursor back as cursor. Errors are {\"error\": {\"status\", \"message\"}}."
     ),
     paths(
         api::index,
@@ -124,6 +145,16 @@ pub fn router(state: AppState) -> Router {
         api::list_reports,
         api::get_report,
         api::stats,
+        incidents::list_incidents,
+        incidents::get_incident,
+        incidents::confirm,
+        incidents::dispute,
+        incidents::merge,
+        incidents::split,
+        incidents::edit,
+        incidents::get_tally,
+        incidents::get_surges,
+        incidents::list_sites,
     ),
     components(schemas(ErrorBody, ErrorDetail))
 )]

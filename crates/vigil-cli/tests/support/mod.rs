@@ -16,7 +16,7 @@ pub fn vigil(data: &Path, args: &[&str]) -> Output {
         .expect("running vigil")
 }
 
-/// The demo store, ingested and extracted once per build of the binary and
+/// The demo store, ingested, extracted and linked once per build of the binary and
 /// shared by the tests (each test runs in its own process
 /// under nextest, so the cache lives on disk).
 pub fn demo_store() -> PathBuf {
@@ -49,6 +49,13 @@ pub fn demo_store() -> PathBuf {
         assert!(
             out.status.success(),
             "extract: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Re-extraction leaves incidents to relink: link them again.
+        let out = vigil(d, &["--quiet", "link"]);
+        assert!(
+            out.status.success(),
+            "link: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         std::fs::write(d.join("ready"), "").unwrap();

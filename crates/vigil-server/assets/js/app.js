@@ -7,8 +7,10 @@ import * as overview from './pages/overview.js';
 import * as reports from './pages/reports.js';
 import * as documents from './pages/documents.js';
 import * as sources from './pages/sources.js';
+import * as incidents from './pages/incidents.js';
+import * as sites from './pages/sites.js';
 
-const PAGES = { overview, reports, documents, sources };
+const PAGES = { overview, incidents, reports, documents, sources, sites };
 
 /** The route in the fragment: {page, id, params}. */
 export function parseRoute(hash = location.hash) {
@@ -87,7 +89,7 @@ function onKey(e) {
   }
   if (pendingG) {
     pendingG = false;
-    const page = { o: 'overview', r: 'reports', d: 'documents', s: 'sources' }[e.key];
+    const page = { o: 'overview', i: 'incidents', r: 'reports', d: 'documents', s: 'sources', w: 'sites' }[e.key];
     if (page) {
       e.preventDefault();
       navigate(page);

@@ -13,6 +13,15 @@ const FIELDS = {
   claim_status: { label: 'Claim status', choices: () => enumValues('ClaimStatus').then(opts) },
   kind: { label: 'Source kind', choices: () => enumValues('SourceKind').then(opts) },
   actor: { label: 'Actor', type: 'text', placeholder: 'Islamic State, SDF, …' },
+  perpetrator: { label: 'Perpetrator', type: 'text', placeholder: 'Islamic State, …' },
+  target: { label: 'Target', type: 'text', placeholder: 'SDF, …' },
+  province: { label: 'Province', type: 'text', placeholder: 'Deir ez-Zor, …' },
+  status: { label: 'Status', choices: () => enumValues('IncidentStatus').then(opts) },
+  source_kind: { label: 'Source kind', choices: () => enumValues('SourceKind').then(opts) },
+  site: {
+    label: 'Site',
+    choices: () => get('/api/v1/sites').then((s) => s.items.map((x) => [x.key, x.name])),
+  },
   lang: {
     label: 'Language',
     choices: () => get('/api/v1/stats').then((s) => s.languages.map((b) => [b.key, `${b.key} (${b.count})`])),

@@ -66,16 +66,25 @@ export class EventMap {
 
   /** Shows `reports` (those with a place); returns how many were placed. */
   setReports(reports, sources) {
+    return this.setItems(reports, (r) => this.popup(r, sources), (r) => `claim-${r.claim_status}`);
+  }
+
+  /** Shows `incidents` (those with a place); returns how many were placed. */
+  setIncidents(incidents) {
+    return this.setItems(incidents, (i) => incidentPopup(i), (i) => `status-${i.status}`);
+  }
+
+  setItems(items, popup, extraClass) {
     const L = window.L;
     this.cluster.clearLayers();
     const markers = [];
-    for (const r of reports) {
+    for (const r of items) {
       const p = r.place;
       if (!p || typeof p.lat !== 'number' || typeof p.lon !== 'number') continue;
       const killed = r.counts?.killed?.value ?? 0;
       const s = markerSize(killed);
       const icon = L.divIcon({
-        className: `ev ev-${r.event_type} claim-${r.claim_status}`,
+        className: `ev ev-${r.event_type} ${extraClass(r)}`,
         html: '',
         iconSize: [s, s],
       });
@@ -84,10 +93,9 @@ export class EventMap {
         icon,
         keyboard: true,
         title: `${label(r.event_type)} · ${place} · ${fmtDate(r.date?.date)}${killed ? ` · ${killed} killed` : ''}`,
-        alt: `report ${r.id}`,
+        alt: `${r.status ? 'incident' : 'report'} ${r.id}`,
       });
-      m.reportId = r.id;
-      m.bindPopup(() => this.popup(r, sources));
+      m.bindPopup(() => popup(r));
       markers.push(m);
     }
     this.cluster.addLayers(markers);
@@ -115,4 +123,16 @@ export class EventMap {
   destroy() {
     this.map.remove();
   }
+}
+
+function incidentPopup(i) {
+  const killed = i.counts?.killed;
+  return h('div.popup', {},
+    h('strong', {}, label(i.sub_event_type || i.event_type)),
+    h('div', { dir: 'auto' }, i.place?.name || ''),
+    h('div', {}, fmtDate(i.date?.date), ' · ', label(i.status)),
+    killed ? h('div', {}, `${killed.value} killed`) : null,
+    (i.perpetrators || []).length ? h('div', { dir: 'auto' }, i.perpetrators.join(', ')) : null,
+    h('div', {}, `${i.reports.length} report${i.reports.length === 1 ? '' : 's'}`),
+    h('a', { href: `#/incidents/${i.id}` }, `Incident ${i.id} →`));
 }

@@ -1,66 +1,85 @@
-// Overview: the map, the weekly chart and the latest reports, all driven by
-// one filter bar (whose values are in the URL).
+// Overview: the map of incidents, the weekly tally with its baseline and
+// surge marks, and the latest incidents, all driven by one filter bar
+// (whose values are in the URL).
 
 import { h, fill, label, fmtDate } from '../dom.js';
-import { walk, sourceMap } from '../api.js';
+import { get, walk } from '../api.js';
 import { filterBar, pick } from '../filters.js';
 import { EventMap } from '../map.js';
-import { drawChart, weekly } from '../chart.js';
+import { drawChart } from '../chart.js';
 
-export const FILTERS = ['from', 'to', 'event_type', 'claim_status', 'actor', 'lang', 'source'];
+export const FILTERS = ['from', 'to', 'event_type', 'status', 'perpetrator', 'target', 'province', 'site'];
 
 export async function render(main, route, { navigate, isCurrent }) {
   const params = route.params;
   const bar = await filterBar(FILTERS, params, (p) => navigate('overview', p));
-  const mapEl = h('div.map', { id: 'map', role: 'region', 'aria-label': 'Map of event reports' });
+  const mapEl = h('div.map', { id: 'map', role: 'region', 'aria-label': 'Map of incidents' });
   const chartEl = h('div.chart-box', { id: 'chart' });
+  const chartNote = h('p.muted.small', { id: 'chart-note' });
   const latestEl = h('div.latest', { id: 'latest' });
-  const summary = h('p.summary', { id: 'summary', role: 'status' }, 'Loading reports…');
+  const summary = h('p.summary', { id: 'summary', role: 'status' }, 'Loading incidents…');
   fill(main,
     h('h1', {}, 'Overview'),
     bar,
     summary,
     h('div.overview', {},
-      h('section.panel.map-panel', { 'aria-labelledby': 'map-h' }, h('h2', { id: 'map-h' }, 'Map'), mapEl, legend()),
-      h('section.panel', { 'aria-labelledby': 'chart-h' }, h('h2', { id: 'chart-h' }, 'Reports per week'), chartEl),
-      h('section.panel', { 'aria-labelledby': 'latest-h' }, h('h2', { id: 'latest-h' }, 'Latest reports'), latestEl)));
+      h('section.panel.map-panel', { 'aria-labelledby': 'map-h' }, h('h2', { id: 'map-h' }, 'Incidents on the map'), mapEl, legend()),
+      h('section.panel', { 'aria-labelledby': 'chart-h' }, h('h2', { id: 'chart-h' }, 'Incidents per week'), chartEl, chartNote),
+      h('section.panel', { 'aria-labelledby': 'latest-h' }, h('h2', { id: 'latest-h' }, 'Latest incidents'), latestEl)));
 
   const map = new EventMap(mapEl);
-  const [{ items, truncated }, sources] = await Promise.all([
-    walk('/api/v1/reports', { ...pick(params, FILTERS), sort: '-date' }),
-    sourceMap(),
+  const filters = pick(params, FILTERS);
+  const [{ items, truncated }, tally] = await Promise.all([
+    walk('/api/v1/incidents', { ...filters, sort: '-date' }),
+    get('/api/v1/tally', filters),
   ]);
   if (!isCurrent()) return () => map.destroy();
   await map.ready;
-  const placed = map.setReports(items, sources);
+  const placed = map.setIncidents(items);
   if (placed) map.fit();
-  fill(summary, `${items.length}${truncated ? '+' : ''} reports match; ${placed} placed on the map.`);
-  summary.dataset.reports = String(items.length);
+  fill(summary, `${items.length}${truncated ? '+' : ''} incidents match; ${placed} placed on the map.`);
+  summary.dataset.incidents = String(items.length);
 
-  drawChart(chartEl, weekly(items.map((r) => r.date?.date)), {
-    title: 'Event reports per week',
+  const weeks = tally.series[0]?.weeks ?? [];
+  const series = weeks.map((w) => ({
+    week: w.start,
+    count: w.value,
+    band: w.baseline === null || w.baseline === undefined ? null : poissonBand(w.baseline),
+    surge: w.surge,
+    note: w.surge ? `flagged by ${w.flagged_by.join(', ')}` : (w.baseline != null ? `baseline ${w.baseline.toFixed(1)}` : ''),
+  }));
+  drawChart(chartEl, series, {
+    title: 'Incidents per week',
     onWeek: (week) => {
       const p = new URLSearchParams(params);
       const end = new Date(week + 'T00:00:00Z');
       end.setUTCDate(end.getUTCDate() + 6);
       p.set('from', week);
       p.set('to', end.toISOString().slice(0, 10));
-      navigate('reports', p);
+      navigate('incidents', p);
     },
   });
+  const surgeWeeks = weeks.filter((w) => w.surge).map((w) => w.start);
+  fill(chartNote, `Band: the ${tally.baseline_weeks} weeks before each week, mean ± 2√mean. `,
+    surgeWeeks.length ? `▲ surge (a test flags the week): ${surgeWeeks.join(', ')}.` : 'No week is a surge.');
 
   const latest = items.slice(0, 12);
   fill(latestEl, latest.length
-    ? h('ol.feed', {}, latest.map((r) => h('li', {},
-      h('a', { href: `#/reports/${r.id}`, 'data-row': '', 'data-href': `#/reports/${r.id}` },
-        h('span.when', {}, fmtDate(r.date?.date)), ' ',
-        h(`span.tag.ev-${r.event_type}`, {}, label(r.sub_event_type || r.event_type)), ' ',
-        h('span', { dir: 'auto' }, r.place?.name || 'unplaced'), ' ',
-        h('span.muted', { dir: 'auto' }, `${sources.get(r.source_id)?.name ?? ''} · ${label(r.claim_status)}`)))))
-    : h('p.status', {}, 'No reports match these filters.'));
+    ? h('ol.feed', {}, latest.map((i) => h('li', {},
+      h('a', { href: `#/incidents/${i.id}`, 'data-row': '', 'data-href': `#/incidents/${i.id}` },
+        h('span.when', {}, fmtDate(i.date?.date)), ' ',
+        h(`span.tag.ev-${i.event_type}`, {}, label(i.sub_event_type || i.event_type)), ' ',
+        h('span', { dir: 'auto' }, i.place?.name || 'unplaced'), ' ',
+        h('span.muted', {}, `${label(i.status)} · ${i.reports.length} report${i.reports.length === 1 ? '' : 's'}`)))))
+    : h('p.status', {}, 'No incidents match these filters.'));
   latestEl.dataset.count = String(latest.length);
-  latestEl.dataset.first = latest[0] ? String(latest[0].id) : '';
   return () => map.destroy();
+}
+
+/** mean ± 2√mean, the spread a Poisson count has around its mean. */
+function poissonBand(mean) {
+  const sd = Math.sqrt(mean);
+  return [Math.max(0, mean - 2 * sd), mean + 2 * sd].map((x) => Math.round(x * 10) / 10);
 }
 
 function legend() {
