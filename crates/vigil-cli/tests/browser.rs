@@ -648,19 +648,8 @@ fn dashboard_in_headless_chromium() {
                 .unwrap()
                 .iter()
                 .map(|r| r["document"]["lang"].as_str().unwrap())
-                .collect::<Vec<_>>()
-                .into_iter()
-                .map(|l| {
-                    if l == "ar" {
-                        "ar"
-                    } else if l == "en" {
-                        "en"
-                    } else {
-                        "other"
-                    }
-                })
                 .collect();
-            (langs.contains(&"ar") && langs.contains(&"en")).then(|| one)
+            (langs.contains(&"ar") && langs.contains(&"en")).then_some(one)
         })
         .expect("an incident with an Arabic and an English report");
     let mixed_id = mixed["incident"]["id"].as_i64().unwrap();
