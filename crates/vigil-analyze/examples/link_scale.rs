@@ -284,6 +284,24 @@ fn main() -> anyhow::Result<()> {
         read
     );
     let t = Instant::now();
+    let one = vec![(Dimension::Target, "Syrian Democratic Forces".to_string())];
+    let rows = store.tally_rows_where(None, None, &one)?;
+    let series = tally(
+        &rows,
+        &TallyQuery {
+            measure: Measure::Claims,
+            by: None,
+            filters: one,
+            ..q.clone()
+        },
+    );
+    println!(
+        "tally (one series: claims on one target, every week)\t{} incidents, {} weeks\t{:.2} s",
+        rows.len(),
+        series[0].weeks.len(),
+        t.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
     let week_from = to - Days::new(7 * 3 + 6);
     let recent = store.tally_rows(Some(week_from), Some(to))?;
     let mut tested = 0;

@@ -5,8 +5,9 @@
 //! one attack differently), dates within `max_days` (widened by each date's precision: a report
 //! dated only to a week may be any day of it), places within `max_km`
 //! (widened when a place is only near a town or only a province), not two
-//! different towns each named precisely, and perpetrators that do not
-//! contradict (one names none, or they share one).
+//! different towns each named precisely, perpetrators that do not
+//! contradict (one names none, or they share one), and death tolls that
+//! do not (two independent reports' tolls of 2 and 40 are two events).
 //! A report joins the existing incident all of whose reports it is
 //! compatible with, the nearest in time and place if there are several;
 //! otherwise it starts a new incident. Reports are taken in order of date,
@@ -51,6 +52,8 @@ struct Key {
     /// The gazetteer id of the town the report names (at it or near it).
     town: Option<i64>,
     perpetrators: Vec<String>,
+    /// Killed, as an independent (not claimed) report gives it.
+    killed: Option<u32>,
 }
 
 /// The earliest and latest day a report may tell of, for linking: `None`
@@ -106,6 +109,11 @@ fn key(r: &EventReport) -> Key {
         province,
         town,
         perpetrators,
+        killed: r
+            .counts
+            .killed
+            .filter(|_| r.claim_status != vigil_model::ClaimStatus::Claimed)
+            .map(|c| c.value),
     }
 }
 
@@ -125,6 +133,16 @@ fn family(t: SubEventType) -> Family {
         | EventType::ExplosionsRemoteViolence
         | EventType::ViolenceAgainstCivilians => Family::Violence,
         _ => Family::Other(t),
+    }
+}
+
+/// Two independent reports' death tolls that cannot be one event's: the
+/// larger more than twice the smaller plus five (early and final tolls
+/// differ, but not 2 against 40). Claims are left out: they inflate.
+fn tolls_contradict(a: Option<u32>, b: Option<u32>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => x.max(y) > 2 * x.min(y) + 5,
+        _ => false,
     }
 }
 
@@ -188,7 +206,7 @@ fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Option<(i64, f64)> {
     let contradicts = !a.perpetrators.is_empty()
         && !b.perpetrators.is_empty()
         && !a.perpetrators.iter().any(|p| b.perpetrators.contains(p));
-    if contradicts {
+    if contradicts || tolls_contradict(a.killed, b.killed) {
         return None;
     }
     Some((days + i64::from(retyped), km))
@@ -293,6 +311,37 @@ mod tests {
         r.sub_event_type = t;
         r.event_type = t.event_type();
         r
+    }
+
+    #[test]
+    fn independent_tolls_that_cannot_agree_keep_reports_apart() {
+        let with = |id: i64, killed: u32, status: vigil_model::ClaimStatus| {
+            let mut r = report(id, 11, QAMISHLI, None);
+            r.counts.killed = Some(vigil_model::Count {
+                value: killed,
+                exactness: vigil_model::CountExactness::Exact,
+            });
+            r.claim_status = status;
+            r
+        };
+        use vigil_model::ClaimStatus::{Claimed, Reported};
+        let rows = [
+            (
+                "an early and a final toll",
+                (3, Reported),
+                (9, Reported),
+                true,
+            ),
+            ("2 against 40", (2, Reported), (40, Reported), false),
+            ("a claim inflates", (2, Reported), (40, Claimed), true),
+        ];
+        for (what, a, b, together) in rows {
+            let got = link(
+                &[with(1, a.0, a.1), with(2, b.0, b.1)],
+                &LinkOptions::default(),
+            );
+            assert_eq!(got.len() == 1, together, "{what}");
+        }
     }
 
     #[test]

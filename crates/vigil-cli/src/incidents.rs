@@ -469,9 +469,10 @@ pub fn tally_cmd(dir: &Path, args: &TallyArgs, out: &Output) -> anyhow::Result<E
         from,
         to,
     };
-    let rows = store.tally_rows(
+    let rows = store.tally_rows_where(
         Some(week_of(from, q.week_start)),
         Some(week_of(to, q.week_start) + Days::new(6)),
+        &q.filters,
     )?;
     let series = tally(&rows, &q);
     let format = if out.json {
@@ -547,7 +548,7 @@ pub fn surge_store(
         from: first,
         to: last,
     };
-    let rows = store.tally_rows(Some(first), Some(last + Days::new(6)))?;
+    let rows = store.tally_rows_where(Some(first), Some(last + Days::new(6)), &q.filters)?;
     let series = tally(&rows, &q);
     let mut found = surges(&series, opts);
     found.sort_by(|a, b| b.surge.cmp(&a.surge).then(b.count.cmp(&a.count)));

@@ -367,12 +367,15 @@ impl Extractor {
             s.clone()
         });
 
-        // Date: the first date in the event sentences, else in the segment,
-        // else the publication day.
+        // Date: the date in the event sentences nearest the trigger (a
+        // byline's date may share the first sentence when a page's header
+        // runs into its text), else the publication day.
         let in_seg = |i: usize| seg.iter().any(|&s| t.sentences[s].contains(&i));
+        let trigger = class.evidence.0;
         let date = dates
             .iter()
-            .find(|d| sents.iter().any(|r| r.contains(&d.start)) && in_seg(d.start))
+            .filter(|d| sents.iter().any(|r| r.contains(&d.start)) && in_seg(d.start))
+            .min_by_key(|d| d.start.abs_diff(trigger))
             .map(|d| {
                 cite("date", d.start, d.end);
                 d.date

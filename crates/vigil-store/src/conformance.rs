@@ -607,6 +607,13 @@ fn reports_and_incidents_round_trip<S: Store>(store: &mut S) {
         .tally_rows(None, Some(day.pred_opt().unwrap()))
         .unwrap()
         .is_empty());
+    let only = |value: &str| {
+        store
+            .tally_rows_where(None, None, &[(Dimension::Perpetrator, value.into())])
+            .unwrap()
+            .len()
+    };
+    assert_eq!((only("islamic state"), only("Nobody")), (1, 0));
     let listed = store
         .list_incidents(&IncidentFilter {
             facets: vec![(Dimension::Perpetrator, "islamic state".into())],

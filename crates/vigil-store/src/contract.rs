@@ -557,6 +557,18 @@ pub trait Store {
         &self,
         since: Option<NaiveDate>,
         until: Option<NaiveDate>,
+    ) -> Result<Vec<TallyRow>> {
+        self.tally_rows_where(since, until, &[])
+    }
+
+    /// As [`Store::tally_rows`], only incidents with each of these
+    /// (dimension, value) pairs (values case-insensitive): a filtered
+    /// series reads only its incidents.
+    fn tally_rows_where(
+        &self,
+        since: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+        filters: &[(Dimension, String)],
     ) -> Result<Vec<TallyRow>>;
 
     /// Records an analyst's decision and marks the incidents it touches,

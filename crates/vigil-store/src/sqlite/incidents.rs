@@ -497,20 +497,34 @@ pub(super) fn tally_rows(
     conn: &Connection,
     since: Option<NaiveDate>,
     until: Option<NaiveDate>,
+    filters: &[(Dimension, String)],
 ) -> Result<Vec<TallyRow>> {
     let err = sql_err("reading incidents to tally");
-    let since = since.map(|d| d.to_string()).unwrap_or_default();
-    let until = until
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| "9999-12-31".into());
+    let mut args: Vec<Value> = vec![
+        Value::Text(since.map(|d| d.to_string()).unwrap_or_default()),
+        Value::Text(
+            until
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "9999-12-31".into()),
+        ),
+    ];
+    let mut cond = String::from("i.event_date BETWEEN ? AND ?");
+    for (dim, value) in filters {
+        cond.push_str(
+            " AND i.id IN (SELECT incident_id FROM incident_facets
+                            WHERE dimension = ? AND value = ?)",
+        );
+        args.push(Value::Text(dim.as_str().into()));
+        args.push(Value::Text(value.trim().into()));
+    }
     let mut stmt = conn
-        .prepare_cached(
-            "SELECT id, event_date, killed, status FROM incidents
-              WHERE event_date BETWEEN ?1 AND ?2 ORDER BY id",
-        )
+        .prepare_cached(&format!(
+            "SELECT i.id, i.event_date, i.killed, i.status FROM incidents i
+              WHERE {cond} ORDER BY i.id"
+        ))
         .map_err(&err)?;
     let mut rows: Vec<TallyRow> = stmt
-        .query_map(params![since, until], |r| {
+        .query_map(params_from_iter(args.iter()), |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -531,24 +545,38 @@ pub(super) fn tally_rows(
             })
         })
         .collect::<Result<_>>()?;
-    // Facets in one pass over the same range, joined in memory.
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT f.incident_id, f.dimension, f.value FROM incident_facets f
-               JOIN incidents i ON i.id = f.incident_id
-              WHERE i.event_date BETWEEN ?1 AND ?2 ORDER BY f.incident_id",
-        )
-        .map_err(&err)?;
+    // The facets of the same incidents in one pass, joined in memory.
     let index: HashMap<i64, usize> = rows.iter().enumerate().map(|(n, r)| (r.id.0, n)).collect();
-    let mut facets = stmt.query(params![since, until]).map_err(&err)?;
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT f.incident_id, f.dimension, f.value FROM incident_facets f
+               JOIN incidents i ON i.id = f.incident_id WHERE {cond}"
+        ))
+        .map_err(&err)?;
+    let mut facets = stmt.query(params_from_iter(args.iter())).map_err(&err)?;
     while let Some(r) = facets.next().map_err(&err)? {
         let id: i64 = r.get(0).map_err(&err)?;
-        let dim: String = r.get(1).map_err(&err)?;
+        let Some(&n) = index.get(&id) else { continue };
+        let dim = r
+            .get_ref(1)
+            .map_err(&err)?
+            .as_str()
+            .map_err(|e| StoreError::Corrupt {
+                table: "incident_facets",
+                column: "dimension",
+                message: e.to_string(),
+            })?;
+        let dim = Dimension::ALL
+            .iter()
+            .copied()
+            .find(|d| d.as_str() == dim)
+            .ok_or_else(|| StoreError::Corrupt {
+                table: "incident_facets",
+                column: "dimension",
+                message: format!("unknown dimension {dim:?}"),
+            })?;
         let value: String = r.get(2).map_err(&err)?;
-        if let Some(&n) = index.get(&id) {
-            let dim: Dimension = parse_col(dim, "incident_facets", "dimension")?;
-            rows[n].facets.push((dim, value));
-        }
+        rows[n].facets.push((dim, value));
     }
     Ok(rows)
 }

@@ -1302,12 +1302,13 @@ impl Store for SqliteStore {
         incidents::list_incidents(&self.conn, filter)
     }
 
-    fn tally_rows(
+    fn tally_rows_where(
         &self,
         since: Option<NaiveDate>,
         until: Option<NaiveDate>,
+        filters: &[(vigil_model::Dimension, String)],
     ) -> Result<Vec<TallyRow>> {
-        incidents::tally_rows(&self.conn, since, until)
+        incidents::tally_rows(&self.conn, since, until, filters)
     }
 
     fn record_decision(&mut self, decision: &Decision) -> Result<i64> {
