@@ -778,6 +778,7 @@ fn dashboard_in_headless_chromium() {
             overflow: t.scrollWidth - t.clientWidth,
             pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
             rlo: t.querySelectorAll('.ctl').length,
+            rawOverrides: document.querySelector('main').textContent.includes('\\u202E'),
         }",
         json!([]),
     );
@@ -798,6 +799,10 @@ fn dashboard_in_headless_chromium() {
         );
     }
     assert_eq!(inert["rlo"], 2);
+    assert_eq!(
+        inert["rawOverrides"], false,
+        "no override is applied anywhere on the page (title, source, text)"
+    );
     assert!(inert["title"]
         .as_str()
         .unwrap()

@@ -25,10 +25,13 @@ export function h(spec, attrs, ...children) {
   return el;
 }
 
+/** Appends nodes and strings; every string goes in as text, with its bidi
+ * controls shown as marks (see safeText), wherever it is drawn. */
 export function append(el, children) {
   for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    if (c instanceof Node) el.append(c);
+    else el.append(...safeText(String(c)));
   }
   return el;
 }
@@ -67,7 +70,11 @@ export function safeText(s) {
   for (const m of String(s).matchAll(BIDI_CONTROLS)) {
     if (m.index > last) out.push(document.createTextNode(s.slice(last, m.index)));
     const cp = m[0].codePointAt(0).toString(16).toUpperCase();
-    out.push(h('span.ctl', { title: `U+${cp} (a bidi control, shown, not applied)` }, `⟦${BIDI_NAMES[m[0]]}⟧`));
+    const mark = document.createElement('span');
+    mark.className = 'ctl';
+    mark.title = `U+${cp} (a bidi control, shown, not applied)`;
+    mark.textContent = `⟦${BIDI_NAMES[m[0]]}⟧`;
+    out.push(mark);
     last = m.index + m[0].length;
   }
   if (last < s.length) out.push(document.createTextNode(s.slice(last)));
