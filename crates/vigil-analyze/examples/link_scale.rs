@@ -18,7 +18,7 @@ use chrono::{Days, NaiveDate};
 use rusqlite::params;
 use vigil_analyze::relink::{relink, RelinkOptions};
 use vigil_analyze::surge::SurgeOptions;
-use vigil_analyze::tally::{surges, tally, TallyQuery};
+use vigil_analyze::tally::{series_from_counts, surges, tally, TallyQuery};
 use vigil_model::{
     ActorRef, ClaimStatus, Count, CountExactness, Counts, DatePrecision, Dimension, EventDate,
     EventReport, GeoPrecision, Measure, Place, ReportId, SubEventType, WeekStart,
@@ -301,6 +301,27 @@ fn main() -> anyhow::Result<()> {
         series[0].weeks.len(),
         t.elapsed().as_secs_f64()
     );
+    for (what, query) in [
+        ("every week by province", q.clone()),
+        (
+            "one series: claims on one target, every week",
+            TallyQuery {
+                measure: Measure::Claims,
+                by: None,
+                filters: vec![(Dimension::Target, "Syrian Democratic Forces".into())],
+                ..q.clone()
+            },
+        ),
+    ] {
+        let t = Instant::now();
+        let series = series_from_counts(&store.weekly_counts(&query.weekly_count_query())?, &query);
+        println!(
+            "tally counted by the store ({what})\t{} series x {} weeks\t{:.3} s",
+            series.len(),
+            series[0].weeks.len(),
+            t.elapsed().as_secs_f64()
+        );
+    }
     let t = Instant::now();
     let week_from = to - Days::new(7 * 3 + 6);
     let recent = store.tally_rows(Some(week_from), Some(to))?;

@@ -12,7 +12,7 @@ use serde::Serialize;
 use vigil_analyze::link::LinkOptions;
 use vigil_analyze::relink::{relink, RelinkOptions, RelinkSummary};
 use vigil_analyze::surge::SurgeOptions;
-use vigil_analyze::tally::{surges, tally, week_of, Series, TallyQuery};
+use vigil_analyze::tally::{series_from_counts, surges, tally, week_of, Series, TallyQuery};
 use vigil_model::{
     Decision, DecisionAction, Dimension, Incident, IncidentId, Measure, ReportKey, SubEventType,
 };
@@ -469,12 +469,7 @@ pub fn tally_cmd(dir: &Path, args: &TallyArgs, out: &Output) -> anyhow::Result<E
         from,
         to,
     };
-    let rows = store.tally_rows_where(
-        Some(week_of(from, q.week_start)),
-        Some(week_of(to, q.week_start) + Days::new(6)),
-        &q.filters,
-    )?;
-    let series = tally(&rows, &q);
+    let series = series_from_counts(&store.weekly_counts(&q.weekly_count_query())?, &q);
     let format = if out.json {
         "json"
     } else {

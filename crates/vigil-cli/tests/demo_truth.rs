@@ -434,4 +434,43 @@ fn the_surge_after_the_offensive_is_flagged_and_the_weeks_before_are_not() {
     assert!(poisson.p_value.unwrap() < 1e-3, "{:?}", poisson);
     let before = verdict("2019-09-30");
     assert!(!before.surge, "{counts:?}: {:?}", before.tests);
+
+    // The store's own weekly counts give the same series as counting the
+    // incidents one by one.
+    use vigil_analyze::tally::series_from_counts;
+    let queries = [
+        q.clone(),
+        TallyQuery {
+            measure: Measure::Incidents,
+            by: Some(Dimension::Province),
+            filters: vec![],
+            ..q.clone()
+        },
+        TallyQuery {
+            measure: Measure::Fatalities,
+            by: Some(Dimension::Perpetrator),
+            week_start: WeekStart::Saturday,
+            ..q.clone()
+        },
+        TallyQuery {
+            measure: Measure::Claims,
+            by: Some(Dimension::Site),
+            filters: vec![],
+            ..q.clone()
+        },
+    ];
+    let plain = |series: Vec<vigil_analyze::tally::Series>| {
+        series
+            .into_iter()
+            .map(|s| (s.key.as_ref().map(|k| k.to_lowercase()), s.counts()))
+            .collect::<Vec<_>>()
+    };
+    for query in &queries {
+        let by_store = store.weekly_counts(&query.weekly_count_query()).unwrap();
+        assert_eq!(
+            plain(series_from_counts(&by_store, query)),
+            plain(tally(&rows, query)),
+            "{query:?}"
+        );
+    }
 }

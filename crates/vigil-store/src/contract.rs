@@ -6,8 +6,9 @@ use serde::Deserialize;
 use serde::Serialize;
 use vigil_model::{
     ClaimStatus, CopyKind, Decision, Dimension, Document, DocumentCopy, DocumentId, EventReport,
-    EventType, Incident, IncidentId, IncidentStatus, Lang, NewDocument, NewSource, Reliability,
-    ReportId, ReportKey, Site, Source, SourceId, SourceKind, Span, SubEventType,
+    EventType, Incident, IncidentId, IncidentStatus, Lang, Measure, NewDocument, NewSource,
+    Reliability, ReportId, ReportKey, Site, Source, SourceId, SourceKind, Span, SubEventType,
+    WeekStart,
 };
 
 use crate::StoreError;
@@ -446,6 +447,34 @@ pub struct TallyRow {
     pub facets: Vec<(Dimension, String)>,
 }
 
+/// What [`Store::weekly_counts`] counts.
+#[derive(Debug, Clone)]
+pub struct WeeklyCountQuery {
+    /// Incidents, claimed attacks or fatalities.
+    pub measure: Measure,
+    /// One series per value of this dimension.
+    pub by: Option<Dimension>,
+    /// Only incidents with each of these (dimension, value) pairs.
+    pub filters: Vec<(Dimension, String)>,
+    /// The first day of a week.
+    pub week_start: WeekStart,
+    /// Events on or after this day.
+    pub since: NaiveDate,
+    /// Events on or before this day.
+    pub until: NaiveDate,
+}
+
+/// One week of one series.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeeklyCount {
+    /// The value of the `by` dimension.
+    pub key: Option<String>,
+    /// The week's first day.
+    pub week: NaiveDate,
+    /// The count.
+    pub value: u64,
+}
+
 /// The store contract.
 ///
 /// Writes that take a batch are atomic: every item of the batch is stored
@@ -570,6 +599,12 @@ pub trait Store {
         until: Option<NaiveDate>,
         filters: &[(Dimension, String)],
     ) -> Result<Vec<TallyRow>>;
+
+    /// Weekly counts done by the store: for each value of `by` (one
+    /// series when `None`) and each week with something to count, the
+    /// measure over incidents from `since` to `until` with each of
+    /// `filters`. Weeks with nothing are left out (the caller fills them).
+    fn weekly_counts(&self, q: &WeeklyCountQuery) -> Result<Vec<WeeklyCount>>;
 
     /// Records an analyst's decision and marks the incidents it touches,
     /// so that the next link applies it. Returns its id.

@@ -581,6 +581,74 @@ pub(super) fn tally_rows(
     Ok(rows)
 }
 
+pub(super) fn weekly_counts(conn: &Connection, q: &WeeklyCountQuery) -> Result<Vec<WeeklyCount>> {
+    use vigil_model::{Measure, WeekStart};
+    let err = sql_err("counting incidents by week");
+    // Days back to the week's first day, from SQLite's weekday (Sunday 0).
+    let shift = match q.week_start {
+        WeekStart::Monday => 6,
+        WeekStart::Saturday => 1,
+    };
+    let measure = match q.measure {
+        Measure::Incidents => "COUNT(*)",
+        Measure::Claims => "SUM(i.status IN ('claim_only', 'corroborated'))",
+        Measure::Fatalities => "SUM(COALESCE(i.killed, 0))",
+    };
+    let mut args: Vec<Value> = Vec::new();
+    let (key, join) = match q.by {
+        Some(dim) => {
+            args.push(Value::Text(dim.as_str().into()));
+            (
+                "MIN(f.value)",
+                "JOIN incident_facets f ON f.incident_id = i.id AND f.dimension = ?",
+            )
+        }
+        None => ("NULL", ""),
+    };
+    args.push(Value::Text(q.since.to_string()));
+    args.push(Value::Text(q.until.to_string()));
+    let mut cond = String::from("i.event_date BETWEEN ? AND ?");
+    for (dim, value) in &q.filters {
+        cond.push_str(
+            " AND i.id IN (SELECT incident_id FROM incident_facets
+                            WHERE dimension = ? AND value = ?)",
+        );
+        args.push(Value::Text(dim.as_str().into()));
+        args.push(Value::Text(value.trim().into()));
+    }
+    let group = if q.by.is_some() {
+        "f.value, week"
+    } else {
+        "week"
+    };
+    let sql = format!(
+        "SELECT {key}, date(i.event_date, '-' || ((CAST(strftime('%w', i.event_date) AS INTEGER) + {shift}) % 7) || ' days') AS week,
+                {measure}
+           FROM incidents i {join} WHERE {cond} GROUP BY {group} ORDER BY 1, 2"
+    );
+    let mut stmt = conn.prepare_cached(&sql).map_err(&err)?;
+    let rows = stmt
+        .query_map(params_from_iter(args.iter()), |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(&err)?;
+    rows.into_iter()
+        .filter(|r| r.2 > 0)
+        .map(|(key, week, value)| {
+            Ok(WeeklyCount {
+                key,
+                week: parse_col(week, "incidents", "event_date")?,
+                value: value as u64,
+            })
+        })
+        .collect()
+}
+
 pub(super) fn record_decision(tx: &Transaction<'_>, d: &Decision) -> Result<i64> {
     let err = sql_err("recording a decision");
     let body = serde_json::to_string(d).map_err(|e| corrupt("decisions", e))?;

@@ -1311,6 +1311,10 @@ impl Store for SqliteStore {
         incidents::tally_rows(&self.conn, since, until, filters)
     }
 
+    fn weekly_counts(&self, q: &WeeklyCountQuery) -> Result<Vec<WeeklyCount>> {
+        incidents::weekly_counts(&self.conn, q)
+    }
+
     fn record_decision(&mut self, decision: &Decision) -> Result<i64> {
         let tx = self.tx()?;
         let id = incidents::record_decision(&tx, decision)?;
