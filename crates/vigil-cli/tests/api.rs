@@ -4,8 +4,8 @@
 //! text, and `vigil serve` itself.
 
 use std::collections::{BTreeSet, HashSet};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
@@ -14,65 +14,8 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-fn vigil(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("VIGIL_DATA_DIR")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("running vigil")
-}
-
-/// The demo store, ingested and extracted once per build of the binary and
-/// shared by the tests of this file (each test runs in its own process
-/// under nextest, so the cache lives on disk).
-fn demo_store() -> PathBuf {
-    let exe = Path::new(env!("CARGO_BIN_EXE_vigil"));
-    let stamp = std::fs::metadata(exe)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let dir = root.join(format!("api-demo-{stamp}"));
-    if !dir.join("ready").exists() {
-        // Stores of earlier builds are stale now.
-        for old in std::fs::read_dir(root).into_iter().flatten().flatten() {
-            let name = old.file_name().to_string_lossy().into_owned();
-            if name.starts_with("api-demo-") && old.path() != dir {
-                let _ = std::fs::remove_dir_all(old.path());
-            }
-        }
-        let tmp = tempfile::tempdir_in(root).unwrap();
-        let d = tmp.path();
-        let out = vigil(d, &["--quiet", "demo", "--into", d.to_str().unwrap()]);
-        assert!(
-            out.status.success(),
-            "demo: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let out = vigil(d, &["--quiet", "extract"]);
-        assert!(
-            out.status.success(),
-            "extract: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        std::fs::write(d.join("ready"), "").unwrap();
-        // Another test process may have won the race: either copy will do.
-        let _ = std::fs::rename(tmp.keep(), &dir);
-    }
-    let own = tempfile::tempdir().unwrap().keep();
-    std::fs::copy(dir.join("vigil.sqlite"), own.join("vigil.sqlite")).unwrap();
-    for wal in ["vigil.sqlite-wal", "vigil.sqlite-shm"] {
-        if dir.join(wal).exists() {
-            std::fs::copy(dir.join(wal), own.join(wal)).unwrap();
-        }
-    }
-    own
-}
+mod support;
+use support::{demo_store, vigil};
 
 fn app_for(dir: &Path) -> Router {
     vigil_server::router(vigil_server::AppState::open(&dir.join("vigil.sqlite")).unwrap())
@@ -163,7 +106,7 @@ fn assert_unique(what: &str, ids: &[i64]) {
 #[tokio::test]
 async fn index_and_stats_describe_the_store() {
     let app = demo_app();
-    let index = get(&app, "/").await;
+    let index = get(&app, "/api/v1").await;
     let paths: Vec<&str> = index["endpoints"]
         .as_array()
         .unwrap()
@@ -387,6 +330,15 @@ async fn reports_walk_sort_and_filter() {
     want.sort();
     want.reverse();
     assert_eq!(ids(&by_id), want);
+    // Each listed report names its document's source and language.
+    let sources = walk(&app, "/api/v1/sources").await;
+    for r in &asc {
+        let doc = get(&app, &format!("/api/v1/documents/{}", r["document_id"])).await;
+        assert_eq!(r["source_id"], doc["source_id"], "{}", r["id"]);
+        assert_eq!(r["source"], doc["source"], "{}", r["id"]);
+        assert_eq!(r["lang"], doc["lang"], "{}", r["id"]);
+        assert!(sources.iter().any(|s| s["id"] == r["source_id"]));
+    }
 
     let names = |r: &Value| -> Vec<String> {
         ["perpetrators", "targets"]
@@ -708,13 +660,13 @@ async fn errors_are_json_with_status_and_what_to_change() {
             Method::POST,
             "/api/v1/reports".into(),
             StatusCode::METHOD_NOT_ALLOWED,
-            "read-only",
+            "reads are GET",
         ),
         (
             Method::DELETE,
             "/api/v1/documents/1".into(),
             StatusCode::METHOD_NOT_ALLOWED,
-            "read-only",
+            "reads are GET",
         ),
     ];
     for (method, uri, status, says) in rows {
@@ -732,7 +684,7 @@ async fn errors_are_json_with_status_and_what_to_change() {
 async fn every_answer_carries_the_security_headers() {
     let app = demo_app();
     for uri in [
-        "/",
+        "/api/v1",
         "/api/v1/stats",
         "/api/v1/documents/1",
         "/api/openapi.json",
@@ -746,6 +698,79 @@ async fn every_answer_carries_the_security_headers() {
         assert_eq!(a.headers["x-content-type-options"], "nosniff", "{uri}");
         assert_eq!(a.headers[header::CONTENT_TYPE], "application/json", "{uri}");
     }
+}
+
+#[tokio::test]
+async fn the_dashboard_and_its_files_are_served_from_the_binary() {
+    let app = demo_app();
+    let raw = |uri: &'static str| {
+        let app = app.clone();
+        async move {
+            let res = app
+                .oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let status = res.status();
+            let headers = res.headers().clone();
+            let body = res.into_body().collect().await.unwrap().to_bytes();
+            (status, headers, body)
+        }
+    };
+    let (status, headers, body) = raw("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    assert_eq!(headers["content-security-policy"], "default-src 'self'");
+    let html = String::from_utf8(body.to_vec()).unwrap();
+    // No inline script or style (the policy would block them), nothing remote.
+    assert!(!html.contains("<script>") && !html.contains("<style") && !html.contains("style="));
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    // Every file the page loads is served, with its type and the headers.
+    let mut refs = Vec::new();
+    for attr in ["src=\"", "href=\""] {
+        for part in html.split(attr).skip(1) {
+            let r = part.split('"').next().unwrap();
+            if r.starts_with("/assets/") {
+                refs.push(r.to_string());
+            }
+        }
+    }
+    assert!(refs.len() >= 6, "{refs:?}");
+    for r in refs {
+        let uri: &'static str = Box::leak(r.into_boxed_str());
+        let (status, headers, body) = raw(uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(!body.is_empty(), "{uri}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{uri}");
+        let ct = headers[header::CONTENT_TYPE].to_str().unwrap();
+        let want = match uri.rsplit('.').next().unwrap() {
+            "js" => "text/javascript; charset=utf-8",
+            "css" => "text/css; charset=utf-8",
+            "svg" => "image/svg+xml",
+            other => panic!("{uri}: unexpected .{other}"),
+        };
+        assert_eq!(ct, want, "{uri}");
+    }
+    let (status, headers, body) = raw("/assets/basemap/basemap.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    let geo: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(geo["type"], "FeatureCollection");
+    let layers: BTreeSet<&str> = geo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["layer"].as_str().unwrap())
+        .collect();
+    assert_eq!(layers, BTreeSet::from(["country", "province"]));
+    // An unknown file is a JSON 404 that points to the dashboard.
+    let a = call(&app, Method::GET, "/assets/nothing.js").await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert!(a.json["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("dashboard"));
+    let a = call(&app, Method::GET, "/assets/../Cargo.toml").await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -772,7 +797,8 @@ async fn openapi_document_is_valid_and_lists_every_route() {
         let op = item
             .get
             .as_ref()
-            .unwrap_or_else(|| panic!("{path}: no GET"));
+            .or(item.post.as_ref())
+            .unwrap_or_else(|| panic!("{path}: no GET or POST"));
         assert!(op.responses(&spec).contains_key("200"), "{path}");
         for p in op.parameters(&spec).unwrap() {
             assert!(p.description.is_some(), "{path} {}: undocumented", p.name);
@@ -794,6 +820,15 @@ async fn openapi_document_is_valid_and_lists_every_route() {
         "StatsOut",
         "ErrorBody",
         "Index",
+        "IncidentPage",
+        "IncidentOut",
+        "DecisionOut",
+        "MergeBody",
+        "SplitBody",
+        "EditBody",
+        "TallyOut",
+        "SurgesOut",
+        "SiteList",
     ] {
         assert!(schemas.contains_key(name), "schema {name}");
     }
@@ -949,4 +984,353 @@ fn http_get(port: u16, path: &str) -> std::io::Result<String> {
     let mut out = String::new();
     s.read_to_string(&mut out)?;
     Ok(out)
+}
+
+async fn send(app: &Router, uri: &str, who: Option<&str>, body: &str) -> Answer {
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(w) = who {
+        req = req.header("X-Vigil-Analyst", w);
+    }
+    let res = app
+        .clone()
+        .oneshot(req.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        headers,
+        json: serde_json::from_slice(&bytes).unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn incidents_walk_filter_and_show_their_reports() {
+    let app = demo_app();
+    let stats = get(&app, "/api/v1/stats").await;
+    let n = stats["incidents"].as_u64().unwrap() as usize;
+    assert!(n > 20, "{stats}");
+    let all = walk(&app, "/api/v1/incidents?limit=7").await;
+    assert_eq!(all.len(), n);
+    assert_unique("incidents", &ids(&all));
+    let by_killed = walk(&app, "/api/v1/incidents?sort=-killed&limit=9").await;
+    let killed: Vec<u64> = by_killed
+        .iter()
+        .map(|i| i["counts"]["killed"]["value"].as_u64().unwrap_or(0))
+        .collect();
+    let mut sorted = killed.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(killed, sorted, "most killed first");
+    // A filter keeps exactly the incidents that have the value.
+    let battles = walk(&app, "/api/v1/incidents?event_type=battles").await;
+    assert!(!battles.is_empty() && battles.len() < n);
+    assert!(battles.iter().all(|i| i["event_type"] == "battles"));
+    let want = all.iter().filter(|i| i["event_type"] == "battles").count();
+    assert_eq!(battles.len(), want);
+    let confirmed = walk(&app, "/api/v1/incidents?status=confirmed,corroborated").await;
+    assert!(confirmed
+        .iter()
+        .all(|i| ["confirmed", "corroborated"].contains(&i["status"].as_str().unwrap())));
+    // One incident: every report with its source, document and evidence.
+    let multi = all
+        .iter()
+        .find(|i| i["reports"].as_array().unwrap().len() > 1)
+        .unwrap();
+    let one = get(&app, &format!("/api/v1/incidents/{}", multi["id"])).await;
+    assert_eq!(one["incident"]["reports"], multi["reports"]);
+    let reports = one["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), multi["reports"].as_array().unwrap().len());
+    for r in reports {
+        let rep = get(&app, &format!("/api/v1/reports/{}", r["report"]["id"])).await;
+        assert_eq!(r["evidence"], rep["evidence"]);
+        assert_eq!(r["document"]["id"], rep["document"]["id"]);
+        let src = get(&app, &format!("/api/v1/sources/{}", r["source"]["id"])).await;
+        assert_eq!(r["source"]["name"], src["name"]);
+        assert_eq!(r["source"]["kind"], src["kind"]);
+        assert_eq!(r["source"]["reliability"], src["reliability"]);
+    }
+}
+
+#[tokio::test]
+async fn tally_weeks_add_up_and_mark_surges() {
+    let app = demo_app();
+    let t = get(&app, "/api/v1/tally").await;
+    assert_eq!(t["measure"], "incidents");
+    let weeks = t["series"][0]["weeks"].as_array().unwrap();
+    assert!(weeks.len() >= 4, "{t}");
+    let total: u64 = weeks.iter().map(|w| w["value"].as_u64().unwrap()).sum();
+    let dated = walk(&app, "/api/v1/incidents")
+        .await
+        .iter()
+        .filter(|i| i["date"]["date"].is_string())
+        .count() as u64;
+    assert_eq!(total, dated, "every dated incident counted once");
+    for w in weeks {
+        assert_eq!(
+            w["value"].as_u64().unwrap() as usize,
+            w["incidents"].as_array().unwrap().len()
+        );
+        if w["surge"] == true {
+            assert!(!w["flagged_by"].as_array().unwrap().is_empty());
+        }
+    }
+    // The demo's story: attacks on the SDF surge in the offensive's week.
+    let sdf = get(
+        &app,
+        "/api/v1/tally?target=Syrian%20Democratic%20Forces&measure=claims",
+    )
+    .await;
+    let surges: Vec<&Value> = sdf["series"][0]["weeks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["surge"] == true)
+        .collect();
+    assert!(!surges.is_empty(), "{sdf}");
+    let s = get(
+        &app,
+        &format!(
+            "/api/v1/surges?target=Syrian%20Democratic%20Forces&measure=claims&week={}",
+            surges[0]["start"].as_str().unwrap()
+        ),
+    )
+    .await;
+    assert_eq!(s["items"][0]["surge"], true, "{s}");
+    assert_eq!(s["items"][0]["count"], surges[0]["value"]);
+    // Split by a dimension: one series per value, adding up to the whole.
+    let by = get(&app, "/api/v1/tally?by=event_type").await;
+    let sum: u64 = by["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["weeks"].as_array().unwrap().iter())
+        .map(|w| w["value"].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, total);
+    let sites = get(&app, "/api/v1/sites").await;
+    let items = sites["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    for site in items {
+        let at = walk(
+            &app,
+            &format!("/api/v1/incidents?site={}", site["key"].as_str().unwrap()),
+        )
+        .await;
+        assert_eq!(
+            site["incidents"].as_u64().unwrap() as usize,
+            at.len(),
+            "{site}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn review_actions_are_recorded_with_who_and_when_and_persist() {
+    let dir = demo_store();
+    let app = app_for(&dir);
+    let all = walk(&app, "/api/v1/incidents").await;
+    let singles: Vec<&Value> = all
+        .iter()
+        .filter(|i| i["reports"].as_array().unwrap().len() == 1)
+        .collect();
+    let (a, z) = (
+        singles[0]["id"].as_i64().unwrap(),
+        singles[1]["id"].as_i64().unwrap(),
+    );
+
+    // Who is required, and bad bodies name what is wrong.
+    let with_itself = format!("{{\"with\": [{a}]}}");
+    let rows: Vec<(String, Option<&str>, &str, StatusCode, &str)> = vec![
+        (
+            format!("/api/v1/incidents/{a}/confirm"),
+            None,
+            "{}",
+            StatusCode::BAD_REQUEST,
+            "X-Vigil-Analyst: required",
+        ),
+        (
+            format!("/api/v1/incidents/{a}/confirm"),
+            Some("  "),
+            "{}",
+            StatusCode::BAD_REQUEST,
+            "X-Vigil-Analyst: required",
+        ),
+        (
+            format!("/api/v1/incidents/{a}/confirm"),
+            Some("ana"),
+            "{\"colour\": 1}",
+            StatusCode::BAD_REQUEST,
+            "unknown field `colour`",
+        ),
+        (
+            format!("/api/v1/incidents/{a}/merge"),
+            Some("ana"),
+            "{\"with\": []}",
+            StatusCode::BAD_REQUEST,
+            "with: empty",
+        ),
+        (
+            format!("/api/v1/incidents/{a}/merge"),
+            Some("ana"),
+            &with_itself,
+            StatusCode::BAD_REQUEST,
+            "itself",
+        ),
+        (
+            format!("/api/v1/incidents/{a}/merge"),
+            Some("ana"),
+            "{\"with\": [999999]}",
+            StatusCode::BAD_REQUEST,
+            "with: no incident 999999",
+        ),
+        (
+            format!("/api/v1/incidents/{a}/merge"),
+            Some("ana"),
+            "not json",
+            StatusCode::BAD_REQUEST,
+            "body:",
+        ),
+        (
+            format!("/api/v1/incidents/{a}/split"),
+            Some("ana"),
+            "{\"reports\": [999999]}",
+            StatusCode::BAD_REQUEST,
+            "not in incident",
+        ),
+        (
+            format!("/api/v1/incidents/{a}/edit"),
+            Some("ana"),
+            "{\"changes\": [{\"field\": \"killed\", \"value\": -1}]}",
+            StatusCode::BAD_REQUEST,
+            "body:",
+        ),
+        (
+            "/api/v1/incidents/999999/confirm".into(),
+            Some("ana"),
+            "{}",
+            StatusCode::NOT_FOUND,
+            "incident 999999 not found",
+        ),
+        (
+            "/api/v1/incidents/x/confirm".into(),
+            Some("ana"),
+            "{}",
+            StatusCode::BAD_REQUEST,
+            "incident id \"x\"",
+        ),
+    ];
+    for (uri, who, body, status, says) in rows {
+        let r = send(&app, &uri, who, body).await;
+        assert_eq!(r.status, status, "{uri} {body}: {}", r.json);
+        let msg = r.json["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(says), "{uri} {body}: {msg}");
+    }
+    for bad in [
+        "/api/v1/tally?measure=bodies",
+        "/api/v1/tally?by=colour",
+        "/api/v1/incidents?event_type=picnic",
+        "/api/v1/incidents?sort=-size",
+        "/api/v1/surges?week=soon",
+    ] {
+        let r = call(&app, Method::GET, bad).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        let name = bad.split('?').nth(1).unwrap().split('=').next().unwrap();
+        assert!(
+            r.json["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(name),
+            "{bad}: {}",
+            r.json
+        );
+    }
+
+    // Merge: one incident with both reports, the decision recorded.
+    let before = chrono::Utc::now();
+    let r = send(
+        &app,
+        &format!("/api/v1/incidents/{a}/merge"),
+        Some("Rania"),
+        &format!("{{\"with\": [{z}], \"note\": \"same attack\"}}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert_eq!(r.json["who"], "Rania");
+    assert_eq!(
+        r.json["action"],
+        serde_json::json!({"action": "merge"}),
+        "{}",
+        r.json
+    );
+    let at: chrono::DateTime<chrono::Utc> = r.json["at"].as_str().unwrap().parse().unwrap();
+    assert!(at >= before);
+    let now = r.json["incidents"].as_array().unwrap();
+    assert_eq!(now.len(), 1, "both reports in one incident: {}", r.json);
+    let merged = get(&app, &format!("/api/v1/incidents/{}", now[0])).await;
+    let mut got: Vec<i64> = merged["incident"]["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    got.sort();
+    let mut want: Vec<i64> = [singles[0], singles[1]]
+        .iter()
+        .flat_map(|i| {
+            i["reports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_i64().unwrap())
+        })
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+    let edits = merged["incident"]["edits"].as_array().unwrap();
+    assert_eq!(edits.last().unwrap()["who"], "Rania");
+    // It persists: a fresh application over the same store file sees it.
+    let merged_id = now[0].as_i64().unwrap();
+    let fresh = app_for(&dir);
+    let again = get(&fresh, &format!("/api/v1/incidents/{merged_id}")).await;
+    assert_eq!(again["incident"]["reports"], merged["incident"]["reports"]);
+    let split = send(
+        &app,
+        &format!("/api/v1/incidents/{merged_id}/split"),
+        Some("Omar"),
+        &format!("{{\"reports\": [{}]}}", want[1]),
+    )
+    .await;
+    assert_eq!(split.status, StatusCode::OK, "{}", split.json);
+    assert_eq!(split.json["incidents"].as_array().unwrap().len(), 1);
+    let c = send(
+        &app,
+        &format!("/api/v1/incidents/{merged_id}/confirm"),
+        Some("Omar"),
+        "",
+    )
+    .await;
+    assert_eq!(c.status, StatusCode::OK, "{}", c.json);
+    let e = send(
+        &app,
+        &format!("/api/v1/incidents/{merged_id}/edit"),
+        Some("Omar"),
+        "{\"changes\": [{\"field\": \"killed\", \"value\": 6}]}",
+    )
+    .await;
+    assert_eq!(e.status, StatusCode::OK, "{}", e.json);
+    let after = get(&app, &format!("/api/v1/incidents/{merged_id}")).await;
+    assert_eq!(after["incident"]["status"], "confirmed", "{after}");
+    assert_eq!(after["incident"]["counts"]["killed"]["value"], 6, "{after}");
+    let who: Vec<&str> = after["incident"]["edits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["who"].as_str().unwrap())
+        .collect();
+    assert!(who.contains(&"Omar"), "{who:?}");
 }

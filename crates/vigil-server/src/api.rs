@@ -216,8 +216,22 @@ page_type!(
 page_type!(
     /// A page of event reports.
     ReportPage,
-    EventReport
+    ReportItemOut
 );
+
+/// An event report in a listing, with where it comes from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportItemOut {
+    /// The report.
+    #[serde(flatten)]
+    pub report: EventReport,
+    /// The source of its document.
+    pub source_id: SourceId,
+    /// That source's name.
+    pub source: String,
+    /// The language of its document.
+    pub lang: Lang,
+}
 
 /// A page of search hits, best first.
 #[derive(Debug, Serialize, ToSchema)]
@@ -380,7 +394,7 @@ fn sources(store: &SqliteStore, v: &Option<String>) -> Result<Vec<SourceId>, Api
         .collect()
 }
 
-fn bbox(v: &Option<String>) -> Result<Option<BBox>, ApiError> {
+pub(crate) fn bbox(v: &Option<String>) -> Result<Option<BBox>, ApiError> {
     let Some(s) = v else { return Ok(None) };
     let bad = |why: &str| {
         ApiError::bad_request(format!(
@@ -418,7 +432,7 @@ fn bbox(v: &Option<String>) -> Result<Option<BBox>, ApiError> {
     }))
 }
 
-fn id_param<T: std::str::FromStr>(what: &str, raw: &str) -> Result<T, ApiError> {
+pub(crate) fn id_param<T: std::str::FromStr>(what: &str, raw: &str) -> Result<T, ApiError> {
     raw.parse::<T>().map_err(|_| {
         ApiError::bad_request(format!(
             "{what} id {raw:?} is not a positive number; ids are the `id` fields of listings"
@@ -427,7 +441,7 @@ fn id_param<T: std::str::FromStr>(what: &str, raw: &str) -> Result<T, ApiError> 
 }
 
 /// Keeps the first `limit` of `limit + 1` rows, with a cursor when there were more.
-fn page<T>(
+pub(crate) fn page<T>(
     mut rows: Vec<T>,
     limit: usize,
     cursor: impl Fn(&T) -> Cursor,
@@ -444,7 +458,7 @@ fn page<T>(
 // ---- handlers --------------------------------------------------------------
 
 /// The index of the API.
-#[utoipa::path(get, path = "/", tag = "meta",
+#[utoipa::path(get, path = "/api/v1", tag = "meta",
     responses((status = 200, description = "What this server serves", body = Index)))]
 pub async fn index() -> Json<Index> {
     let endpoints = crate::ROUTES
@@ -572,7 +586,7 @@ pub async fn list_documents(
     Ok(Json(DocumentPage { items, next_cursor }))
 }
 
-fn no_query(raw: &Option<String>) -> Result<(), ApiError> {
+pub(crate) fn no_query(raw: &Option<String>) -> Result<(), ApiError> {
     match raw.as_deref().filter(|q| !q.is_empty()) {
         None => Ok(()),
         Some(q) => {
@@ -736,11 +750,48 @@ pub async fn list_reports(
                 after,
                 limit: limit + 1,
             };
-            Ok(s.list_reports(&filter)?)
+            let rows = s.list_reports(&filter)?;
+            let (rows, next_cursor) =
+                page(rows, limit, |r| paging.cursor(report_page_after(r, sort)));
+            Ok((with_sources(s, rows)?, next_cursor))
         })
         .await?;
-    let (items, next_cursor) = page(rows, limit, |r| paging.cursor(report_page_after(r, sort)));
+    let (items, next_cursor) = rows;
     Ok(Json(ReportPage { items, next_cursor }))
+}
+
+/// Each report with its document's source and language (one document and
+/// the sources read once per page, not per report).
+fn with_sources(s: &SqliteStore, rows: Vec<EventReport>) -> Result<Vec<ReportItemOut>, ApiError> {
+    let names: std::collections::HashMap<SourceId, String> = s
+        .sources()?
+        .into_iter()
+        .map(|x| (x.source.id, x.source.name))
+        .collect();
+    let mut docs: std::collections::HashMap<DocumentId, (SourceId, Lang)> = Default::default();
+    rows.into_iter()
+        .map(|report| {
+            let (source_id, lang) = match docs.get(&report.document_id) {
+                Some(d) => d.clone(),
+                None => {
+                    let d = s.document(report.document_id)?.ok_or_else(|| {
+                        ApiError::internal(&format!(
+                            "report {} has no document {}",
+                            report.id, report.document_id
+                        ))
+                    })?;
+                    docs.insert(report.document_id, (d.source_id, d.lang.clone()));
+                    (d.source_id, d.lang)
+                }
+            };
+            Ok(ReportItemOut {
+                source: names.get(&source_id).cloned().unwrap_or_default(),
+                source_id,
+                lang,
+                report,
+            })
+        })
+        .collect()
 }
 
 /// One event report with its document and its evidence quoted.
@@ -768,22 +819,7 @@ pub async fn get_report(
                     report.document_id
                 ))
             })?;
-            let chars: Vec<char> = d.text.chars().collect();
-            let cut = |sp: Span| -> String {
-                let end = sp.end.min(chars.len());
-                chars[sp.start.min(end)..end].iter().collect()
-            };
-            let evidence = report
-                .evidence
-                .iter()
-                .map(|e| EvidenceOut {
-                    field: e.field.clone(),
-                    span: e.span,
-                    text: cut(e.span),
-                    sentence: e.sentence,
-                    sentence_text: cut(e.sentence),
-                })
-                .collect();
+            let evidence = evidence_of(&report, &d.text);
             Ok(ReportOut {
                 report,
                 document: DocumentRef {
@@ -798,6 +834,27 @@ pub async fn get_report(
         })
         .await?;
     Ok(Json(out))
+}
+
+/// A report's evidence spans with the words and sentences they cover in
+/// `text` (its document's).
+pub(crate) fn evidence_of(report: &EventReport, text: &str) -> Vec<EvidenceOut> {
+    let chars: Vec<char> = text.chars().collect();
+    let cut = |sp: Span| -> String {
+        let end = sp.end.min(chars.len());
+        chars[sp.start.min(end)..end].iter().collect()
+    };
+    report
+        .evidence
+        .iter()
+        .map(|e| EvidenceOut {
+            field: e.field.clone(),
+            span: e.span,
+            text: cut(e.span),
+            sentence: e.sentence,
+            sentence_text: cut(e.sentence),
+        })
+        .collect()
 }
 
 /// Counts over the whole store.
@@ -848,13 +905,13 @@ pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
 
 /// Unknown paths.
 pub async fn not_found() -> ApiError {
-    ApiError::not_found("no such endpoint; GET / lists the endpoints")
+    ApiError::not_found("no such endpoint; GET /api/v1 lists the endpoints, / is the dashboard")
 }
 
 /// Known paths, other methods.
 pub async fn method_not_allowed() -> ApiError {
     ApiError {
         status: axum::http::StatusCode::METHOD_NOT_ALLOWED,
-        message: "this API is read-only: use GET".into(),
+        message: "method not allowed here: reads are GET; the only writes are the review actions, POST /api/v1/incidents/{id}/confirm|dispute|merge|split|edit".into(),
     }
 }

@@ -1,5 +1,7 @@
-//! Vigil's HTTP API: a read-only JSON view of the store under `/api/v1`,
-//! described by an OpenAPI 3 document at `/api/openapi.json`.
+//! Vigil's HTTP API and dashboard: a JSON view of the store under
+//! `/api/v1`, described by an OpenAPI 3 document at `/api/openapi.json`,
+//! and at `/` the analyst's dashboard, whose files are compiled in
+//! (`assets/`, see `DESIGN.md`).
 //!
 //! [`router`] builds the whole application without a socket, so that tests
 //! call it in memory; [`serve`] runs it on a listener.
@@ -18,7 +20,9 @@
 //! to change.
 
 mod api;
+pub mod assets;
 mod error;
+mod incidents;
 mod params;
 mod pool;
 
@@ -27,7 +31,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use axum::http::{header, HeaderValue};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
@@ -54,10 +58,11 @@ impl AppState {
     }
 }
 
-/// Every path the router serves, with what it answers (the index at `/`
-/// lists them; a test checks that the OpenAPI document has each).
+/// Every API path the router serves, with what it answers (the index at
+/// `/api/v1` lists them; a test checks that the OpenAPI document has each).
+/// Besides these, `/` is the dashboard and `/assets/...` its files.
 pub const ROUTES: &[(&str, &str)] = &[
-    ("/", "this index"),
+    ("/api/v1", "this index"),
     ("/api/openapi.json", "the OpenAPI 3 description"),
     ("/api/v1/sources", "sources with their counts"),
     ("/api/v1/sources/{id}", "one source"),
@@ -67,12 +72,24 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("/api/v1/reports", "event reports: filters from, to, event_type, sub_event_type, claim_status, source, lang, actor, bbox; sort; paging"),
     ("/api/v1/reports/{id}", "one event report with its evidence quoted"),
     ("/api/v1/stats", "counts over the store"),
+    ("/api/v1/incidents", "incidents: filters from, to, status, bbox and one value per dimension (perpetrator, target, event_type, province, site, …); sort; paging"),
+    ("/api/v1/incidents/{id}", "one incident with every report side by side, its evidence quoted"),
+    ("/api/v1/incidents/{id}/confirm", "POST: confirm the incident (X-Vigil-Analyst names who)"),
+    ("/api/v1/incidents/{id}/dispute", "POST: dispute the incident"),
+    ("/api/v1/incidents/{id}/merge", "POST {\"with\": [ids]}: these incidents tell one event"),
+    ("/api/v1/incidents/{id}/split", "POST {\"reports\": [ids]}: these reports tell an event of their own"),
+    ("/api/v1/incidents/{id}/edit", "POST {\"changes\": [{\"field\", \"value\"}]}: override estimates"),
+    ("/api/v1/tally", "weekly counts (incidents, claims, fatalities), split by a dimension, each week with its baseline and surge verdict"),
+    ("/api/v1/surges", "surge tests of one week for each series"),
+    ("/api/v1/sites", "watched sites with their incidents"),
 ];
 
 /// The application: routes, JSON fallbacks and security headers.
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
-        .route("/", get(api::index))
+        .route("/", get(assets::dashboard))
+        .route("/assets/{*path}", get(assets::file))
+        .route("/api/v1", get(api::index))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/v1/sources", get(api::list_sources))
         .route("/api/v1/sources/{id}", get(api::get_source))
@@ -81,7 +98,17 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/search", get(api::search))
         .route("/api/v1/reports", get(api::list_reports))
         .route("/api/v1/reports/{id}", get(api::get_report))
-        .route("/api/v1/stats", get(api::stats));
+        .route("/api/v1/stats", get(api::stats))
+        .route("/api/v1/incidents", get(incidents::list_incidents))
+        .route("/api/v1/incidents/{id}", get(incidents::get_incident))
+        .route("/api/v1/incidents/{id}/confirm", post(incidents::confirm))
+        .route("/api/v1/incidents/{id}/dispute", post(incidents::dispute))
+        .route("/api/v1/incidents/{id}/merge", post(incidents::merge))
+        .route("/api/v1/incidents/{id}/split", post(incidents::split))
+        .route("/api/v1/incidents/{id}/edit", post(incidents::edit))
+        .route("/api/v1/tally", get(incidents::get_tally))
+        .route("/api/v1/surges", get(incidents::get_surges))
+        .route("/api/v1/sites", get(incidents::list_sites));
     routes
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
@@ -105,7 +132,7 @@ pub fn router(state: AppState) -> Router {
 #[openapi(
     info(
         title = "Vigil API",
-        description = "A read-only JSON view of a Vigil store: sources, documents, full-text search, event reports and counts. Lists are {items, next_cursor}; pass next_cursor back as cursor. Errors are {\"error\": {\"status\", \"message\"}}."
+        description = "A JSON view of a Vigil store: sources, documents, full-text search, event reports, incidents, weekly tallies with surge tests, sites and counts; and the analyst's review actions on incidents (POST, with the analyst named in the X-Vigil-Analyst header). Lists are {items, next_cursor}; pass next_cursor back as cursor. Errors are {\"error\": {\"status\", \"message\"}}."
     ),
     paths(
         api::index,
@@ -118,6 +145,16 @@ pub fn router(state: AppState) -> Router {
         api::list_reports,
         api::get_report,
         api::stats,
+        incidents::list_incidents,
+        incidents::get_incident,
+        incidents::confirm,
+        incidents::dispute,
+        incidents::merge,
+        incidents::split,
+        incidents::edit,
+        incidents::get_tally,
+        incidents::get_surges,
+        incidents::list_sites,
     ),
     components(schemas(ErrorBody, ErrorDetail))
 )]
@@ -144,11 +181,37 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> 
     })
 }
 
-/// Serves the application on `listener` until Ctrl-C.
+/// Serves the application on `listener` until Ctrl-C or SIGTERM, then
+/// finishes the requests in flight and returns.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown_signal())
         .await
+}
+
+/// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM (what `kill`, systemd
+/// and container runtimes send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM; Ctrl-C still stops the server");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
 }

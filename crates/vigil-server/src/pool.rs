@@ -16,6 +16,9 @@ pub struct Pool {
     path: PathBuf,
     idle: Mutex<Vec<SqliteStore>>,
     permits: Arc<Semaphore>,
+    /// One writer at a time: SQLite allows one, and a second would wait on
+    /// the file lock inside a blocking thread instead of here.
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Pool {
@@ -27,6 +30,7 @@ impl Pool {
             path: path.to_path_buf(),
             idle: Mutex::new(vec![first]),
             permits: Arc::new(Semaphore::new(size.max(1))),
+            writer: Arc::new(tokio::sync::Mutex::new(())),
         })
     }
 
@@ -35,6 +39,25 @@ impl Pool {
     where
         T: Send + 'static,
         F: FnOnce(&SqliteStore) -> Result<T, ApiError> + Send + 'static,
+    {
+        self.run_mut(|s| f(s)).await
+    }
+
+    /// Runs `f`, which writes, with a connection on a blocking thread, one
+    /// writer at a time.
+    pub async fn write<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteStore) -> Result<T, ApiError> + Send + 'static,
+    {
+        let _writing = self.writer.clone().lock_owned().await;
+        self.run_mut(f).await
+    }
+
+    async fn run_mut<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteStore) -> Result<T, ApiError> + Send + 'static,
     {
         let permit = self
             .permits
@@ -46,11 +69,11 @@ impl Pool {
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let conn = pool.idle.lock().map_err(|e| ApiError::internal(&e))?.pop();
-            let conn = match conn {
+            let mut conn = match conn {
                 Some(c) => c,
                 None => SqliteStore::open(&pool.path).map_err(|e| ApiError::internal(&e))?,
             };
-            let out = f(&conn);
+            let out = f(&mut conn);
             if let Ok(mut idle) = pool.idle.lock() {
                 idle.push(conn);
             }

@@ -1,0 +1,90 @@
+// Overview: the map of incidents, the weekly tally with its baseline and
+// surge marks, and the latest incidents, all driven by one filter bar
+// (whose values are in the URL).
+
+import { h, fill, label, fmtDate } from '../dom.js';
+import { get, walk } from '../api.js';
+import { filterBar, pick } from '../filters.js';
+import { EventMap } from '../map.js';
+import { drawChart } from '../chart.js';
+
+export const FILTERS = ['from', 'to', 'event_type', 'status', 'perpetrator', 'target', 'province', 'site'];
+
+export async function render(main, route, { navigate, isCurrent }) {
+  const params = route.params;
+  const bar = await filterBar(FILTERS, params, (p) => navigate('overview', p));
+  const mapEl = h('div.map', { id: 'map', role: 'region', 'aria-label': 'Map of incidents' });
+  const chartEl = h('div.chart-box', { id: 'chart' });
+  const chartNote = h('p.muted.small', { id: 'chart-note' });
+  const latestEl = h('div.latest', { id: 'latest' });
+  const summary = h('p.summary', { id: 'summary', role: 'status' }, 'Loading incidents…');
+  fill(main,
+    h('h1', {}, 'Overview'),
+    bar,
+    summary,
+    h('div.overview', {},
+      h('section.panel.map-panel', { 'aria-labelledby': 'map-h' }, h('h2', { id: 'map-h' }, 'Incidents on the map'), mapEl, legend()),
+      h('section.panel', { 'aria-labelledby': 'chart-h' }, h('h2', { id: 'chart-h' }, 'Incidents per week'), chartEl, chartNote),
+      h('section.panel', { 'aria-labelledby': 'latest-h' }, h('h2', { id: 'latest-h' }, 'Latest incidents'), latestEl)));
+
+  const map = new EventMap(mapEl);
+  const filters = pick(params, FILTERS);
+  const [{ items, truncated }, tally] = await Promise.all([
+    walk('/api/v1/incidents', { ...filters, sort: '-date' }),
+    get('/api/v1/tally', filters),
+  ]);
+  if (!isCurrent()) return () => map.destroy();
+  await map.ready;
+  const placed = map.setIncidents(items);
+  if (placed) map.fit();
+  fill(summary, `${items.length}${truncated ? '+' : ''} incidents match; ${placed} placed on the map.`);
+  summary.dataset.incidents = String(items.length);
+
+  const weeks = tally.series[0]?.weeks ?? [];
+  const series = weeks.map((w) => ({
+    week: w.start,
+    count: w.value,
+    band: w.baseline === null || w.baseline === undefined ? null : poissonBand(w.baseline),
+    surge: w.surge,
+    note: w.surge ? `flagged by ${w.flagged_by.join(', ')}` : (w.baseline != null ? `baseline ${w.baseline.toFixed(1)}` : ''),
+  }));
+  drawChart(chartEl, series, {
+    title: 'Incidents per week',
+    onWeek: (week) => {
+      const p = new URLSearchParams(params);
+      const end = new Date(week + 'T00:00:00Z');
+      end.setUTCDate(end.getUTCDate() + 6);
+      p.set('from', week);
+      p.set('to', end.toISOString().slice(0, 10));
+      navigate('incidents', p);
+    },
+  });
+  const surgeWeeks = weeks.filter((w) => w.surge).map((w) => w.start);
+  fill(chartNote, `Band: the ${tally.baseline_weeks} weeks before each week, mean ± 2√mean. `,
+    surgeWeeks.length ? `▲ surge (a test flags the week): ${surgeWeeks.join(', ')}.` : 'No week is a surge.');
+
+  const latest = items.slice(0, 12);
+  fill(latestEl, latest.length
+    ? h('ol.feed', {}, latest.map((i) => h('li', {},
+      h('a', { href: `#/incidents/${i.id}`, 'data-row': '', 'data-href': `#/incidents/${i.id}` },
+        h('span.when', {}, fmtDate(i.date?.date)), ' ',
+        h(`span.tag.ev-${i.event_type}`, {}, label(i.sub_event_type || i.event_type)), ' ',
+        h('span', { dir: 'auto' }, i.place?.name || 'unplaced'), ' ',
+        h('span.muted', {}, `${label(i.status)} · ${i.reports.length} report${i.reports.length === 1 ? '' : 's'}`)))))
+    : h('p.status', {}, 'No incidents match these filters.'));
+  latestEl.dataset.count = String(latest.length);
+  return () => map.destroy();
+}
+
+/** mean ± 2√mean, the spread a Poisson count has around its mean. */
+function poissonBand(mean) {
+  const sd = Math.sqrt(mean);
+  return [Math.max(0, mean - 2 * sd), mean + 2 * sd].map((x) => Math.round(x * 10) / 10);
+}
+
+function legend() {
+  const types = ['battles', 'explosions_remote_violence', 'violence_against_civilians', 'protests', 'riots', 'strategic_developments'];
+  return h('ul.legend', { 'aria-label': 'Legend' },
+    types.map((t) => h('li', {}, h(`span.swatch.ev-${t}`, { 'aria-hidden': 'true' }), label(t))),
+    h('li.muted', {}, 'size: number killed'));
+}
