@@ -111,10 +111,7 @@ pub fn run(dir: &Path, cmd: AlertsCommand, out: &Output) -> anyhow::Result<ExitC
             let rules = load_rules(args.rules.as_deref())?;
             let narratives = crate::narratives::load(args.narratives.as_deref())?;
             let mut store = open_existing(dir)?;
-            // Extension point: the weekly series of every surge rule (from
-            // the store's tallies) are to be read here and passed on; until
-            // then surge rules are reported as not evaluated.
-            let series: Vec<WeeklySeries> = Vec::new();
+            let series = surge_inputs(&store, &rules)?;
             let incidents = incident_inputs(&store)?;
             let summary = check(
                 &mut store,
@@ -318,6 +315,58 @@ pub fn check<S: Store>(
 
 /// Every stored incident as the site and fatalities rules read it: its
 /// sites, its conservative killed count, and its reports' documents.
+/// The weekly series each surge rule watches, from the store's incidents:
+/// every ISO week from the first incident's to the last's, zeros included,
+/// with the incidents behind each count.
+fn surge_inputs<S: Store>(store: &S, rules: &RuleSet) -> anyhow::Result<Vec<WeeklySeries>> {
+    use vigil_analyze::alerts::Measure as RuleMeasure;
+    use vigil_analyze::tally::{tally, TallyQuery};
+    use vigil_model::{Dimension, Measure, WeekStart};
+    let Some((from, to)) = crate::incidents::store_span(store)? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for rule in rules.rules() {
+        let Rule::Surge(r) = rule else { continue };
+        let dimension: Dimension = r
+            .dimension
+            .parse()
+            .with_context(|| format!("rule {:?}: field `dimension` cannot be tallied", r.key))?;
+        let q = TallyQuery {
+            measure: match r.measure {
+                RuleMeasure::Incidents => Measure::Incidents,
+                RuleMeasure::Claimed => Measure::Claims,
+                RuleMeasure::Fatalities => Measure::Fatalities,
+            },
+            by: None,
+            filters: vec![(dimension, r.value.clone())],
+            week_start: WeekStart::Monday,
+            from,
+            to,
+        };
+        let rows = store.tally_rows_where(Some(from), Some(to), &q.filters)?;
+        let Some(series) = tally(&rows, &q).into_iter().next() else {
+            continue;
+        };
+        out.push(WeeklySeries {
+            dimension: r.dimension.clone(),
+            value: r.value.clone(),
+            measure: r.measure,
+            weeks: series
+                .weeks
+                .into_iter()
+                .map(|w| WeekCount {
+                    week: w.start,
+                    count: w.value,
+                    incidents: w.incidents,
+                    documents: Vec::new(),
+                })
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
 fn incident_inputs<S: Store>(store: &S) -> anyhow::Result<Vec<IncidentFacts>> {
     use vigil_store::{incident_page_after, IncidentFilter, IncidentSort};
     let mut out = Vec::new();

@@ -426,7 +426,9 @@ fn show(dir: &Path, id: i64, out: &Output) -> anyhow::Result<ExitCode> {
 }
 
 /// The days of the first and last dated incidents.
-fn store_span(store: &SqliteStore) -> anyhow::Result<Option<(NaiveDate, NaiveDate)>> {
+pub(crate) fn store_span<S: Store + ?Sized>(
+    store: &S,
+) -> anyhow::Result<Option<(NaiveDate, NaiveDate)>> {
     let first = store.list_incidents(&IncidentFilter {
         order: SortOrder::Asc,
         since: Some(NaiveDate::MIN),

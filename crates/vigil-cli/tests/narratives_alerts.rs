@@ -171,12 +171,19 @@ fn demo_alerts_fire_once_are_listed_and_acknowledged() {
             >= 2,
         "the watch fires on English and Arabic documents: {fired:?}"
     );
+    let surges: Vec<&String> = fired
+        .iter()
+        .filter(|t| t.starts_with("Surge of claimed attacks on the SDF"))
+        .collect();
+    assert_eq!(surges.len(), 1, "the surge rule fires once: {fired:?}");
     assert!(
-        first["notes"][0]
-            .as_str()
-            .unwrap()
-            .contains("not evaluated"),
-        "rules without their inputs are reported: {first}"
+        surges[0].contains("week of 2019-10-07"),
+        "on the week of the offensive, not the weeks before: {surges:?}"
+    );
+    assert_eq!(
+        first["notes"],
+        serde_json::json!([]),
+        "every rule had its inputs"
     );
     let again = ok_json(d, &["--json", "alerts", "check"]);
     assert_eq!(again["new_alerts"].as_array().unwrap().len(), 0);
