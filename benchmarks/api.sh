@@ -12,9 +12,10 @@
 # Builds the release binary (CARGO_TARGET_DIR is honoured), loads the demo
 # corpus into a fresh data directory and extracts its event reports, starts
 # `vigil serve` on it, then times, over one keep-alive connection, N
-# requests each of: a page of 50 event reports, a search, and one document
-# with its copies. Prints p50/p95/max per kind and writes
-# benchmarks/record/YYYY-MM-DD-api.md.
+# requests each of: a page of 50 event reports, a search, one document
+# with its copies, a page of 50 incidents, the incident with the most
+# reports, and a tally series (claimed attacks on the SDF, every week).
+# Prints p50/p95/max per kind and writes benchmarks/record/YYYY-MM-DD-api.md.
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -39,8 +40,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== loading and extracting the demo corpus into $DATA" >&2
-"$BIN" --data-dir "$DATA" --quiet demo --into "$DATA"
-"$BIN" --data-dir "$DATA" --quiet extract
+"$BIN" --data-dir "$DATA" --quiet demo --into "$DATA"   # extracts and links too
 
 if [ -z "$PORT" ]; then
     PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -71,10 +71,16 @@ def fetch(path):
 # A document with copies, so that the copies query runs too.
 docs = json.loads(fetch("/api/v1/documents?limit=500"))["items"]
 doc = next(d["id"] for d in docs if d["copies"] > 0)
+# The incident with the most reports, for an incident page.
+incs = json.loads(fetch("/api/v1/incidents?limit=200"))["items"]
+inc = max(incs, key=lambda i: len(i["reports"]))["id"]
 cases = [
     ("reports page (limit 50)", "/api/v1/reports?limit=50&sort=-date"),
     ("search (q=Qamishli)", "/api/v1/search?q=Qamishli"),
     (f"document {doc} with copies", f"/api/v1/documents/{doc}"),
+    ("incidents page (limit 50)", "/api/v1/incidents?limit=50"),
+    (f"incident {inc} with its reports", f"/api/v1/incidents/{inc}"),
+    ("tally series (claims on the SDF)", "/api/v1/tally?measure=claims&target=Syrian%20Democratic%20Forces"),
 ]
 print("| request | n | p50 ms | p95 ms | max ms | bytes |")
 print("|---|---|---|---|---|---|")
@@ -102,7 +108,7 @@ if [ "$RECORD" = 1 ]; then
         echo "# API latency, $DAY"
         echo
         echo "\`benchmarks/api.sh --runs $RUNS\`: \`vigil serve\` (release build) on the demo store"
-        echo "(131 documents, event reports extracted), one keep-alive HTTP/1.1 connection"
+        echo "(131 documents, reports extracted and linked), one keep-alive HTTP/1.1 connection"
         echo "from a Python client on the same machine, 5 warm-up requests per kind."
         echo
         echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -sr);"
