@@ -26,15 +26,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use vigil_extract::matcher::Matcher;
 use vigil_extract::text::Text;
-use vigil_model::{Narrative, NarrativeDayCount, NarrativeTag, SourceKind};
+use vigil_model::{Narrative, NarrativeDayCount, NarrativeTag, SourceKind, WeekStart};
 
 use crate::file::{field_line, read_list, FileError};
 use crate::surge::{run_all, SurgeOptions, SurgeResult};
+use crate::tally::week_of;
 
 /// The narratives of a file, compiled for tagging.
 #[derive(Debug, Clone)]
@@ -185,41 +186,6 @@ fn valid_key(k: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
-/// The day a week starts on.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WeekStart {
-    /// ISO weeks.
-    #[default]
-    Monday,
-    /// ACLED's weeks.
-    Saturday,
-}
-
-impl std::str::FromStr for WeekStart {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "monday" | "mon" | "iso" => Ok(WeekStart::Monday),
-            "saturday" | "sat" | "acled" => Ok(WeekStart::Saturday),
-            _ => Err(format!("{s:?} is not a week start: use monday or saturday")),
-        }
-    }
-}
-
-impl WeekStart {
-    /// The first day of the week holding `day`.
-    pub fn week_of(self, day: NaiveDate) -> NaiveDate {
-        let from_monday = i64::from(day.weekday().num_days_from_monday());
-        let back = match self {
-            WeekStart::Monday => from_monday,
-            // Saturday is 5 days after Monday.
-            WeekStart::Saturday => (from_monday + 2) % 7,
-        };
-        day - Duration::days(back)
-    }
-}
-
 /// How the weekly table is made.
 #[derive(Debug, Clone, Default)]
 pub struct WeeklyOptions {
@@ -269,16 +235,16 @@ pub fn weekly(
     opts: &WeeklyOptions,
 ) -> Vec<NarrativeWeek> {
     let ws = opts.week_start;
-    let Some(first) = counts.iter().map(|c| ws.week_of(c.day)).min() else {
+    let Some(first) = counts.iter().map(|c| week_of(c.day, ws)).min() else {
         return Vec::new();
     };
     let last_data = counts
         .iter()
-        .map(|c| ws.week_of(c.day))
+        .map(|c| week_of(c.day, ws))
         .max()
         .unwrap_or(first);
-    let to = opts.to.map_or(last_data, |d| ws.week_of(d));
-    let from = opts.from.map_or(first, |d| ws.week_of(d));
+    let to = opts.to.map_or(last_data, |d| week_of(d, ws));
+    let from = opts.from.map_or(first, |d| week_of(d, ws));
     let start = first.min(from);
     let weeks: Vec<NaiveDate> = std::iter::successors(Some(start), |w| {
         Some(*w + Duration::days(7)).filter(|n| *n <= to)
@@ -288,7 +254,7 @@ pub fn weekly(
     let mut cells: BTreeMap<(NaiveDate, Option<&str>, SourceKind), u64> = BTreeMap::new();
     for c in counts {
         *cells
-            .entry((ws.week_of(c.day), c.narrative.as_deref(), c.source_kind))
+            .entry((week_of(c.day, ws), c.narrative.as_deref(), c.source_kind))
             .or_default() += c.documents;
     }
     let kinds: BTreeSet<SourceKind> = counts.iter().map(|c| c.source_kind).collect();
@@ -532,20 +498,20 @@ terms_ar = ["انتقام", "الباغوز"]
     fn weeks_start_on_monday_or_saturday() {
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         // 2019-10-09 is a Wednesday.
-        assert_eq!(WeekStart::Monday.week_of(d("2019-10-09")), d("2019-10-07"));
+        assert_eq!(week_of(d("2019-10-09"), WeekStart::Monday), d("2019-10-07"));
         assert_eq!(
-            WeekStart::Saturday.week_of(d("2019-10-09")),
+            week_of(d("2019-10-09"), WeekStart::Saturday),
             d("2019-10-05")
         );
         assert_eq!(
-            WeekStart::Saturday.week_of(d("2019-10-05")),
+            week_of(d("2019-10-05"), WeekStart::Saturday),
             d("2019-10-05")
         );
         assert_eq!(
-            WeekStart::Saturday.week_of(d("2019-10-04")),
+            week_of(d("2019-10-04"), WeekStart::Saturday),
             d("2019-09-28")
         );
-        assert_eq!(WeekStart::Monday.week_of(d("2019-10-13")), d("2019-10-07"));
+        assert_eq!(week_of(d("2019-10-13"), WeekStart::Monday), d("2019-10-07"));
     }
 
     fn day(day: &str, kind: SourceKind, narrative: Option<&str>, n: u64) -> NarrativeDayCount {

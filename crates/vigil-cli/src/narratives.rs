@@ -9,9 +9,10 @@ use chrono::{NaiveDate, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::ProgressBar;
 use serde::Serialize;
-use vigil_analyze::narratives::{weekly, NarrativeSet, WeekStart, WeeklyOptions};
+use vigil_analyze::narratives::{weekly, NarrativeSet, WeeklyOptions};
 use vigil_analyze::surge::SurgeOptions;
 use vigil_model::DocumentId;
+use vigil_model::WeekStart;
 use vigil_store::Store;
 
 use crate::commands::{open_existing, open_store};

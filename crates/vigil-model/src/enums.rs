@@ -362,8 +362,10 @@ vocabulary! {
 
 vocabulary! {
     /// The first day of a tally's week.
+    #[derive(Default)]
     WeekStart, "week start" {
         /// ISO weeks.
+        #[default]
         Monday = "monday",
         /// ACLED's weeks.
         Saturday = "saturday",
