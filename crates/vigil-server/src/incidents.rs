@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vigil_analyze::relink::{relink, RelinkOptions};
 use vigil_analyze::surge::{SurgeOptions, SurgeResult};
-use vigil_analyze::tally::{surges, tally, week_of, Series, TallyQuery};
+use vigil_analyze::tally::{series_from_counts, surges, tally, week_of, Series, TallyQuery};
 use vigil_model::{
     Decision, DecisionAction, Dimension, EventReport, Incident, IncidentChange, IncidentId,
     IncidentStatus, Measure, ReportId, ReportKey, SiteKind, SourceKind, WeekStart,
@@ -101,10 +101,10 @@ pub struct DecisionOut {
 pub struct TallyWeek {
     /// The week's first day.
     pub start: NaiveDate,
-    /// The count.
+    /// The count. The incidents behind it are those of
+    /// `/api/v1/incidents` with the same filters, `from` this week's first
+    /// day `to` its last.
     pub value: u64,
-    /// The incidents behind it.
-    pub incidents: Vec<IncidentId>,
     /// Mean of the `baseline_weeks` before it (absent for the first weeks of the store).
     pub baseline: Option<f64>,
     /// Whether any surge test flags this week against its baseline.
@@ -930,12 +930,12 @@ pub async fn get_tally(
                 from: counted_from,
                 to: last,
             };
-            let rows = s.tally_rows(Some(counted_from), Some(last + Days::new(6)))?;
+            let counts = s.weekly_counts(&q.weekly_count_query())?;
             let opts = SurgeOptions {
                 baseline_weeks: bw,
                 ..SurgeOptions::default()
             };
-            let series = tally(&rows, &q)
+            let series = series_from_counts(&counts, &q)
                 .into_iter()
                 .map(|sr| tested(&sr, first, &opts))
                 .collect();
@@ -984,7 +984,6 @@ fn tested(series: &Series, first: NaiveDate, opts: &SurgeOptions) -> TallySeries
             TallyWeek {
                 start: w.start,
                 value: w.value,
-                incidents: w.incidents.clone(),
                 baseline,
                 surge,
                 flagged_by,
