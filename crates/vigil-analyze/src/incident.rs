@@ -355,6 +355,25 @@ pub fn site_distance(p: &vigil_model::Place, site: &Site) -> Option<f64> {
         .map(|(lat, lon)| haversine_km(lat, lon, site.lat, site.lon))
 }
 
+/// Filters as the incidents' facets spell their values: an actor named by
+/// any alias of the bundled knowledge base ("SDF", "قسد") becomes its
+/// canonical name ("Syrian Democratic Forces"); every other value is kept.
+pub fn canonical_filters(filters: Vec<(Dimension, String)>) -> Vec<(Dimension, String)> {
+    let kb = vigil_extract::kb::Kb::bundled();
+    filters
+        .into_iter()
+        .map(|(dim, value)| match dim {
+            Dimension::Perpetrator | Dimension::Target => {
+                let canonical = kb
+                    .resolve_actor(value.trim())
+                    .map(|i| kb.actors[i].name.clone());
+                (dim, canonical.unwrap_or(value))
+            }
+            _ => (dim, value),
+        })
+        .collect()
+}
+
 /// What tallies split and filter an incident by.
 pub fn facets(inc: &Incident) -> Vec<(Dimension, String)> {
     let mut out: Vec<(Dimension, String)> = Vec::new();
@@ -601,6 +620,25 @@ mod tests {
         assert_eq!(
             build(&inputs, &[gone], &[], &none, &opts),
             build(&inputs, &[], &[], &none, &opts)
+        );
+    }
+
+    #[test]
+    fn filters_name_actors_by_any_alias() {
+        let f = canonical_filters(vec![
+            (Dimension::Target, "SDF".into()),
+            (Dimension::Perpetrator, "داعش".into()),
+            (Dimension::Province, "Deir ez-Zor".into()),
+            (Dimension::Target, "nobody we know".into()),
+        ]);
+        assert_eq!(
+            f,
+            [
+                (Dimension::Target, "Syrian Democratic Forces".to_string()),
+                (Dimension::Perpetrator, "Islamic State".to_string()),
+                (Dimension::Province, "Deir ez-Zor".to_string()),
+                (Dimension::Target, "nobody we know".to_string()),
+            ]
         );
     }
 }

@@ -339,7 +339,7 @@ fn surge_inputs<S: Store>(store: &S, rules: &RuleSet) -> anyhow::Result<Vec<Week
                 RuleMeasure::Fatalities => Measure::Fatalities,
             },
             by: None,
-            filters: vec![(dimension, r.value.clone())],
+            filters: vigil_analyze::incident::canonical_filters(vec![(dimension, r.value.clone())]),
             week_start: WeekStart::Monday,
             from,
             to,

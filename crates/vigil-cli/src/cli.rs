@@ -102,7 +102,8 @@ pub struct LinkArgs {
 pub struct IncidentSelection {
     /// Only incidents with this value of a dimension, as DIMENSION=VALUE
     /// (perpetrator, target, event_type, sub_event_type, attack_mode,
-    /// province, site, status, source_kind); repeat to combine
+    /// province, site, status, source_kind); repeat to combine. An actor
+    /// may be named by any alias of the knowledge base (SDF, قسد)
     #[arg(long = "where", value_name = "DIM=VALUE", value_parser = parse_facet)]
     pub filters: Vec<(vigil_model::Dimension, String)>,
     /// Shorthand for --where perpetrator=NAME
@@ -120,7 +121,8 @@ pub struct IncidentSelection {
 }
 
 impl IncidentSelection {
-    /// Every filter, the shorthands included.
+    /// Every filter, the shorthands included, actors by their canonical
+    /// names.
     pub fn all(&self) -> Vec<(vigil_model::Dimension, String)> {
         use vigil_model::Dimension;
         let mut out = self.filters.clone();
@@ -134,7 +136,7 @@ impl IncidentSelection {
                 out.push((dim, v.clone()));
             }
         }
-        out
+        vigil_analyze::incident::canonical_filters(out)
     }
 }
 

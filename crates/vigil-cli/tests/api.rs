@@ -1100,6 +1100,9 @@ async fn tally_weeks_add_up_and_mark_surges() {
         .filter(|w| w["surge"] == true)
         .collect();
     assert!(!surges.is_empty(), "{sdf}");
+    // An alias names the same actor.
+    let alias = get(&app, "/api/v1/tally?target=SDF&measure=claims").await;
+    assert_eq!(alias["series"], sdf["series"]);
     let s = get(
         &app,
         &format!(

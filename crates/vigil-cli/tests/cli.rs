@@ -804,6 +804,14 @@ fn tallies_surges_and_sites_over_the_demo() {
     assert_eq!(lines[0], "week_start,series,measure,value");
     assert_eq!(lines.len(), 1 + 5, "five ISO weeks from 2019-09-16: {csv}");
     assert!(lines[4].starts_with("2019-10-07,all,claims,"), "{csv}");
+    // An actor can be named by any alias, in either script.
+    for alias in ["--target=SDF", "--target=قسد"] {
+        assert_eq!(
+            run(&["tally", "--measure", "claims", alias, "--format", "csv"]),
+            csv,
+            "{alias}"
+        );
+    }
     // Saturday weeks, split by province, as JSON.
     let by: Value = serde_json::from_str(&run(&[
         "--json",

@@ -15,6 +15,7 @@ use axum::Json;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use vigil_analyze::incident::canonical_filters;
 use vigil_analyze::relink::{relink, RelinkOptions};
 use vigil_analyze::surge::{SurgeOptions, SurgeResult};
 use vigil_analyze::tally::{series_from_counts, surges, tally, week_of, Series, TallyQuery};
@@ -400,16 +401,19 @@ pub struct EditBody {
     pub note: Option<String>,
 }
 
+/// The filters given, actors by their canonical names.
 fn dimension_filters(pairs: &[(Dimension, &Option<String>)]) -> Vec<(Dimension, String)> {
-    pairs
-        .iter()
-        .filter_map(|(d, v)| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(|v| (*d, v.to_string()))
-        })
-        .collect()
+    canonical_filters(
+        pairs
+            .iter()
+            .filter_map(|(d, v)| {
+                v.as_deref()
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (*d, v.to_string()))
+            })
+            .collect(),
+    )
 }
 
 fn one<T: std::str::FromStr>(name: &str, v: &Option<String>) -> Result<Option<T>, ApiError>
