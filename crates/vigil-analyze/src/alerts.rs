@@ -44,36 +44,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use vigil_extract::matcher::Matcher;
 use vigil_extract::text::Text;
-use vigil_model::{AlertEvidence, DocumentId, IncidentId, NewAlert};
+use vigil_model::{AlertEvidence, DocumentId, IncidentId, Measure, NewAlert};
 
 use crate::file::{field_line, line_of, parse_table, read_tables, FileError, Located};
 use crate::surge::{run_all, SurgeOptions};
 
 pub use webhook::WebhookConfig;
-
-/// What a series counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Measure {
-    /// Incidents.
-    #[default]
-    Incidents,
-    /// Claimed attacks.
-    Claimed,
-    /// People killed.
-    Fatalities,
-}
-
-impl Measure {
-    /// The name used in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Measure::Incidents => "incidents",
-            Measure::Claimed => "claimed",
-            Measure::Fatalities => "fatalities",
-        }
-    }
-}
 
 /// The surge tests a rule may name.
 const TESTS: &[&str] = &[
@@ -117,7 +93,7 @@ pub struct SurgeRule {
     pub dimension: String,
     /// The value along it (`Islamic State`, `Syrian Democratic Forces`).
     pub value: String,
-    /// What is counted: incidents, claimed or fatalities.
+    /// What is counted: incidents, claims or fatalities.
     #[serde(default)]
     pub measure: Measure,
     /// Only this test's verdict counts (poisson, negative_binomial,

@@ -319,9 +319,8 @@ pub fn check<S: Store>(
 /// every ISO week from the first incident's to the last's, zeros included,
 /// with the incidents behind each count.
 fn surge_inputs<S: Store>(store: &S, rules: &RuleSet) -> anyhow::Result<Vec<WeeklySeries>> {
-    use vigil_analyze::alerts::Measure as RuleMeasure;
     use vigil_analyze::tally::{tally, TallyQuery};
-    use vigil_model::{Dimension, Measure, WeekStart};
+    use vigil_model::{Dimension, WeekStart};
     let Some((from, to)) = crate::incidents::store_span(store)? else {
         return Ok(Vec::new());
     };
@@ -333,11 +332,7 @@ fn surge_inputs<S: Store>(store: &S, rules: &RuleSet) -> anyhow::Result<Vec<Week
             .parse()
             .with_context(|| format!("rule {:?}: field `dimension` cannot be tallied", r.key))?;
         let q = TallyQuery {
-            measure: match r.measure {
-                RuleMeasure::Incidents => Measure::Incidents,
-                RuleMeasure::Claimed => Measure::Claims,
-                RuleMeasure::Fatalities => Measure::Fatalities,
-            },
+            measure: r.measure,
             by: None,
             filters: vigil_analyze::incident::canonical_filters(vec![(dimension, r.value.clone())]),
             week_start: WeekStart::Monday,

@@ -350,8 +350,10 @@ vocabulary! {
 
 vocabulary! {
     /// What a weekly tally counts.
+    #[derive(Default)]
     Measure, "measure" {
         /// Incidents.
+        #[default]
         Incidents = "incidents",
         /// Incidents a perpetrator claimed (claim only, or corroborated).
         Claims = "claims",

@@ -11,7 +11,7 @@ key = "is-sdf-surge"
 kind = "surge"
 dimension = "perpetrator"
 value = "Islamic State"
-measure = "claimed"
+measure = "claims"
 test = "poisson"
 channels = ["ops"]
 
@@ -63,7 +63,7 @@ fn each_kind_fires_on_its_condition_with_a_dedup_key_and_evidence() {
         WeeklySeries {
             dimension: "perpetrator".into(),
             value: "islamic state".into(),
-            measure: Measure::Claimed,
+            measure: Measure::Claims,
             weeks: weeks(&[10, 10, 10, 27, 12]),
         },
         // Same series, another measure: not this rule's.
@@ -135,7 +135,7 @@ fn each_kind_fires_on_its_condition_with_a_dedup_key_and_evidence() {
     assert_eq!(
         keys,
         [
-            "is-sdf-surge:perpetrator=islamic state:claimed:2019-10-07",
+            "is-sdf-surge:perpetrator=islamic state:claims:2019-10-07",
             "al-hol:incident:2",
             "release-rising:detainee-release:2019-10-07",
             "watch-hol:doc:10",
@@ -150,7 +150,7 @@ fn each_kind_fires_on_its_condition_with_a_dedup_key_and_evidence() {
     assert_eq!(surge.evidence.incidents, [IncidentId(103)]);
     assert_eq!(surge.evidence.facts["count"], "27");
     assert_eq!(surge.evidence.facts["baseline"], "10.00");
-    assert!(surge.title.contains("27 claimed"), "{}", surge.title);
+    assert!(surge.title.contains("27 claims"), "{}", surge.title);
     assert!(surge.evidence.facts.contains_key("poisson_p"));
     assert_eq!(fired[1].evidence.incidents, [IncidentId(2)]);
     assert_eq!(fired[1].evidence.documents, [DocumentId(6)]);
@@ -181,14 +181,14 @@ fn each_kind_fires_on_its_condition_with_a_dedup_key_and_evidence() {
 fn a_volatile_history_does_not_fire_a_negative_binomial_rule() {
     let rules = RuleSet::from_toml(
         "a.toml",
-        "[[rule]]\nkey = \"nb\"\nkind = \"surge\"\ndimension = \"target\"\nvalue = \"SDF\"\nmeasure = \"claimed\"\ntest = \"negative_binomial\"\n",
+        "[[rule]]\nkey = \"nb\"\nkind = \"surge\"\ndimension = \"target\"\nvalue = \"SDF\"\nmeasure = \"claims\"\ntest = \"negative_binomial\"\n",
     )
     .unwrap();
     let series = |counts: &[u64]| {
         [WeeklySeries {
             dimension: "target".into(),
             value: "SDF".into(),
-            measure: Measure::Claimed,
+            measure: Measure::Claims,
             weeks: weeks(counts),
         }]
     };
