@@ -2,60 +2,28 @@
 //! document names.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
-use serde::Deserialize;
 use vigil_model::Site;
 
-/// What is wrong with a sites file: where, and how to fix it.
-#[derive(Debug, thiserror::Error)]
-#[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
-pub struct SitesError {
-    /// The file.
-    pub file: String,
-    /// The line, where known.
-    pub line: Option<usize>,
-    /// What is wrong and the fix.
-    pub message: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SitesFile {
-    site: Vec<Site>,
-}
-
-/// Reads and checks a sites file.
-pub fn load(path: &Path) -> Result<Vec<Site>, SitesError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SitesError {
-        file: path.display().to_string(),
-        line: None,
-        message: format!("cannot read it: {e}"),
-    })?;
-    parse(&path.display().to_string(), &text)
-}
+use crate::file::{field_line, read_list, FileError};
 
 /// Parses and checks the text of a sites file named `file`.
-pub fn parse(file: &str, text: &str) -> Result<Vec<Site>, SitesError> {
-    let parsed: SitesFile = toml::from_str(text).map_err(|e| SitesError {
-        file: file.into(),
-        line: e.span().map(|s| text[..s.start].matches('\n').count() + 1),
-        message: e.message().to_string(),
-    })?;
+pub fn parse(file: &str, text: &str) -> Result<Vec<Site>, FileError> {
+    let list = read_list::<Site>(
+        file,
+        text,
+        "site",
+        "each [[site]] has key, name, kind, lat, lon and radius_km, and may have named_km and names; no other fields",
+    )?;
     let mut seen = BTreeSet::new();
-    for site in &parsed.site {
-        // The line of the site's key, to point at it.
-        let line = text
-            .lines()
-            .position(|l| {
-                let l = l.trim_start();
-                l.starts_with("key") && l.contains(&format!("\"{}\"", site.key))
-            })
-            .map(|n| n + 1);
-        let fail = |message: String| SitesError {
-            file: file.into(),
-            line,
+    for t in &list {
+        let site = &t.value;
+        let fail = |field: &str, message: String, fix: &str| FileError {
+            file: file.to_string(),
+            line: field_line(text, (t.start, t.end), field),
+            field: Some(field.to_string()),
             message: format!("site {:?}: {message}", site.key),
+            fix: fix.to_string(),
         };
         let key_ok = !site.key.is_empty()
             && site
@@ -64,35 +32,48 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Site>, SitesError> {
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !key_ok {
             return Err(fail(
-                "field `key` must be lower-case letters, digits and '-' (e.g. al-hol-camp)".into(),
+                "key",
+                "not a short key".into(),
+                "use lower-case letters, digits and '-', e.g. \"al-hol-camp\"",
             ));
         }
         if !seen.insert(site.key.clone()) {
             return Err(fail(
-                "field `key` is given to two sites; keys must differ".into(),
+                "key",
+                "given to two sites".into(),
+                "give each site its own key",
             ));
         }
         if site.name.trim().is_empty() {
-            return Err(fail("field `name` is empty".into()));
+            return Err(fail("name", "empty name".into(), "write a display name"));
         }
-        if !(-90.0..=90.0).contains(&site.lat) || !(-180.0..=180.0).contains(&site.lon) {
-            return Err(fail(format!(
-                "fields `lat`/`lon` ({}, {}) are not a point on Earth: latitude -90..90, longitude -180..180",
-                site.lat, site.lon
-            )));
+        for (field, v, range) in [("lat", site.lat, 90.0), ("lon", site.lon, 180.0)] {
+            if !(-range..=range).contains(&v) {
+                return Err(fail(
+                    field,
+                    format!("{v} is not a point on Earth"),
+                    "give latitude from -90 to 90 and longitude from -180 to 180, in degrees",
+                ));
+            }
         }
         for (field, v) in [("radius_km", site.radius_km), ("named_km", site.named_km)] {
             if !(0.0..=100.0).contains(&v) {
-                return Err(fail(format!(
-                    "field `{field}` is {v}: give a distance from 0 to 100 km"
-                )));
+                return Err(fail(
+                    field,
+                    format!("{v} km"),
+                    "give a distance from 0 to 100 km",
+                ));
             }
         }
         if site.names.iter().any(|n| n.text.trim().is_empty()) {
-            return Err(fail("field `names` holds an empty name".into()));
+            return Err(fail(
+                "names",
+                "holds an empty name".into(),
+                "remove the empty name or write it",
+            ));
         }
     }
-    Ok(parsed.site)
+    Ok(list.into_iter().map(|t| t.value).collect())
 }
 
 /// Whether `needle` occurs in `haystack` as whole words (both normalized).
@@ -157,15 +138,15 @@ names = [{ text = "سجن", lang = "ar" }, { text = "prison", lang = "en" }]
     #[test]
     fn bad_files_name_the_line_and_field() {
         let cases = [
-            (GOOD.replace("lat = 36.375", "lat = 136.375"), ":3:", "lat"),
+            (GOOD.replace("lat = 36.375", "lat = 136.375"), ":6:", "lat"),
             (
                 GOOD.replace("radius_km = 3", "radius_km = -3"),
-                ":3:",
+                ":8:",
                 "radius_km",
             ),
             (
                 GOOD.replace("hasakah-prison", "al-hol-camp"),
-                "",
+                ":12:",
                 "two sites",
             ),
             (GOOD.replace("al-hol-camp", "Al Hol"), ":3:", "lower-case"),

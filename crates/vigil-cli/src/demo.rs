@@ -94,7 +94,7 @@ pub fn run(data_dir: &Path, args: &DemoArgs, out: &Output) -> anyhow::Result<Exi
         ..*out
     };
     let extracted = crate::extract::extract_documents(&mut store, &ex, &ids, &quiet)?;
-    let sites = vigil_analyze::sites::load(&corpus.path().join("sites.toml"))?;
+    let sites = crate::incidents::load_sites(&corpus.path().join("sites.toml"))?;
     store.put_sites(&sites)?;
     let linked = crate::incidents::link_store(
         &mut store,

@@ -657,10 +657,18 @@ fn site_incidents(store: &SqliteStore, key: &str) -> anyhow::Result<Vec<Incident
     Ok(all)
 }
 
+/// Reads and checks a sites file.
+pub fn load_sites(file: &Path) -> anyhow::Result<Vec<vigil_model::Site>> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("reading the sites file {}", file.display()))?;
+    vigil_analyze::sites::parse(&file.display().to_string(), &text)
+        .context("the sites file cannot be used")
+}
+
 pub fn sites(dir: &Path, cmd: &SitesCommand, out: &Output) -> anyhow::Result<ExitCode> {
     match cmd {
         SitesCommand::Load { file } => {
-            let sites = vigil_analyze::sites::load(file)?;
+            let sites = load_sites(file)?;
             let mut store = open_store(dir)?;
             store.put_sites(&sites)?;
             let summary = link_store(&mut store, &RelinkOptions::default(), out)?;

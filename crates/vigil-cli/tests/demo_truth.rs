@@ -272,7 +272,11 @@ fn demo_incidents_are_linked_like_the_ground_truth() {
             .unwrap();
     let mut store = SqliteStore::open_in_memory().unwrap();
     let by_doc = extract_demo_into(&mut store, |_| true);
-    let sites = vigil_analyze::sites::load(&demo().join("sites.toml")).unwrap();
+    let sites = vigil_analyze::sites::parse(
+        "sites.toml",
+        &std::fs::read_to_string(demo().join("sites.toml")).unwrap(),
+    )
+    .unwrap();
     store.put_sites(&sites).unwrap();
     let opts = RelinkOptions::default();
     let first = relink(&mut store, &opts, &mut |_, _| {}).unwrap();
