@@ -660,6 +660,7 @@ fn dashboard_in_headless_chromium() {
             lang: e.dataset.lang,
             dir: getComputedStyle(e.querySelector('.evidence-sentence')).direction,
             marks: e.querySelectorAll('mark.evidence').length,
+            gloss: [...e.querySelectorAll('.gloss dd')].map(d => d.textContent),
             text: e.textContent })) : null; })()",
     );
     let cards = cards.as_array().unwrap();
@@ -689,6 +690,20 @@ fn dashboard_in_headless_chromium() {
             .unwrap()
             .replace('_', " ");
         assert!(text.contains(&claim), "claim status shown: {card}");
+        // Arabic evidence is glossed in English from the report's fields.
+        let gloss = card["gloss"].as_array().unwrap();
+        if lang == "ar" {
+            let sub = r["report"]["sub_event_type"]
+                .as_str()
+                .unwrap()
+                .replace('_', " ");
+            assert!(
+                gloss.iter().any(|g| g.as_str().unwrap().contains(&sub)),
+                "the event words glossed as {sub}: {card}"
+            );
+        } else {
+            assert!(gloss.is_empty(), "English is not glossed: {card}");
+        }
     }
     b.snap("04-incident-arabic-english");
 

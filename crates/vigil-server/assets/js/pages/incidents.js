@@ -61,22 +61,64 @@ function analystName() {
   }
 }
 
-/** Evidence sentences of a report, each once, with its spans marked. */
-function evidenceBlocks(evidence) {
+/** The English of what an evidence span says, from the report's own fields:
+ * an actor's canonical name, a type, a count, a date, a place's province
+ * and country. Null where the report has nothing to add to the words. */
+export function glossOf(e, rep) {
+  const actor = (sides) => {
+    const named = (sides || []).filter((a) => a.canonical);
+    const same = named.find((a) => a.mention === e.text);
+    return same ? same.canonical : named.map((a) => a.canonical).join(', ') || null;
+  };
+  const c = rep.counts || {};
+  switch (e.field) {
+    case 'event_type': return label(rep.sub_event_type || rep.event_type);
+    case 'attack_mode': return rep.attack_mode ? label(rep.attack_mode) : null;
+    case 'perpetrator': case 'attribution': return actor(rep.perpetrators) ?? rep.attribution ?? null;
+    case 'target': return actor(rep.targets);
+    case 'claim_status': return label(rep.claim_status);
+    case 'date': return rep.date ? `${fmtDate(rep.date.date)} (${rep.date.precision})` : null;
+    case 'place': {
+      const p = rep.place;
+      if (!p) return null;
+      const where = [p.province, p.country].filter(Boolean).join(', ');
+      return where ? `place in ${where}` : null;
+    }
+    case 'killed': case 'injured': case 'abducted': case 'freed':
+      return c[e.field] ? `${count(c[e.field])} ${e.field}` : null;
+    default: return null;
+  }
+}
+
+/** Evidence sentences of a report, each once, with its spans marked; a
+ * sentence not in English is followed by the gloss of its marked words. */
+function evidenceBlocks(evidence, rep, lang) {
   const bySentence = new Map();
   for (const e of evidence) {
     const key = `${e.sentence.start}-${e.sentence.end}`;
-    if (!bySentence.has(key)) bySentence.set(key, { sentence: e.sentence, text: e.sentence_text, marks: [] });
-    bySentence.get(key).marks.push({
+    if (!bySentence.has(key)) bySentence.set(key, { sentence: e.sentence, text: e.sentence_text, marks: [], gloss: [] });
+    const s = bySentence.get(key);
+    const english = glossOf(e, rep);
+    s.marks.push({
       start: e.span.start - e.sentence.start,
       end: e.span.end - e.sentence.start,
       cls: 'evidence',
-      title: label(e.field),
+      title: english ? `${label(e.field)}: ${english}` : label(e.field),
     });
+    if (english && lang !== 'en') s.gloss.push({ at: e.span.start, words: e.text, field: e.field, english });
   }
   return [...bySentence.values()]
     .sort((a, b) => a.sentence.start - b.sentence.start)
-    .map((s) => h('blockquote.evidence-sentence', { dir: 'auto' }, markedText(s.text, s.marks)));
+    .flatMap((s) => {
+      const quote = h('blockquote.evidence-sentence', { dir: 'auto' }, markedText(s.text, s.marks));
+      if (!s.gloss.length) return [quote];
+      s.gloss.sort((a, b) => a.at - b.at);
+      return [quote, h('dl.gloss', { dir: 'ltr', 'aria-label': 'Gloss: the English of the marked words, from the report' },
+        s.gloss.flatMap((g) => [
+          h('dt', { dir: 'auto', lang }, g.words),
+          h('dd', {}, h('span.gloss-field', {}, label(g.field)), ' ', g.english),
+        ]))];
+    });
 }
 
 function reportCard(r, splitBoxes) {
@@ -98,7 +140,7 @@ function reportCard(r, splitBoxes) {
       `${label(rep.sub_event_type)} · ${fmtDate(rep.date?.date)} · `,
       h('span', { dir: 'auto' }, rep.place?.name ?? 'unplaced'),
       ['killed', 'injured', 'abducted', 'freed'].filter((k) => c[k]).map((k) => ` · ${count(c[k])} ${k}`).join('')),
-    evidenceBlocks(r.evidence),
+    evidenceBlocks(r.evidence, rep, r.document.lang),
     h('p.card-foot', {},
       h('a', { href: `#/documents/${r.document.id}?report=${rep.id}`, dir: 'auto' }, r.document.title || `Document ${r.document.id}`),
       h('label.split-pick', { for: box.id }, box, ' split out')));
