@@ -250,6 +250,24 @@ fn apply_context(kb: &Kb, t: &Text<'_>, sentences: &[std::ops::Range<usize>], sc
             e.0 += w;
         }
     }
+    // A post or checkpoint that is attacked is the object of violence, not
+    // a base being set up: "هاجموا حاجزاً", "attacked an outpost".
+    let base = Class::Acled(SubEventType::HeadquartersOrBaseEstablished);
+    if let Some(&(w, ev, b)) = scores.get(&base) {
+        let sentence = sentences.iter().find(|r| r.contains(&ev.0));
+        let attacked = hits.iter().any(|h| {
+            h.value.has(Context::GenericAttack)
+                && h.end <= ev.0
+                && sentence.is_some_and(|r| r.contains(&h.start))
+        });
+        if attacked {
+            scores.remove(&base);
+            let e = scores
+                .entry(Class::Acled(SubEventType::ArmedClash))
+                .or_insert((0.0, ev, b));
+            e.0 += w;
+        }
+    }
     // Something exploded at a plant or a tank, and no bomb or attack is
     // named: an accident, not remote violence.
     let rem = Class::Acled(SubEventType::RemoteExplosiveLandmineIed);
@@ -545,6 +563,19 @@ mod tests {
             (
                 "Gunmen assassinated a local teacher in Hajin on Tuesday.",
                 "attack",
+            ),
+            // An attacked post is not a base being set up.
+            (
+                "قال تنظيم الدولة إن عناصره هاجموا نقطة عسكرية لقوات سوريا الديمقراطية في بلدة هجين.",
+                "armed_clash",
+            ),
+            (
+                "هجوم على حاجز لقوات سوريا الديمقراطية عند مدخل البصيرة",
+                "armed_clash",
+            ),
+            (
+                "The army set up a new military base near Hajin.",
+                "headquarters_or_base_established",
             ),
             // Who took the ground: the subject of its clause, the agent of a
             // passive, never the object of a preposition.

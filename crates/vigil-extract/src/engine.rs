@@ -369,12 +369,18 @@ impl Extractor {
 
         // Date: the date in the event sentences nearest the trigger (a
         // byline's date may share the first sentence when a page's header
-        // runs into its text), else the publication day.
+        // runs into its text, so a byline's date counts only when no other
+        // date is given), else the publication day.
         let in_seg = |i: usize| seg.iter().any(|&s| t.sentences[s].contains(&i));
         let trigger = class.evidence.0;
-        let date = dates
+        let candidates: Vec<&DateMention> = dates
             .iter()
             .filter(|d| sents.iter().any(|r| r.contains(&d.start)) && in_seg(d.start))
+            .collect();
+        let in_body = candidates.iter().any(|d| !is_byline(t, d));
+        let date = candidates
+            .into_iter()
+            .filter(|d| !(in_body && is_byline(t, d)))
             .min_by_key(|d| d.start.abs_diff(trigger))
             .map(|d| {
                 cite("date", d.start, d.end);
@@ -503,6 +509,24 @@ impl Extractor {
 /// A dateline ("BEIRUT —", "DAMASCUS (Reuters) -"): where the reporter
 /// files from, not where the event happened. A name in capitals that opens
 /// its sentence and is followed by a dash, a bracket or a comma.
+/// Whether a date opens a short line of its own, as a byline's does
+/// ("2019-09-18 · Field monitoring team"): the day of publication, not of
+/// the event.
+fn is_byline(t: &Text<'_>, d: &DateMention) -> bool {
+    let start = t.span(d.start, d.end).start;
+    let at = t
+        .original
+        .char_indices()
+        .nth(start)
+        .map_or(t.original.len(), |(b, _)| b);
+    let line_start = t.original[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = t.original[at..]
+        .find('\n')
+        .map_or(t.original.len(), |i| at + i);
+    t.original[line_start..at].trim().is_empty()
+        && t.original[line_start..line_end].chars().count() <= 80
+}
+
 fn is_dateline(t: &Text<'_>, m: &PlaceMention) -> bool {
     let opens = t.sentences.iter().any(|r| r.start == m.start);
     let surface = t.original_of(m.start, m.end);
@@ -529,6 +553,26 @@ mod tests {
             .extract(text, &doc)
             .first()
             .and_then(|r| r.place.as_ref().map(|p| p.name.clone()))
+    }
+
+    #[test]
+    fn a_bylines_date_is_not_the_events() {
+        let doc = DocInput {
+            published: NaiveDate::from_ymd_opt(2019, 9, 18),
+            ..DocInput::default()
+        };
+        let text = "هجوم على حاجز لقوات سوريا الديمقراطية عند مدخل البصيرة\n\n2019-09-18 · فريق الرصد الميداني\n\nأفاد مراسل المركز بأن مسلحين هاجموا مساء الثلاثاء 17 أيلول/سبتمبر 2019 حاجزاً لقوات سوريا الديمقراطية عند مدخل بلدة البصيرة، ما أدى إلى مقتل عنصرين.";
+        let date = |text: &str| {
+            Extractor::new()
+                .extract(text, &doc)
+                .first()
+                .and_then(|r| r.date)
+                .map(|d| d.date.to_string())
+        };
+        assert_eq!(date(text).as_deref(), Some("2019-09-17"));
+        // With no other date, the byline's stands.
+        let alone = text.replace("مساء الثلاثاء 17 أيلول/سبتمبر 2019 ", "");
+        assert_eq!(date(&alone).as_deref(), Some("2019-09-18"));
     }
 
     /// Every rule looks ahead and behind: cut rich texts after every
