@@ -707,6 +707,22 @@ fn dashboard_in_headless_chromium() {
     }
     b.snap("04-incident-arabic-english");
 
+    // A site's page: its timeline counts the incidents listed under it.
+    let site = "ain-issa-camp";
+    let at = api(&format!("/api/v1/incidents?site={site}&limit=500"));
+    let at = at["items"].as_array().unwrap();
+    assert!(!at.is_empty(), "the demo has incidents at {site}");
+    b.page(&base, &format!("#/sites/{site}"));
+    let timeline = chart_in(&b, "#site-chart");
+    let rows = b.wait_for(
+        "the site's incidents",
+        "(() => { const r = document.querySelectorAll('#site-incidents tbody tr'); return r.length || null; })()",
+    );
+    assert_eq!(rows.as_u64().unwrap() as usize, at.len());
+    let dated = at.iter().filter(|i| i["date"]["date"].is_string()).count();
+    assert_eq!(timeline.total as usize, dated, "{timeline:?}");
+    b.snap("04b-site-timeline");
+
     // Reports: keyboard from the search key to a row to its page.
     b.page(&base, "#/reports?lang=ar");
     b.keys(&["/"]);
@@ -978,11 +994,16 @@ struct ChartState {
 }
 
 fn chart_state(b: &Browser) -> ChartState {
+    chart_in(b, "#chart")
+}
+
+/// The weekly chart drawn in the element `selector`.
+fn chart_in(b: &Browser, selector: &str) -> ChartState {
     let v = b.wait_for(
         "the chart",
-        "(() => { const c = document.querySelector('#chart'); const bars = c.querySelectorAll('svg rect.bar');
-           return bars.length ? {bars: bars.length, weeks: Number(c.dataset.weeks), total: Number(c.dataset.total),
-             sum: [...bars].reduce((a, r) => a + Number(r.dataset.count), 0)} : null; })()",
+        &format!("(() => {{ const c = document.querySelector('{selector}'); if (!c) return null; const bars = c.querySelectorAll('svg rect.bar');
+           return bars.length ? {{bars: bars.length, weeks: Number(c.dataset.weeks), total: Number(c.dataset.total),
+             sum: [...bars].reduce((a, r) => a + Number(r.dataset.count), 0)}} : null; }})()"),
     );
     assert_eq!(v["bars"], v["weeks"], "{v}");
     assert_eq!(v["sum"], v["total"], "the bars add up: {v}");

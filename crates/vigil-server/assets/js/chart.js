@@ -114,3 +114,21 @@ function niceTicks(max) {
   for (let t = 0; t <= max + 1e-9; t += step) out.push(Math.round(t * 100) / 100);
   return out;
 }
+
+/** mean ± 2√mean, the spread a Poisson count has around its mean. */
+export function poissonBand(mean) {
+  const sd = Math.sqrt(mean);
+  return [Math.max(0, mean - 2 * sd), mean + 2 * sd].map((x) => Math.round(x * 10) / 10);
+}
+
+/** The weeks of one series of `/api/v1/tally` as `drawChart` takes them:
+ * each with its baseline band and surge mark. */
+export function tallyWeeks(weeks) {
+  return (weeks ?? []).map((w) => ({
+    week: w.start,
+    count: w.value,
+    band: w.baseline === null || w.baseline === undefined ? null : poissonBand(w.baseline),
+    surge: w.surge,
+    note: w.surge ? `flagged by ${w.flagged_by.join(', ')}` : (w.baseline != null ? `baseline ${w.baseline.toFixed(1)}` : ''),
+  }));
+}
