@@ -333,14 +333,14 @@ fn demo_incidents_are_linked_like_the_ground_truth() {
         store.stats().unwrap().incidents,
     );
     println!("{summary}");
-    // Measured 2026-11-26: precision 0.92, recall 0.57 (112 labelled
-    // reports; 0.55 before two types of violence could link at one town on
-    // one day). Most missed links now are a monitor's report dated to its
-    // publication days after the event, a province read as the place, and
-    // events typed as something other than violence. DEBUG_LINK=1 prints
-    // the missed pairs.
+    // Measured 2026-11-26: precision 0.93, recall 0.70 (113 labelled
+    // reports; 0.57 before attacked posts stopped being typed as bases
+    // set up and bylines' dates stopped dating events). Most missed links
+    // now are a report placed at the province ("Deir ez-Zor") or dated to
+    // its publication by a text that gives no other date, and a mistyped
+    // report (a demonstration). DEBUG_LINK=1 prints the missed pairs.
     assert!(precision >= 0.85, "{summary}");
-    assert!(recall >= 0.50, "{summary}");
+    assert!(recall >= 0.65, "{summary}");
 
     // The ground truth's incidents at watched sites are attached to them.
     for inc in truth["incidents"].as_array().unwrap() {
