@@ -723,6 +723,36 @@ fn dashboard_in_headless_chromium() {
     assert_eq!(timeline.total as usize, dated, "{timeline:?}");
     b.snap("04b-site-timeline");
 
+    // A source's page: its timeline counts its dated documents.
+    let sources = api("/api/v1/sources?limit=500");
+    let source = sources["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|s| s["documents"].as_u64())
+        .unwrap();
+    let id = source["id"].as_i64().unwrap();
+    let docs = api(&format!("/api/v1/documents?source={id}&limit=500"));
+    let dated = docs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["published"].is_string())
+        .count();
+    b.page(&base, &format!("#/sources/{id}"));
+    let timeline = chart_in(&b, "#source-chart");
+    assert_eq!(timeline.total as usize, dated, "{timeline:?}");
+    let claims = b.wait_for(
+        "the source's reports",
+        "document.querySelector('#source-claims')?.textContent",
+    );
+    assert!(
+        claims.as_str().unwrap().contains("claimed")
+            || claims.as_str().unwrap().contains("reported"),
+        "{claims}"
+    );
+    b.snap("04c-source-timeline");
+
     // Reports: keyboard from the search key to a row to its page.
     b.page(&base, "#/reports?lang=ar");
     b.keys(&["/"]);
