@@ -23,7 +23,7 @@
 # from PyPI (requirements.txt), generates the corpus (gen_corpus.py
 # --stream), then:
 #   1. stage benches: cargo bench -p vigil-bench (divan);
-#   2. pipeline: ingest -> extract -> link (-> tally, when it exists) into a
+#   2. pipeline: ingest -> extract -> link -> tally (by province) into a
 #      fresh store, each step under /usr/bin/time -v;
 #   3. side by side (compare.py): place names vs flashgeotext and geotext,
 #      event types vs a TF-IDF + logistic-regression baseline (gold-based
@@ -135,16 +135,15 @@ if [ "$SKIP_STAGES" = 0 ]; then
     cat "$RES/stages.txt" >&2
 fi
 
-# 2. Pipeline: ingest -> extract -> link (-> tally)
+# 2. Pipeline: ingest -> extract -> link -> tally
 if [ "$SKIP_PIPELINE" = 0 ]; then
     for r in $(seq 1 "$PIPELINE_REPS"); do
         D="$WORK/data$r"
         step "pipeline run $r: ingest" "p$r-ingest" -- "$BIN" --data-dir "$D" --json ingest "$CORPUS/docs"
         du -sb "$D/vigil.sqlite"* 2>/dev/null | awk '{s += $1} END {print s + 0}' >"$RES/p$r-store-after-ingest.bytes"
         step "pipeline run $r: extract" "p$r-extract" -- "$BIN" --data-dir "$D" --json extract
-        step "pipeline run $r: link" "p$r-link" -- "$BENCH_BIN" link --store "$D/vigil.sqlite"
-        # TALLY: add the tally step here when `vigil tally` (or the library
-        # call) lands: step "pipeline run $r: tally" "p$r-tally" -- ...
+        step "pipeline run $r: link" "p$r-link" -- "$BIN" --data-dir "$D" --json link
+        step "pipeline run $r: tally" "p$r-tally" -- "$BIN" --data-dir "$D" --json tally --by province
         du -sb "$D/vigil.sqlite"* 2>/dev/null | awk '{s += $1} END {print s + 0}' >"$RES/p$r-store.bytes"
         rm -rf "$D"
     done

@@ -136,17 +136,17 @@ def main() -> int:
     else:
         w(f"| event types vs TF-IDF + LR | faster, at least as accurate | {cl.get('skipped', 'not run')} | — |")
     w(f"| 1,000,000 documents end to end | < 10 min on 2 cores, < 2 GiB | not run at 1M; this run: {n_docs:,} documents "
-      f"in {f(total_wall, 1)} s (ingest + extract + link; tally not yet in Vigil), peak RSS {f(peak / 1024 if peak else None, 0)} MB | — |")
+      f"in {f(total_wall, 1)} s (ingest + extract + link + tally), peak RSS {f(peak / 1024 if peak else None, 0)} MB | — |")
     w("| query p50 / p95 at 1,000,000 reports | < 50 ms / < 200 ms | not measured: no 1M store in this run | — |\n")
 
     # ---------------- pipeline table
     if runs:
-        w(f"## Pipeline: ingest → extract → link ({len(runs)} run{'s' if len(runs) > 1 else ''})\n")
-        w("Each step is one `vigil` (or `vigil-bench link`) process under `/usr/bin/time -v`, into a fresh store. "
+        w(f"## Pipeline: ingest → extract → link → tally ({len(runs)} run{'s' if len(runs) > 1 else ''})\n")
+        w("Each step is one `vigil` process under `/usr/bin/time -v`, into a fresh store. "
           "docs/s and MB/s are Vigil's own (`--json` summary: its timed loop), MB/s per core divides by the CPU share "
-          "the process got. Ingest MB are input file bytes; extract MB are document text bytes. Link reads every "
-          "report of the store and runs `vigil_analyze::link::link` on them. Tally: not yet in Vigil (the lead "
-          "will add it; see `TALLY` in run-all.sh).\n")
+          "the process got. Ingest MB are input file bytes; extract MB are document text bytes. Link turns every "
+          "report of the store into incidents (`vigil link`, windows of 56 days, incidents written to the store); "
+          "tally counts every week's incidents by province (`vigil tally --by province`, in SQL).\n")
         w("| run | step | wall s | CPU % | peak RSS MB | docs/s | MB/s | MB/s per core | detail | load before → after |")
         w("|---|---|---:|---:|---:|---:|---:|---:|---|---|")
         for i, r in enumerate(runs, 1):
@@ -163,11 +163,16 @@ def main() -> int:
                 elif s == "extract":
                     dps, mbs = o.get("docs_per_second"), o.get("mb_per_second")
                     detail = f"{o.get('documents')} docs → {o.get('reports')} reports"
-                else:
-                    dps = (o.get("reports", 0) / o["link_s"]) if o.get("link_s") else None
+                elif s == "link":
+                    dps = (o.get("new_reports", 0) / o["seconds"]) if o.get("seconds") else None
                     mbs = None
-                    detail = (f"{o.get('reports')} reports → {o.get('incidents')} incidents; read {f(o.get('read_s'))} s, "
-                              f"link {f(o.get('link_s'))} s (docs/s column: reports/s)")
+                    detail = (f"{o.get('new_reports')} reports → {o.get('incidents')} incidents in {o.get('windows')} windows "
+                              f"(docs/s column: reports/s)")
+                else:
+                    dps = mbs = None
+                    series = o if isinstance(o, list) else []
+                    detail = (f"{len(series)} provinces × {len(series[0]['weeks']) if series else 0} weeks, "
+                              f"{sum(w['value'] for x in series for w in x['weeks']):,} incidents counted")
                 w(f"| {i} | {s} | {t['wall_s']:.1f} | {t['cpu_percent']} | {t['rss_kb'] / 1024:.0f} | {f(dps, 0)} | "
                   f"{f(mbs)} | {f(mbs / max(cpu, 0.01) if mbs else None)} | {detail} | {t['load_before'].split()[0]} → {t['load_after'].split()[0]} |")
         w("")

@@ -36,7 +36,9 @@ pub struct Week {
     pub start: NaiveDate,
     /// The count.
     pub value: u64,
-    /// The incidents behind it.
+    /// The incidents behind it, when counted from rows (`tally`); not
+    /// listed when counted in the store (`series_from_counts`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub incidents: Vec<IncidentId>,
 }
 

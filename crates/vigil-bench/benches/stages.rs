@@ -207,8 +207,59 @@ fn link(bencher: Bencher, n: usize) {
         .bench(|| vigil_analyze::link::link(black_box(&reports), &opts));
 }
 
-// ---------------------------------------------------------------------------
-// TALLY QUERIES: to be added here when the tally queries land (the lead
-// will supply them): weekly series per actor / type / province over the
-// store, at the sizes of `search` above. Deliberately no placeholder bench.
-// ---------------------------------------------------------------------------
+/// A store of 3,000 documents with four synthetic reports of 2019 each,
+/// linked into incidents (built once).
+fn tally_store() -> &'static std::sync::Mutex<SqliteStore> {
+    static STORE: OnceLock<(tempfile::TempDir, std::sync::Mutex<SqliteStore>)> = OnceLock::new();
+    let (_, store) = STORE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut store = SqliteStore::open(&dir.path().join("vigil.sqlite")).expect("a store");
+        store
+            .insert_documents(&documents(3000, 3), &DedupOptions::default())
+            .expect("inserted");
+        let ids = store
+            .document_ids(vigil_model::DocumentId(0), usize::MAX)
+            .expect("document ids");
+        let reports = synthetic_reports(ids.len() * 4, 11);
+        for (doc, reports) in ids.iter().zip(reports.chunks(4)) {
+            store
+                .replace_reports(*doc, reports)
+                .expect("reports stored");
+        }
+        vigil_analyze::relink::relink(
+            &mut store,
+            &vigil_analyze::relink::RelinkOptions::default(),
+            &mut |_, _| {},
+        )
+        .expect("linked");
+        (dir, std::sync::Mutex::new(store))
+    });
+    store
+}
+
+const TALLIES: &[&str] = &["all", "by province", "by perpetrator", "one perpetrator"];
+
+/// Weekly incident counts over a year, in the store, on `tally_store`.
+#[divan::bench(args = TALLIES)]
+fn tally(bencher: Bencher, which: &str) {
+    use vigil_model::{Dimension, Measure, WeekStart};
+    let store = tally_store().lock().expect("the store");
+    let (by, filters) = match which {
+        "by province" => (Some(Dimension::Province), Vec::new()),
+        "by perpetrator" => (Some(Dimension::Perpetrator), Vec::new()),
+        "one perpetrator" => (
+            None,
+            vec![(Dimension::Perpetrator, "islamic-state".to_string())],
+        ),
+        _ => (None, Vec::new()),
+    };
+    let q = vigil_store::WeeklyCountQuery {
+        measure: Measure::Incidents,
+        by,
+        filters,
+        week_start: WeekStart::Monday,
+        since: chrono::NaiveDate::from_ymd_opt(2018, 12, 31).expect("a date"),
+        until: chrono::NaiveDate::from_ymd_opt(2019, 12, 29).expect("a date"),
+    };
+    bencher.bench_local(|| store.weekly_counts(black_box(&q)).expect("counted"));
+}
