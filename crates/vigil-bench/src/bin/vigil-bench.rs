@@ -8,31 +8,26 @@
 //!   `'*floor_pass*'`).
 //! - `places`: place names found by Vigil in each text (char spans), timed.
 //! - `classify`: CASE 2021 code of each text, timed.
-//! - `link`: incident linking over every report of a store, timed.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 use vigil_bench::floor::Floor;
 use vigil_extract::{DocInput, Extractor};
-use vigil_model::EventReport;
-use vigil_store::{report_page_after, ReportFilter, ReportSort, SqliteStore, Store};
 
 const USAGE: &str = "usage:
   vigil-bench floor    --jsonl FILE... [--limit N] [--reps R] [--only vigil|floor]
   vigil-bench places   --jsonl FILE [--out FILE] [--reps R]
-  vigil-bench classify --jsonl FILE [--out FILE] [--reps R]
-  vigil-bench link     --store vigil.sqlite";
+  vigil-bench classify --jsonl FILE [--out FILE] [--reps R]";
 
 #[derive(Debug, Default)]
 struct Args {
     jsonl: Vec<PathBuf>,
     out: Option<PathBuf>,
-    store: Option<PathBuf>,
     limit: usize,
     reps: usize,
     only: Option<String>,
@@ -53,7 +48,6 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args> {
                 a.jsonl.push(val("--jsonl")?.into());
             }
             "--out" => a.out = Some(val("--out")?.into()),
-            "--store" => a.store = Some(val("--store")?.into()),
             "--limit" => a.limit = val("--limit")?.parse()?,
             "--reps" => a.reps = val("--reps")?.parse::<usize>()?.max(1),
             "--only" => a.only = Some(val("--only")?),
@@ -237,37 +231,6 @@ fn classify_cmd(a: &Args) -> Result<Value> {
     Ok(json!({"docs": docs.len(), "times_s": times, "median_s": median(times.clone())}))
 }
 
-fn all_reports(path: &Path) -> Result<Vec<EventReport>> {
-    let store = SqliteStore::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let mut filter = ReportFilter {
-        sort: ReportSort::Id,
-        limit: 10_000,
-        ..ReportFilter::default()
-    };
-    let mut out: Vec<EventReport> = Vec::new();
-    loop {
-        let page = store.list_reports(&filter)?;
-        let Some(last) = page.last() else { break };
-        filter.after = Some(report_page_after(last, ReportSort::Id));
-        let done = page.len() < filter.limit;
-        out.extend(page);
-        if done {
-            break;
-        }
-    }
-    Ok(out)
-}
-
-fn link_cmd(a: &Args) -> Result<Value> {
-    let path = a.store.as_ref().context("link needs --store")?;
-    let (reports, read_s) = timed(|| all_reports(path));
-    let reports = reports?;
-    let (incidents, link_s) = timed(|| vigil_analyze::link::link(&reports, &Default::default()));
-    Ok(
-        json!({"reports": reports.len(), "incidents": incidents.len(), "read_s": read_s, "link_s": link_s}),
-    )
-}
-
 fn main() -> Result<()> {
     let mut it = std::env::args().skip(1);
     let cmd = it.next().unwrap_or_default();
@@ -276,7 +239,6 @@ fn main() -> Result<()> {
         "floor" => floor_cmd(&a)?,
         "places" => places_cmd(&a)?,
         "classify" => classify_cmd(&a)?,
-        "link" => link_cmd(&a)?,
         _ => bail!("{USAGE}"),
     };
     println!("{out}");
