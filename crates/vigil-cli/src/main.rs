@@ -28,6 +28,18 @@ fn main() -> ExitCode {
     init_logging(&cli);
     match run(cli) {
         Ok(code) => code,
+        // A reader that stopped early (`vigil tally | head`) is not an error.
+        Err(err)
+            if err.chain().any(|c| {
+                let kind = c
+                    .downcast_ref::<std::io::Error>()
+                    .map(std::io::Error::kind)
+                    .or_else(|| c.downcast_ref::<serde_json::Error>()?.io_error_kind());
+                kind == Some(std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             eprintln!("error: {err}");
             for cause in err.chain().skip(1) {
