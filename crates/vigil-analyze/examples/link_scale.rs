@@ -115,6 +115,7 @@ fn event(rng: &mut Rng, start: NaiveDate, days: u64, towns: u64) -> Vec<(EventRe
                 }),
                 place: Some(Place {
                     name: format!("town {town}"),
+                    gazetteer_name: None,
                     geonames_id: Some(town as i64 + 1),
                     lat: Some(lat),
                     lon: Some(lon),

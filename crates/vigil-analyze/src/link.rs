@@ -286,6 +286,7 @@ mod tests {
         });
         r.place = Some(Place {
             name: "x".into(),
+            gazetteer_name: None,
             geonames_id: Some((place.0 * 1000.0) as i64),
             lat: Some(place.0),
             lon: Some(place.1),

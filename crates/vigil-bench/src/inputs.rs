@@ -160,6 +160,7 @@ pub fn synthetic_reports(n: usize, seed: u64) -> Vec<EventReport> {
             }),
             place: (rng.below(20) != 0).then(|| Place {
                 name: town.0.to_string(),
+                gazetteer_name: None,
                 geonames_id: Some(town.1),
                 lat: Some(town.2),
                 lon: Some(town.3),

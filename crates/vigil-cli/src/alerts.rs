@@ -384,7 +384,7 @@ fn incident_inputs<S: Store>(store: &S) -> anyhow::Result<Vec<IncidentFacts>> {
                     }
                 }
             }
-            let place = i.place.as_ref().map(|p| format!(" in {}", p.name));
+            let place = i.place.as_ref().map(|p| format!(" in {}", p.label()));
             out.push(IncidentFacts {
                 id: i.id,
                 date: i.date.as_ref().map(|d| d.date),

@@ -233,7 +233,7 @@ fn print_reports(text: &str, reports: &[EventReport]) {
                     .map(|p| {
                         format!(
                             "{} [{:.4}, {:.4}] {} {} ({})",
-                            p.name,
+                            p.label(),
                             p.lat.unwrap_or_default(),
                             p.lon.unwrap_or_default(),
                             p.province.clone().unwrap_or_default(),

@@ -99,7 +99,7 @@ fn incident_row(i: &Incident) -> Vec<String> {
         i.id.0.to_string(),
         i.date.map_or("-".into(), |d| d.date.to_string()),
         i.sub_event_type.as_str().to_string(),
-        i.place.as_ref().map_or("-".into(), |p| clip(&p.name, 20)),
+        i.place.as_ref().map_or("-".into(), |p| clip(p.latin(), 20)),
         clip(&i.perpetrators.join(", "), 22),
         clip(&i.targets.join(", "), 22),
         count_text(i.counts.killed),
@@ -362,7 +362,7 @@ fn show(dir: &Path, id: i64, out: &Output) -> anyhow::Result<ExitCode> {
             inc.place.as_ref().map_or("-".into(), |p| {
                 format!(
                     "{} ({}){}",
-                    p.name,
+                    p.label(),
                     p.province.as_deref().unwrap_or("-"),
                     p.lat
                         .zip(p.lon)
@@ -398,7 +398,7 @@ fn show(dir: &Path, id: i64, out: &Output) -> anyhow::Result<ExitCode> {
             i.report
                 .place
                 .as_ref()
-                .map_or("-".into(), |p| clip(&p.name, 20)),
+                .map_or("-".into(), |p| clip(p.latin(), 20)),
         ]);
     }
     print_table(

@@ -661,6 +661,7 @@ fn dashboard_in_headless_chromium() {
             dir: getComputedStyle(e.querySelector('.evidence-sentence')).direction,
             marks: e.querySelectorAll('mark.evidence').length,
             gloss: [...e.querySelectorAll('.gloss dd')].map(d => d.textContent),
+            gazetteer: e.querySelector('.card-fields .gazetteer-name')?.textContent ?? null,
             text: e.textContent })) : null; })()",
     );
     let cards = cards.as_array().unwrap();
@@ -701,6 +702,10 @@ fn dashboard_in_headless_chromium() {
                 gloss.iter().any(|g| g.as_str().unwrap().contains(&sub)),
                 "the event words glossed as {sub}: {card}"
             );
+            // An Arabic place name is shown with the gazetteer's.
+            if let Some(g) = r["report"]["place"]["gazetteer_name"].as_str() {
+                assert_eq!(card["gazetteer"], format!(" ({g})"), "{card}");
+            }
         } else {
             assert!(gloss.is_empty(), "English is not glossed: {card}");
         }

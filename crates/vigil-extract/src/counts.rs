@@ -395,6 +395,18 @@ const NOT_PEOPLE: &[&str] = &[
     "rest",
     "majority",
     "lot",
+    // Places people flee or are held in: "fled a camp", "escaped a prison".
+    "camp",
+    "prison",
+    "jail",
+    "facility",
+    "centre",
+    "center",
+    "compound",
+    "town",
+    "village",
+    "city",
+    "site",
 ];
 /// Cues that tell of a death only when the report tells of no wounded and
 /// no clearer toll ("a policeman was shot"; "was shot and seriously
@@ -1846,6 +1858,8 @@ mod tests {
             ("An office boy was killed and a cleaning woman wounded by the blast.", &[(Killed, 1, Exact), (Injured, 1, Exact)]),
             ("One pavilion guard and one civilian policeman sustained minor injuries.", &[(Injured, 2, Exact)]),
             ("Nearly 800 people escaped from the camp.", &[(Freed, 800, About)]),
+            // A place fled is not one person freed.
+            ("Nearly 800 relatives of fighters fled a camp in Ain Issa.", &[(Freed, 800, About)]),
             ("At least 12 soldiers were killed.", &[(Killed, 12, AtLeast)]),
             ("The death toll rose to 15.", &[(Killed, 15, Exact)]),
             ("The blast caused no casualties.", &[(Killed, 0, Exact), (Injured, 0, Exact)]),

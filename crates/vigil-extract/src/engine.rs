@@ -442,6 +442,7 @@ impl Extractor {
             };
             Place {
                 name: t.original_of(m.start, m.end),
+                gazetteer_name: (!p.name.is_empty()).then(|| p.name.clone()),
                 geonames_id: (p.id > 0).then_some(p.id),
                 lat: Some(p.lat),
                 lon: Some(p.lon),

@@ -458,6 +458,10 @@ pub struct EventDate {
 pub struct Place {
     /// The name as written in the text.
     pub name: String,
+    /// The gazetteer's main (English or Latin-script) name of the place
+    /// resolved, where one was: "Al-Hasakah" for "الحسكة".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gazetteer_name: Option<String>,
     /// GeoNames id of the resolved place, where one was found.
     pub geonames_id: Option<i64>,
     /// Latitude, WGS84.
@@ -470,6 +474,24 @@ pub struct Place {
     pub country: Option<String>,
     /// How precisely the place is known.
     pub precision: GeoPrecision,
+}
+
+impl Place {
+    /// The name as written, with the gazetteer's beside it where that
+    /// differs: "الحسكة (Al-Hasakah)".
+    pub fn label(&self) -> String {
+        match &self.gazetteer_name {
+            Some(g) if *g != self.name => format!("{} ({g})", self.name),
+            _ => self.name.clone(),
+        }
+    }
+
+    /// The gazetteer's (Latin-script) name where there is one, else the
+    /// name as written: for tables in a terminal, where right-to-left
+    /// names break the columns.
+    pub fn latin(&self) -> &str {
+        self.gazetteer_name.as_deref().unwrap_or(&self.name)
+    }
 }
 
 /// An actor as named in a report.
@@ -861,6 +883,7 @@ mod tests {
             }),
             place: Some(Place {
                 name: "Qamishli".into(),
+                gazetteer_name: Some("Qamishli".into()),
                 geonames_id: Some(163_270),
                 lat: Some(37.05),
                 lon: Some(41.22),

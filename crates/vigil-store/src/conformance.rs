@@ -892,6 +892,7 @@ fn walk_reports<S: Store>(store: &S, filter: &ReportFilter, limit: usize) -> Vec
 fn placed(name: &str, lat: f64, lon: f64) -> Option<Place> {
     Some(Place {
         name: name.into(),
+        gazetteer_name: None,
         geonames_id: None,
         lat: Some(lat),
         lon: Some(lon),

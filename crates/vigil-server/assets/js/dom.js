@@ -161,3 +161,12 @@ export function table(columns, rows, { href, sort, caption, id } = {}) {
     caption ? h('caption', {}, caption) : null,
     h('thead', {}, head), body);
 }
+
+/** A place as written, with the gazetteer's name beside it where that
+ * differs: "الحسكة (Al-Hasakah)". Both isolated, so neither reorders the
+ * other. */
+export function placeName(p, none = '—') {
+  if (!p) return h('span.place', {}, none);
+  const g = p.gazetteer_name && p.gazetteer_name !== p.name ? p.gazetteer_name : null;
+  return h('span.place', {}, h('bdi', {}, p.name || none), g ? h('span.gazetteer-name', {}, ' (', h('bdi', {}, g), ')') : '');
+}

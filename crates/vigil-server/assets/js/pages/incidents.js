@@ -2,7 +2,7 @@
 // report side by side (source, kind, reliability, claim status, evidence
 // highlighted, Arabic right to left) and the review actions.
 
-import { h, fill, table, label, fmtDate, textBlock, markedText } from '../dom.js';
+import { h, fill, table, label, fmtDate, textBlock, markedText, placeName } from '../dom.js';
 import { get, post } from '../api.js';
 import { filterBar, pick } from '../filters.js';
 import { count } from './reports.js';
@@ -34,7 +34,7 @@ export async function render(main, route, ctx) {
     table([
       { label: 'Date', sort: 'date', cell: (i) => fmtDate(i.date?.date), cls: 'nowrap' },
       { label: 'Type', cell: (i) => h(`span.tag.ev-${i.event_type}`, {}, label(i.sub_event_type || i.event_type)) },
-      { label: 'Place', cell: (i) => h('span', { dir: 'auto' }, i.place?.name || '—') },
+      { label: 'Place', cell: (i) => placeName(i.place) },
       { label: 'Province', cell: (i) => i.place?.province || '' },
       { label: 'Perpetrator', cell: (i) => h('span', { dir: 'auto' }, (i.perpetrators || []).join(', ')) },
       { label: 'Target', cell: (i) => h('span', { dir: 'auto' }, (i.targets || []).join(', ')) },
@@ -81,8 +81,8 @@ export function glossOf(e, rep) {
     case 'place': {
       const p = rep.place;
       if (!p) return null;
-      const where = [p.province, p.country].filter(Boolean).join(', ');
-      return where ? `place in ${where}` : null;
+      const where = [p.gazetteer_name, p.province, p.country].filter(Boolean).join(', ');
+      return where || null;
     }
     case 'killed': case 'injured': case 'abducted': case 'freed':
       return c[e.field] ? `${count(c[e.field])} ${e.field}` : null;
@@ -138,7 +138,7 @@ function reportCard(r, splitBoxes) {
         h('span', {}, fmtDate(r.document.published)))),
     h('p.card-fields', {},
       `${label(rep.sub_event_type)} · ${fmtDate(rep.date?.date)} · `,
-      h('span', { dir: 'auto' }, rep.place?.name ?? 'unplaced'),
+      placeName(rep.place, 'unplaced'),
       ['killed', 'injured', 'abducted', 'freed'].filter((k) => c[k]).map((k) => ` · ${count(c[k])} ${k}`).join('')),
     evidenceBlocks(r.evidence, rep, r.document.lang),
     h('p.card-foot', {},
@@ -238,11 +238,11 @@ async function renderOne(main, route, ctx) {
 
   fill(main,
     h('p.crumbs', {}, h('a', { href: '#/incidents' }, 'Incidents'), ' / ', `Incident ${i.id}`),
-    h('h1', {}, `${label(i.sub_event_type || i.event_type)} — `, h('span', { dir: 'auto' }, i.place?.name || 'unplaced'), `, ${fmtDate(i.date?.date)}`),
+    h('h1', {}, `${label(i.sub_event_type || i.event_type)} — `, placeName(i.place, 'unplaced'), `, ${fmtDate(i.date?.date)}`),
     h('dl.meta-grid', { id: 'incident-fields' },
       h('dt', {}, 'Status'), h('dd', {}, h(`span.status-tag.status-${i.status}`, { id: 'incident-status' }, label(i.status))),
       h('dt', {}, 'Event type'), h('dd', {}, `${label(i.event_type)} / ${label(i.sub_event_type)}`, i.attack_mode ? ` · ${label(i.attack_mode)}` : ''),
-      h('dt', {}, 'Place'), h('dd', {}, h('span', { dir: 'auto' }, i.place?.name ?? '—'), i.place ? ` · ${i.place.province ?? ''} ${i.place.country ?? ''}` : ''),
+      h('dt', {}, 'Place'), h('dd', {}, placeName(i.place), i.place ? ` · ${i.place.province ?? ''} ${i.place.country ?? ''}` : ''),
       h('dt', {}, 'Perpetrators'), h('dd', { dir: 'auto' }, (i.perpetrators || []).join(', ') || '—'),
       h('dt', {}, 'Targets'), h('dd', { dir: 'auto' }, (i.targets || []).join(', ') || '—'),
       h('dt', {}, 'Counts'), h('dd', {}, ['killed', 'injured', 'abducted', 'freed'].filter((k) => c[k] || cc[k])

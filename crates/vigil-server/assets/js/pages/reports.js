@@ -1,7 +1,7 @@
 // Event reports: a filtered, sortable table and one report with its
 // evidence highlighted in its document's text.
 
-import { h, fill, table, label, fmtDate, textBlock } from '../dom.js';
+import { h, fill, table, label, fmtDate, textBlock, placeName } from '../dom.js';
 import { get, sourceMap } from '../api.js';
 import { filterBar, pick } from '../filters.js';
 import { documentText, evidenceMarks } from './documents.js';
@@ -46,7 +46,7 @@ export async function render(main, route, ctx) {
     table([
       { label: 'Date', sort: 'date', cell: (r) => fmtDate(r.date?.date), cls: 'nowrap' },
       { label: 'Type', cell: (r) => h(`span.tag.ev-${r.event_type}`, {}, label(r.sub_event_type || r.event_type)) },
-      { label: 'Place', cell: (r) => h('span', { dir: 'auto' }, r.place?.name || '—') },
+      { label: 'Place', cell: (r) => placeName(r.place) },
       { label: 'Province', cell: (r) => r.place?.province || '' },
       { label: 'Perpetrator', cell: (r) => h('span', { dir: 'auto' }, actors(r.perpetrators)) },
       { label: 'Target', cell: (r) => h('span', { dir: 'auto' }, actors(r.targets)) },
@@ -72,11 +72,11 @@ async function renderOne(main, route) {
   const c = r.counts || {};
   fill(main,
     h('p.crumbs', {}, h('a', { href: '#/reports' }, 'Reports'), ' / ', `Report ${r.id}`),
-    h('h1', {}, `${label(r.sub_event_type || r.event_type)} — `, h('span', { dir: 'auto' }, r.place?.name || 'unplaced'), `, ${fmtDate(r.date?.date)}`),
+    h('h1', {}, `${label(r.sub_event_type || r.event_type)} — `, placeName(r.place, 'unplaced'), `, ${fmtDate(r.date?.date)}`),
     h('dl.meta-grid', { id: 'report-fields' },
       h('dt', {}, 'Event type'), h('dd', {}, `${label(r.event_type)} / ${label(r.sub_event_type)}`, r.attack_mode ? ` · ${label(r.attack_mode)}` : ''),
       h('dt', {}, 'Date'), h('dd', {}, `${r.date?.date ?? '—'} (${label(r.date?.precision ?? '')})`),
-      h('dt', {}, 'Place'), h('dd', {}, h('span', { dir: 'auto' }, r.place?.name ?? '—'),
+      h('dt', {}, 'Place'), h('dd', {}, placeName(r.place),
         r.place ? ` · ${r.place.province ?? ''} ${r.place.country ?? ''} · ${label(r.place.precision)}${typeof r.place.lat === 'number' ? ` · ${r.place.lat.toFixed(3)}, ${r.place.lon.toFixed(3)}` : ''}` : ''),
       h('dt', {}, 'Perpetrators'), h('dd', { dir: 'auto' }, actors(r.perpetrators) || '—'),
       h('dt', {}, 'Targets'), h('dd', { dir: 'auto' }, actors(r.targets) || '—'),

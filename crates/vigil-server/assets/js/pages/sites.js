@@ -2,7 +2,7 @@
 // with its timeline (incidents per week, baseline band and surge marks) and
 // the incidents at it, newest first.
 
-import { h, fill, table, label, fmtDate } from '../dom.js';
+import { h, fill, table, label, fmtDate, placeName } from '../dom.js';
 import { get, walk } from '../api.js';
 import { drawChart, tallyWeeks } from '../chart.js';
 import { count } from './reports.js';
@@ -64,7 +64,7 @@ async function renderOne(main, key, { navigate }) {
         ? table([
           { label: 'Date', cell: (i) => fmtDate(i.date?.date), cls: 'nowrap' },
           { label: 'Type', cell: (i) => label(i.sub_event_type) },
-          { label: 'Place', cell: (i) => h('span', { dir: 'auto' }, i.place?.name || '—') },
+          { label: 'Place', cell: (i) => placeName(i.place) },
           { label: 'Perpetrator', cell: (i) => h('span', { dir: 'auto' }, (i.perpetrators || []).join(', ')) },
           { label: 'Killed', cell: (i) => count(i.counts?.killed), cls: 'num' },
           { label: 'Freed', cell: (i) => count(i.counts?.freed), cls: 'num' },
