@@ -115,9 +115,16 @@ export class EventMap {
       h('a', { href: `#/reports/${r.id}` }, `Report ${r.id} →`));
   }
 
+  /**
+   * Fits the view to the markers at once, without animation. Leaflet's SVG
+   * renderer draws the basemap only over the view it had at the last
+   * `moveend` (plus 10%); an animated fit pans for 250 ms before that event,
+   * and meanwhile everything east of the first view (42.5°E) is blank: the
+   * clipped basemap of a page caught right after it loaded.
+   */
   fit() {
     const b = this.cluster.getBounds();
-    if (b.isValid()) this.map.fitBounds(b, { padding: [30, 30], maxZoom: 9 });
+    if (b.isValid()) this.map.fitBounds(b, { padding: [30, 30], maxZoom: 9, animate: false });
   }
 
   destroy() {
