@@ -447,7 +447,7 @@ fn hostile_fixture(dir: &Path) -> PathBuf {
          <a href=\"javascript:window.__vigilPwned='link'\">click</a>\n\
          Invoice \u{202E}fdp.exe\u{202C} attached.\n\
          {long_line}\n\
-         The end near Qamishli."
+         The end near Qamishli: revenge, and al-Hol named."
     );
     let record = json!({
         "text": text,
@@ -487,6 +487,19 @@ fn dashboard_in_headless_chromium() {
         "ingesting the hostile fixture: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // It carries a narrative's term and names a watched place: tagged and
+    // alerted on, it reaches the narratives and alerts pages too.
+    for args in [
+        &["--quiet", "narratives", "tag"][..],
+        &["--quiet", "alerts", "check"],
+    ] {
+        let out = vigil(&dir, args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     let server = serve(&dir);
     let base = format!("http://127.0.0.1:{}", server.port);
     let api = |path: &str| json_of(server.port, path);
@@ -1052,6 +1065,23 @@ fn dashboard_in_headless_chromium() {
         assert_eq!(d["rising"], n["rising"], "{d}");
         assert!(d["marks"].as_u64().unwrap() > 0, "terms highlighted: {d}");
     }
+    // The hostile document among them, newest first: its title is text.
+    let first = b.js(
+        "return document.querySelector('.narrative[data-key=revenge] .hit a')?.textContent",
+        json!([]),
+    );
+    assert!(
+        first.as_str().unwrap().starts_with("<img src=x onerror="),
+        "{first}"
+    );
+    b.no_alert("narratives page");
+    assert_eq!(
+        b.js(
+            "return [window.__vigilPwned ?? null, document.querySelectorAll('main img, main script').length]",
+            json!([])
+        ),
+        json!([null, 0])
+    );
     b.snap("14-narratives");
 
     // Nothing went wrong in the page: no script errors, no policy violations.

@@ -133,7 +133,7 @@ export function drawShareChart(el, weeks, groups, { title = 'Share per week', we
   }
   const W = 640;
   const H = 220;
-  const m = { l: 34, r: 10, t: 14, b: 40 };
+  const m = { l: 44, r: 10, t: 14, b: 40 };
   const max = Math.max(0.01, ...weeks.flatMap((w) => [w.total, ...Object.values(w.groups)]));
   const step = (W - m.l - m.r) / weeks.length;
   const y = (v) => H - m.b - (v / max) * (H - m.t - m.b);

@@ -13,7 +13,7 @@ const KINDS = ['surge', 'site', 'narrative_rising', 'watch', 'fatalities'];
 
 /** The alert page's own fields: `kind` here is the rule's kind. */
 export const FIELDS = {
-  unacked: { label: 'Show', choices: async () => [['true', 'unacknowledged only']] },
+  unacked: { label: 'Show', blank: 'all alerts', choices: async () => [['true', 'unacknowledged only']] },
   kind: { label: 'Rule kind', choices: async () => KINDS.map((k) => [k, label(k)]) },
   rule: { label: 'Rule', type: 'text', placeholder: 'rule key' },
   from: { label: 'Fired from', type: 'date' },
@@ -53,9 +53,9 @@ export async function render(main, route, ctx) {
       { label: 'Fired', cell: (a) => fmtTime(a.fired_at), cls: 'nowrap' },
       { label: 'Kind', cell: (a) => h(`span.tag.alert-${a.kind}`, {}, label(a.kind)) },
       { label: 'Alert', cell: (a) => h('a', { href: `#/alerts/${a.id}`, dir: 'auto' }, a.title) },
-      { label: 'Rule', cell: (a) => a.rule },
+      { label: 'Rule', cell: (a) => a.rule, cls: 'nowrap' },
       { label: 'Evidence', cell: (a) => evidenceCount(a.evidence) },
-      { label: 'State', cell: ackState },
+      { label: 'State', cell: ackState, cls: 'nowrap' },
     ], page.items, { href: (a) => `#/alerts/${a.id}`, id: 'alert-table' }),
     page.items.length ? null : h('p.status', {}, 'No alerts match these filters. `vigil alerts check` records them.'),
     next);

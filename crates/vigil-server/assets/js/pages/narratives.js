@@ -13,7 +13,7 @@ export const FILTERS = ['week_start', 'from', 'to'];
 const DOC_FILTERS = ['from', 'to'];
 
 const FIELDS = {
-  week_start: { label: 'Weeks start', choices: async () => [['monday', 'Monday (ISO)'], ['saturday', 'Saturday']] },
+  week_start: { label: 'Weeks start', blank: 'Monday (ISO)', choices: async () => [['saturday', 'Saturday']] },
 };
 
 export async function render(main, route, ctx) {
