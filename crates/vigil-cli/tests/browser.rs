@@ -604,6 +604,32 @@ fn dashboard_in_headless_chromium() {
         "the baseline band is drawn"
     );
     b.snap("02-overview-surge");
+    // The latest alerts follow the filters: those about the incidents shown.
+    let sdf_ids: Vec<Value> = walk_all(
+        &api,
+        "/api/v1/incidents?target=Syrian%20Democratic%20Forces",
+    )
+    .iter()
+    .map(|i| i["id"].clone())
+    .collect();
+    let shown_alerts = b.wait_for(
+        "the filtered alerts",
+        "document.querySelector('#latest-alerts')?.dataset.count !== undefined \
+         && [...document.querySelectorAll('#latest-alerts [data-alert]')].map(a => Number(a.dataset.alert))",
+    );
+    let shown_alerts = shown_alerts.as_array().unwrap();
+    assert!(!shown_alerts.is_empty(), "the surge alert is about them");
+    for id in shown_alerts {
+        let a = api(&format!("/api/v1/alerts/{id}"));
+        assert!(
+            a["evidence"]["incidents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| sdf_ids.contains(i)),
+            "alert {id} is not about an incident shown"
+        );
+    }
 
     // One filter changes all three views, and lands in the URL.
     b.page(&base, "#/overview");
