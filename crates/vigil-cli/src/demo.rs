@@ -107,7 +107,13 @@ pub fn run(data_dir: &Path, args: &DemoArgs, out: &Output) -> anyhow::Result<Exi
     let narratives = crate::narratives::load(None)?;
     let tagged = crate::narratives::tag(&mut store, &narratives, false, &quiet)?;
     let rules = crate::alerts::load_rules(None)?;
-    let checked = crate::alerts::check_store(&mut store, &rules, &narratives, chrono::Utc::now())?;
+    // Each new alert is also logged (a channel of its own); here that would
+    // be a screenful of warnings before the tour, and the summary below
+    // points to `vigil alerts list` instead.
+    let none = tracing::subscriber::NoSubscriber::default();
+    let checked = tracing::subscriber::with_default(none, || {
+        crate::alerts::check_store(&mut store, &rules, &narratives, chrono::Utc::now())
+    })?;
     if out.json || out.quiet {
         return Ok(ExitCode::SUCCESS);
     }
