@@ -313,6 +313,20 @@ pub fn check<S: Store>(
     Ok(summary)
 }
 
+/// `vigil alerts check` over a store: every rule against the store's
+/// weekly series, incidents, narrative tags and new documents. Records
+/// alerts and their pending deliveries; sends nothing.
+pub fn check_store<S: Store>(
+    store: &mut S,
+    rules: &RuleSet,
+    narratives: &NarrativeSet,
+    now: DateTime<Utc>,
+) -> anyhow::Result<CheckSummary> {
+    let series = surge_inputs(store, rules)?;
+    let incidents = incident_inputs(store)?;
+    check(store, rules, narratives, &series, &incidents, now)
+}
+
 /// Every stored incident as the site and fatalities rules read it: its
 /// sites, its conservative killed count, and its reports' documents.
 /// The weekly series each surge rule watches, from the store's incidents:

@@ -325,6 +325,11 @@ pub struct ServeArgs {
     /// Port to listen on
     #[arg(long, default_value_t = 8080, value_name = "N")]
     pub port: u16,
+    /// The narratives file the store was tagged with (`vigil narratives tag
+    /// --file`), for the names and descriptions the dashboard shows
+    /// [default: the bundled demo narratives]
+    #[arg(long, value_name = "FILE")]
+    pub narratives: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

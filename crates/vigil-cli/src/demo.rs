@@ -101,6 +101,19 @@ pub fn run(data_dir: &Path, args: &DemoArgs, out: &Output) -> anyhow::Result<Exi
         &vigil_analyze::relink::RelinkOptions::default(),
         &quiet,
     )?;
+    // Narrative tags and alerts, so that the dashboard's narratives and
+    // alerts pages have something to show. Alerts are recorded with their
+    // deliveries pending; no webhook is sent (that is `vigil alerts deliver`).
+    let narratives = crate::narratives::load(None)?;
+    let tagged = crate::narratives::tag(&mut store, &narratives, false, &quiet)?;
+    let rules = crate::alerts::load_rules(None)?;
+    // Each new alert is also logged (a channel of its own); here that would
+    // be a screenful of warnings before the tour, and the summary below
+    // points to `vigil alerts list` instead.
+    let none = tracing::subscriber::NoSubscriber::default();
+    let checked = tracing::subscriber::with_default(none, || {
+        crate::alerts::check_store(&mut store, &rules, &narratives, chrono::Utc::now())
+    })?;
     if out.json || out.quiet {
         return Ok(ExitCode::SUCCESS);
     }
@@ -112,6 +125,11 @@ pub fn run(data_dir: &Path, args: &DemoArgs, out: &Output) -> anyhow::Result<Exi
         extracted.seconds,
         linked.incidents_written,
         sites.len()
+    );
+    println!(
+        "{} documents carry a narrative; {} alerts recorded (see `vigil alerts list`; webhooks are sent only by `vigil alerts deliver`)",
+        tagged.carrying,
+        checked.new_alerts.len()
     );
     println!("\nA few searches:");
     for (q, what) in TOUR {

@@ -13,8 +13,10 @@ pub fn run(dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     // A missing store is an error that says how to make one.
     drop(open_existing(dir)?);
     let path = store_path(dir);
+    let narratives = crate::narratives::load(args.narratives.as_deref())?;
     let state = vigil_server::AppState::open(&path)
-        .with_context(|| format!("opening the store at {}", path.display()))?;
+        .with_context(|| format!("opening the store at {}", path.display()))?
+        .with_narratives(narratives);
     let addr = SocketAddr::new(args.bind, args.port);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

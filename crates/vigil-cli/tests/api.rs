@@ -829,6 +829,15 @@ async fn openapi_document_is_valid_and_lists_every_route() {
         "TallyOut",
         "SurgesOut",
         "SiteList",
+        "AlertPage",
+        "AlertOut",
+        "AlertDetailOut",
+        "DeliveryOut",
+        "AckOut",
+        "NarrativeList",
+        "NarrativeOut",
+        "NarrativeDocumentPage",
+        "TermMatchOut",
     ] {
         assert!(schemas.contains_key(name), "schema {name}");
     }
@@ -866,6 +875,45 @@ async fn openapi_document_is_valid_and_lists_every_route() {
     .map(String::from)
     .into();
     assert_eq!(names, want);
+    // ... and those of the alert feed, the narratives and the ack.
+    for (path, method, want) in [
+        (
+            "/api/v1/alerts",
+            "get",
+            &["unacked", "rule", "kind", "from", "to", "cursor", "limit"][..],
+        ),
+        (
+            "/api/v1/narratives",
+            "get",
+            &["week_start", "from", "to"][..],
+        ),
+        (
+            "/api/v1/narratives/{key}/documents",
+            "get",
+            &["key", "from", "to", "cursor", "limit"][..],
+        ),
+        (
+            "/api/v1/alerts/{id}/ack",
+            "post",
+            &["id", "X-Vigil-Analyst"][..],
+        ),
+    ] {
+        let item = &paths[path];
+        let op = if method == "get" {
+            item.get.as_ref()
+        } else {
+            item.post.as_ref()
+        };
+        let names: BTreeSet<String> = op
+            .unwrap_or_else(|| panic!("{path}: no {method}"))
+            .parameters(&spec)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        let want: BTreeSet<String> = want.iter().map(|s| s.to_string()).collect();
+        assert_eq!(names, want, "{path}");
+    }
 }
 
 fn collect_refs(v: &Value, out: &mut Vec<String>) {
@@ -1344,4 +1392,465 @@ async fn review_actions_are_recorded_with_who_and_when_and_persist() {
         .map(|e| e["who"].as_str().unwrap())
         .collect();
     assert!(who.contains(&"Omar"), "{who:?}");
+}
+
+/// A private copy of the demo store, for tests that write to it while
+/// others read the shared one.
+fn demo_copy() -> tempfile::TempDir {
+    let src = demo_store();
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(&src).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("vigil.sqlite") {
+            std::fs::copy(entry.path(), dir.path().join(&name)).unwrap();
+        }
+    }
+    dir
+}
+
+#[tokio::test]
+async fn alerts_walk_filter_and_show_their_evidence_and_deliveries() {
+    let app = demo_app();
+    // `vigil demo` checks the bundled rules: every kind fires on the demo.
+    let all = walk(&app, "/api/v1/alerts?limit=3").await;
+    let kinds: BTreeSet<&str> = all.iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        BTreeSet::from(["fatalities", "narrative_rising", "site", "surge", "watch"]),
+        "{all:?}"
+    );
+    assert_unique("alerts", &ids(&all));
+    let one_page = get(&app, "/api/v1/alerts?limit=500").await;
+    assert_eq!(ids(one_page["items"].as_array().unwrap()), ids(&all));
+    let fired: Vec<&str> = all
+        .iter()
+        .map(|a| a["fired_at"].as_str().unwrap())
+        .collect();
+    assert!(fired.windows(2).all(|w| w[0] >= w[1]), "newest first");
+
+    // Each filter keeps exactly what it names.
+    let surges = walk(&app, "/api/v1/alerts?kind=surge").await;
+    assert_eq!(
+        ids(&surges),
+        ids(&all
+            .iter()
+            .filter(|a| a["kind"] == "surge")
+            .cloned()
+            .collect::<Vec<_>>())
+    );
+    let two = walk(&app, "/api/v1/alerts?kind=site,fatalities&limit=2").await;
+    assert!(two
+        .iter()
+        .all(|a| a["kind"] == "site" || a["kind"] == "fatalities"));
+    assert_eq!(
+        two.len(),
+        all.iter()
+            .filter(|a| a["kind"] == "site" || a["kind"] == "fatalities")
+            .count()
+    );
+    let rule = all[0]["rule"].as_str().unwrap();
+    let by_rule = walk(&app, &format!("/api/v1/alerts?rule={rule}")).await;
+    assert!(!by_rule.is_empty() && by_rule.iter().all(|a| a["rule"] == rule));
+    let day = &all[0]["fired_at"].as_str().unwrap()[..10];
+    let that_day = walk(&app, &format!("/api/v1/alerts?from={day}&to={day}")).await;
+    assert!(that_day.iter().any(|a| a["id"] == all[0]["id"]));
+    let future = get(&app, "/api/v1/alerts?from=2999-01-01").await;
+    assert_eq!(future["items"], serde_json::json!([]));
+    let past = get(&app, "/api/v1/alerts?to=2000-01-01").await;
+    assert_eq!(past["items"], serde_json::json!([]));
+
+    // One alert: its deliveries, and the documents and incidents behind it.
+    let surge = &surges[0];
+    let one = get(&app, &format!("/api/v1/alerts/{}", surge["id"])).await;
+    assert_eq!(one["title"], surge["title"]);
+    assert_eq!(one["evidence"], surge["evidence"]);
+    let deliveries = one["deliveries"].as_array().unwrap();
+    assert_eq!(deliveries.len(), 1, "the surge rule has one channel: {one}");
+    assert_eq!(deliveries[0]["channel"], "ops-webhook");
+    assert_eq!(
+        deliveries[0]["status"], "pending",
+        "the demo sends no webhook"
+    );
+    assert_eq!(deliveries[0]["attempt_log"], serde_json::json!([]));
+    assert!(!surge["evidence"]["incidents"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert!(surge["evidence"]["week"].is_string());
+    for i in one["incidents"].as_array().unwrap() {
+        assert!(surge["evidence"]["incidents"]
+            .as_array()
+            .unwrap()
+            .contains(&i["id"]));
+        get(&app, &format!("/api/v1/incidents/{}", i["id"])).await;
+    }
+    let watch = all.iter().find(|a| a["kind"] == "watch").unwrap();
+    let w = get(&app, &format!("/api/v1/alerts/{}", watch["id"])).await;
+    assert_eq!(w["deliveries"], serde_json::json!([]), "no channel");
+    let docs: Vec<&Value> = w["documents"].as_array().unwrap().iter().collect();
+    assert_eq!(
+        docs.iter().map(|d| d["id"].clone()).collect::<Vec<_>>(),
+        *watch["evidence"]["documents"].as_array().unwrap()
+    );
+    for d in docs {
+        assert!(d["source"].as_str().is_some_and(|s| !s.is_empty()));
+        get(&app, &format!("/api/v1/documents/{}", d["id"])).await;
+    }
+}
+
+#[tokio::test]
+async fn acknowledging_an_alert_is_recorded_once_with_who_and_when() {
+    let dir = demo_copy();
+    let app = app_for(dir.path());
+    let unacked = walk(&app, "/api/v1/alerts?unacked=true").await;
+    let id = unacked[0]["id"].as_i64().unwrap();
+    assert!(unacked[0]["acknowledged_by"].is_null());
+    let before = chrono::Utc::now();
+    let first = send(
+        &app,
+        &format!("/api/v1/alerts/{id}/ack"),
+        Some("duty-analyst"),
+        "",
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.json);
+    assert_eq!(first.json["newly_acknowledged"], true);
+    assert_eq!(first.json["alert"]["acknowledged_by"], "duty-analyst");
+    let at: chrono::DateTime<chrono::Utc> = first.json["alert"]["acknowledged_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(at >= before - chrono::Duration::seconds(1));
+    // Idempotent: the first acknowledgment stays.
+    let again = send(
+        &app,
+        &format!("/api/v1/alerts/{id}/ack"),
+        Some("someone"),
+        "",
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.json["newly_acknowledged"], false);
+    assert_eq!(again.json["alert"]["acknowledged_by"], "duty-analyst");
+    assert_eq!(
+        again.json["alert"]["acknowledged_at"],
+        first.json["alert"]["acknowledged_at"]
+    );
+    // It persists: a new server over the same store sees it.
+    let fresh = app_for(dir.path());
+    let one = get(&fresh, &format!("/api/v1/alerts/{id}")).await;
+    assert_eq!(one["acknowledged_by"], "duty-analyst");
+    let left = walk(&fresh, "/api/v1/alerts?unacked=true").await;
+    assert_eq!(left.len(), unacked.len() - 1);
+    assert!(!ids(&left).contains(&id));
+}
+
+#[tokio::test]
+async fn narratives_have_weekly_shares_per_kind_and_a_rising_verdict() {
+    use chrono::Datelike;
+    // Without the narratives file: the keys of the store's tags, sorted.
+    let bare = get(&demo_app(), "/api/v1/narratives").await;
+    let bare_keys: Vec<&Value> = bare["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| &n["key"])
+        .collect();
+    assert_eq!(
+        bare_keys,
+        [
+            "ally-abandoned",
+            "detainee-release",
+            "revenge",
+            "security-gap"
+        ]
+    );
+    assert_eq!(bare["items"][0]["name"], "ally-abandoned");
+    // With it (as `vigil serve` runs): its order, names and descriptions.
+    let set = vigil_analyze::narratives::NarrativeSet::from_toml(
+        "narratives.toml",
+        include_str!("../../../data/demo/narratives.toml"),
+    )
+    .unwrap();
+    let app = vigil_server::router(
+        vigil_server::AppState::open(&demo_store().join("vigil.sqlite"))
+            .unwrap()
+            .with_narratives(set),
+    );
+    let list = get(&app, "/api/v1/narratives").await;
+    assert_eq!(bare["items"][0]["weeks"], list["items"][1]["weeks"]);
+    assert_eq!(list["week_start"], "monday");
+    let items = list["items"].as_array().unwrap();
+    let keys: Vec<&str> = items.iter().map(|n| n["key"].as_str().unwrap()).collect();
+    assert_eq!(
+        keys,
+        [
+            "detainee-release",
+            "ally-abandoned",
+            "revenge",
+            "security-gap"
+        ],
+        "the order of the bundled narratives file"
+    );
+    assert_eq!(items[0]["name"], "Freeing detainees");
+    for n in items {
+        let weeks = n["weeks"].as_array().unwrap();
+        assert!(weeks.len() > 3, "{n}");
+        let mut sum = 0;
+        for w in weeks {
+            let day: chrono::NaiveDate = w["week"].as_str().unwrap().parse().unwrap();
+            assert_eq!(day.weekday(), chrono::Weekday::Mon);
+            let kinds = w["kinds"].as_array().unwrap();
+            let docs: u64 = kinds.iter().map(|k| k["documents"].as_u64().unwrap()).sum();
+            let tagged: u64 = kinds.iter().map(|k| k["tagged"].as_u64().unwrap()).sum();
+            assert_eq!(w["documents"].as_u64(), Some(docs), "{w}");
+            assert_eq!(w["tagged"].as_u64(), Some(tagged), "{w}");
+            for k in kinds {
+                let share = k["documents"].as_f64().unwrap() / k["tagged"].as_f64().unwrap();
+                assert!((k["share"].as_f64().unwrap() - share).abs() < 1e-9);
+            }
+            sum += docs;
+        }
+        assert_eq!(n["documents"].as_u64(), Some(sum));
+        let rising: Vec<&Value> = weeks
+            .iter()
+            .filter(|w| w["rising"] == true)
+            .map(|w| &w["week"])
+            .collect();
+        assert_eq!(
+            n["rising_weeks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .collect::<Vec<_>>(),
+            rising
+        );
+        assert_eq!(n["rising"], weeks.last().unwrap()["rising"]);
+        // Its documents: every one, each with the matches as evidence.
+        let docs = walk(
+            &app,
+            &format!(
+                "/api/v1/narratives/{}/documents?limit=4",
+                n["key"].as_str().unwrap()
+            ),
+        )
+        .await;
+        assert_eq!(docs.len() as u64, sum, "{}", n["key"]);
+        assert_unique("narrative documents", &ids(&docs));
+        let d_ids = ids(&docs);
+        assert!(d_ids.windows(2).all(|w| w[0] > w[1]), "newest stored first");
+        for d in &docs {
+            let matches = d["matches"].as_array().unwrap();
+            assert!(!matches.is_empty(), "{d}");
+            for m in matches {
+                let excerpt: Vec<char> = m["excerpt"].as_str().unwrap().chars().collect();
+                let (a, b) = (
+                    m["excerpt_span"]["start"].as_u64().unwrap() as usize,
+                    m["excerpt_span"]["end"].as_u64().unwrap() as usize,
+                );
+                let words: String = excerpt[a..b].iter().collect();
+                assert_eq!(words, m["text"].as_str().unwrap(), "{m}");
+            }
+        }
+    }
+    // The same table as `vigil narratives weekly`: documents, shares and verdicts.
+    let out = vigil(&demo_store(), &["--json", "narratives", "weekly"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut compared = 0;
+    for row in cli.as_array().unwrap() {
+        let n = items.iter().find(|n| n["key"] == row["narrative"]).unwrap();
+        let w = n["weeks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["week"] == row["week"])
+            .unwrap_or_else(|| panic!("{row}: week not served"));
+        if row["source_kind"].is_null() {
+            assert_eq!(w["documents"], row["documents"], "{row}");
+            assert_eq!(w["share"], row["share"], "{row}");
+            assert_eq!(w["rising"], row["rising"], "{row}");
+        } else {
+            let k = w["kinds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|k| k["source_kind"] == row["source_kind"])
+                .unwrap_or_else(|| panic!("{row}: kind not served"));
+            assert_eq!(k["documents"], row["documents"], "{row}");
+            assert_eq!(k["share"], row["share"], "{row}");
+        }
+        compared += 1;
+    }
+    assert!(compared > 20, "{compared} rows");
+
+    // Saturday weeks, and a time range (earlier weeks stay the baseline).
+    let sat = get(&app, "/api/v1/narratives?week_start=saturday").await;
+    assert_eq!(sat["week_start"], "saturday");
+    for w in sat["items"][0]["weeks"].as_array().unwrap() {
+        let day: chrono::NaiveDate = w["week"].as_str().unwrap().parse().unwrap();
+        assert_eq!(day.weekday(), chrono::Weekday::Sat);
+    }
+    let ranged = get(&app, "/api/v1/narratives?from=2019-10-07&to=2019-10-20").await;
+    let weeks: Vec<&str> = ranged["items"][0]["weeks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["week"].as_str().unwrap())
+        .collect();
+    assert_eq!(weeks, ["2019-10-07", "2019-10-14"]);
+    let in_range = walk(
+        &app,
+        "/api/v1/narratives/security-gap/documents?from=2019-10-07&to=2019-10-20",
+    )
+    .await;
+    let security_ranged = ranged["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["key"] == "security-gap")
+        .unwrap();
+    assert_eq!(
+        in_range.len() as u64,
+        security_ranged["documents"].as_u64().unwrap()
+    );
+    for d in &in_range {
+        let p = d["published"].as_str().unwrap();
+        assert!(("2019-10-07".."2019-10-21").contains(&&p[..10]), "{p}");
+    }
+}
+
+#[tokio::test]
+async fn alert_and_narrative_errors_are_json_with_status() {
+    let app = demo_app();
+    let rows: &[(Method, &str, StatusCode, &str)] = &[
+        (
+            Method::GET,
+            "/api/v1/alerts?unacked=maybe",
+            StatusCode::BAD_REQUEST,
+            "unacked: \"maybe\" is not true or false",
+        ),
+        (
+            Method::GET,
+            "/api/v1/alerts?kind=bogus",
+            StatusCode::BAD_REQUEST,
+            "kind: \"bogus\" is not a kind of alert rule",
+        ),
+        (
+            Method::GET,
+            "/api/v1/alerts?from=yesterday",
+            StatusCode::BAD_REQUEST,
+            "from: \"yesterday\" is not a date",
+        ),
+        (
+            Method::GET,
+            "/api/v1/alerts?from=2020-01-02&to=2020-01-01",
+            StatusCode::BAD_REQUEST,
+            "swap them",
+        ),
+        (
+            Method::GET,
+            "/api/v1/alerts?colour=red",
+            StatusCode::BAD_REQUEST,
+            "unknown query parameter `colour`",
+        ),
+        (
+            Method::GET,
+            "/api/v1/alerts?cursor=nonsense",
+            StatusCode::BAD_REQUEST,
+            "cursor: not a cursor",
+        ),
+        (
+            Method::GET,
+            "/api/v1/alerts?limit=0",
+            StatusCode::BAD_REQUEST,
+            "limit",
+        ),
+        (
+            Method::GET,
+            "/api/v1/alerts/999999",
+            StatusCode::NOT_FOUND,
+            "alert 999999 not found",
+        ),
+        (
+            Method::GET,
+            "/api/v1/alerts/abc",
+            StatusCode::BAD_REQUEST,
+            "alert id \"abc\" is not a positive number",
+        ),
+        (
+            Method::GET,
+            "/api/v1/alerts/1?x=1",
+            StatusCode::BAD_REQUEST,
+            "unknown query parameter `x`",
+        ),
+        (
+            Method::GET,
+            "/api/v1/alerts/1/ack",
+            StatusCode::METHOD_NOT_ALLOWED,
+            "POST /api/v1/alerts/{id}/ack",
+        ),
+        (
+            Method::GET,
+            "/api/v1/narratives?week_start=sunday",
+            StatusCode::BAD_REQUEST,
+            "week_start",
+        ),
+        (
+            Method::GET,
+            "/api/v1/narratives?from=2019-13-01",
+            StatusCode::BAD_REQUEST,
+            "from: \"2019-13-01\" is not a date",
+        ),
+        (
+            Method::GET,
+            "/api/v1/narratives?limit=5",
+            StatusCode::BAD_REQUEST,
+            "unknown query parameter `limit`",
+        ),
+        (
+            Method::GET,
+            "/api/v1/narratives/no-such/documents",
+            StatusCode::NOT_FOUND,
+            "narrative \"no-such\" not found",
+        ),
+        (
+            Method::GET,
+            "/api/v1/narratives/revenge/documents?limit=501",
+            StatusCode::BAD_REQUEST,
+            "limit",
+        ),
+        (
+            Method::GET,
+            "/api/v1/narratives/revenge/documents?cursor=xyz",
+            StatusCode::BAD_REQUEST,
+            "cursor",
+        ),
+    ];
+    for (method, uri, status, says) in rows {
+        let a = call(&app, method.clone(), uri).await;
+        assert_eq!(a.status, *status, "{uri}: {}", a.json);
+        assert_eq!(a.json["error"]["status"], status.as_u16(), "{uri}");
+        let msg = a.json["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(says), "{uri}: {msg:?} should say {says:?}");
+    }
+    // The ack: who is required, and the alert must exist.
+    let no_one = send(&app, "/api/v1/alerts/1/ack", None, "").await;
+    assert_eq!(no_one.status, StatusCode::BAD_REQUEST);
+    assert!(no_one.json["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("X-Vigil-Analyst: required"));
+    let missing = send(&app, "/api/v1/alerts/999999/ack", Some("ana"), "").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.json);
+    // A cursor of another listing is refused.
+    let docs = get(&app, "/api/v1/documents?limit=1").await;
+    let c = docs["next_cursor"].as_str().unwrap();
+    let a = call(&app, Method::GET, &format!("/api/v1/alerts?cursor={c}")).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.json);
 }

@@ -264,7 +264,11 @@ impl Browser {
                     "return document.querySelector('main')?.innerText.slice(0, 800)",
                     json!([]),
                 );
-                self.shot(&format!("timeout-{}", what.replace(' ', "-")));
+                let name: String = what
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                    .collect();
+                self.shot(&format!("timeout-{name}"));
                 panic!("timed out waiting for {what} ({expr}) at {url}; the page says: {text}");
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -447,7 +451,7 @@ fn hostile_fixture(dir: &Path) -> PathBuf {
          <a href=\"javascript:window.__vigilPwned='link'\">click</a>\n\
          Invoice \u{202E}fdp.exe\u{202C} attached.\n\
          {long_line}\n\
-         The end near Qamishli."
+         The end near Qamishli: revenge, and al-Hol named."
     );
     let record = json!({
         "text": text,
@@ -487,6 +491,19 @@ fn dashboard_in_headless_chromium() {
         "ingesting the hostile fixture: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // It carries a narrative's term and names a watched place: tagged and
+    // alerted on, it reaches the narratives and alerts pages too.
+    for args in [
+        &["--quiet", "narratives", "tag"][..],
+        &["--quiet", "alerts", "check"],
+    ] {
+        let out = vigil(&dir, args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     let server = serve(&dir);
     let base = format!("http://127.0.0.1:{}", server.port);
     let api = |path: &str| json_of(server.port, path);
@@ -546,6 +563,18 @@ fn dashboard_in_headless_chromium() {
         json!([]),
     );
     assert!(!latest_all.as_array().unwrap().is_empty());
+    // The latest alerts (`vigil demo` checks the rules), newest first.
+    let alerts_all = walk_all(&api, "/api/v1/alerts");
+    let latest_alerts = b.wait_for(
+        "the latest alerts",
+        "Number(document.querySelector('#latest-alerts')?.dataset.count) > 0 \
+         && [...document.querySelectorAll('#latest-alerts [data-alert]')].map(a => Number(a.dataset.alert))",
+    );
+    assert_eq!(
+        latest_alerts.as_array().unwrap()[0],
+        alerts_all[0]["id"],
+        "the newest alert first"
+    );
     b.snap("01-overview");
 
     // The chart marks the surges the API finds: claimed attacks on the SDF.
@@ -579,6 +608,32 @@ fn dashboard_in_headless_chromium() {
         "the baseline band is drawn"
     );
     b.snap("02-overview-surge");
+    // The latest alerts follow the filters: those about the incidents shown.
+    let sdf_ids: Vec<Value> = walk_all(
+        &api,
+        "/api/v1/incidents?target=Syrian%20Democratic%20Forces",
+    )
+    .iter()
+    .map(|i| i["id"].clone())
+    .collect();
+    let shown_alerts = b.wait_for(
+        "the filtered alerts",
+        "document.querySelector('#latest-alerts')?.dataset.count !== undefined \
+         && [...document.querySelectorAll('#latest-alerts [data-alert]')].map(a => Number(a.dataset.alert))",
+    );
+    let shown_alerts = shown_alerts.as_array().unwrap();
+    assert!(!shown_alerts.is_empty(), "the surge alert is about them");
+    for id in shown_alerts {
+        let a = api(&format!("/api/v1/alerts/{id}"));
+        assert!(
+            a["evidence"]["incidents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| sdf_ids.contains(i)),
+            "alert {id} is not about an incident shown"
+        );
+    }
 
     // One filter changes all three views, and lands in the URL.
     b.page(&base, "#/overview");
@@ -1004,6 +1059,126 @@ fn dashboard_in_headless_chromium() {
         "Rania (browser test)"
     );
     b.snap("11-incident-merged");
+
+    // Alerts: the unacknowledged feed, one alert with the incidents and
+    // documents behind it and its delivery, acknowledged in the page, and
+    // still acknowledged after a reload.
+    b.page(&base, "#/alerts?unacked=true");
+    let unacked = walk_all(&api, "/api/v1/alerts?unacked=true");
+    assert!(!unacked.is_empty(), "the demo leaves alerts to acknowledge");
+    let rows = b.wait_for(
+        "alert rows",
+        "document.querySelectorAll('#alert-table tbody tr').length",
+    );
+    assert_eq!(rows, json!(unacked.len().min(50)));
+    assert_eq!(
+        b.js(
+            "return document.querySelector('#f-unacked').value",
+            json!([])
+        ),
+        "true",
+        "the filter is in the URL and the bar"
+    );
+    b.snap("12-alerts");
+    let surge = unacked
+        .iter()
+        .find(|a| a["kind"] == "surge")
+        .expect("an unacknowledged surge alert");
+    let aid = surge["id"].as_i64().unwrap();
+    let detail = api(&format!("/api/v1/alerts/{aid}"));
+    b.page(&base, &format!("#/alerts/{aid}"));
+    b.wait_for("the ack button", "document.querySelector('#do-ack')");
+    let shown = b.js(
+        "return {incidents: [...document.querySelectorAll('#alert-incidents tbody tr')].map(r => r.dataset.href),
+                 deliveries: document.querySelector('#alert-deliveries').textContent}",
+        json!([]),
+    );
+    let want: Vec<String> = detail["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| format!("#/incidents/{}", i["id"]))
+        .collect();
+    assert_eq!(shown["incidents"], json!(want), "evidence links");
+    assert!(
+        shown["deliveries"]
+            .as_str()
+            .unwrap()
+            .contains("ops-webhook: pending"),
+        "delivery status: {shown}"
+    );
+    b.js("document.querySelector('#analyst').value = '';", json!([]));
+    let who = b.find("#analyst");
+    b.cmd(
+        "POST",
+        &format!("/element/{who}/value"),
+        Some(json!({"text": "Omar (browser test)"})),
+    );
+    b.click("#do-ack");
+    b.wait_for(
+        "the acknowledgment",
+        "document.querySelector('#ack-state')?.textContent.includes('Omar (browser test)')",
+    );
+    b.goto("about:blank");
+    b.page(&base, &format!("#/alerts/{aid}"));
+    let state = b.wait_for(
+        "the acknowledgment after reload",
+        "document.querySelector('#ack-state')?.textContent",
+    );
+    assert!(
+        state.as_str().unwrap().contains("Omar (browser test)"),
+        "{state}"
+    );
+    assert!(b
+        .js("return document.querySelector('#do-ack')", json!([]))
+        .is_null());
+    assert_eq!(
+        api(&format!("/api/v1/alerts/{aid}"))["acknowledged_by"],
+        "Omar (browser test)"
+    );
+    b.snap("13-alert-acknowledged");
+
+    // Narratives: a share chart per narrative, the rising verdicts, and
+    // the documents with their matched terms highlighted.
+    let narratives = api("/api/v1/narratives");
+    b.page(&base, "#/narratives");
+    let drawn = b.wait_for(
+        "narrative charts and documents",
+        "document.querySelectorAll('.narrative-docs mark.hl').length > 0 && [...document.querySelectorAll('.narrative')].map(n => ({
+            key: n.dataset.key,
+            bars: n.querySelectorAll('svg.chart rect.bar').length,
+            line: n.querySelectorAll('svg.chart polyline.share-line').length,
+            rising: n.querySelector('.verdict').dataset.rising === 'true',
+            marks: n.querySelectorAll('mark.hl').length }))",
+    );
+    let drawn = drawn.as_array().unwrap();
+    let items = narratives["items"].as_array().unwrap();
+    assert_eq!(drawn.len(), items.len());
+    for (d, n) in drawn.iter().zip(items) {
+        assert_eq!(d["key"], n["key"]);
+        assert!(d["bars"].as_u64().unwrap() > 0, "a chart: {d}");
+        assert_eq!(d["line"], 1, "the all-kinds line: {d}");
+        assert_eq!(d["rising"], n["rising"], "{d}");
+        assert!(d["marks"].as_u64().unwrap() > 0, "terms highlighted: {d}");
+    }
+    // The hostile document among them, newest first: its title is text.
+    let first = b.js(
+        "return document.querySelector('.narrative[data-key=revenge] .hit a')?.textContent",
+        json!([]),
+    );
+    assert!(
+        first.as_str().unwrap().starts_with("<img src=x onerror="),
+        "{first}"
+    );
+    b.no_alert("narratives page");
+    assert_eq!(
+        b.js(
+            "return [window.__vigilPwned ?? null, document.querySelectorAll('main img, main script').length]",
+            json!([])
+        ),
+        json!([null, 0])
+    );
+    b.snap("14-narratives");
 
     // Nothing went wrong in the page: no script errors, no policy violations.
     let errors: Vec<Value> = b

@@ -912,6 +912,6 @@ pub async fn not_found() -> ApiError {
 pub async fn method_not_allowed() -> ApiError {
     ApiError {
         status: axum::http::StatusCode::METHOD_NOT_ALLOWED,
-        message: "method not allowed here: reads are GET; the only writes are the review actions, POST /api/v1/incidents/{id}/confirm|dispute|merge|split|edit".into(),
+        message: "method not allowed here: reads are GET; the only writes are the review actions, POST /api/v1/incidents/{id}/confirm|dispute|merge|split|edit, and POST /api/v1/alerts/{id}/ack".into(),
     }
 }

@@ -581,7 +581,7 @@ pub async fn get_incident(
 // ---- handlers: review actions ---------------------------------------------------
 
 /// The analyst named by the `X-Vigil-Analyst` header.
-fn analyst(headers: &HeaderMap) -> Result<String, ApiError> {
+pub(crate) fn analyst(headers: &HeaderMap) -> Result<String, ApiError> {
     let missing = || {
         ApiError::bad_request(
             "X-Vigil-Analyst: required; send the name of the analyst making this decision in the X-Vigil-Analyst header",

@@ -19,10 +19,12 @@
 //! `{"error": {"status": 400, "message": "..."}}`, and a message says what
 //! to change.
 
+mod alerts;
 mod api;
 pub mod assets;
 mod error;
 mod incidents;
+mod narratives;
 mod params;
 mod pool;
 
@@ -47,6 +49,9 @@ pub const POOL_SIZE: usize = 8;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pool: Arc<Pool>,
+    /// The narratives file's narratives: names, descriptions and their
+    /// order for `/api/v1/narratives` (without it, the store's keys).
+    narratives: Option<Arc<vigil_analyze::narratives::NarrativeSet>>,
 }
 
 impl AppState {
@@ -54,7 +59,16 @@ impl AppState {
     pub fn open(path: &Path) -> Result<AppState, vigil_store::StoreError> {
         Ok(AppState {
             pool: Arc::new(Pool::open(path, POOL_SIZE)?),
+            narratives: None,
         })
+    }
+
+    /// Names the narratives the store was tagged with (the file `vigil
+    /// narratives tag` read), for their display names, descriptions and
+    /// order; without it `/api/v1/narratives` lists the keys in the store.
+    pub fn with_narratives(mut self, set: vigil_analyze::narratives::NarrativeSet) -> AppState {
+        self.narratives = Some(Arc::new(set));
+        self
     }
 }
 
@@ -82,6 +96,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("/api/v1/tally", "weekly counts (incidents, claims, fatalities), split by a dimension, each week with its baseline and surge verdict"),
     ("/api/v1/surges", "surge tests of one week for each series"),
     ("/api/v1/sites", "watched sites with their incidents"),
+    ("/api/v1/alerts", "the alert feed, newest first: filters unacked, rule, kind, from, to; paging"),
+    ("/api/v1/alerts/{id}", "one alert with its deliveries, their attempts, and the incidents and documents behind it"),
+    ("/api/v1/alerts/{id}/ack", "POST: acknowledge the alert (X-Vigil-Analyst names who); idempotent"),
+    ("/api/v1/narratives", "each narrative's weekly share per source kind with the rising verdict: week_start, from, to"),
+    ("/api/v1/narratives/{key}/documents", "documents tagged with a narrative, with the matched terms and offsets; from, to; paging"),
 ];
 
 /// The application: routes, JSON fallbacks and security headers.
@@ -108,7 +127,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/incidents/{id}/edit", post(incidents::edit))
         .route("/api/v1/tally", get(incidents::get_tally))
         .route("/api/v1/surges", get(incidents::get_surges))
-        .route("/api/v1/sites", get(incidents::list_sites));
+        .route("/api/v1/sites", get(incidents::list_sites))
+        .route("/api/v1/alerts", get(alerts::list_alerts))
+        .route("/api/v1/alerts/{id}", get(alerts::get_alert))
+        .route("/api/v1/alerts/{id}/ack", post(alerts::ack))
+        .route("/api/v1/narratives", get(narratives::list_narratives))
+        .route(
+            "/api/v1/narratives/{key}/documents",
+            get(narratives::narrative_documents),
+        );
     routes
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
@@ -132,7 +159,7 @@ pub fn router(state: AppState) -> Router {
 #[openapi(
     info(
         title = "Vigil API",
-        description = "A JSON view of a Vigil store: sources, documents, full-text search, event reports, incidents, weekly tallies with surge tests, sites and counts; and the analyst's review actions on incidents (POST, with the analyst named in the X-Vigil-Analyst header). Lists are {items, next_cursor}; pass next_cursor back as cursor. Errors are {\"error\": {\"status\", \"message\"}}."
+        description = "A JSON view of a Vigil store: sources, documents, full-text search, event reports, incidents, weekly tallies with surge tests, sites and counts, the alert feed with its deliveries, narratives' weekly shares and their tagged documents; and the analyst's actions (POST, with the analyst named in the X-Vigil-Analyst header): review of incidents, acknowledgment of alerts. Lists are {items, next_cursor}; pass next_cursor back as cursor. Errors are {\"error\": {\"status\", \"message\"}}."
     ),
     paths(
         api::index,
@@ -155,6 +182,11 @@ pub fn router(state: AppState) -> Router {
         incidents::get_tally,
         incidents::get_surges,
         incidents::list_sites,
+        alerts::list_alerts,
+        alerts::get_alert,
+        alerts::ack,
+        narratives::list_narratives,
+        narratives::narrative_documents,
     ),
     components(schemas(ErrorBody, ErrorDetail))
 )]

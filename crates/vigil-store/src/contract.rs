@@ -421,6 +421,34 @@ pub struct IncidentFilter {
     pub limit: usize,
 }
 
+/// Which alerts a listing returns, newest first (by firing time, then by
+/// id, both descending), and where the page starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AlertFilter {
+    /// Only alerts not yet acknowledged.
+    pub unacked_only: bool,
+    /// Only these rules (keys); all when empty.
+    pub rules: Vec<String>,
+    /// Only these rule kinds (`surge`, `narrative_rising`, …); all when empty.
+    pub kinds: Vec<String>,
+    /// Fired on or after this UTC day.
+    pub since: Option<NaiveDate>,
+    /// Fired on or before this UTC day.
+    pub until: Option<NaiveDate>,
+    /// The last alert of the previous page ([`alert_page_after`]).
+    pub after: Option<PageAfter>,
+    /// At most this many.
+    pub limit: usize,
+}
+
+/// Where a page of alerts that ends with `alert` resumes.
+pub fn alert_page_after(alert: &Alert) -> PageAfter {
+    PageAfter {
+        key: Some(crate::sqlite_ts(&alert.fired_at)),
+        id: alert.id.0,
+    }
+}
+
 /// Where the page after this incident starts, for `sort`.
 pub fn incident_page_after(incident: &Incident, sort: IncidentSort) -> PageAfter {
     PageAfter {
@@ -681,6 +709,9 @@ pub trait Store {
     /// The newest alerts first, at most `limit`; only those not yet
     /// acknowledged when `unacked_only`.
     fn list_alerts(&self, unacked_only: bool, limit: usize) -> Result<Vec<Alert>>;
+
+    /// Alerts filtered and keyset-paged, newest first (see [`AlertFilter`]).
+    fn alerts_page(&self, filter: &AlertFilter) -> Result<Vec<Alert>>;
 
     /// Acknowledges an alert. An alert already acknowledged keeps its
     /// first acknowledgment.

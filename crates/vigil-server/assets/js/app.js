@@ -9,8 +9,10 @@ import * as documents from './pages/documents.js';
 import * as sources from './pages/sources.js';
 import * as incidents from './pages/incidents.js';
 import * as sites from './pages/sites.js';
+import * as alerts from './pages/alerts.js';
+import * as narratives from './pages/narratives.js';
 
-const PAGES = { overview, incidents, reports, documents, sources, sites };
+const PAGES = { overview, incidents, reports, documents, sources, sites, alerts, narratives };
 
 /** The route in the fragment: {page, id, params}. */
 export function parseRoute(hash = location.hash) {
@@ -89,7 +91,7 @@ function onKey(e) {
   }
   if (pendingG) {
     pendingG = false;
-    const page = { o: 'overview', i: 'incidents', r: 'reports', d: 'documents', s: 'sources', w: 'sites' }[e.key];
+    const page = { o: 'overview', i: 'incidents', r: 'reports', d: 'documents', s: 'sources', w: 'sites', a: 'alerts', n: 'narratives' }[e.key];
     if (page) {
       e.preventDefault();
       navigate(page);

@@ -116,7 +116,7 @@ function niceTicks(max) {
 }
 
 /** mean ± 2√mean, the spread a Poisson count has around its mean. */
-export function poissonBand(mean) {
+function poissonBand(mean) {
   const sd = Math.sqrt(mean);
   return [Math.max(0, mean - 2 * sd), mean + 2 * sd].map((x) => Math.round(x * 10) / 10);
 }
@@ -131,4 +131,73 @@ export function tallyWeeks(weeks) {
     surge: w.surge,
     note: w.surge ? `flagged by ${w.flagged_by.join(', ')}` : (w.baseline != null ? `baseline ${w.baseline.toFixed(1)}` : ''),
   }));
+}
+
+/**
+ * Draws shares per week and group in the style of `drawChart`: for each
+ * week ([{week, total, rising?, groups: {name: share}}]) one bar per group
+ * of `groups` (shares 0..1, drawn as percentages), the all-groups share as
+ * a line, and ▲ over the weeks flagged rising. Bars get the class
+ * `bar k-<group>`; `note(week)` adds to each week's tooltip.
+ */
+export function drawShareChart(el, weeks, groups, { title = 'Share per week', weekLabel = 'Mondays' } = {}) {
+  el.replaceChildren();
+  el.dataset.weeks = String(weeks.length);
+  el.dataset.groups = String(groups.length);
+  el.dataset.rising = String(weeks.filter((w) => w.rising).length);
+  if (!weeks.length) {
+    el.append(h('p.status', {}, 'No tagged documents in these weeks.'));
+    return;
+  }
+  const W = 640;
+  const H = 220;
+  const m = { l: 44, r: 10, t: 14, b: 40 };
+  const max = Math.max(0.01, ...weeks.flatMap((w) => [w.total, ...Object.values(w.groups)]));
+  const step = (W - m.l - m.r) / weeks.length;
+  const y = (v) => H - m.b - (v / max) * (H - m.t - m.b);
+  const pct = (v) => `${Math.round(v * 1000) / 10}%`;
+  const root = svg('svg', {
+    viewBox: `0 0 ${W} ${H}`,
+    class: 'chart share-chart',
+    role: 'img',
+    'aria-label': `${title}: ${weeks.map((w) => `${w.week} ${pct(w.total)}${w.rising ? ' (rising)' : ''}`).join(', ')}`,
+  });
+  root.append(svg('title', { text: title }));
+  for (const t of niceTicks(max * 100).map((x) => x / 100)) {
+    root.append(svg('line', { class: 'grid', x1: m.l, x2: W - m.r, y1: y(t), y2: y(t) }));
+    root.append(svg('text', { class: 'tick', x: m.l - 6, y: y(t) + 4, 'text-anchor': 'end', text: pct(t) }));
+  }
+  const inner = step * 0.8;
+  const bw = Math.max(1.5, inner / Math.max(1, groups.length));
+  weeks.forEach((w, i) => {
+    const x0 = m.l + i * step + (step - inner) / 2;
+    groups.forEach((g, j) => {
+      const v = w.groups[g];
+      if (v === undefined) return;
+      root.append(svg('rect', {
+        class: `bar k-${g}`,
+        x: x0 + j * bw,
+        y: y(v),
+        width: Math.max(1, bw - 1),
+        height: Math.max(0, H - m.b - y(v)),
+        'data-week': w.week,
+        'data-group': g,
+        'data-share': v,
+      }, svg('title', { text: `Week of ${w.week}, ${g.replaceAll('_', ' ')}: ${pct(v)}` })));
+    });
+    if (w.rising) {
+      root.append(svg('text', { class: 'surge-mark', x: m.l + i * step + step / 2, y: y(Math.max(w.total, ...Object.values(w.groups))) - 4, 'text-anchor': 'middle', text: '▲' },
+        svg('title', { text: `Rising in the week of ${w.week}` })));
+    }
+    const every = Math.ceil(weeks.length / 8);
+    if (i % every === 0) {
+      root.append(svg('text', { class: 'tick', x: m.l + i * step + step / 2, y: H - m.b + 16, 'text-anchor': 'middle', text: w.week.slice(5) }));
+    }
+  });
+  const line = weeks.map((w, i) => `${m.l + i * step + step / 2},${y(w.total)}`).join(' ');
+  root.append(svg('polyline', { class: 'share-line', points: line },
+    svg('title', { text: 'Share of all tagged documents, every kind of source' })));
+  root.append(svg('line', { class: 'axis', x1: m.l, x2: W - m.r, y1: H - m.b, y2: H - m.b }));
+  root.append(svg('text', { class: 'tick', x: m.l, y: H - 6, text: `weeks from ${weeks[0].week} (${weekLabel})` }));
+  el.append(root);
 }

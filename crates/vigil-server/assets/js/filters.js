@@ -38,17 +38,19 @@ function opts(values) {
 
 /**
  * Draws the bar for `names` with the values of `params`; `onChange(params)`
- * gets the new URLSearchParams (with empty fields left out).
+ * gets the new URLSearchParams (with empty fields left out). `own` defines
+ * fields of this page only, or redefines a shared one (the alerts' `kind`);
+ * a field's `blank` names its empty choice (`any` by default).
  */
-export async function filterBar(names, params, onChange) {
+export async function filterBar(names, params, onChange, own = {}) {
   const form = h('form.filters', { role: 'search', 'aria-label': 'Filters', id: 'filters' });
   const fields = [];
   for (const name of names) {
-    const f = FIELDS[name];
+    const f = own[name] || FIELDS[name];
     const id = `f-${name}`;
     let input;
     if (f.choices) {
-      input = h('select', { id, name }, h('option', { value: '' }, 'any'));
+      input = h('select', { id, name }, h('option', { value: '' }, f.blank || 'any'));
       let choices = [];
       try {
         choices = await f.choices();

@@ -2,7 +2,7 @@
 // one marker per placed report, coloured by event type, sized by the
 // number killed, clustered when dense.
 
-import { h, label, fmtDate } from './dom.js';
+import { h, label, fmtDate, placeName } from './dom.js';
 
 let basemap;
 function loadBasemap() {
@@ -108,16 +108,23 @@ export class EventMap {
     const src = sources?.get(r.source_id);
     return h('div.popup', {},
       h('strong', {}, label(r.sub_event_type || r.event_type)),
-      h('div', { dir: 'auto' }, r.place?.name || ''),
+      h('div', {}, placeName(r.place, '')),
       h('div', {}, fmtDate(r.date?.date), ' · ', label(r.claim_status)),
       killed ? h('div', {}, `${killed.exactness === 'exact' ? '' : label(killed.exactness) + ' '}${killed.value} killed`) : null,
       src ? h('div', { dir: 'auto' }, src.name) : null,
       h('a', { href: `#/reports/${r.id}` }, `Report ${r.id} →`));
   }
 
+  /**
+   * Fits the view to the markers at once, without animation. Leaflet's SVG
+   * renderer draws the basemap only over the view it had at the last
+   * `moveend` (plus 10%); an animated fit pans for 250 ms before that event,
+   * and meanwhile everything east of the first view (42.5°E) is blank: the
+   * clipped basemap of a page caught right after it loaded.
+   */
   fit() {
     const b = this.cluster.getBounds();
-    if (b.isValid()) this.map.fitBounds(b, { padding: [30, 30], maxZoom: 9 });
+    if (b.isValid()) this.map.fitBounds(b, { padding: [30, 30], maxZoom: 9, animate: false });
   }
 
   destroy() {
@@ -129,7 +136,7 @@ function incidentPopup(i) {
   const killed = i.counts?.killed;
   return h('div.popup', {},
     h('strong', {}, label(i.sub_event_type || i.event_type)),
-    h('div', { dir: 'auto' }, i.place?.name || ''),
+    h('div', {}, placeName(i.place, '')),
     h('div', {}, fmtDate(i.date?.date), ' · ', label(i.status)),
     killed ? h('div', {}, `${killed.value} killed`) : null,
     (i.perpetrators || []).length ? h('div', { dir: 'auto' }, i.perpetrators.join(', ')) : null,

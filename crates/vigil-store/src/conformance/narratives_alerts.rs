@@ -302,6 +302,73 @@ pub(super) fn alerts_fire_once_and_deliveries_are_recorded<S: Store>(store: &mut
         Err(StoreError::NotFound(_))
     ));
 
+    // Filtered, keyset-paged listings: newest first, no repeats or gaps.
+    let mut c = new_alert("r2:doc:5", &[]);
+    c.rule = "r2".into();
+    c.kind = "surge".into();
+    c.fired_at = Utc.with_ymd_and_hms(2019, 10, 20, 8, 0, 0).unwrap();
+    let c = store.insert_alert(&c).unwrap().unwrap();
+    let page = |f: crate::AlertFilter| -> Vec<vigil_model::AlertId> {
+        store
+            .alerts_page(&f)
+            .unwrap()
+            .iter()
+            .map(|a| a.id)
+            .collect()
+    };
+    let all = crate::AlertFilter {
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(page(all.clone()), [c.id, b.id, a.id]);
+    let first = store
+        .alerts_page(&crate::AlertFilter {
+            limit: 2,
+            ..all.clone()
+        })
+        .unwrap();
+    let rest = crate::AlertFilter {
+        after: Some(crate::alert_page_after(&first[1])),
+        ..all.clone()
+    };
+    assert_eq!(page(rest), [a.id], "the page after the second");
+    assert_eq!(
+        page(crate::AlertFilter {
+            unacked_only: true,
+            ..all.clone()
+        }),
+        [c.id, b.id]
+    );
+    assert_eq!(
+        page(crate::AlertFilter {
+            rules: vec!["r2".into()],
+            ..all.clone()
+        }),
+        [c.id]
+    );
+    assert_eq!(
+        page(crate::AlertFilter {
+            kinds: vec!["watch".into()],
+            ..all.clone()
+        }),
+        [b.id, a.id]
+    );
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2019, 10, d).unwrap();
+    assert_eq!(
+        page(crate::AlertFilter {
+            since: Some(day(14)),
+            ..all.clone()
+        }),
+        [c.id]
+    );
+    assert_eq!(
+        page(crate::AlertFilter {
+            until: Some(day(13)),
+            ..all.clone()
+        }),
+        [b.id, a.id]
+    );
+
     // Watch cursors.
     assert_eq!(store.alert_cursor("w").unwrap(), None);
     store.set_alert_cursor("w", DocumentId(7)).unwrap();

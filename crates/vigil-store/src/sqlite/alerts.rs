@@ -188,6 +188,58 @@ impl SqliteStore {
         rows.into_iter().map(to_alert).collect()
     }
 
+    pub(super) fn alerts_page_impl(&self, f: &crate::AlertFilter) -> Result<Vec<Alert>> {
+        let mut conds: Vec<String> = Vec::new();
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        fn arg(v: rusqlite::types::Value, args: &mut Vec<rusqlite::types::Value>) -> String {
+            args.push(v);
+            format!("?{}", args.len())
+        }
+        if f.unacked_only {
+            conds.push("acknowledged_at IS NULL".into());
+        }
+        for (col, values) in [("rule", &f.rules), ("kind", &f.kinds)] {
+            if !values.is_empty() {
+                let marks: Vec<String> = values
+                    .iter()
+                    .map(|v| arg(v.clone().into(), &mut args))
+                    .collect();
+                conds.push(format!("{col} IN ({})", marks.join(", ")));
+            }
+        }
+        if let Some(d) = f.since {
+            let m = arg(super::day_start(d).into(), &mut args);
+            conds.push(format!("fired_at >= {m}"));
+        }
+        if let Some(d) = f.until {
+            let end = d.succ_opt().unwrap_or(d);
+            let m = arg(super::day_start(end).into(), &mut args);
+            conds.push(format!("fired_at < {m}"));
+        }
+        if let Some(a) = &f.after {
+            let k = arg(a.key.clone().unwrap_or_default().into(), &mut args);
+            let i = arg(a.id.into(), &mut args);
+            conds.push(format!("(fired_at < {k} OR (fired_at = {k} AND id < {i}))"));
+        }
+        let lim = arg((f.limit as i64).into(), &mut args);
+        let cond = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND "))
+        };
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {ALERT_COLS} FROM alerts {cond} ORDER BY fired_at DESC, id DESC LIMIT {lim}"
+            ))
+            .map_err(StoreError::sqlite("listing alerts"))?;
+        let rows: Vec<AlertRow> = stmt
+            .query_map(rusqlite::params_from_iter(args), alert_row)
+            .and_then(|rows| rows.collect())
+            .map_err(StoreError::sqlite("listing alerts"))?;
+        rows.into_iter().map(to_alert).collect()
+    }
+
     pub(super) fn ack_alert_impl(
         &mut self,
         id: AlertId,

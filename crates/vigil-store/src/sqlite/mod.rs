@@ -1408,6 +1408,10 @@ impl Store for SqliteStore {
         self.list_alerts_impl(unacked_only, limit)
     }
 
+    fn alerts_page(&self, filter: &crate::AlertFilter) -> Result<Vec<vigil_model::Alert>> {
+        self.alerts_page_impl(filter)
+    }
+
     fn ack_alert(
         &mut self,
         id: vigil_model::AlertId,

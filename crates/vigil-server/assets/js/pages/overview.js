@@ -2,11 +2,12 @@
 // surge marks, and the latest incidents, all driven by one filter bar
 // (whose values are in the URL).
 
-import { h, fill, label, fmtDate } from '../dom.js';
+import { h, fill, label, fmtDate, placeName } from '../dom.js';
 import { get, walk } from '../api.js';
 import { filterBar, pick } from '../filters.js';
 import { EventMap } from '../map.js';
-import { drawChart } from '../chart.js';
+import { drawChart, tallyWeeks } from '../chart.js';
+import { ackState, fmtTime } from './alerts.js';
 
 export const FILTERS = ['from', 'to', 'event_type', 'status', 'perpetrator', 'target', 'province', 'site'];
 
@@ -17,6 +18,7 @@ export async function render(main, route, { navigate, isCurrent }) {
   const chartEl = h('div.chart-box', { id: 'chart' });
   const chartNote = h('p.muted.small', { id: 'chart-note' });
   const latestEl = h('div.latest', { id: 'latest' });
+  const alertsEl = h('div.latest', { id: 'latest-alerts' }, h('p.status', {}, 'Loading alerts…'));
   const summary = h('p.summary', { id: 'summary', role: 'status' }, 'Loading incidents…');
   fill(main,
     h('h1', {}, 'Overview'),
@@ -25,13 +27,15 @@ export async function render(main, route, { navigate, isCurrent }) {
     h('div.overview', {},
       h('section.panel.map-panel', { 'aria-labelledby': 'map-h' }, h('h2', { id: 'map-h' }, 'Incidents on the map'), mapEl, legend()),
       h('section.panel', { 'aria-labelledby': 'chart-h' }, h('h2', { id: 'chart-h' }, 'Incidents per week'), chartEl, chartNote),
-      h('section.panel', { 'aria-labelledby': 'latest-h' }, h('h2', { id: 'latest-h' }, 'Latest incidents'), latestEl)));
+      h('section.panel', { 'aria-labelledby': 'latest-h' }, h('h2', { id: 'latest-h' }, 'Latest incidents'), latestEl),
+      h('section.panel', { 'aria-labelledby': 'alerts-h' }, h('h2', { id: 'alerts-h' }, 'Latest alerts'), alertsEl)));
 
   const map = new EventMap(mapEl);
   const filters = pick(params, FILTERS);
-  const [{ items, truncated }, tally] = await Promise.all([
+  const [{ items, truncated }, tally, alerts] = await Promise.all([
     walk('/api/v1/incidents', { ...filters, sort: '-date' }),
     get('/api/v1/tally', filters),
+    get('/api/v1/alerts', { limit: 200 }),
   ]);
   if (!isCurrent()) return () => map.destroy();
   await map.ready;
@@ -41,13 +45,7 @@ export async function render(main, route, { navigate, isCurrent }) {
   summary.dataset.incidents = String(items.length);
 
   const weeks = tally.series[0]?.weeks ?? [];
-  const series = weeks.map((w) => ({
-    week: w.start,
-    count: w.value,
-    band: w.baseline === null || w.baseline === undefined ? null : poissonBand(w.baseline),
-    surge: w.surge,
-    note: w.surge ? `flagged by ${w.flagged_by.join(', ')}` : (w.baseline != null ? `baseline ${w.baseline.toFixed(1)}` : ''),
-  }));
+  const series = tallyWeeks(weeks);
   drawChart(chartEl, series, {
     title: 'Incidents per week',
     onWeek: (week) => {
@@ -69,17 +67,47 @@ export async function render(main, route, { navigate, isCurrent }) {
       h('a', { href: `#/incidents/${i.id}`, 'data-row': '', 'data-href': `#/incidents/${i.id}` },
         h('span.when', {}, fmtDate(i.date?.date)), ' ',
         h(`span.tag.ev-${i.event_type}`, {}, label(i.sub_event_type || i.event_type)), ' ',
-        h('span', { dir: 'auto' }, i.place?.name || 'unplaced'), ' ',
+        placeName(i.place, 'unplaced'), ' ',
         h('span.muted', {}, `${label(i.status)} · ${i.reports.length} report${i.reports.length === 1 ? '' : 's'}`)))))
     : h('p.status', {}, 'No incidents match these filters.'));
   latestEl.dataset.count = String(latest.length);
+
+  const shown = alertsFor(alerts.items, filters, new Set(items.map((i) => i.id))).slice(0, 8);
+  const filtered = Object.keys(filters).length > 0;
+  fill(alertsEl, shown.length
+    ? h('ol.feed', {}, shown.map((a) => h('li', {},
+      h('a', { href: `#/alerts/${a.id}`, 'data-row': '', 'data-href': `#/alerts/${a.id}`, 'data-alert': a.id },
+        h('span.when', {}, fmtTime(a.fired_at)), ' ',
+        h(`span.tag.alert-${a.kind}`, {}, label(a.kind)), ' ',
+        h('span', { dir: 'auto' }, a.title), ' ',
+        ackState(a)))))
+    : h('p.status', {}, filtered ? 'No alerts about the incidents or weeks these filters show.' : 'No alerts yet: `vigil alerts check` records them.'),
+  h('p.muted.small', {}, filtered
+    ? 'Alerts about the incidents shown, or about a week within From–To; '
+    : 'Newest first; ',
+  h('a', { href: '#/alerts?unacked=true' }, 'the unacknowledged ones'), '.'));
+  alertsEl.dataset.count = String(shown.length);
   return () => map.destroy();
 }
 
-/** mean ± 2√mean, the spread a Poisson count has around its mean. */
-function poissonBand(mean) {
-  const sd = Math.sqrt(mean);
-  return [Math.max(0, mean - 2 * sd), mean + 2 * sd].map((x) => Math.round(x * 10) / 10);
+/**
+ * The alerts the overview's filters concern: those about an incident shown
+ * (the filtered incidents); without incidents, those about a week within
+ * from–to when only the dates are filtered; every alert without filters.
+ */
+export function alertsFor(alerts, filters, incidentIds) {
+  const keys = Object.keys(filters);
+  if (!keys.length) return alerts;
+  const datesOnly = keys.every((k) => k === 'from' || k === 'to');
+  const inRange = (week) => {
+    if (!week) return false;
+    const end = new Date(week + 'T00:00:00Z');
+    end.setUTCDate(end.getUTCDate() + 6);
+    return (!filters.to || week <= filters.to) && (!filters.from || end.toISOString().slice(0, 10) >= filters.from);
+  };
+  return alerts.filter((a) => (a.evidence.incidents.length
+    ? a.evidence.incidents.some((id) => incidentIds.has(id))
+    : datesOnly && inRange(a.evidence.week)));
 }
 
 function legend() {
