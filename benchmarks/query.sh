@@ -30,7 +30,7 @@
 # by province, surge scans of the last week over every province,
 # perpetrator and target series (API, and `vigil surge --all` as a
 # process), and searches (a town in English and in Arabic, a word in about
-# one document in eight). Records the load average before and after, the
+# one document in sixteen). Records the load average before and after, the
 # server's peak RSS and the store's size in
 # benchmarks/record/YYYY-MM-DD-query-<N>.md.
 set -euo pipefail
@@ -115,7 +115,7 @@ surge scan (last week, every target)	/api/v1/surges?by=target	50
 vigil surge --all --by province (process)	!$BIN --data-dir $DATA --json surge --all --by province	20
 search (q=Tal Hamra)	/api/v1/search?q=Tal%20Hamra
 search (q=تل الحمراء)	/api/v1/search?q=%D8%AA%D9%84%20%D8%A7%D9%84%D8%AD%D9%85%D8%B1%D8%A7%D8%A1
-search (q=drone, ~1 document in 8)	/api/v1/search?q=drone
+search (q=drone, ~1 document in 16)	/api/v1/search?q=drone
 EOF
 )"
 RSS="$(server_rss_mb)"
