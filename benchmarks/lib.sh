@@ -1,6 +1,6 @@
 # Shared helpers of the benchmark scripts (sourced, not run).
 #
-#   HERE ROOT TARGET BIN BENCH_BIN OUT TIME   paths
+#   HERE ROOT TARGET BIN BENCH_BIN OUT TIME   paths (BIN: $VIGIL_BIN if set)
 #   common_opt "$@"      parses --docs/--seed/--no-record/--help; sets SHIFT
 #   log MSG              a step heading on stderr
 #   build_release PKG…   cargo build --release of the packages
@@ -14,7 +14,7 @@
 HERE="$(cd "$(dirname "${BASH_SOURCE[1]:-${BASH_SOURCE[0]}}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-BIN="$TARGET/release/vigil"
+BIN="${VIGIL_BIN:-$TARGET/release/vigil}"   # VIGIL_BIN: another build to measure
 BENCH_BIN="$TARGET/release/vigil-bench"
 OUT="$HERE/out"
 TIME=/usr/bin/time
@@ -129,5 +129,108 @@ json.dump({"wall_s": wall,
            "sys_s": float(re.search(r"System time \(seconds\): (\S+)", t).group(1)),
            "rss_kb": int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1))},
           open(out, "w"))
+PY
+}
+
+# ---- the API under load: used by api.sh and query.sh ----------------------
+#
+#   free_port                  a free TCP port on 127.0.0.1
+#   start_server DIR [PORT]    `vigil serve` on the store of DIR; sets SERVER
+#                              (its pid) and PORT; waits until it answers
+#   stop_server                stops it (also done on exit by the scripts)
+#   server_rss_mb              its peak RSS so far (VmHWM), in MB
+#   time_requests PORT RUNS BUDGET < CASES
+#                              times each case of CASES (lines of
+#                              "name<TAB>path" for a GET, or
+#                              "name<TAB>!command words" for a process;
+#                              an optional third field caps the runs of the
+#                              case) over one keep-alive connection, after
+#                              warm-up requests; a case stops after RUNS
+#                              runs or BUDGET seconds (10 runs at least).
+#                              Prints a Markdown table: n, p50, p95, max
+#                              in ms, bytes of the answer, 1-minute load.
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+SERVER=""
+start_server() {
+    local dir="$1"
+    PORT="${2:-}"
+    [ -n "$PORT" ] || PORT="$(free_port)"
+    "$BIN" --data-dir "$dir" serve --port "$PORT" 2>"$dir/serve.log" &
+    SERVER=$!
+    # Opening a store migrates it: an index added to a large kept store
+    # takes a while to build.
+    for _ in $(seq 1 3000); do
+        curl -fsS "http://127.0.0.1:$PORT/api/v1/stats" >/dev/null 2>&1 && return 0
+        kill -0 "$SERVER" 2>/dev/null || break
+        sleep 0.2
+    done
+    cat "$dir/serve.log" >&2
+    die "vigil serve did not answer on port $PORT"
+}
+
+stop_server() {
+    if [ -n "$SERVER" ]; then
+        kill "$SERVER" 2>/dev/null || true
+        wait "$SERVER" 2>/dev/null || true
+        SERVER=""
+    fi
+}
+
+server_rss_mb() {
+    awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER/status"
+}
+
+time_requests() {
+    local cases
+    cases="$(cat)"   # python's own stdin is the script below
+    python3 - "$@" "$cases" <<'PY'
+import http.client, os, shlex, subprocess, sys, time
+
+port, runs, budget = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+cases = sys.argv[4]
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+
+def fetch(path):
+    conn.request("GET", path)
+    r = conn.getresponse()
+    body = r.read()
+    if r.status != 200:
+        sys.exit(f"{path}: HTTP {r.status}: {body[:200]!r}")
+    return body
+
+def run(cmd):
+    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    return out.stdout
+
+print("| request | n | p50 ms | p95 ms | max ms | bytes | load |")
+print("|---|---|---|---|---|---|---|")
+for line in cases.splitlines():
+    if not line.strip():
+        continue
+    name, what, *cap = line.split("\t")
+    n_max = min(runs, int(cap[0])) if cap else runs
+    once = (lambda: run(shlex.split(what[1:]))) if what.startswith("!") else (lambda: fetch(what))
+    load = os.getloadavg()[0]
+    # Warm up: 5 requests, or 1 more when one takes over a second.
+    t = time.perf_counter()
+    once()
+    if time.perf_counter() - t < 1.0:
+        for _ in range(4):
+            once()
+    else:
+        once()
+    times = []
+    start = time.perf_counter()
+    while len(times) < n_max and (len(times) < 10 or time.perf_counter() - start < budget):
+        t = time.perf_counter()
+        body = once()
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    p = lambda q: times[min(len(times) - 1, int(round(q * (len(times) - 1))))]
+    print(f"| {name} | {len(times)} | {p(0.50):.2f} | {p(0.95):.2f} | {times[-1]:.2f} | {len(body)} | {load:.2f} |", flush=True)
 PY
 }

@@ -6,7 +6,15 @@
 //!
 //! ```text
 //! cargo run --release -p vigil-analyze --example link_scale -- 1000000 /tmp/link-scale.sqlite
+//! cargo run --release -p vigil-analyze --example link_scale -- 1000000 DIR/vigil.sqlite --text --build-only
 //! ```
+//!
+//! `--text` gives each document a one-sentence report in English or
+//! Arabic (half each, chosen by document id so that the events are the
+//! same with or without it), its normalized form, Arabic stems and a
+//! full-text index row, and a publication time: what `vigil serve` needs
+//! to answer searches and document pages (`benchmarks/query.sh`).
+//! `--build-only` stops after the first link and keeps the store.
 //!
 //! The documents and reports are written with plain SQL in one
 //! transaction: this measures linking and tallies, not ingestion or
@@ -76,6 +84,160 @@ const KINDS: &[&str] = &[
     "ngo_research",
 ];
 
+/// Town names: a prefix and a suffix, in English and Arabic (600 towns).
+const TOWN_PREFIXES: &[(&str, &str)] = &[
+    ("Tal", "تل"),
+    ("Ain", "عين"),
+    ("Deir", "دير"),
+    ("Kafr", "كفر"),
+    ("Beit", "بيت"),
+    ("Jisr", "جسر"),
+    ("Khirbet", "خربة"),
+    ("Ras", "رأس"),
+    ("Umm", "أم"),
+    ("Abu", "أبو"),
+    ("Bir", "بئر"),
+    ("Qasr", "قصر"),
+    ("Mazraat", "مزرعة"),
+    ("Arab", "عرب"),
+    ("Hawsh", "حوش"),
+    ("Marj", "مرج"),
+    ("Wadi", "وادي"),
+    ("Jabal", "جبل"),
+    ("Nahr", "نهر"),
+    ("Sheikh", "شيخ"),
+];
+const TOWN_SUFFIXES: &[(&str, &str)] = &[
+    ("Hamra", "الحمراء"),
+    ("Abyad", "الأبيض"),
+    ("Aswad", "الأسود"),
+    ("Kabir", "الكبير"),
+    ("Saghir", "الصغير"),
+    ("Jadid", "الجديد"),
+    ("Qadim", "القديم"),
+    ("Sharqi", "الشرقي"),
+    ("Gharbi", "الغربي"),
+    ("Shamali", "الشمالي"),
+    ("Janubi", "الجنوبي"),
+    ("Nakhil", "النخيل"),
+    ("Zaytun", "الزيتون"),
+    ("Ward", "الورد"),
+    ("Rumman", "الرمان"),
+    ("Tin", "التين"),
+    ("Hajar", "الحجر"),
+    ("Ramla", "الرملة"),
+    ("Malih", "المالح"),
+    ("Hilu", "الحلو"),
+    ("Baida", "البيضاء"),
+    ("Khadra", "الخضراء"),
+    ("Safa", "الصفا"),
+    ("Nur", "النور"),
+    ("Salam", "السلام"),
+    ("Karama", "الكرامة"),
+    ("Hadid", "الحديد"),
+    ("Dhahab", "الذهب"),
+    ("Fidda", "الفضة"),
+    ("Sultan", "السلطان"),
+];
+
+/// Town `n`'s name in English or Arabic.
+fn town_name(n: u64, arabic: bool) -> String {
+    let (p, s) = (
+        TOWN_PREFIXES[(n % 20) as usize],
+        TOWN_SUFFIXES[(n / 20 % 30) as usize],
+    );
+    if arabic {
+        format!("{} {}", p.1, s.1)
+    } else {
+        format!("{} {}", p.0, s.0)
+    }
+}
+
+/// The Arabic name of one of `GROUPS`.
+fn group_ar(name: &str) -> &'static str {
+    match name {
+        "Islamic State" => "تنظيم الدولة",
+        "Hayat Tahrir al-Sham" => "هيئة تحرير الشام",
+        "Syrian Democratic Forces" => "قوات سوريا الديمقراطية",
+        "Syrian Arab Army" => "الجيش السوري",
+        _ => "القوات التركية",
+    }
+}
+
+/// A neutral one-sentence report of `r` in English or Arabic.
+fn report_text(r: &EventReport, arabic: bool) -> String {
+    let place = r.place.as_ref().expect("generated reports have a place");
+    let town = town_name(place.geonames_id.unwrap_or(1) as u64 - 1, arabic);
+    let province = place.province.as_deref().unwrap_or("");
+    let perp = r.perpetrators[0].mention.as_str();
+    let target = r.targets[0].mention.as_str();
+    let n = r.counts.killed.as_ref().map_or(0, |c| c.value);
+    let day = r.date.as_ref().expect("generated reports have a date").date;
+    let claimed = r.claim_status == ClaimStatus::Claimed;
+    if arabic {
+        let (perp, target) = (group_ar(perp), group_ar(target));
+        let date = day.format("%Y/%m/%d");
+        let body = match r.sub_event_type {
+            SubEventType::RemoteExplosiveLandmineIed => {
+                format!("مقتل {n} من عناصر {target} بانفجار عبوة ناسفة قرب {town} بتاريخ {date}")
+            }
+            SubEventType::ArmedClash => {
+                format!("اشتباكات بين {perp} و{target} قرب {town} بتاريخ {date} خلفت {n} قتلى")
+            }
+            SubEventType::Attack => format!(
+                "هجوم لعناصر {perp} على موقع لـ{target} في {town} بتاريخ {date} أسفر عن مقتل {n}"
+            ),
+            SubEventType::AirDroneStrike => format!(
+                "غارة بطائرة مسيرة على {town} بتاريخ {date} أسفرت عن مقتل {n} من عناصر {target}"
+            ),
+            SubEventType::ShellingArtilleryMissileAttack => {
+                format!("قصف مدفعي من {perp} على {town} بتاريخ {date} أسفر عن مقتل {n} أشخاص")
+            }
+            SubEventType::SuicideBomb => format!(
+                "تفجير انتحاري استهدف حاجزا لـ{target} في {town} بتاريخ {date} وأسفر عن مقتل {n}"
+            ),
+            SubEventType::AbductionForcedDisappearance => {
+                format!("اختطاف {n} مدنيين من {town} على يد {perp} بتاريخ {date}")
+            }
+            _ => format!("اعتقال {n} أشخاص خلال مداهمة نفذتها {perp} في {town} بتاريخ {date}"),
+        };
+        if claimed {
+            format!("{perp} يتبنى: {body}.")
+        } else {
+            format!("{body}.")
+        }
+    } else {
+        let date = day.format("%-d %B %Y");
+        let body = match r.sub_event_type {
+            SubEventType::RemoteExplosiveLandmineIed => format!("{n} {target} members were killed in an IED explosion near {town}, {province}, on {date}"),
+            SubEventType::ArmedClash => format!("Clashes between {perp} and {target} near {town}, {province}, on {date} left {n} dead"),
+            SubEventType::Attack => format!("{perp} fighters attacked a {target} position in {town}, {province}, on {date}; {n} were killed"),
+            SubEventType::AirDroneStrike => format!("A drone strike hit {target} members in {town}, {province}, on {date}, killing {n}"),
+            SubEventType::ShellingArtilleryMissileAttack => format!("{perp} shelled {town}, {province}, on {date}; {n} people were killed"),
+            SubEventType::SuicideBomb => format!("A suicide bomber struck a {target} checkpoint in {town}, {province}, on {date}, killing {n}"),
+            SubEventType::AbductionForcedDisappearance => format!("{perp} abducted {n} civilians from {town}, {province}, on {date}"),
+            _ => format!("{perp} arrested {n} people in a raid on {town}, {province}, on {date}"),
+        };
+        if claimed {
+            format!("{perp} claimed: {body}.")
+        } else {
+            format!("{body}.")
+        }
+    }
+}
+
+/// The light stems of a normalized text's Arabic words, as the store's
+/// full-text index keeps them (`vigil_store`'s `query::stems`).
+fn stems(normalized: &str) -> String {
+    vigil_text::tokens(normalized)
+        .filter_map(|tok| {
+            let stem = vigil_text::light_stem_ar(tok);
+            (stem != tok).then_some(stem)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The reports of one generated event, told by 1–4 sources.
 fn event(rng: &mut Rng, start: NaiveDate, days: u64, towns: u64) -> Vec<(EventReport, usize)> {
     let day = start + Days::new(rng.below(days));
@@ -114,7 +276,7 @@ fn event(rng: &mut Rng, start: NaiveDate, days: u64, towns: u64) -> Vec<(EventRe
                     precision,
                 }),
                 place: Some(Place {
-                    name: format!("town {town}"),
+                    name: town_name(town, false),
                     gazetteer_name: None,
                     geonames_id: Some(town as i64 + 1),
                     lat: Some(lat),
@@ -156,13 +318,15 @@ fn event(rng: &mut Rng, start: NaiveDate, days: u64, towns: u64) -> Vec<(EventRe
 }
 
 /// Appends `n` generated reports (each in a document of its own) about
-/// events in the `days` days from `start`.
+/// events in the `days` days from `start`; with `text`, each document
+/// tells its report (see the crate docs).
 fn generate(
     path: &std::path::Path,
     n: u64,
     seed: u64,
     first_doc: i64,
     (start, days): (NaiveDate, u64),
+    text: bool,
 ) -> anyhow::Result<u64> {
     let mut conn = rusqlite::Connection::open(path)?;
     let tx = conn.transaction()?;
@@ -178,8 +342,12 @@ fn generate(
     let mut written = 0;
     {
         let mut insert_doc = tx.prepare(
-            "INSERT INTO documents (id, source_id, collected, lang, text, normalized, content_hash)
-             VALUES (?1, ?2, '2024-01-01T00:00:00Z', 'en', '', '', ?3)",
+            "INSERT INTO documents (id, source_id, published, collected, lang, text, normalized,
+                stems, content_hash)
+             VALUES (?1, ?2, ?3, '2024-01-01T00:00:00Z', ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        let mut insert_fts = tx.prepare(
+            "INSERT INTO documents_fts (rowid, norm_title, normalized, stems) VALUES (?1, '', ?2, ?3)",
         )?;
         let mut insert_report = tx.prepare(
             "INSERT INTO event_reports (document_id, ordinal, event_type, sub_event_type,
@@ -191,7 +359,41 @@ fn generate(
                     break;
                 }
                 doc += 1;
-                insert_doc.execute(params![doc, kind as i64 + 1, doc.to_le_bytes().to_vec()])?;
+                // The store reads a 16-byte content hash; the id keeps them unique.
+                let hash = u128::from(doc as u64).to_le_bytes().to_vec();
+                if text {
+                    // Half Arabic, by a hash of the id: the rng's stream of
+                    // events stays the one of a store without text.
+                    let arabic = (doc as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 63 == 1;
+                    let body = report_text(&r, arabic);
+                    let normalized = vigil_text::normalize(&body);
+                    let stems = stems(&normalized);
+                    let day = r.date.as_ref().expect("generated reports have a date").date;
+                    let published = format!("{day}T{:02}:{:02}:00Z", doc % 24, doc % 60);
+                    let lang = if arabic { "ar" } else { "en" };
+                    insert_doc.execute(params![
+                        doc,
+                        kind as i64 + 1,
+                        published,
+                        lang,
+                        body,
+                        normalized,
+                        stems,
+                        hash
+                    ])?;
+                    insert_fts.execute(params![doc, normalized, stems])?;
+                } else {
+                    insert_doc.execute(params![
+                        doc,
+                        kind as i64 + 1,
+                        None::<String>,
+                        "en",
+                        "",
+                        "",
+                        "",
+                        hash
+                    ])?;
+                }
                 let place = r.place.as_ref().unwrap();
                 insert_report.execute(params![
                     doc,
@@ -212,7 +414,18 @@ fn generate(
 }
 
 fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
+    let (flags, mut args): (Vec<String>, Vec<String>) =
+        std::env::args().skip(1).partition(|a| a.starts_with("--"));
+    let text = flags.iter().any(|f| f == "--text");
+    let build_only = flags.iter().any(|f| f == "--build-only");
+    if let Some(f) = flags
+        .iter()
+        .find(|f| !["--text", "--build-only"].contains(&f.as_str()))
+    {
+        anyhow::bail!("unknown option {f}; usage: link_scale [N] [STORE] [--text] [--build-only]");
+    }
+    args.reverse();
+    let mut args = std::iter::from_fn(move || args.pop());
     let n: u64 = args
         .next()
         .map(|s| s.parse())
@@ -228,7 +441,7 @@ fn main() -> anyhow::Result<()> {
     drop(SqliteStore::open(&path)?); // the schema
     let t = Instant::now();
     let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
-    let last_doc = generate(&path, n, 42, 0, (start, 730))?;
+    let last_doc = generate(&path, n, 42, 0, (start, 730), text)?;
     println!("generate\t{n} reports\t{:.2} s", t.elapsed().as_secs_f64());
 
     let mut store = SqliteStore::open(&path)?;
@@ -241,6 +454,11 @@ fn main() -> anyhow::Result<()> {
         store.stats()?.incidents,
         t.elapsed().as_secs_f64()
     );
+    if build_only {
+        let size = std::fs::metadata(&path)?.len();
+        println!("store size\t{:.0} MB", size as f64 / 1e6);
+        return Ok(());
+    }
     let t = Instant::now();
     let again = relink(&mut store, &opts, &mut |_, _| {})?;
     println!(
@@ -251,7 +469,7 @@ fn main() -> anyhow::Result<()> {
     drop(store);
     // New documents are about the last fortnight.
     let recent = (start + Days::new(716), 14);
-    generate(&path, (n / 100).max(1), 7, last_doc as i64, recent)?;
+    generate(&path, (n / 100).max(1), 7, last_doc as i64, recent, text)?;
     let mut store = SqliteStore::open(&path)?;
     let t = Instant::now();
     let more = relink(&mut store, &opts, &mut |_, _| {})?;
