@@ -329,7 +329,7 @@ pub fn find(
             // "Basra province" is a name too, but written so it is the
             // name "Basra" and a common noun.
             let shorter = (start + 1..end).rev().find_map(|e| {
-                let found = gaz.lookup(&t.original_of(start, e));
+                let found = gaz.lookup(t.original_of(start, e));
                 (!found.is_empty() && looks_like_a_name(t, start, e)).then(|| (e, found.to_vec()))
             });
             match shorter {
@@ -388,7 +388,7 @@ pub fn find(
             continue;
         }
         if doc.is_acronym_like(t, start, end)
-            && !lex.acronyms.contains_key(&t.original_of(start, end))
+            && !lex.acronyms.contains_key(t.original_of(start, end))
         {
             continue;
         }
@@ -419,7 +419,7 @@ pub fn find(
             continue;
         }
         let w = t.tok(i);
-        if let Some(name) = lex.acronyms.get(&t.original_of(i, i + 1)) {
+        if let Some(name) = lex.acronyms.get(t.original_of(i, i + 1)) {
             // "US$10": a currency.
             let currency = i + 1 < range.end
                 && t.tok(i + 1) == "$"
@@ -576,7 +576,7 @@ fn transliterations(
         let arabic_looking = (i..end).any(|k| matches!(t.tok(k), "al" | "el"));
         if (cue_before || cue_after) && !sentence_start && (regional || arabic_looking) {
             let written = t.original_of(i, end);
-            let candidates = transliteration_candidates(gaz, &written, region);
+            let candidates = transliteration_candidates(gaz, written, region);
             if !candidates.is_empty() {
                 found.push(mention(t, range, i, end, candidates));
             }
@@ -1093,17 +1093,17 @@ fn is_locative(t: &Text<'_>, floor: usize, start: usize) -> bool {
 }
 
 /// What the rules need to know about the whole text.
-struct Doc {
+struct Doc<'t> {
     /// Whether the text is written in capitals (a headline, a telegram).
     shouting: bool,
     /// Character spans of the web addresses in the text.
     urls: Vec<(usize, usize)>,
     /// Normalized words that the text also writes in lower case.
-    lowercase: HashSet<String>,
+    lowercase: HashSet<&'t str>,
 }
 
-impl Doc {
-    fn new(t: &Text<'_>, range: std::ops::Range<usize>) -> Doc {
+impl<'t> Doc<'t> {
+    fn new(t: &'t Text<'_>, range: std::ops::Range<usize>) -> Doc<'t> {
         let (mut upper, mut letters) = (0usize, 0usize);
         let mut lowercase = HashSet::new();
         for i in range {
@@ -1116,7 +1116,7 @@ impl Doc {
                 upper += usize::from(c.is_ascii_uppercase());
             }
             if o.starts_with(|c: char| c.is_lowercase()) {
-                lowercase.insert(t.tok(i).to_string());
+                lowercase.insert(t.tok(i));
             }
         }
         Doc {
@@ -1261,7 +1261,7 @@ fn person_name(
                 && !own_name
                 && !lex.place_prefixes.contains(p)
                 && !lex.titles.contains(p)
-                && !all_caps(&t.original_of(prev_i, prev_i + 1))
+                && !all_caps(t.original_of(prev_i, prev_i + 1))
             {
                 return Some(key());
             }
@@ -1444,7 +1444,7 @@ fn resolve(
     // wording, resolves as it did the first time: `rep` is the first such
     // mention, and only those are scored (a long report names its town
     // dozens of times).
-    let originals: Vec<String> = mentions
+    let originals: Vec<&str> = mentions
         .iter()
         .map(|m| t.original_of(m.start, m.end))
         .collect();
@@ -1455,7 +1455,7 @@ fn resolve(
         .map(|(i, m)| {
             let norm = &t.norm[t.tokens[m.start].start..t.tokens[m.end - 1].end];
             let key = (
-                originals[i].as_str(),
+                originals[i],
                 norm,
                 m.end - m.start,
                 m.candidates.as_slice(),
@@ -1473,7 +1473,7 @@ fn resolve(
         let row = if rep[i] < i {
             main[rep[i]].clone()
         } else if originals[i].starts_with(|c: char| c.is_ascii_alphabetic()) {
-            let a = skeleton(&originals[i]);
+            let a = skeleton(originals[i]);
             m.candidates
                 .iter()
                 .map(|&c| resemblance(&a, &skeleton(&gaz.place(c).name)))
@@ -1587,7 +1587,7 @@ fn resolve(
     let mut surfaces: HashMap<String, usize> = HashMap::new();
     let surface: Vec<usize> = originals
         .iter()
-        .map(|o| {
+        .map(|&o| {
             let n = surfaces.len();
             *surfaces.entry(vigil_text::normalize(o)).or_insert(n)
         })
