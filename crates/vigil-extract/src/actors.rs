@@ -1733,7 +1733,7 @@ fn speaker(
         while end < r.end && end - start < 5 && t.kind(end) != Kind::Punct {
             end += 1;
         }
-        return (end > start).then(|| (t.original_of(start, end), (start, end)));
+        return (end > start).then(|| (t.original_of(start, end).to_string(), (start, end)));
     }
     let verb = c.end - 1;
     if matches!(t.tok(verb), "said" | "says" | "told" | "reported") && verb > r.start {
@@ -1746,7 +1746,7 @@ fn speaker(
         {
             start -= 1;
         }
-        return (start < end).then(|| (t.original_of(start, end), (start, end)));
+        return (start < end).then(|| (t.original_of(start, end).to_string(), (start, end)));
     }
     None
 }

@@ -48,8 +48,9 @@ enum Meaning {
 /// The calendar, as phrases (token sequences) to meanings.
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
-    /// Phrases, longest first.
-    phrases: Vec<(Vec<String>, Meaning)>,
+    /// Phrases by their first token, each list longest first: a token
+    /// is compared only with the phrases that can start there.
+    by_first: HashMap<String, Vec<(Vec<String>, Meaning)>>,
 }
 
 /// A date found in the text.
@@ -111,14 +112,21 @@ impl Calendar {
         );
         phrases.retain(|(p, _)| !p.is_empty());
         phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        Ok(Calendar { phrases })
+        let mut by_first: HashMap<String, Vec<(Vec<String>, Meaning)>> = HashMap::new();
+        for (p, m) in phrases {
+            by_first.entry(p[0].clone()).or_default().push((p, m));
+        }
+        Ok(Calendar { by_first })
     }
 
     fn meaning_at(&self, text: &Text<'_>, i: usize) -> Option<(Meaning, usize)> {
+        if i >= text.tokens.len() {
+            return None;
+        }
         // "يوم الخميس", "on thursday": the weekday phrase itself decides.
-        self.phrases.iter().find_map(|(p, m)| {
+        self.by_first.get(text.tok(i))?.iter().find_map(|(p, m)| {
             let n = p.len();
-            (i + n <= text.tokens.len() && (0..n).all(|k| text.tok(i + k) == p[k]))
+            (i + n <= text.tokens.len() && (1..n).all(|k| text.tok(i + k) == p[k]))
                 .then_some((*m, i + n))
         })
     }

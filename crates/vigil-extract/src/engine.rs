@@ -344,7 +344,7 @@ impl Extractor {
         let actor_ref = |m: &RoleMention| ActorRef {
             canonical: Some(kb.actors[m.actor].name.clone()),
             mention: if m.end > m.start {
-                t.original_of(m.start, m.end)
+                t.original_of(m.start, m.end).to_string()
             } else {
                 kb.actors[m.actor].name.clone()
             },
@@ -441,7 +441,7 @@ impl Extractor {
                 GeoPrecision::Region
             };
             Place {
-                name: t.original_of(m.start, m.end),
+                name: t.original_of(m.start, m.end).to_string(),
                 gazetteer_name: (!p.name.is_empty()).then(|| p.name.clone()),
                 geonames_id: (p.id > 0).then_some(p.id),
                 lat: Some(p.lat),

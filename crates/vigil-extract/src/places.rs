@@ -329,7 +329,7 @@ pub fn find(
             // "Basra province" is a name too, but written so it is the
             // name "Basra" and a common noun.
             let shorter = (start + 1..end).rev().find_map(|e| {
-                let found = gaz.lookup(&t.original_of(start, e));
+                let found = gaz.lookup(t.original_of(start, e));
                 (!found.is_empty() && looks_like_a_name(t, start, e)).then(|| (e, found.to_vec()))
             });
             match shorter {
@@ -388,7 +388,7 @@ pub fn find(
             continue;
         }
         if doc.is_acronym_like(t, start, end)
-            && !lex.acronyms.contains_key(&t.original_of(start, end))
+            && !lex.acronyms.contains_key(t.original_of(start, end))
         {
             continue;
         }
@@ -419,7 +419,7 @@ pub fn find(
             continue;
         }
         let w = t.tok(i);
-        if let Some(name) = lex.acronyms.get(&t.original_of(i, i + 1)) {
+        if let Some(name) = lex.acronyms.get(t.original_of(i, i + 1)) {
             // "US$10": a currency.
             let currency = i + 1 < range.end
                 && t.tok(i + 1) == "$"
@@ -576,7 +576,7 @@ fn transliterations(
         let arabic_looking = (i..end).any(|k| matches!(t.tok(k), "al" | "el"));
         if (cue_before || cue_after) && !sentence_start && (regional || arabic_looking) {
             let written = t.original_of(i, end);
-            let candidates = transliteration_candidates(gaz, &written, region);
+            let candidates = transliteration_candidates(gaz, written, region);
             if !candidates.is_empty() {
                 found.push(mention(t, range, i, end, candidates));
             }
@@ -1093,17 +1093,17 @@ fn is_locative(t: &Text<'_>, floor: usize, start: usize) -> bool {
 }
 
 /// What the rules need to know about the whole text.
-struct Doc {
+struct Doc<'t> {
     /// Whether the text is written in capitals (a headline, a telegram).
     shouting: bool,
     /// Character spans of the web addresses in the text.
     urls: Vec<(usize, usize)>,
     /// Normalized words that the text also writes in lower case.
-    lowercase: HashSet<String>,
+    lowercase: HashSet<&'t str>,
 }
 
-impl Doc {
-    fn new(t: &Text<'_>, range: std::ops::Range<usize>) -> Doc {
+impl<'t> Doc<'t> {
+    fn new(t: &'t Text<'_>, range: std::ops::Range<usize>) -> Doc<'t> {
         let (mut upper, mut letters) = (0usize, 0usize);
         let mut lowercase = HashSet::new();
         for i in range {
@@ -1116,7 +1116,7 @@ impl Doc {
                 upper += usize::from(c.is_ascii_uppercase());
             }
             if o.starts_with(|c: char| c.is_lowercase()) {
-                lowercase.insert(t.tok(i).to_string());
+                lowercase.insert(t.tok(i));
             }
         }
         Doc {
@@ -1261,7 +1261,7 @@ fn person_name(
                 && !own_name
                 && !lex.place_prefixes.contains(p)
                 && !lex.titles.contains(p)
-                && !all_caps(&t.original_of(prev_i, prev_i + 1))
+                && !all_caps(t.original_of(prev_i, prev_i + 1))
             {
                 return Some(key());
             }
@@ -1440,30 +1440,51 @@ fn resolve(
     context: &[String],
     evidence: &[String],
 ) {
+    // A name said again in the same words, with the same candidates and
+    // wording, resolves as it did the first time: `rep` is the first such
+    // mention, and only those are scored (a long report names its town
+    // dozens of times).
+    let originals: Vec<&str> = mentions
+        .iter()
+        .map(|m| t.original_of(m.start, m.end))
+        .collect();
+    let mut first_of = HashMap::new();
+    let rep: Vec<usize> = mentions
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let norm = &t.norm[t.tokens[m.start].start..t.tokens[m.end - 1].end];
+            let key = (
+                originals[i],
+                norm,
+                m.end - m.start,
+                m.candidates.as_slice(),
+                m.kind_hint,
+            );
+            *first_of.entry(key).or_insert(i)
+        })
+        .collect();
     // How well each candidate's main name matches the mention: GeoNames
     // gives cities the names of their states as alternate names ("Texas"
     // for San Antonio), and those must not outweigh the state. Arabic
     // names are all alternate names of their places: no candidate gains.
-    let main: Vec<Vec<f64>> = mentions
-        .iter()
-        .map(|m| {
-            let original = t.original_of(m.start, m.end);
-            let latin = original.starts_with(|c: char| c.is_ascii_alphabetic());
+    let mut main: Vec<Vec<f64>> = Vec::with_capacity(mentions.len());
+    for (i, m) in mentions.iter().enumerate() {
+        let row = if rep[i] < i {
+            main[rep[i]].clone()
+        } else if originals[i].starts_with(|c: char| c.is_ascii_alphabetic()) {
+            let a = skeleton(originals[i]);
             m.candidates
                 .iter()
-                .map(|&c| {
-                    if latin {
-                        resemblance(&original, &gaz.place(c).name)
-                    } else {
-                        0.0
-                    }
-                })
+                .map(|&c| resemblance(&a, &skeleton(&gaz.place(c).name)))
                 .collect()
-        })
-        .collect();
+        } else {
+            vec![0.0; m.candidates.len()]
+        };
+        main.push(row);
+    }
     // "Daraa", "Basra": a city that bears its province's name is the city
     // when the text does not say "province".
-    let mut main = main;
     for (m, main) in mentions.iter().zip(main.iter_mut()) {
         let provinces: Vec<&vigil_geo::GeoPlace> = m
             .candidates
@@ -1561,66 +1582,83 @@ fn resolve(
                 .then_some(j)
         })
         .collect();
-    // The same name said again is no evidence for itself.
-    let surface: Vec<String> = mentions
+    // The same name said again is no evidence for itself: mentions are
+    // told apart by their normalized surface, numbered.
+    let mut surfaces: HashMap<String, usize> = HashMap::new();
+    let surface: Vec<usize> = originals
         .iter()
-        .map(|m| vigil_text::normalize(&t.original_of(m.start, m.end)))
+        .map(|&o| {
+            let n = surfaces.len();
+            *surfaces.entry(vigil_text::normalize(o)).or_insert(n)
+        })
         .collect();
     let mut chosen: Vec<PlaceIdx> = mentions.iter().map(|m| m.place).collect();
     for pass in 0..3 {
         let coherent = pass > 0;
+        // What the places chosen so far say, once per pass, each (surface,
+        // place) once: the nearest anchor and the best shared province do
+        // not depend on how often a place was named.
+        let mut seen: HashSet<(usize, PlaceIdx)> = HashSet::new();
+        let mut provinces: Vec<(usize, &str, Option<&str>, PlaceKind)> = Vec::new();
+        let mut anchors: Vec<(usize, f64, f64)> = Vec::new();
+        if coherent {
+            for (&s, &c) in surface.iter().zip(&chosen) {
+                if !seen.insert((s, c)) {
+                    continue;
+                }
+                let p = gaz.place(c);
+                if p.kind != PlaceKind::Country && !is_region(p) {
+                    provinces.push((s, &p.country, p.province.as_deref(), p.kind));
+                }
+                if is_local(p.kind) && !is_region(p) {
+                    anchors.push((s, p.lat, p.lon));
+                }
+            }
+        }
+        // A mention's choice depends on its `rep` and on the place named
+        // after it (the container): computed once per pair.
+        let mut memo: HashMap<(usize, Option<PlaceIdx>), PlaceIdx> = HashMap::new();
         let next: Vec<PlaceIdx> = (0..mentions.len())
             .map(|i| {
-                let m = &mentions[i];
-                let mut countries = total.clone();
-                for (c, w) in &own[i] {
-                    if let Some(x) = countries.get_mut(c) {
-                        *x -= w;
-                    }
-                }
-                let others = || {
-                    (0..mentions.len())
-                        .filter(|&j| surface[j] != surface[i])
-                        .map(|j| gaz.place(chosen[j]))
-                };
-                // "California" in a list of states is the state, not the
-                // village of California in a state the list also names.
-                let own_admin = m.candidates.iter().zip(&main[i]).any(|(&c, &r)| {
-                    r >= 5.0
-                        && matches!(gaz.place(c).kind, PlaceKind::Country | PlaceKind::Province)
-                });
-                let ctx = Context {
-                    kind_hint: m.kind_hint,
-                    own_admin,
-                    region: context,
-                    countries,
-                    container: container[i]
-                        .filter(|_| coherent)
-                        .map(|j| gaz.place(chosen[j]))
-                        .filter(|p| is_admin(p)),
-                    provinces: if coherent {
-                        others()
-                            .filter(|p| p.kind != PlaceKind::Country && !is_region(p))
-                            .map(|p| (p.country.clone(), p.province.clone(), p.kind))
-                            .collect()
-                    } else {
-                        Vec::new()
-                    },
-                    anchors: if coherent {
-                        others()
-                            .filter(|p| is_local(p.kind) && !is_region(p))
-                            .map(|p| (p.lat, p.lon))
-                            .collect()
-                    } else {
-                        Vec::new()
-                    },
-                };
-                m.candidates
-                    .iter()
-                    .zip(&main[i])
-                    .map(|(&c, &r)| (c, score(gaz, c, r, &ctx)))
-                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-                    .map_or(m.place, |(c, _)| c)
+                let container = container[i]
+                    .filter(|_| coherent)
+                    .map(|j| chosen[j])
+                    .filter(|&c| is_admin(gaz.place(c)));
+                let r = rep[i];
+                *memo.entry((r, container)).or_insert_with(|| {
+                    let m = &mentions[r];
+                    // "California" in a list of states is the state, not
+                    // the village of California in a state the list also
+                    // names.
+                    let own_admin = m.candidates.iter().zip(&main[r]).any(|(&c, &w)| {
+                        w >= 5.0
+                            && matches!(gaz.place(c).kind, PlaceKind::Country | PlaceKind::Province)
+                    });
+                    let ctx = Context {
+                        kind_hint: m.kind_hint,
+                        own_admin,
+                        region: context,
+                        countries: &total,
+                        own: &own[r],
+                        container: container.map(|c| gaz.place(c)),
+                        provinces: provinces
+                            .iter()
+                            .filter(|x| x.0 != surface[r])
+                            .map(|&(_, country, province, kind)| (country, province, kind))
+                            .collect(),
+                        anchors: anchors
+                            .iter()
+                            .filter(|x| x.0 != surface[r])
+                            .map(|&(_, lat, lon)| (lat, lon))
+                            .collect(),
+                    };
+                    m.candidates
+                        .iter()
+                        .zip(&main[r])
+                        .map(|(&c, &w)| (c, score(gaz, c, w, &ctx)))
+                        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                        .map_or(m.place, |(c, _)| c)
+                })
             })
             .collect();
         chosen = next;
@@ -1639,28 +1677,44 @@ struct Context<'g> {
     own_admin: bool,
     /// The region's countries (the prior).
     region: &'g [String],
-    /// Country code → weight of the text's evidence for it.
-    countries: HashMap<String, f64>,
+    /// Country code → weight of the text's evidence for it, the mention's
+    /// own evidence included ...
+    countries: &'g HashMap<String, f64>,
+    /// ... and that evidence, taken off in `country_weight`.
+    own: &'g [(String, f64)],
     /// The country or state named right after the mention ("Paris, Ill.").
     container: Option<&'g vigil_geo::GeoPlace>,
     /// (country, province, kind) of the places the other mentions took.
-    provinces: Vec<(String, Option<String>, PlaceKind)>,
+    provinces: Vec<(&'g str, Option<&'g str>, PlaceKind)>,
     /// The points of the local places the other mentions took.
     anchors: Vec<(f64, f64)>,
+}
+
+impl Context<'_> {
+    /// The weight of the text's evidence for a country, without the
+    /// mention's own.
+    fn country_weight(&self, country: &str) -> f64 {
+        self.countries.get(country).map_or(0.0, |&total| {
+            self.own
+                .iter()
+                .filter(|(c, _)| c == country)
+                .fold(total, |x, (_, w)| x - w)
+        })
+    }
 }
 
 /// How much the main name of a place looks like the mention: 6 when it is
 /// the same name (articles, diacritics and spacing aside: "Shaddadi" and
 /// "al-Shaddadi"), 5 a letter apart ("Basra", "Al Başrah"), 3 when they
 /// begin alike, 0 when the mention is only an alternate name ("Texas" for
-/// San Antonio, "Iskandariyah" for İskenderun).
-fn resemblance(mention: &str, main: &str) -> f64 {
-    let (a, b) = (skeleton(mention), skeleton(main));
+/// San Antonio, "Iskandariyah" for İskenderun). Both names come as
+/// [`skeleton`]s: a mention's is made once for all its candidates.
+fn resemblance(a: &str, b: &str) -> f64 {
     if a.is_empty() || b.is_empty() {
         0.0
     } else if a == b {
         6.0
-    } else if near_spelling(&a, &b) {
+    } else if near_spelling(a, b) {
         5.0
     } else {
         let n = a.chars().count().min(b.chars().count()).min(4);
@@ -1783,13 +1837,7 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
     };
     // The text's countries, up to a point: a local paper names its own
     // country often, and a namesake village there is still no country.
-    s += ctx
-        .countries
-        .get(&p.country)
-        .copied()
-        .unwrap_or(0.0)
-        .min(2.5)
-        * 2.0;
+    s += ctx.country_weight(&p.country).min(2.5) * 2.0;
     let namesake = ctx.own_admin && !is_admin(p);
     if let (Some(c), false) = (ctx.container, namesake) {
         let inside =
@@ -1800,8 +1848,8 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
     }
     if p.kind != PlaceKind::Country && p.province.is_some() && !namesake {
         let mut share = 0.0f64;
-        for (country, province, kind) in &ctx.provinces {
-            if *country == p.country && *province == p.province {
+        for &(country, province, kind) in &ctx.provinces {
+            if country == p.country && province == p.province.as_deref() {
                 let w = if matches!(kind, PlaceKind::Province | PlaceKind::District) {
                     2.5
                 } else {
@@ -1812,9 +1860,12 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
         }
         s += share;
     }
+    // An anchor more than a degree of latitude away (111 km) is too far
+    // to count: no need for its distance.
     if let Some(d) = ctx
         .anchors
         .iter()
+        .filter(|&&(la, _)| (la - p.lat).abs() <= 1.0)
         .map(|&(la, lo)| haversine_km(la, lo, p.lat, p.lon))
         .reduce(f64::min)
     {
@@ -1894,8 +1945,11 @@ fn near_large_city(gaz: &Gazetteer, lat: f64, lon: f64) -> bool {
             .map(|p| (p.lat, p.lon))
             .collect()
     });
+    // A tenth of a degree of latitude is 11 km: further than that, the
+    // distance is not worth computing.
     cities
         .iter()
+        .filter(|&&(a, _)| (a - lat).abs() <= 0.2)
         .any(|&(a, b)| haversine_km(a, b, lat, lon) <= 15.0)
 }
 
@@ -2418,6 +2472,7 @@ mod tests {
 
     #[test]
     fn resemblance_of_names() {
+        let resemblance = |a: &str, b: &str| resemblance(&skeleton(a), &skeleton(b));
         assert_eq!(resemblance("Shaddadi", "al-Shaddadi"), 6.0);
         assert_eq!(resemblance("Basra", "Al Başrah"), 5.0);
         assert_eq!(resemblance("Texas", "San Antonio"), 0.0);

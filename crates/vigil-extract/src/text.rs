@@ -97,9 +97,9 @@ impl<'a> Text<'a> {
     }
 
     /// The original text of tokens `a..b`.
-    pub fn original_of(&self, a: usize, b: usize) -> String {
+    pub fn original_of(&self, a: usize, b: usize) -> &str {
         let s = self.span(a, b);
-        self.original_chars(s.start, s.end).to_string()
+        self.original_chars(s.start, s.end)
     }
 
     /// The original text of chars `from..to` (clamped to the text).
@@ -195,13 +195,16 @@ fn tokenize(norm: &str) -> Vec<Token> {
                 kind: Kind::Number,
             });
             i = j;
-        } else if c.is_alphanumeric() {
+        } else if vigil_text::is_alphanumeric(c) {
             let mut j = i + 1;
             while j < chars.len() {
                 let d = chars[j].1;
                 let apostrophe = matches!(d, '\'' | '’' | 'ʼ' | '‘')
                     && chars.get(j + 1).is_some_and(|n| n.1.is_alphabetic());
-                if (d.is_alphanumeric() && !d.is_ascii_digit()) || is_mark(d) || apostrophe {
+                if (vigil_text::is_alphanumeric(d) && !d.is_ascii_digit())
+                    || is_mark(d)
+                    || apostrophe
+                {
                     j += 1;
                 } else {
                     break;
@@ -278,7 +281,7 @@ mod tests {
     fn sentences_split_on_stops_and_line_breaks_not_abbreviations() {
         let t =
             Text::new("IRAQ.  Gunmen shot Lt. Col. Ali near the U.S. base. Two died\nAnother line");
-        let sents: Vec<String> = (0..t.sentences.len())
+        let sents: Vec<&str> = (0..t.sentences.len())
             .map(|s| {
                 let r = t.sentences[s].clone();
                 t.original_of(r.start, r.end)

@@ -21,4 +21,6 @@ mod normalize;
 
 pub use dedup::{content_hash, fingerprint, resemblance, resemblance_to, shingles, BANDS};
 pub use lang::detect_lang;
-pub use normalize::{fold_char, light_stem_ar, normalize, normalize_with_offsets, tokens, Folded};
+pub use normalize::{
+    fold_char, is_alphanumeric, light_stem_ar, normalize, normalize_with_offsets, tokens, Folded,
+};

@@ -133,8 +133,15 @@ pub fn normalize_with_offsets(text: &str) -> (String, Vec<u32>) {
 /// numbers).
 pub fn tokens(normalized: &str) -> impl Iterator<Item = &str> {
     normalized
-        .split(|c: char| !(c.is_alphanumeric() || is_mark(c)))
+        .split(|c: char| !(is_alphanumeric(c) || is_mark(c)))
         .filter(|t| !t.is_empty())
+}
+
+/// [`char::is_alphanumeric`], with the basic Arabic letters answered
+/// first: the standard library looks every non-ASCII char up in its
+/// tables, and half the text Vigil reads is Arabic.
+pub fn is_alphanumeric(c: char) -> bool {
+    matches!(c, '\u{0621}'..='\u{064A}') || c.is_alphanumeric()
 }
 
 fn is_mark(c: char) -> bool {
@@ -189,6 +196,13 @@ fn is_arabic_letter(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alphanumeric_as_the_standard_library_says() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
 
     #[test]
     fn normalization_table() {

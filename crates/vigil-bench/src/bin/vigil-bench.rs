@@ -5,7 +5,8 @@
 //! - `floor`: Vigil's extraction and the aho-corasick floor over the same
 //!   texts, timed in the same process (`--only` runs one side, for
 //!   callgrind: collect with `--toggle-collect='*vigil_pass*'` or
-//!   `'*floor_pass*'`).
+//!   `'*floor_pass*'`); `--out` writes each text's reports, to check that
+//!   a change made for speed leaves them the same.
 //! - `places`: place names found by Vigil in each text (char spans), timed.
 //! - `classify`: CASE 2021 code of each text, timed.
 
@@ -20,7 +21,7 @@ use vigil_bench::floor::Floor;
 use vigil_extract::{DocInput, Extractor};
 
 const USAGE: &str = "usage:
-  vigil-bench floor    --jsonl FILE... [--limit N] [--reps R] [--only vigil|floor]
+  vigil-bench floor    --jsonl FILE... [--limit N] [--reps R] [--only vigil|floor] [--out FILE]
   vigil-bench places   --jsonl FILE [--out FILE] [--reps R]
   vigil-bench classify --jsonl FILE [--out FILE] [--reps R]";
 
@@ -146,6 +147,17 @@ fn floor_cmd(a: &Args) -> Result<Value> {
             let (n, s) = timed(|| vigil_pass(&ex, &docs));
             reports = n;
             times.push(s);
+        }
+        // Every document's reports, outside the timed passes: a change made
+        // for speed must leave this file byte for byte the same.
+        if let Some(mut w) = writer(&a.out)? {
+            for d in &docs {
+                writeln!(
+                    w,
+                    "{}",
+                    serde_json::to_string(&ex.extract(&d.text, &d.input))?
+                )?;
+            }
         }
         out["vigil"] = json!({"setup_s": setup, "times_s": times, "median_s": median(times.clone()), "reports": reports});
     }
