@@ -494,26 +494,6 @@ terms_ar = ["انتقام", "الباغوز"]
         assert_ne!(a.digest(), c.digest());
     }
 
-    #[test]
-    fn weeks_start_on_monday_or_saturday() {
-        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        // 2019-10-09 is a Wednesday.
-        assert_eq!(week_of(d("2019-10-09"), WeekStart::Monday), d("2019-10-07"));
-        assert_eq!(
-            week_of(d("2019-10-09"), WeekStart::Saturday),
-            d("2019-10-05")
-        );
-        assert_eq!(
-            week_of(d("2019-10-05"), WeekStart::Saturday),
-            d("2019-10-05")
-        );
-        assert_eq!(
-            week_of(d("2019-10-04"), WeekStart::Saturday),
-            d("2019-09-28")
-        );
-        assert_eq!(week_of(d("2019-10-13"), WeekStart::Monday), d("2019-10-07"));
-    }
-
     fn day(day: &str, kind: SourceKind, narrative: Option<&str>, n: u64) -> NarrativeDayCount {
         NarrativeDayCount {
             day: day.parse().unwrap(),
