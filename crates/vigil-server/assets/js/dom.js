@@ -170,3 +170,28 @@ export function placeName(p, none = '—') {
   const g = p.gazetteer_name && p.gazetteer_name !== p.name ? p.gazetteer_name : null;
   return h('span.place', {}, h('bdi', {}, p.name || none), g ? h('span.gazetteer-name', {}, ' (', h('bdi', {}, g), ')') : '');
 }
+
+/** The analyst's name remembered in this browser, or ''. */
+export function analystName() {
+  try {
+    return localStorage.getItem('vigil.analyst') || '';
+  } catch (_) {
+    return '';
+  }
+}
+
+/** The name in the input `who`, remembered for next time; null (and `msg`
+ * asks for it) when empty: `what` are recorded with who made them. */
+export function askAnalyst(who, msg, what) {
+  const name = who.value.trim();
+  if (!name) {
+    fill(msg, `Give your name first: ${what} are recorded with who made them.`);
+    msg.className = 'review-status error';
+    who.focus();
+    return null;
+  }
+  try {
+    localStorage.setItem('vigil.analyst', name);
+  } catch (_) { /* storage may be off */ }
+  return name;
+}

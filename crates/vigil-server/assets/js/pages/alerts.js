@@ -3,7 +3,7 @@
 // documents behind it, its webhook deliveries with every attempt, and the
 // Acknowledge button (recorded in the store with the analyst's name).
 
-import { h, fill, table, label, fmtDate, textBlock } from '../dom.js';
+import { h, fill, table, label, fmtDate, textBlock, analystName, askAnalyst } from '../dom.js';
 import { get, post } from '../api.js';
 import { filterBar, pick } from '../filters.js';
 
@@ -70,29 +70,13 @@ function evidenceCount(e) {
   return parts.join(' · ') || '—';
 }
 
-function analystName() {
-  try {
-    return localStorage.getItem('vigil.analyst') || '';
-  } catch (_) {
-    return '';
-  }
-}
-
 async function renderOne(main, route, ctx) {
   const a = await get(`/api/v1/alerts/${encodeURIComponent(route.id)}`);
   const msg = h('p.review-status', { id: 'ack-status', role: 'status' });
   const who = h('input', { id: 'analyst', type: 'text', value: analystName(), placeholder: 'your name', autocomplete: 'name' });
   const ack = async () => {
-    const name = who.value.trim();
-    if (!name) {
-      fill(msg, 'Give your name first: acknowledgments are recorded with who made them.');
-      msg.className = 'review-status error';
-      who.focus();
-      return;
-    }
-    try {
-      localStorage.setItem('vigil.analyst', name);
-    } catch (_) { /* storage may be off */ }
+    const name = askAnalyst(who, msg, 'acknowledgments');
+    if (!name) return;
     try {
       const res = await post(`/api/v1/alerts/${a.id}/ack`, undefined, { 'X-Vigil-Analyst': name });
       await renderOne(main, route, ctx);

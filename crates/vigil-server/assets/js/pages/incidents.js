@@ -2,7 +2,7 @@
 // report side by side (source, kind, reliability, claim status, evidence
 // highlighted, Arabic right to left) and the review actions.
 
-import { h, fill, table, label, fmtDate, textBlock, markedText, placeName } from '../dom.js';
+import { h, fill, table, label, fmtDate, textBlock, markedText, placeName, analystName, askAnalyst } from '../dom.js';
 import { get, post } from '../api.js';
 import { filterBar, pick } from '../filters.js';
 import { count } from './reports.js';
@@ -51,14 +51,6 @@ export async function render(main, route, ctx) {
     page.items.length ? null : h('p.status', {}, 'No incidents match these filters.'),
     next);
   return null;
-}
-
-function analystName() {
-  try {
-    return localStorage.getItem('vigil.analyst') || '';
-  } catch (_) {
-    return '';
-  }
 }
 
 /** The English of what an evidence span says, from the report's own fields:
@@ -166,16 +158,8 @@ async function renderOne(main, route, ctx) {
   const splitBoxes = [];
 
   const act = async (action, body) => {
-    const name = who.value.trim();
-    if (!name) {
-      fill(msg, 'Give your name first: decisions are recorded with who made them.');
-      msg.className = 'review-status error';
-      who.focus();
-      return;
-    }
-    try {
-      localStorage.setItem('vigil.analyst', name);
-    } catch (_) { /* storage may be off */ }
+    const name = askAnalyst(who, msg, 'decisions');
+    if (!name) return;
     const note = noteInput.value.trim() || undefined;
     fill(msg, 'Recording…');
     msg.className = 'review-status';
