@@ -392,6 +392,10 @@ pub struct ExtractArgs {
     /// Only these stored documents (ids); all when absent
     #[arg(long = "doc", value_name = "ID", conflicts_with = "text")]
     pub docs: Vec<vigil_model::DocumentId>,
+    /// Threads extracting at once [default: one per core]
+    #[arg(long, short = 'j', value_name = "N", conflicts_with = "text",
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
 }
 
 #[derive(Debug, Args)]

@@ -93,7 +93,13 @@ pub fn run(data_dir: &Path, args: &DemoArgs, out: &Output) -> anyhow::Result<Exi
         quiet: true,
         ..*out
     };
-    let extracted = crate::extract::extract_documents(&mut store, &ex, &ids, &quiet)?;
+    let extracted = crate::extract::extract_documents(
+        &mut store,
+        &ex,
+        &ids,
+        crate::extract::jobs(None),
+        &quiet,
+    )?;
     let sites = crate::incidents::load_sites(&corpus.path().join("sites.toml"))?;
     store.put_sites(&sites)?;
     let linked = crate::incidents::link_store(

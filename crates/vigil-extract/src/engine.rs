@@ -507,19 +507,11 @@ impl Extractor {
     }
 }
 
-/// A dateline ("BEIRUT —", "DAMASCUS (Reuters) -"): where the reporter
-/// files from, not where the event happened. A name in capitals that opens
-/// its sentence and is followed by a dash, a bracket or a comma.
 /// Whether a date opens a short line of its own, as a byline's does
 /// ("2019-09-18 · Field monitoring team"): the day of publication, not of
 /// the event.
 fn is_byline(t: &Text<'_>, d: &DateMention) -> bool {
-    let start = t.span(d.start, d.end).start;
-    let at = t
-        .original
-        .char_indices()
-        .nth(start)
-        .map_or(t.original.len(), |(b, _)| b);
+    let at = t.byte_of(t.span(d.start, d.end).start);
     let line_start = t.original[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = t.original[at..]
         .find('\n')
@@ -528,6 +520,9 @@ fn is_byline(t: &Text<'_>, d: &DateMention) -> bool {
         && t.original[line_start..line_end].chars().count() <= 80
 }
 
+/// A dateline ("BEIRUT —", "DAMASCUS (Reuters) -"): where the reporter
+/// files from, not where the event happened. A name in capitals that opens
+/// its sentence and is followed by a dash, a bracket or a comma.
 fn is_dateline(t: &Text<'_>, m: &PlaceMention) -> bool {
     let opens = t.sentences.iter().any(|r| r.start == m.start);
     let surface = t.original_of(m.start, m.end);

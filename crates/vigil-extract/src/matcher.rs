@@ -17,6 +17,8 @@ const PROCLITICS: &[&str] = &["و", "ف", "ب", "ل", "ك", "وب", "ول", "ف�
 /// One compiled list of phrases, each with a payload.
 #[derive(Debug, Clone)]
 pub struct Matcher<T> {
+    /// Names this list in a text's cache of matches (see `Text::hits`).
+    id: usize,
     ac: Option<AhoCorasick>,
     payloads: Vec<T>,
     /// Acronyms that must be upper case in the original text ("IS", not "is").
@@ -36,6 +38,14 @@ pub struct Hit<'m, T> {
     pub value: &'m T,
     /// Number of words in the phrase.
     pub words: usize,
+}
+
+/// A match as a text keeps it: tokens `start..end`, the phrase's index.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawHit {
+    start: u32,
+    end: u32,
+    pattern: u32,
 }
 
 /// The joined form of a phrase: normalized tokens, dashes dropped.
@@ -137,7 +147,9 @@ impl<T> Matcher<T> {
                 .build(&pats)
                 .expect("phrase automaton")
         });
+        static NEXT_ID: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         Matcher {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             ac,
             payloads,
             case_sensitive,
@@ -152,10 +164,33 @@ impl<T> Matcher<T> {
 
     /// Every match in tokens `range`, leftmost-longest, whole tokens (an
     /// Arabic match may start after a fused proclitic).
+    ///
+    /// The extraction of one document asks for the same list over the same
+    /// sentence many times (once per candidate event and field): the
+    /// matches are kept in the text, by list and range, and found once.
     pub fn find<'m>(&'m self, t: &Text<'_>, range: std::ops::Range<usize>) -> Vec<Hit<'m, T>> {
         let Some(ac) = &self.ac else {
             return Vec::new();
         };
+        let key = (self.id, range.start, range.end);
+        let cached = t.hits.borrow().get(&key).cloned();
+        let found = cached.unwrap_or_else(|| {
+            let found: std::rc::Rc<[RawHit]> = self.search(ac, t, range).into();
+            t.hits.borrow_mut().insert(key, found.clone());
+            found
+        });
+        found
+            .iter()
+            .map(|h| Hit {
+                start: h.start as usize,
+                end: h.end as usize,
+                value: &self.payloads[h.pattern as usize],
+                words: self.lens[h.pattern as usize],
+            })
+            .collect()
+    }
+
+    fn search(&self, ac: &AhoCorasick, t: &Text<'_>, range: std::ops::Range<usize>) -> Vec<RawHit> {
         // The whole document's tokens are joined once (every matcher reads
         // many ranges of the same text); a range is a slice of that join.
         let (s, all_starts) = t.joined.get_or_init(|| join_tokens(t, 0..t.tokens.len()));
@@ -215,11 +250,10 @@ impl<T> Matcher<T> {
                     .all(|c| c.is_uppercase())
             };
             if start_ok && end_ok && case_ok {
-                out.push(Hit {
-                    start: tok_idx,
-                    end: last_idx + 1,
-                    value: &self.payloads[id],
-                    words: self.lens[id],
+                out.push(RawHit {
+                    start: tok_idx as u32,
+                    end: last_idx as u32 + 1,
+                    pattern: id as u32,
                 });
                 pos = m.end();
             } else {

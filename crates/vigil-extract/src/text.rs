@@ -45,7 +45,14 @@ pub struct Text<'a> {
     /// offset and index of each token: built on the first match, once per
     /// document (see `matcher::Matcher::find`).
     pub(crate) joined: std::cell::OnceCell<(String, Vec<(usize, usize)>)>,
+    /// Phrase matches found so far, by list and token range (see
+    /// `matcher::Matcher::find`).
+    pub(crate) hits: std::cell::RefCell<HitCache>,
 }
+
+/// Matches of a phrase list (by its id) over a token range.
+pub(crate) type HitCache =
+    std::collections::HashMap<(usize, usize, usize), std::rc::Rc<[crate::matcher::RawHit]>>;
 
 /// Words after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
@@ -73,6 +80,7 @@ impl<'a> Text<'a> {
             tokens,
             sentences: Vec::new(),
             joined: std::cell::OnceCell::new(),
+            hits: Default::default(),
         };
         text.sentences = text.split_sentences();
         text
@@ -104,9 +112,13 @@ impl<'a> Text<'a> {
 
     /// The original text of chars `from..to` (clamped to the text).
     fn original_chars(&self, from: usize, to: usize) -> &str {
-        let n = self.char_starts.len() - 1;
-        let (from, to) = (from.min(n), to.min(n).max(from.min(n)));
-        &self.original[self.char_starts[from] as usize..self.char_starts[to] as usize]
+        &self.original[self.byte_of(from)..self.byte_of(to.max(from))]
+    }
+
+    /// The byte offset in the original text of char `c` (the text's length
+    /// past its end).
+    pub fn byte_of(&self, c: usize) -> usize {
+        self.char_starts[c.min(self.char_starts.len() - 1)] as usize
     }
 
     /// The span (in chars) of a sentence.

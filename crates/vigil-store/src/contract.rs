@@ -569,6 +569,13 @@ pub trait Store {
         reports: &[EventReport],
     ) -> Result<Vec<ReportId>>;
 
+    /// [`Store::replace_reports`] for many documents in one transaction:
+    /// all of them are replaced, or none (an error names the document).
+    fn replace_many_reports(
+        &mut self,
+        docs: &[(DocumentId, &[EventReport])],
+    ) -> Result<Vec<Vec<ReportId>>>;
+
     /// The event reports of a document.
     fn reports(&self, doc: DocumentId) -> Result<Vec<EventReport>>;
 

@@ -104,28 +104,37 @@ pub fn normalize_with_offsets(text: &str) -> (String, Vec<u32>) {
     for (i, orig) in text.chars().enumerate() {
         let i = i as u32;
         total = i + 1;
-        for c in std::iter::once(orig).nfkc() {
-            match fold_char(c) {
-                Folded::Drop => {}
-                Folded::Space => {
-                    if !out.is_empty() && pending_space.is_none() {
-                        pending_space = Some(i);
-                    }
-                }
-                Folded::Char(c) => {
-                    if let Some(at) = pending_space.take() {
-                        out.push(' ');
-                        map.push(at);
-                    }
-                    let before = out.len();
-                    out.push(c);
-                    map.extend(std::iter::repeat_n(i, out.len() - before));
+        let mut fold = |c: char| match fold_char(c) {
+            Folded::Drop => {}
+            Folded::Space => {
+                if !out.is_empty() && pending_space.is_none() {
+                    pending_space = Some(i);
                 }
             }
+            Folded::Char(c) => {
+                if let Some(at) = pending_space.take() {
+                    out.push(' ');
+                    map.push(at);
+                }
+                let before = out.len();
+                out.push(c);
+                map.extend(std::iter::repeat_n(i, out.len() - before));
+            }
+        };
+        if nfkc_stable(orig) {
+            fold(orig);
+        } else {
+            std::iter::once(orig).nfkc().for_each(fold);
         }
     }
     map.push(total);
     (out, map)
+}
+
+/// Whether NFKC leaves a char alone, answered without the tables for
+/// ASCII and the basic Arabic letters: most of what Vigil reads.
+fn nfkc_stable(c: char) -> bool {
+    c.is_ascii() || matches!(c, '\u{0621}'..='\u{064A}')
 }
 
 /// The words of a normalized text: maximal runs of letters, marks and
@@ -196,6 +205,17 @@ fn is_arabic_letter(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chars_taken_as_stable_are_left_alone_by_nfkc() {
+        for c in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| nfkc_stable(c))
+        {
+            let mut n = std::iter::once(c).nfkc();
+            assert_eq!((n.next(), n.next()), (Some(c), None), "U+{:04X}", c as u32);
+        }
+    }
 
     #[test]
     fn alphanumeric_as_the_standard_library_says() {

@@ -128,6 +128,91 @@ impl SqliteStore {
     }
 }
 
+/// Replaces the reports of one document inside `tx`.
+fn replace_reports_in(
+    tx: &Transaction<'_>,
+    doc: DocumentId,
+    reports: &[EventReport],
+) -> Result<Vec<ReportId>> {
+    // Cached statements: a run of `vigil extract` replaces the reports of
+    // every document.
+    let exec = |sql: &str| tx.prepare_cached(sql).and_then(|mut s| s.execute([doc.0]));
+    let exists: Option<i64> = tx
+        .prepare_cached("SELECT id FROM documents WHERE id = ?1")
+        .and_then(|mut s| s.query_row([doc.0], |r| r.get(0)))
+        .optional()
+        .map_err(StoreError::sqlite("checking document"))?;
+    if exists.is_none() {
+        return Err(StoreError::NotFound(format!("document {doc}")));
+    }
+    // Incidents that hold the old reports are redone by the next link.
+    exec(
+        "UPDATE incidents SET dirty = 1 WHERE id IN (
+            SELECT ir.incident_id FROM incident_reports ir
+              JOIN event_reports r ON r.id = ir.report_id WHERE r.document_id = ?1)",
+    )
+    .map_err(StoreError::sqlite(format!(
+        "marking the incidents of document {doc}"
+    )))?;
+    exec("DELETE FROM event_reports WHERE document_id = ?1").map_err(StoreError::sqlite(
+        format!("clearing reports of document {doc}"),
+    ))?;
+    let mut ids = Vec::with_capacity(reports.len());
+    for (ordinal, r) in reports.iter().enumerate() {
+        let body = serde_json::to_string(r).map_err(|e| StoreError::Corrupt {
+            table: "event_reports",
+            column: "body",
+            message: e.to_string(),
+        })?;
+        tx.prepare_cached(
+            "INSERT INTO event_reports (document_id, event_type, sub_event_type, event_date,
+                lat, lon, claim_status, body, ordinal)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )
+        .and_then(|mut insert| {
+            insert.execute(params![
+                doc.0,
+                r.event_type.as_str(),
+                r.sub_event_type.as_str(),
+                r.date.map(|d| d.date.to_string()),
+                r.place.as_ref().and_then(|p| p.lat),
+                r.place.as_ref().and_then(|p| p.lon),
+                r.claim_status.as_str(),
+                body,
+                ordinal as u32
+            ])
+        })
+        .map_err(StoreError::sqlite(format!(
+            "storing a report of document {doc}"
+        )))?;
+        let id = tx.last_insert_rowid();
+        let mut actors = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO report_actors (name, report_id, role)
+                 VALUES (?1, ?2, ?3)",
+            )
+            .map_err(StoreError::sqlite("preparing report actors"))?;
+        let sides = [("perpetrator", &r.perpetrators), ("target", &r.targets)];
+        for (role, side) in sides {
+            for a in side.iter() {
+                for name in [a.canonical.as_deref(), Some(a.mention.as_str())]
+                    .into_iter()
+                    .flatten()
+                    .filter(|n| !n.trim().is_empty())
+                {
+                    actors
+                        .execute(params![name.trim(), id, role])
+                        .map_err(StoreError::sqlite(format!(
+                            "storing the actors of a report of document {doc}"
+                        )))?;
+                }
+            }
+        }
+        ids.push(ReportId(id));
+    }
+    Ok(ids)
+}
+
 fn ts(t: &DateTime<Utc>) -> String {
     crate::sqlite_ts(t)
 }
@@ -1079,84 +1164,24 @@ impl Store for SqliteStore {
         doc: DocumentId,
         reports: &[EventReport],
     ) -> Result<Vec<ReportId>> {
+        Ok(self
+            .replace_many_reports(&[(doc, reports)])?
+            .pop()
+            .unwrap_or_default())
+    }
+
+    fn replace_many_reports(
+        &mut self,
+        docs: &[(DocumentId, &[EventReport])],
+    ) -> Result<Vec<Vec<ReportId>>> {
         let tx = self.tx()?;
-        let exists: Option<i64> = tx
-            .query_row("SELECT id FROM documents WHERE id = ?1", [doc.0], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(StoreError::sqlite("checking document"))?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound(format!("document {doc}")));
-        }
-        // Incidents that hold the old reports are redone by the next link.
-        tx.execute(
-            "UPDATE incidents SET dirty = 1 WHERE id IN (
-                SELECT ir.incident_id FROM incident_reports ir
-                  JOIN event_reports r ON r.id = ir.report_id WHERE r.document_id = ?1)",
-            [doc.0],
-        )
-        .map_err(StoreError::sqlite(format!(
-            "marking the incidents of document {doc}"
-        )))?;
-        tx.execute("DELETE FROM event_reports WHERE document_id = ?1", [doc.0])
-            .map_err(StoreError::sqlite(format!(
-                "clearing reports of document {doc}"
-            )))?;
-        let mut ids = Vec::with_capacity(reports.len());
-        for (ordinal, r) in reports.iter().enumerate() {
-            let body = serde_json::to_string(r).map_err(|e| StoreError::Corrupt {
-                table: "event_reports",
-                column: "body",
-                message: e.to_string(),
-            })?;
-            tx.execute(
-                "INSERT INTO event_reports (document_id, event_type, sub_event_type, event_date,
-                    lat, lon, claim_status, body, ordinal)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    doc.0,
-                    r.event_type.as_str(),
-                    r.sub_event_type.as_str(),
-                    r.date.map(|d| d.date.to_string()),
-                    r.place.as_ref().and_then(|p| p.lat),
-                    r.place.as_ref().and_then(|p| p.lon),
-                    r.claim_status.as_str(),
-                    body,
-                    ordinal as u32
-                ],
-            )
-            .map_err(StoreError::sqlite(format!(
-                "storing a report of document {doc}"
-            )))?;
-            let id = tx.last_insert_rowid();
-            let mut actors = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO report_actors (name, report_id, role)
-                     VALUES (?1, ?2, ?3)",
-                )
-                .map_err(StoreError::sqlite("preparing report actors"))?;
-            let sides = [("perpetrator", &r.perpetrators), ("target", &r.targets)];
-            for (role, side) in sides {
-                for a in side.iter() {
-                    for name in [a.canonical.as_deref(), Some(a.mention.as_str())]
-                        .into_iter()
-                        .flatten()
-                        .filter(|n| !n.trim().is_empty())
-                    {
-                        actors.execute(params![name.trim(), id, role]).map_err(
-                            StoreError::sqlite(format!(
-                                "storing the actors of a report of document {doc}"
-                            )),
-                        )?;
-                    }
-                }
-            }
-            ids.push(ReportId(id));
+        let mut all = Vec::with_capacity(docs.len());
+        for &(doc, reports) in docs {
+            all.push(replace_reports_in(&tx, doc, reports)?);
         }
         tx.commit()
             .map_err(StoreError::sqlite("committing reports"))?;
-        Ok(ids)
+        Ok(all)
     }
 
     fn reports(&self, doc: DocumentId) -> Result<Vec<EventReport>> {
