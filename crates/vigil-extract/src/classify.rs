@@ -8,7 +8,7 @@
 //! a bombing is remote violence even when civilians die), the ranking is
 //! applied on top of the weights.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use vigil_model::{AttackMode, SubEventType};
 

@@ -11,7 +11,7 @@
 //! driver", "him", a person's name. [`tally`] then turns the mentions of a
 //! report into one figure per outcome.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::ops::Range;
 
 use vigil_model::{Count, CountExactness};
@@ -1838,7 +1838,7 @@ mod tests {
         let t = Text::new(text);
         let mut out = Vec::new();
         for r in &t.sentences {
-            out.extend(find(kb, &t, r.clone(), &HashSet::new()));
+            out.extend(find(kb, &t, r.clone(), &HashSet::default()));
         }
         tally(&t, &t.sentences, &out)
             .into_iter()

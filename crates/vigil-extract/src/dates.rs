@@ -2,7 +2,7 @@
 //! "yesterday", "last week", "Oct. 9", "9 October 2019", "يوم الخميس",
 //! "9 تشرين الأول", "2019-10-09".
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Deserialize;

@@ -10,7 +10,7 @@
 //! 3. Each segment is classified and read for counts, roles, date, place
 //!    and claim status, every field with the span that supports it.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use chrono::NaiveDate;
 use vigil_geo::{haversine_km, Gazetteer, PlaceIdx};

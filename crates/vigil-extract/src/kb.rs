@@ -2,7 +2,7 @@
 //! from `data/kb/` (compiled in by default), checked, and compiled into
 //! matchers.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use serde::Deserialize;
 use vigil_model::{AttackMode, CountExactness, SubEventType};

@@ -3,7 +3,7 @@
 //! "two hundred", "ثلاثة"), vague quantities ("dozens", "عشرات") and the
 //! qualifiers that make a figure approximate ("nearly 800", "at least 12").
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use vigil_model::CountExactness;
 

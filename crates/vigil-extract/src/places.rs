@@ -15,7 +15,7 @@
 //! outside the region (a local U.S. paper's "Alexandria" is in Louisiana).
 //! The words behind these rules are data: `data/kb/places.toml`.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -410,12 +410,13 @@ pub fn find(
         out.push(mention(t, &range, start, end, candidates));
     }
     out.retain(|m| m.end - m.start > 1 || !people.contains(t.tok(m.start)));
-    let covered =
-        |out: &[PlaceMention], i: usize| out.iter().any(|m| (m.start..m.end).contains(&i));
     // Acronyms, demonyms, "Town, Ky.": mentions that no name index finds.
+    // (A mention found here ends at or before the next word: the names
+    // found before the loop are the only ones that can cover a word.)
+    let covered = covered_tokens(t, &out);
     let mut evidence: Vec<String> = Vec::new();
     for i in range.clone() {
-        if t.kind(i) != Kind::Word || covered(&out, i) {
+        if t.kind(i) != Kind::Word || covered[i] {
             continue;
         }
         let w = t.tok(i);
@@ -490,6 +491,15 @@ pub fn find(
     out
 }
 
+/// For each token of the text, whether one of `mentions` spans it.
+fn covered_tokens(t: &Text<'_>, mentions: &[PlaceMention]) -> Vec<bool> {
+    let mut covered = vec![false; t.tokens.len()];
+    for m in mentions {
+        covered[m.start..m.end.min(t.tokens.len())].fill(true);
+    }
+    covered
+}
+
 /// Capitalized names that no gazetteer name matches, read as another
 /// transliteration of a place of the region ("Hretan" for Huraytan,
 /// "Joubar" for Jobar, "Hatetit Al Jarsh" for Hatitat al Jarash): the same
@@ -504,7 +514,8 @@ fn transliterations(
     region: &[String],
     regional: bool,
 ) -> Vec<PlaceMention> {
-    let covered = |i: usize| out.iter().any(|m| (m.start..m.end).contains(&i));
+    let covered = covered_tokens(t, out);
+    let covered = |i: usize| covered[i];
     let capital = |i: usize| {
         t.kind(i) == Kind::Word
             && t.original_of(i, i + 1)

@@ -52,7 +52,7 @@ pub struct Text<'a> {
 
 /// Matches of a phrase list (by its id) over a token range.
 pub(crate) type HitCache =
-    std::collections::HashMap<(usize, usize, usize), std::rc::Rc<[crate::matcher::RawHit]>>;
+    foldhash::HashMap<(usize, usize, usize), std::rc::Rc<[crate::matcher::RawHit]>>;
 
 /// Words after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[

@@ -33,6 +33,8 @@ mod table;
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+
+use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -52,6 +54,8 @@ const MIN_SINGLE_TOKEN_CHARS: usize = 3;
 
 /// A gazetteer: places, their names and a name index.
 pub struct Gazetteer {
+    /// Names this gazetteer in the per-thread memo of `find_names`.
+    id: usize,
     table: Table,
     map: fst::Map<Cow<'static, [u8]>>,
     postings: Vec<PlaceIdx>,
@@ -97,6 +101,7 @@ impl Gazetteer {
             let map =
                 fst::Map::new(Cow::Borrowed(BUNDLED_FST)).expect("bundled name index is valid");
             Gazetteer {
+                id: next_id(),
                 table,
                 map,
                 postings: table::postings_from_bytes(BUNDLED_POSTINGS),
@@ -118,6 +123,7 @@ impl Gazetteer {
         let map =
             fst::Map::new(Cow::Owned(index.fst)).map_err(|e| GeoError::Index(e.to_string()))?;
         Ok(Gazetteer {
+            id: next_id(),
             table,
             map,
             postings: index.postings,
@@ -189,6 +195,7 @@ impl Gazetteer {
             }
         }
         Ok(Gazetteer {
+            id: next_id(),
             table,
             map,
             postings,
@@ -270,6 +277,10 @@ impl Gazetteer {
         let mut out = Vec::new();
         let mut key = String::new();
         let mut finals: Vec<(usize, u64)> = Vec::new();
+        let mut memo = FIRST_TOKENS.with(|m| m.take());
+        if memo.0 != self.id || memo.1.len() > FIRST_TOKENS_MAX {
+            memo = (self.id, HashMap::default());
+        }
         let mut i = 0;
         while i < spans.len() {
             let mut found = None;
@@ -283,19 +294,34 @@ impl Gazetteer {
                 // Walk the fst along `first`, " ", next token, …; each
                 // final state at a token end is a name.
                 finals.clear();
-                let mut node = fst.root();
-                let mut output = Output::zero();
-                let last = (i + MAX_NAME_TOKENS).min(spans.len());
-                for j in i..last {
-                    let bytes = if j == i {
-                        first.as_bytes()
-                    } else {
-                        tok(j).as_bytes()
-                    };
-                    if j > i && !step(fst, &mut node, &mut output, b' ') {
-                        break;
+                // Where the fst stands after the first token: the same
+                // few hundred words start most tokens of every text.
+                let after_first = match memo.1.get(first.as_ref()) {
+                    Some(&at) => at,
+                    None => {
+                        let mut node = fst.root();
+                        let mut output = Output::zero();
+                        let at = first
+                            .bytes()
+                            .all(|b| step(fst, &mut node, &mut output, b))
+                            .then(|| (node.addr(), output.value()));
+                        memo.1.insert(first.to_string(), at);
+                        at
                     }
-                    if !bytes.iter().all(|&b| step(fst, &mut node, &mut output, b)) {
+                };
+                let Some((addr, value)) = after_first else {
+                    continue;
+                };
+                let mut node = fst.node(addr);
+                let mut output = Output::new(value);
+                if node.is_final() {
+                    finals.push((i, output.cat(node.final_output()).value()));
+                }
+                let last = (i + MAX_NAME_TOKENS).min(spans.len());
+                for j in i + 1..last {
+                    if !step(fst, &mut node, &mut output, b' ')
+                        || !tok(j).bytes().all(|b| step(fst, &mut node, &mut output, b))
+                    {
                         break;
                     }
                     if node.is_final() {
@@ -335,8 +361,28 @@ impl Gazetteer {
                 None => i += 1,
             }
         }
+        FIRST_TOKENS.with(|m| m.set(memo));
         out
     }
+}
+
+/// Memo of `find_names`, per thread: for the gazetteer with this id, the
+/// fst node (and output) reached by a first token's bytes, or `None` when
+/// no name starts with that word. Cleared past `FIRST_TOKENS_MAX` words.
+type FirstTokens = (
+    usize,
+    HashMap<String, Option<(fst::raw::CompiledAddr, u64)>>,
+);
+
+thread_local! {
+    static FIRST_TOKENS: std::cell::Cell<FirstTokens> = std::cell::Cell::new((usize::MAX, HashMap::default()));
+}
+
+const FIRST_TOKENS_MAX: usize = 100_000;
+
+fn next_id() -> usize {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Follows the transition on `b`; false if there is none.

@@ -104,6 +104,12 @@ pub fn normalize_with_offsets(text: &str) -> (String, Vec<u32>) {
     for (i, orig) in text.chars().enumerate() {
         let i = i as u32;
         total = i + 1;
+        // Letters, digits and punctuation of ASCII: lower case, nothing else.
+        if orig.is_ascii_graphic() && pending_space.is_none() {
+            out.push(orig.to_ascii_lowercase());
+            map.push(i);
+            continue;
+        }
         let mut fold = |c: char| match fold_char(c) {
             Folded::Drop => {}
             Folded::Space => {
@@ -214,6 +220,14 @@ mod tests {
         {
             let mut n = std::iter::once(c).nfkc();
             assert_eq!((n.next(), n.next()), (Some(c), None), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn ascii_letters_digits_and_punctuation_fold_to_lower_case_only() {
+        // The shortcut of `normalize_with_offsets`.
+        for c in (0u8..=127).map(char::from).filter(char::is_ascii_graphic) {
+            assert_eq!(fold_char(c), Folded::Char(c.to_ascii_lowercase()), "{c:?}");
         }
     }
 
