@@ -320,7 +320,8 @@ impl SourceRow {
 
 fn get_source(conn: &Connection, key: &str) -> Result<Option<Source>> {
     let (cond, val) = source_where(key);
-    conn.query_row(
+    cached_row(
+        conn,
         &format!("SELECT {SOURCE_COLS} FROM sources WHERE {cond}"),
         [val],
         source_row,
@@ -445,6 +446,27 @@ fn band_key(index: usize, key: u32) -> i64 {
 
 /// Inserts one document, deduplicating it; runs inside the batch's
 /// transaction so that later documents of the batch see earlier ones.
+/// `query_row` through the connection's statement cache: ingest runs the
+/// same few statements for every document, and preparing them anew each
+/// time was 7% of its time.
+fn cached_row<T, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, f)
+}
+
+/// `execute` through the connection's statement cache (see [`cached_row`]).
+fn cached_exec<P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
 fn insert_one(
     tx: &Transaction<'_>,
     doc: &NewDocument,
@@ -454,14 +476,14 @@ fn insert_one(
     let hash = doc.content_hash.0.to_vec();
     let ctx = |what: &str| format!("{what} for {}", doc.origin);
 
-    let existing: Option<(i64, i64)> = tx
-        .query_row(
-            "SELECT id, source_id FROM documents WHERE content_hash = ?1",
-            [&hash],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .map_err(StoreError::sqlite(ctx("looking up the content hash")))?;
+    let existing: Option<(i64, i64)> = cached_row(
+        tx,
+        "SELECT id, source_id FROM documents WHERE content_hash = ?1",
+        [&hash],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+    .map_err(StoreError::sqlite(ctx("looking up the content hash")))?;
     if let Some((id, source_id)) = existing {
         let id = DocumentId(id);
         let copy_recorded = source_id != source.id.0
@@ -477,15 +499,15 @@ fn insert_one(
         });
     }
 
-    let known_copy: Option<(i64, String, f64)> = tx
-        .query_row(
-            "SELECT document_id, kind, similarity FROM document_copies
+    let known_copy: Option<(i64, String, f64)> = cached_row(
+        tx,
+        "SELECT document_id, kind, similarity FROM document_copies
              WHERE content_hash = ?1 ORDER BY id LIMIT 1",
-            [&hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()
-        .map_err(StoreError::sqlite(ctx("looking up known copies")))?;
+        [&hash],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .optional()
+    .map_err(StoreError::sqlite(ctx("looking up known copies")))?;
     if let Some((id, kind, similarity)) = known_copy {
         let kind: CopyKind = parse_col(kind, "document_copies", "kind")?;
         // The text was seen as a repost; if this sighting is older than
@@ -575,10 +597,10 @@ fn write_document(
             origin_file, origin_line, origin_record, id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
     };
-    tx.execute(sql, values)
-        .map_err(StoreError::sqlite(ctx("storing the document")))?;
+    cached_exec(tx, sql, values).map_err(StoreError::sqlite(ctx("storing the document")))?;
     let id = id.map_or_else(|| tx.last_insert_rowid(), |i| i.0);
-    tx.execute(
+    cached_exec(
+        tx,
         "INSERT INTO documents_fts (rowid, norm_title, normalized, stems) VALUES (?1, ?2, ?3, ?4)",
         params![id, norm_title, doc.normalized, stems],
     )
@@ -600,19 +622,20 @@ fn published_earlier(tx: &Transaction<'_>, id: DocumentId, doc: &NewDocument) ->
     let Some(new) = doc.published else {
         return Ok(false);
     };
-    let stored: Option<String> = tx
-        .query_row(
-            "SELECT published FROM documents WHERE id = ?1",
-            [id.0],
-            |r| r.get(0),
-        )
-        .map_err(StoreError::sqlite(format!("reading document {id}")))?;
+    let stored: Option<String> = cached_row(
+        tx,
+        "SELECT published FROM documents WHERE id = ?1",
+        [id.0],
+        |r| r.get(0),
+    )
+    .map_err(StoreError::sqlite(format!("reading document {id}")))?;
     Ok(parse_ts(stored, "documents", "published")?.is_some_and(|old| new < old))
 }
 
 /// Whether this source's copy of this text is already recorded.
 fn copy_known(tx: &Transaction<'_>, source: SourceId, doc: &NewDocument) -> Result<bool> {
-    tx.query_row(
+    cached_row(
+        tx,
         "SELECT 1 FROM document_copies WHERE source_id = ?1 AND content_hash = ?2",
         params![source.0, doc.content_hash.0.to_vec()],
         |_| Ok(()),
@@ -635,20 +658,20 @@ fn promote(
     similarity: f64,
 ) -> Result<()> {
     let ctx = |what: &str| format!("{what} for {}", doc.origin);
-    let old = tx
-        .query_row(
-            &format!("SELECT {DOC_COLS} FROM documents d WHERE d.id = ?1"),
-            [id.0],
-            doc_tuple,
-        )
-        .map_err(StoreError::sqlite(ctx("reading the stored document")))?;
-    let (old_title, old_stems): (String, String) = tx
-        .query_row(
-            "SELECT norm_title, stems FROM documents WHERE id = ?1",
-            [id.0],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .map_err(StoreError::sqlite(ctx("reading the stored document")))?;
+    let old = cached_row(
+        tx,
+        &format!("SELECT {DOC_COLS} FROM documents d WHERE d.id = ?1"),
+        [id.0],
+        doc_tuple,
+    )
+    .map_err(StoreError::sqlite(ctx("reading the stored document")))?;
+    let (old_title, old_stems): (String, String) = cached_row(
+        tx,
+        "SELECT norm_title, stems FROM documents WHERE id = ?1",
+        [id.0],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .map_err(StoreError::sqlite(ctx("reading the stored document")))?;
     let old = tuple_to_document(old, Vec::new())?;
     let as_copy = NewDocument {
         source: NewSource::named(""),
@@ -666,14 +689,19 @@ fn promote(
         origin: old.origin.clone(),
     };
     record_copy(tx, id, old.source_id, &as_copy, kind, similarity)?;
-    tx.execute(
+    cached_exec(
+        tx,
         "INSERT INTO documents_fts (documents_fts, rowid, norm_title, normalized, stems)
          VALUES ('delete', ?1, ?2, ?3, ?4)",
         params![id.0, old_title, old.normalized, old_stems],
     )
     .map_err(StoreError::sqlite(ctx("unindexing the repost")))?;
-    tx.execute("DELETE FROM document_bands WHERE document_id = ?1", [id.0])
-        .map_err(StoreError::sqlite(ctx("clearing the repost's fingerprint")))?;
+    cached_exec(
+        tx,
+        "DELETE FROM document_bands WHERE document_id = ?1",
+        [id.0],
+    )
+    .map_err(StoreError::sqlite(ctx("clearing the repost's fingerprint")))?;
     write_document(tx, Some(id), source, doc)?;
     Ok(())
 }
