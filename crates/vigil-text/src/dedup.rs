@@ -14,8 +14,6 @@
 //! resemblance 0.8 shares a band with probability 0.985, at 0.5 with 0.41,
 //! at 0.3 with 0.06, so few unrelated candidates reach the exact check.
 
-use foldhash::{HashSet, HashSetExt};
-
 use sha2::{Digest, Sha256};
 use vigil_model::ContentHash;
 
@@ -34,22 +32,30 @@ pub fn content_hash(normalized: &str) -> ContentHash {
     ContentHash(out)
 }
 
-/// The word shingles of a normalized text as 64-bit hashes (in a foldhash
-/// set: SipHash was a tenth of ingest): word bigrams,
-/// or the single words of a text too short to have bigrams.
-pub fn shingles(normalized: &str) -> HashSet<u64> {
-    let words: Vec<&str> = tokens(normalized).collect();
-    let mut set = HashSet::with_capacity(words.len());
-    if words.len() < 2 {
-        set.extend(words.iter().map(|w| fnv1a(w.as_bytes(), FNV_OFFSET)));
-    } else {
-        for pair in words.windows(2) {
-            let h = fnv1a(pair[0].as_bytes(), FNV_OFFSET);
-            let h = fnv1a(b" ", h);
-            set.insert(fnv1a(pair[1].as_bytes(), h));
-        }
+/// The word shingles of a normalized text as 64-bit hashes, sorted and
+/// without repeats: word bigrams, or the single words of a text too short
+/// to have bigrams. (A sorted vector, not a hash set: near-duplicate
+/// checks shingle up to 32 stored texts per new document, and hashing the
+/// hashes again was most of that time.)
+pub fn shingles(normalized: &str) -> Vec<u64> {
+    let mut words = tokens(normalized);
+    let mut out = Vec::new();
+    let Some(first) = words.next() else {
+        return out;
+    };
+    let mut prev = first;
+    for w in words {
+        let h = fnv1a(prev.as_bytes(), FNV_OFFSET);
+        let h = fnv1a(b" ", h);
+        out.push(fnv1a(w.as_bytes(), h));
+        prev = w;
     }
-    set
+    if out.is_empty() {
+        out.push(fnv1a(first.as_bytes(), FNV_OFFSET));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// MinHash LSH band keys of a normalized text; empty for a text without
@@ -89,12 +95,24 @@ pub fn resemblance(a: &str, b: &str) -> f64 {
 
 /// [`resemblance`] with the first text's shingles computed once, for
 /// comparing one text against many.
-pub fn resemblance_to(sa: &HashSet<u64>, b: &str) -> f64 {
+pub fn resemblance_to(sa: &[u64], b: &str) -> f64 {
     let sb = shingles(b);
     if sa.is_empty() && sb.is_empty() {
         return 1.0;
     }
-    let inter = sa.intersection(&sb).count();
+    // Both sorted: count the common ones in one merge.
+    let (mut i, mut j, mut inter) = (0, 0, 0);
+    while i < sa.len() && j < sb.len() {
+        match sa[i].cmp(&sb[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
     inter as f64 / (sa.len() + sb.len() - inter) as f64
 }
 
