@@ -1,13 +1,13 @@
 //! `vigil ingest`: walk, read, prepare, store, summarize.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use vigil_ingest::{prepare, read_file, walk, Item, PrepareOptions, ReadOptions, WalkEntry};
-use vigil_model::Origin;
+use vigil_model::{NewDocument, Origin};
 use vigil_store::{DedupOptions, InsertOutcome, Store};
 
 use crate::cli::IngestArgs;
@@ -73,6 +73,18 @@ impl Summary {
         self.new + self.duplicates + self.near_duplicates
     }
 
+    /// Adds a file's counts of files, records, rejections and warnings.
+    fn absorb(&mut self, file: Summary) {
+        self.files += file.files;
+        self.files_rejected += file.files_rejected;
+        self.files_skipped += file.files_skipped;
+        self.records_rejected += file.records_rejected;
+        self.records_skipped += file.records_skipped;
+        self.warnings += file.warnings;
+        self.rejections.extend(file.rejections);
+        self.warning_list.extend(file.warning_list);
+    }
+
     fn count(&mut self, outcome: &InsertOutcome) {
         match outcome {
             InsertOutcome::New { .. } => self.new += 1,
@@ -84,6 +96,28 @@ impl Summary {
                 self.near_duplicates += 1;
                 self.copies_recorded += u64::from(*copy_recorded);
             }
+        }
+    }
+}
+
+/// One file read and prepared, with what went wrong in it.
+struct FileRead {
+    /// None for an entry that was not read (skipped, or refused by the walk).
+    path: Option<PathBuf>,
+    size: u64,
+    docs: Vec<NewDocument>,
+    /// Its files, records, rejections and warnings (documents are counted
+    /// when stored).
+    tally: Summary,
+}
+
+impl FileRead {
+    fn nothing(tally: Summary) -> FileRead {
+        FileRead {
+            path: None,
+            size: 0,
+            docs: Vec::new(),
+            tally,
         }
     }
 }
@@ -124,25 +158,27 @@ pub fn run(
         .sum();
     let bar = progress_bar(total_bytes, out);
 
-    for entry in entries {
+    // One thread reads and prepares the files (parsing, normalization,
+    // fingerprints) while this one stores the previous file's documents.
+    let read_entry = |entry: WalkEntry| -> FileRead {
+        let mut tally = Summary::default();
         let (path, format) = match entry {
             WalkEntry::File(p, f) => (p, f),
             WalkEntry::Skipped(p) => {
-                summary.files_skipped += 1;
+                tally.files_skipped += 1;
                 tracing::debug!(path = %p.display(), "skipped: not a known format");
-                continue;
+                return FileRead::nothing(tally);
             }
             WalkEntry::Error(e) => {
-                summary.files_rejected += 1;
-                summary.rejections.push(Problem {
+                tally.files_rejected += 1;
+                tally.rejections.push(Problem {
                     at: String::new(),
                     reason: e.to_string(),
                 });
-                continue;
+                return FileRead::nothing(tally);
             }
         };
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        bar.set_message(path.display().to_string());
         let span = tracing::info_span!("file", path = %path.display(), %format);
         let _guard = span.enter();
 
@@ -163,27 +199,27 @@ pub fn run(
                 docs.push(prepare(raw, &prep))
             }
             Item::Rejected { origin, reason } => {
-                summary.records_rejected += 1;
-                summary.rejections.push(Problem {
+                tally.records_rejected += 1;
+                tally.rejections.push(Problem {
                     at: relabel(origin).to_string(),
                     reason,
                 });
             }
             Item::Skipped { origin, reason } => {
-                summary.records_skipped += 1;
+                tally.records_skipped += 1;
                 tracing::trace!(%origin, %reason, "skipped record");
             }
             Item::Warning { origin, message } => {
-                summary.warnings += 1;
-                summary.warning_list.push(Problem {
+                tally.warnings += 1;
+                tally.warning_list.push(Problem {
                     at: relabel(origin).to_string(),
                     reason: message,
                 });
             }
         });
-        summary.files += 1;
+        tally.files += 1;
         if let Err(e) = result {
-            summary.files_rejected += 1;
+            tally.files_rejected += 1;
             let kept = if docs.is_empty() {
                 String::new()
             } else {
@@ -192,23 +228,45 @@ pub fn run(
                     docs.len()
                 )
             };
-            summary.rejections.push(Problem {
+            tally.rejections.push(Problem {
                 at: String::new(),
                 reason: format!("{e}{kept}"),
             });
         }
-        for chunk in docs.chunks(BATCH) {
-            let outcomes = store
-                .insert_documents(chunk, &dedup)
-                .with_context(|| format!("storing documents from {}", path.display()))?;
-            for o in &outcomes {
-                summary.count(o);
-            }
+        FileRead {
+            path: Some(path),
+            size,
+            docs,
+            tally,
         }
-        tracing::info!(documents = docs.len(), "file read");
-        summary.bytes += size;
-        bar.inc(size);
-    }
+    };
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<FileRead>(1);
+        scope.spawn(move || {
+            for entry in entries {
+                if tx.send(read_entry(entry)).is_err() {
+                    break;
+                }
+            }
+        });
+        for file in rx {
+            summary.absorb(file.tally);
+            let Some(path) = file.path else { continue };
+            bar.set_message(path.display().to_string());
+            for chunk in file.docs.chunks(BATCH) {
+                let outcomes = store
+                    .insert_documents(chunk, &dedup)
+                    .with_context(|| format!("storing documents from {}", path.display()))?;
+                for o in &outcomes {
+                    summary.count(o);
+                }
+            }
+            tracing::info!(path = %path.display(), documents = file.docs.len(), "file stored");
+            summary.bytes += file.size;
+            bar.inc(file.size);
+        }
+        Ok(())
+    })?;
     bar.finish_and_clear();
     summary.seconds = started.elapsed().as_secs_f64();
     summary.docs_per_second = summary.documents() as f64 / summary.seconds.max(1e-9);

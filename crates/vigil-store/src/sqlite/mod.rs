@@ -81,8 +81,12 @@ impl SqliteStore {
         } else {
             ""
         };
+        // A 64 MiB page cache (SQLite's default is 2 MiB): ingesting into
+        // a store of 100,000 documents spent a tenth of its time re-reading
+        // pages of the candidates' texts and the indexes.
         conn.execute_batch(&format!(
-            "{pragmas} PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;"
+            "{pragmas} PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;
+             PRAGMA cache_size = -65536;"
         ))
         .map_err(StoreError::sqlite("setting up the connection"))?;
         let mut store = SqliteStore { conn };
