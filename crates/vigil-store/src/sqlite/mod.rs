@@ -43,6 +43,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_narratives_alerts",
         include_str!("../../migrations/0005_narratives_alerts.sql"),
     ),
+    (
+        "0006_facet_days",
+        include_str!("../../migrations/0006_facet_days.sql"),
+    ),
 ];
 
 /// The SQLite store.

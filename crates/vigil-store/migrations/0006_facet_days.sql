@@ -1,0 +1,24 @@
+-- 0006: weekly counts read from incident_facets alone. Released schemas
+-- are never edited: add a new file.
+--
+-- A filtered or split tally used to join each facet row to its incident
+-- (80,000 rows of incidents, with their JSON bodies, for one perpetrator
+-- at 1,000,000 reports) and to compute each row's week from its date
+-- text. Each facet row now carries what a count needs of its incident:
+-- its day as a Julian day number (integer arithmetic gives the week), its
+-- conservative killed count and its status. replace_incidents writes them
+-- with the facets; incidents are only ever replaced whole, so they cannot
+-- drift from the incident's own columns.
+ALTER TABLE incident_facets ADD COLUMN day INTEGER;      -- Julian day number of event_date
+ALTER TABLE incident_facets ADD COLUMN killed INTEGER;   -- incidents.killed
+ALTER TABLE incident_facets ADD COLUMN status TEXT;      -- incidents.status
+
+UPDATE incident_facets SET (day, killed, status) = (
+    SELECT CAST(julianday(i.event_date) + 0.5 AS INTEGER), i.killed, i.status
+      FROM incidents i WHERE i.id = incident_facets.incident_id);
+
+-- Every value of one dimension over a span of days (a split tally, a surge
+-- scan of the last weeks), without touching the table. A filter on one
+-- value reads the primary key (dimension, value, incident_id), which holds
+-- these columns too.
+CREATE INDEX incident_facets_day ON incident_facets(dimension, day, value, killed, status);
