@@ -17,8 +17,9 @@ UPDATE incident_facets SET (day, killed, status) = (
     SELECT CAST(julianday(i.event_date) + 0.5 AS INTEGER), i.killed, i.status
       FROM incidents i WHERE i.id = incident_facets.incident_id);
 
--- Every value of one dimension over a span of days (a split tally, a surge
--- scan of the last weeks), without touching the table. A filter on one
--- value reads the primary key (dimension, value, incident_id), which holds
--- these columns too.
+-- One value's incidents in order of day (a filtered tally: each day's rows
+-- are grouped as they come, without sorting 80,000 rows), and every value
+-- of one dimension over a span of days (a split tally, a surge scan of
+-- the last weeks), without touching the table.
+CREATE INDEX incident_facets_value_day ON incident_facets(dimension, value, day, killed, status);
 CREATE INDEX incident_facets_day ON incident_facets(dimension, day, value, killed, status);

@@ -730,29 +730,40 @@ pub(super) fn weekly_counts(conn: &Connection, q: &WeeklyCountQuery) -> Result<V
         Measure::Claims => "SUM(d.status IN ('claim_only', 'corroborated'))",
         Measure::Fatalities => "SUM(COALESCE(d.killed, 0))",
     };
-    // A value is grouped case-insensitively (the column's NOCASE) and
-    // shown in its first spelling in binary order, as before 0006.
+    // Grouped by day in SQL (one value's rows come in order of day, so
+    // without a sort), by week here: grouping 80,000 rows by a computed
+    // week took SQLite 70 ms of the 90.
     let (select_key, group) = match key {
-        Some(k) => (format!("MIN({k})"), format!("{k}, week")),
-        None => ("NULL".to_string(), "week".to_string()),
+        Some(k) => (format!("MIN({k})"), format!("{k}, d.day")),
+        None => ("NULL".to_string(), "d.day".to_string()),
     };
-    let sql = format!(
-        "SELECT {select_key}, d.day - (d.day + {shift}) % 7 AS week, {measure}
-           FROM {from} WHERE {cond} GROUP BY {group} ORDER BY 1, 2"
-    );
+    let sql =
+        format!("SELECT {select_key}, d.day, {measure} FROM {from} WHERE {cond} GROUP BY {group}");
     let mut stmt = conn.prepare_cached(&sql).map_err(&err)?;
-    let rows = stmt
-        .query_map(params_from_iter(args.iter()), |r| {
-            Ok((
-                r.get::<_, Option<String>>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-        .map_err(&err)?;
-    rows.into_iter()
-        .filter(|r| r.2 > 0)
+    let mut rows = stmt.query(params_from_iter(args.iter())).map_err(&err)?;
+    // (value as NOCASE compares it, week) -> (its first spelling in binary
+    // order within the week, the count): what GROUP BY value, week gave.
+    let mut weeks: HashMap<(Option<String>, i64), (Option<String>, i64)> = HashMap::new();
+    while let Some(r) = rows.next().map_err(&err)? {
+        let key: Option<String> = r.get(0).map_err(&err)?;
+        let day: i64 = r.get(1).map_err(&err)?;
+        let value: i64 = r.get(2).map_err(&err)?;
+        let week = day - (day + shift) % 7;
+        let slot = weeks
+            .entry((key.as_ref().map(|k| k.to_ascii_lowercase()), week))
+            .or_insert((None, 0));
+        if slot.0.is_none() || key < slot.0 {
+            slot.0 = key;
+        }
+        slot.1 += value;
+    }
+    let mut out: Vec<(Option<String>, i64, i64)> = weeks
+        .into_iter()
+        .filter(|(_, (_, value))| *value > 0)
+        .map(|((_, week), (key, value))| (key, week, value))
+        .collect();
+    out.sort();
+    out.into_iter()
         .map(|(key, week, value)| {
             Ok(WeeklyCount {
                 key,
