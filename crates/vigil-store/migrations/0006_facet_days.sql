@@ -23,3 +23,8 @@ UPDATE incident_facets SET (day, killed, status) = (
 -- the last weeks), without touching the table.
 CREATE INDEX incident_facets_value_day ON incident_facets(dimension, value, day, killed, status);
 CREATE INDEX incident_facets_day ON incident_facets(dimension, day, value, killed, status);
+
+-- A month of incidents sorted by killed reads the date range from an index
+-- that holds killed too, instead of each incident's row (a month is
+-- ~16,000 incidents at 1,000,000 reports: 42-48 ms -> ~15 ms).
+CREATE INDEX incidents_date_killed ON incidents(event_date, killed);

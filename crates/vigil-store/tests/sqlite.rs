@@ -121,6 +121,7 @@ fn migration_0006_gives_existing_facets_their_days() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "DROP INDEX incident_facets_day; DROP INDEX incident_facets_value_day;
+         DROP INDEX incidents_date_killed;
          ALTER TABLE incident_facets DROP COLUMN day;
          ALTER TABLE incident_facets DROP COLUMN killed;
          ALTER TABLE incident_facets DROP COLUMN status;
