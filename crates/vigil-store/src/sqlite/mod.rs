@@ -809,11 +809,13 @@ impl SqliteStore {
         // snippet() reads a document's text back and tokenizes it again,
         // and in one query SQLite made it for every match before sorting:
         // 0.3 s for a common word. bm25 is computed for the ranked only
-        // (CASE evaluates it lazily), and again for the page's rows.
+        // (CASE evaluates it lazily), and never in the outer query: there
+        // each row is a new search, and bm25 counts the matches of each
+        // phrase in the whole index again. The others' rank is 0.
         let sql = format!(
             "SELECT d.id, s.name, d.published, d.lang, d.title,
                 snippet(documents_fts, 1, char(57344), char(57345), ' … ', 24),
-                bm25(documents_fts, 4.0, 1.0, 0.5)
+                COALESCE(p.rank, 0.0)
                FROM (SELECT documents_fts.rowid AS id, documents_fts.rowid < {cut} AS later,
                             CASE WHEN documents_fts.rowid >= {cut}
                                  THEN bm25(documents_fts, 4.0, 1.0, 0.5) END AS rank
