@@ -1,12 +1,12 @@
 //! Weekly tallies of incidents, claimed attacks or fatalities, split by a
 //! dimension, and the surge test of each series' last week.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 use vigil_model::{Dimension, IncidentId, IncidentStatus, Measure, WeekStart};
-use vigil_store::{TallyRow, WeeklyCount, WeeklyCountQuery};
+use vigil_store::{Store, TallyRow, WeeklyCount, WeeklyCountQuery};
 
 use crate::surge::{run_all, SurgeOptions, SurgeResult};
 
@@ -238,6 +238,65 @@ pub fn surges(series: &[Series], opts: &SurgeOptions) -> Vec<SeriesSurge> {
         .collect()
 }
 
+/// The surge test of each series' last week (the week holding `q.to`)
+/// against the weeks before it from `q.from`, counted by the store, and the
+/// number of series tested.
+///
+/// The same verdicts as [`surges`] over [`tally`] of every row of those
+/// weeks, without reading them: a surge scan at 1,000,000 reports read
+/// ~4 weeks of incidents with their facets to list the incidents behind
+/// every count (109–142 ms, `benchmarks/record/2026-11-26-query-1000000-quiet.md`).
+/// The counts come from [`Store::weekly_counts`]; only the rows of the
+/// tested week are read, for the incidents behind each verdict.
+pub fn surges_in_store<S: Store + ?Sized>(
+    store: &S,
+    q: &TallyQuery,
+    opts: &SurgeOptions,
+) -> vigil_store::Result<(usize, Vec<SeriesSurge>)> {
+    let counted = q.weekly_count_query();
+    let mut counts = store.weekly_counts(&counted)?;
+    if q.measure == Measure::Fatalities && q.by.is_some() {
+        // A series whose incidents killed no one has no weekly count, but
+        // `tally` keeps it (all zeros): list it too.
+        let seen: HashSet<Option<String>> = counts
+            .iter()
+            .map(|c| c.key.as_ref().map(|k| k.to_lowercase()))
+            .collect();
+        let every = store.weekly_counts(&WeeklyCountQuery {
+            measure: Measure::Incidents,
+            ..counted
+        })?;
+        counts.extend(
+            every
+                .into_iter()
+                .filter(|c| !seen.contains(&c.key.as_ref().map(|k| k.to_lowercase())))
+                .map(|c| WeeklyCount { value: 0, ..c }),
+        );
+    }
+    let series = series_from_counts(&counts, q);
+    let mut found = surges(&series, opts);
+    // The incidents behind the tested week's counts.
+    let last = week_of(q.to, q.week_start);
+    let rows = store.tally_rows_where(Some(last), Some(last + Days::new(6)), &q.filters)?;
+    let week = TallyQuery {
+        from: last,
+        to: last,
+        ..q.clone()
+    };
+    let mut behind: HashMap<Option<String>, Vec<IncidentId>> = tally(&rows, &week)
+        .into_iter()
+        .map(|s| {
+            let incidents = s.weeks.into_iter().flat_map(|w| w.incidents).collect();
+            (s.key.map(|k| k.to_lowercase()), incidents)
+        })
+        .collect();
+    for f in &mut found {
+        let key = f.key.as_ref().map(|k| k.to_lowercase());
+        f.incidents = behind.remove(&key).unwrap_or_default();
+    }
+    Ok((series.len(), found))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,5 +465,70 @@ mod tests {
         assert_eq!(found[0].incidents.len(), 27);
         let poisson = found[0].tests.iter().find(|t| t.test == "poisson").unwrap();
         assert!((poisson.p_value.unwrap() - 6.42e-6).abs() < 0.01e-6);
+    }
+
+    /// The store's counts give the verdicts, counts and incidents of
+    /// `surges` over every row, for each measure, split, filter (an alias
+    /// resolved to its canonical name, a province in another case) and
+    /// week; series whose incidents killed no one included.
+    #[test]
+    fn surges_in_store_are_the_surges_of_the_rows() {
+        use vigil_store::{conformance, SqliteStore, Store};
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        store
+            .replace_incidents(None, &conformance::sample_incidents())
+            .unwrap();
+        let opts = SurgeOptions::default();
+        let filter_sets = [
+            vec![],
+            crate::incident::canonical_filters(vec![(Dimension::Perpetrator, "داعش".into())]),
+            vec![(Dimension::Province, "ALEPPO".into())],
+        ];
+        let mut flagged = 0;
+        for filters in &filter_sets {
+            for measure in Measure::ALL {
+                for by in [
+                    None,
+                    Some(Dimension::Perpetrator),
+                    Some(Dimension::Province),
+                ] {
+                    for week in ["2025-04-07", "2025-04-29", "2025-05-12"] {
+                        let last = week_of(day(week), WeekStart::Monday);
+                        let q = TallyQuery {
+                            measure: *measure,
+                            by,
+                            filters: filters.clone(),
+                            week_start: WeekStart::Monday,
+                            from: last - Days::new(7 * opts.baseline_weeks as u64),
+                            to: last,
+                        };
+                        let rows = store
+                            .tally_rows_where(Some(q.from), Some(last + Days::new(6)), &q.filters)
+                            .unwrap();
+                        let series = tally(&rows, &q);
+                        let want = surges(&series, &opts);
+                        let (tested, got) = surges_in_store(&store, &q, &opts).unwrap();
+                        assert_eq!(tested, series.len(), "{q:?}");
+                        let view = |s: &[SeriesSurge]| -> Vec<_> {
+                            s.iter()
+                                .map(|s| {
+                                    (
+                                        s.key.as_ref().map(|k| k.to_lowercase()),
+                                        s.week,
+                                        s.count,
+                                        s.incidents.clone(),
+                                        s.surge,
+                                        format!("{:?}", s.tests),
+                                    )
+                                })
+                                .collect()
+                        };
+                        assert_eq!(view(&got), view(&want), "{q:?}");
+                        flagged += got.iter().filter(|s| s.surge).count();
+                    }
+                }
+            }
+        }
+        assert!(flagged > 0, "some week is a surge");
     }
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use vigil_analyze::link::LinkOptions;
 use vigil_analyze::relink::{relink, RelinkOptions, RelinkSummary};
 use vigil_analyze::surge::SurgeOptions;
-use vigil_analyze::tally::{series_from_counts, surges, tally, week_of, Series, TallyQuery};
+use vigil_analyze::tally::{series_from_counts, surges_in_store, week_of, Series, TallyQuery};
 use vigil_model::{
     Decision, DecisionAction, Dimension, Incident, IncidentId, Measure, ReportKey, SubEventType,
 };
@@ -545,9 +545,7 @@ pub fn surge_store(
         from: first,
         to: last,
     };
-    let rows = store.tally_rows_where(Some(first), Some(last + Days::new(6)), &q.filters)?;
-    let series = tally(&rows, &q);
-    let mut found = surges(&series, opts);
+    let (tested, mut found) = surges_in_store(&store, &q, opts)?;
     found.sort_by(|a, b| b.surge.cmp(&a.surge).then(b.count.cmp(&a.count)));
     if !args.all {
         found.retain(|s| s.surge);
@@ -558,8 +556,7 @@ pub fn surge_store(
     }
     println!(
         "{measure} in the week of {last} against the {} weeks before ({} series tested)",
-        opts.baseline_weeks,
-        series.len()
+        opts.baseline_weeks, tested
     );
     if found.is_empty() {
         println!("no surge (add --all to see every series)");

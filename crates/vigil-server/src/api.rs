@@ -647,6 +647,11 @@ pub async fn get_document(
 }
 
 /// Full-text search, best match first.
+///
+/// `total` counts every match. A query matching more than 10,000 documents
+/// (after filters) ranks by relevance only the 10,000 stored most
+/// recently; the other matches follow them, newest first. Narrow a common
+/// word with more words or filters to rank all of its matches.
 #[utoipa::path(get, path = "/api/v1/search", tag = "documents", params(SearchParams),
     responses((status = 200, body = SearchPage), (status = 400, body = ErrorBody)))]
 pub async fn search(

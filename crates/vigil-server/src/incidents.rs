@@ -19,7 +19,9 @@ use utoipa::{IntoParams, ToSchema};
 use vigil_analyze::incident::canonical_filters;
 use vigil_analyze::relink::{relink, RelinkOptions};
 use vigil_analyze::surge::{SurgeOptions, SurgeResult};
-use vigil_analyze::tally::{series_from_counts, surges, tally, week_of, Series, TallyQuery};
+use vigil_analyze::tally::{
+    series_from_counts, surges, surges_in_store, week_of, Series, TallyQuery,
+};
 use vigil_model::{
     Decision, DecisionAction, Dimension, EventReport, Incident, IncidentChange, IncidentId,
     IncidentStatus, Measure, ReportId, ReportKey, SiteKind, SourceKind, WeekStart,
@@ -1044,12 +1046,11 @@ pub async fn get_surges(
                 from: first,
                 to: last,
             };
-            let rows = s.tally_rows(Some(first), Some(last + Days::new(6)))?;
             let opts = SurgeOptions {
                 baseline_weeks: bw,
                 ..SurgeOptions::default()
             };
-            let mut found = surges(&tally(&rows, &q), &opts);
+            let (_, mut found) = surges_in_store(s, &q, &opts)?;
             found.sort_by(|a, b| b.surge.cmp(&a.surge).then(b.count.cmp(&a.count)));
             Ok(SurgesOut {
                 measure,

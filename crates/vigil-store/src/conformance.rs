@@ -10,6 +10,9 @@ use vigil_model::{
 };
 
 mod narratives_alerts;
+mod tallies;
+
+pub use tallies::{check_weekly_counts, sample_incidents};
 
 use crate::{
     report_page_after, BBox, DedupOptions, DocumentFilter, DocumentSort, IncidentFilter,
@@ -32,6 +35,7 @@ pub fn run_all<S: Store>(make: &mut dyn FnMut() -> S) {
     search_hits_carry_highlight_offsets(&mut make());
     narratives_alerts::narrative_tags_replace_and_count(&mut make());
     narratives_alerts::alerts_fire_once_and_deliveries_are_recorded(&mut make());
+    tallies::weekly_counts_are_the_rows_counted(&mut make());
 }
 
 /// A document as ingestion would prepare it.

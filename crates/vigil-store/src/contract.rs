@@ -546,7 +546,12 @@ pub trait Store {
     /// The copies (reposts) recorded for a document.
     fn copies(&self, id: DocumentId) -> Result<Vec<DocumentCopy>>;
 
-    /// Full-text search with filters, best first.
+    /// Full-text search with filters, best first. `total` counts every
+    /// match. When more than [`crate::RANKED_MATCHES`] documents
+    /// match (after filters), only that many of the most recently stored
+    /// are ranked by relevance, and the others follow them, newest first:
+    /// ranking every match of a common word took ~0.1 s at 1,000,000
+    /// documents.
     fn search(&self, query: &SearchQuery) -> Result<SearchResults>;
 
     /// Counts over the store.

@@ -17,7 +17,7 @@ mod query;
 mod sqlite;
 
 pub use contract::*;
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, RANKED_MATCHES};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]

@@ -107,3 +107,29 @@ fn migration_0002_indexes_the_actors_of_existing_reports() {
         assert_eq!(found.len(), 1, "{name}");
     }
 }
+
+#[test]
+fn migration_0006_gives_existing_facets_their_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.sqlite");
+    let mut store = SqliteStore::open(&path).unwrap();
+    store
+        .replace_incidents(None, &conformance::sample_incidents())
+        .unwrap();
+    drop(store);
+    // Back to the schema of version 5, with the incidents in it.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP INDEX incident_facets_day; DROP INDEX incident_facets_value_day;
+         DROP INDEX incidents_date_killed;
+         ALTER TABLE incident_facets DROP COLUMN day;
+         ALTER TABLE incident_facets DROP COLUMN killed;
+         ALTER TABLE incident_facets DROP COLUMN status;
+         PRAGMA user_version = 5;",
+    )
+    .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SqliteStore::SCHEMA_VERSION);
+    conformance::check_weekly_counts(&store);
+}

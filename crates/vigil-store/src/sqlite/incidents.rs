@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
 use vigil_model::{
@@ -276,8 +276,9 @@ pub(super) fn replace_incidents(
         .map_err(&err)?;
     let mut facet = tx
         .prepare_cached(
-            "INSERT OR IGNORE INTO incident_facets (dimension, value, incident_id)
-             VALUES (?1, ?2, ?3)",
+            "INSERT OR IGNORE INTO incident_facets
+                (dimension, value, incident_id, day, killed, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )
         .map_err(&err)?;
     let mut stale = tx
@@ -360,9 +361,19 @@ pub(super) fn replace_incidents(
                 },
             })?;
         }
+        // What weekly counts read of the incident, on each of its facets.
+        let day = inc.date.map(|d| julian_day(d.date));
+        let killed = inc.counts.killed.map(|c| c.value);
         for (dim, value) in &n.facets {
             facet
-                .execute(params![dim.as_str(), value, id])
+                .execute(params![
+                    dim.as_str(),
+                    value,
+                    id,
+                    day,
+                    killed,
+                    inc.status.as_str()
+                ])
                 .map_err(&err)?;
         }
         ids.push(IncidentId(id));
@@ -619,68 +630,148 @@ pub(super) fn tally_rows(
     Ok(rows)
 }
 
+/// Julian day number of 0000-12-31 (chrono's day 0 from the common era):
+/// a day's Julian day number is its days from the common era plus this.
+const JULIAN_CE: i64 = 1_721_425;
+
+/// A day as its Julian day number: consecutive integers, Mondays ≡ 0 (mod
+/// 7). `CAST(julianday(d) + 0.5 AS INTEGER)` in SQL.
+pub(super) fn julian_day(day: NaiveDate) -> i64 {
+    i64::from(day.num_days_from_ce()) + JULIAN_CE
+}
+
+fn from_julian_day(n: i64) -> Option<NaiveDate> {
+    i32::try_from(n - JULIAN_CE)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+}
+
 pub(super) fn weekly_counts(conn: &Connection, q: &WeeklyCountQuery) -> Result<Vec<WeeklyCount>> {
     use vigil_model::{Measure, WeekStart};
     let err = sql_err("counting incidents by week");
-    // Days back to the week's first day, from SQLite's weekday (Sunday 0).
-    let shift = match q.week_start {
-        WeekStart::Monday => 6,
-        WeekStart::Saturday => 1,
-    };
-    let measure = match q.measure {
-        Measure::Incidents => "COUNT(*)",
-        Measure::Claims => "SUM(i.status IN ('claim_only', 'corroborated'))",
-        Measure::Fatalities => "SUM(COALESCE(i.killed, 0))",
-    };
+    // Every count reads one row per incident (and per value of `by`) with
+    // the incident's day, killed and status on it: a facet row (0006) when
+    // there is a facet to start from, else the incident itself. Starting
+    // from the facet rows of a filter or of `by` reads a contiguous range
+    // of an index instead of looking each incident up (0.16–0.3 s for
+    // 40,000–80,000 incidents at 1,000,000 reports).
     let mut args: Vec<Value> = Vec::new();
-    let (key, join) = match q.by {
-        Some(dim) => {
-            args.push(Value::Text(dim.as_str().into()));
+    let (since, until) = (julian_day(q.since), julian_day(q.until));
+    let (mut from, mut cond, rest) = match q.filters.split_first() {
+        Some(((dim, value), rest)) => {
+            args.extend([
+                Value::Text(dim.as_str().into()),
+                Value::Text(value.trim().into()),
+                Value::Integer(since),
+                Value::Integer(until),
+            ]);
             (
-                "MIN(f.value)",
-                "JOIN incident_facets f ON f.incident_id = i.id AND f.dimension = ?",
+                "incident_facets d".to_string(),
+                "d.dimension = ? AND d.value = ? AND d.day BETWEEN ? AND ?".to_string(),
+                rest,
             )
         }
-        None => ("NULL", ""),
+        None => match q.by {
+            Some(dim) => {
+                args.extend([
+                    Value::Text(dim.as_str().into()),
+                    Value::Integer(since),
+                    Value::Integer(until),
+                ]);
+                (
+                    "incident_facets d".to_string(),
+                    "d.dimension = ? AND d.day BETWEEN ? AND ?".to_string(),
+                    &q.filters[..],
+                )
+            }
+            None => {
+                args.extend([
+                    Value::Text(q.since.to_string()),
+                    Value::Text(q.until.to_string()),
+                ]);
+                (
+                    "(SELECT id AS incident_id, CAST(julianday(event_date) + 0.5 AS INTEGER) AS day,
+                             killed, status
+                        FROM incidents WHERE event_date BETWEEN ? AND ?) d"
+                        .to_string(),
+                    "1".to_string(),
+                    &q.filters[..],
+                )
+            }
+        },
     };
-    args.push(Value::Text(q.since.to_string()));
-    args.push(Value::Text(q.until.to_string()));
-    let mut cond = String::from("i.event_date BETWEEN ? AND ?");
-    for (dim, value) in &q.filters {
+    let key = match (q.by, q.filters.is_empty()) {
+        (None, _) => None,
+        // The facet rows started from are those of `by`.
+        (Some(_), true) => Some("d.value"),
+        (Some(dim), false) => {
+            from.push_str(
+                " JOIN incident_facets k ON k.incident_id = d.incident_id AND k.dimension = ?",
+            );
+            args.insert(0, Value::Text(dim.as_str().into()));
+            Some("k.value")
+        }
+    };
+    for (dim, value) in rest {
         cond.push_str(
-            " AND i.id IN (SELECT incident_id FROM incident_facets
-                            WHERE dimension = ? AND value = ?)",
+            " AND EXISTS (SELECT 1 FROM incident_facets g
+                           WHERE g.dimension = ? AND g.value = ? AND g.incident_id = d.incident_id)",
         );
         args.push(Value::Text(dim.as_str().into()));
         args.push(Value::Text(value.trim().into()));
     }
-    let group = if q.by.is_some() {
-        "f.value, week"
-    } else {
-        "week"
+    // Days back to the week's first day: Mondays are 0 (mod 7), Saturdays 5.
+    let shift = match q.week_start {
+        WeekStart::Monday => 0,
+        WeekStart::Saturday => 2,
     };
-    let sql = format!(
-        "SELECT {key}, date(i.event_date, '-' || ((CAST(strftime('%w', i.event_date) AS INTEGER) + {shift}) % 7) || ' days') AS week,
-                {measure}
-           FROM incidents i {join} WHERE {cond} GROUP BY {group} ORDER BY 1, 2"
-    );
+    let measure = match q.measure {
+        Measure::Incidents => "COUNT(*)",
+        Measure::Claims => "SUM(d.status IN ('claim_only', 'corroborated'))",
+        Measure::Fatalities => "SUM(COALESCE(d.killed, 0))",
+    };
+    // Grouped by day in SQL (one value's rows come in order of day, so
+    // without a sort), by week here: grouping 80,000 rows by a computed
+    // week took SQLite 70 ms of the 90.
+    let (select_key, group) = match key {
+        Some(k) => (format!("MIN({k})"), format!("{k}, d.day")),
+        None => ("NULL".to_string(), "d.day".to_string()),
+    };
+    let sql =
+        format!("SELECT {select_key}, d.day, {measure} FROM {from} WHERE {cond} GROUP BY {group}");
     let mut stmt = conn.prepare_cached(&sql).map_err(&err)?;
-    let rows = stmt
-        .query_map(params_from_iter(args.iter()), |r| {
-            Ok((
-                r.get::<_, Option<String>>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-        .map_err(&err)?;
-    rows.into_iter()
-        .filter(|r| r.2 > 0)
+    let mut rows = stmt.query(params_from_iter(args.iter())).map_err(&err)?;
+    // (value as NOCASE compares it, week) -> (its first spelling in binary
+    // order within the week, the count): what GROUP BY value, week gave.
+    let mut weeks: HashMap<(Option<String>, i64), (Option<String>, i64)> = HashMap::new();
+    while let Some(r) = rows.next().map_err(&err)? {
+        let key: Option<String> = r.get(0).map_err(&err)?;
+        let day: i64 = r.get(1).map_err(&err)?;
+        let value: i64 = r.get(2).map_err(&err)?;
+        let week = day - (day + shift) % 7;
+        let slot = weeks
+            .entry((key.as_ref().map(|k| k.to_ascii_lowercase()), week))
+            .or_insert((None, 0));
+        if slot.0.is_none() || key < slot.0 {
+            slot.0 = key;
+        }
+        slot.1 += value;
+    }
+    let mut out: Vec<(Option<String>, i64, i64)> = weeks
+        .into_iter()
+        .filter(|(_, (_, value))| *value > 0)
+        .map(|((_, week), (key, value))| (key, week, value))
+        .collect();
+    out.sort();
+    out.into_iter()
         .map(|(key, week, value)| {
             Ok(WeeklyCount {
                 key,
-                week: parse_col(week, "incidents", "event_date")?,
+                week: from_julian_day(week).ok_or_else(|| StoreError::Corrupt {
+                    table: "incident_facets",
+                    column: "day",
+                    message: format!("{week} is not a Julian day number"),
+                })?,
                 value: value as u64,
             })
         })
