@@ -75,8 +75,8 @@ def main() -> int:
     w(f"- corpus: `{a.corpus}` (`gen_corpus.py --stream`): {n_docs:,} documents, {text_mb:.1f} MB of text, "
       f"types {corpus.get('documents_by_type')}, languages {corpus.get('documents_by_lang')}, "
       f"{corpus.get('exact_duplicates', 0):,} exact and {corpus.get('near_duplicates', 0):,} near copies")
-    w("- a shared 2-core machine with other builds running: every timed step carries the load average "
-      "before/after it; ratios are measured in the same run, medians of the repetitions.\n")
+    w("- every timed step carries the load average before/after it (a 1-minute load above 1 means "
+      "something else shared the cores); ratios are measured in the same run, medians of the repetitions.\n")
 
     # ---------------- pipeline
     runs = []
