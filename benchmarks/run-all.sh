@@ -140,11 +140,11 @@ if [ "$SKIP_PIPELINE" = 0 ]; then
     for r in $(seq 1 "$PIPELINE_REPS"); do
         D="$WORK/data$r"
         step "pipeline run $r: ingest" "p$r-ingest" -- "$BIN" --data-dir "$D" --json ingest "$CORPUS/docs"
-        du -sb "$D/vigil.sqlite"* 2>/dev/null | awk '{s += $1} END {print s + 0}' >"$RES/p$r-store-after-ingest.bytes"
+        du -sb "$D/vigil.sqlite"* 2>/dev/null | awk '{s += $1} END {printf "%.0f\n", s}' >"$RES/p$r-store-after-ingest.bytes"
         step "pipeline run $r: extract" "p$r-extract" -- "$BIN" --data-dir "$D" --json extract
         step "pipeline run $r: link" "p$r-link" -- "$BIN" --data-dir "$D" --json link
         step "pipeline run $r: tally" "p$r-tally" -- "$BIN" --data-dir "$D" --json tally --by province
-        du -sb "$D/vigil.sqlite"* 2>/dev/null | awk '{s += $1} END {print s + 0}' >"$RES/p$r-store.bytes"
+        du -sb "$D/vigil.sqlite"* 2>/dev/null | awk '{s += $1} END {printf "%.0f\n", s}' >"$RES/p$r-store.bytes"
         rm -rf "$D"
     done
 fi

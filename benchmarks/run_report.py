@@ -89,7 +89,7 @@ def main() -> int:
             t["out"] = load(f"{R}/p{r}-{stage}.out", {})
             run[stage] = t
         if run:
-            run["store"] = int(read(f"{R}/p{r}-store.bytes", "0") or 0)
+            run["store"] = int(float(read(f"{R}/p{r}-store.bytes", "0") or 0))
             runs.append(run)
     cmp_ = load(f"{R}/compare.json", {})
     fl = cmp_.get("floor") or {}
