@@ -10,8 +10,8 @@ use anyhow::{bail, Context};
 use indicatif::ProgressBar;
 use serde::Serialize;
 use vigil_extract::{DocInput, Extractor};
-use vigil_model::{Document, DocumentId, EventReport, Source, SourceId};
-use vigil_store::{SqliteStore, Store};
+use vigil_model::{DocumentId, EventReport, Source, SourceId};
+use vigil_store::{DocumentText, SqliteStore, Store};
 
 use crate::cli::{EvalArgs, ExtractArgs};
 use crate::commands::open_store;
@@ -116,7 +116,8 @@ pub fn extract_documents(
         bytes: 0,
     };
     std::thread::scope(|scope| -> anyhow::Result<()> {
-        let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Document, DocInput)>(jobs.max(1) * 2);
+        let (work_tx, work_rx) =
+            mpsc::sync_channel::<(usize, DocumentText, DocInput)>(jobs.max(1) * 2);
         // Only the workers hold the receiver: if they all die, sending fails
         // instead of waiting for ever.
         let work_rx = Arc::new(Mutex::new(work_rx));
@@ -148,32 +149,37 @@ pub fn extract_documents(
             anyhow::Ok(())
         };
         let mut sources: HashMap<SourceId, Option<Source>> = HashMap::new();
-        for (seq, id) in ids.iter().enumerate() {
-            let doc = w
-                .store
-                .document(*id)?
-                .with_context(|| format!("no document {id}"))?;
-            let source = match sources.get(&doc.source_id) {
-                Some(s) => s.clone(),
-                None => {
-                    let s = w.store.source(&doc.source_id.to_string())?;
-                    sources.insert(doc.source_id, s.clone());
-                    s
-                }
-            };
-            let input = DocInput {
-                document_id: doc.id,
-                lang: Some(doc.lang.clone()),
-                published: doc.published.map(|p| p.date_naive()),
-                source_kind: source.as_ref().map(|s| s.kind),
-                affiliation: source.and_then(|s| s.affiliation),
-                countries: Vec::new(),
-            };
-            if work_tx.send((seq, doc, input)).is_err() {
-                bail!("the extraction threads stopped");
+        let mut seq = 0;
+        for page in ids.chunks(WRITE_BATCH) {
+            let docs = w.store.document_texts(page)?;
+            if docs.len() < page.len() {
+                let missing = page.iter().find(|id| !docs.iter().any(|d| d.id == **id));
+                bail!("no document {}", missing.copied().unwrap_or(page[0]));
             }
-            waiting.extend(done_rx.try_iter());
-            write_ready(&mut w, &mut waiting)?;
+            for doc in docs {
+                let source = match sources.get(&doc.source_id) {
+                    Some(s) => s.clone(),
+                    None => {
+                        let s = w.store.source(&doc.source_id.to_string())?;
+                        sources.insert(doc.source_id, s.clone());
+                        s
+                    }
+                };
+                let input = DocInput {
+                    document_id: doc.id,
+                    lang: Some(doc.lang.clone()),
+                    published: doc.published.map(|p| p.date_naive()),
+                    source_kind: source.as_ref().map(|s| s.kind),
+                    affiliation: source.and_then(|s| s.affiliation),
+                    countries: Vec::new(),
+                };
+                if work_tx.send((seq, doc, input)).is_err() {
+                    bail!("the extraction threads stopped");
+                }
+                seq += 1;
+                waiting.extend(done_rx.try_iter());
+                write_ready(&mut w, &mut waiting)?;
+            }
         }
         drop(work_tx);
         for (seq, done) in done_rx {

@@ -234,6 +234,20 @@ fn documents_are_deduplicated_exactly_and_nearly<S: Store>(store: &mut S) {
     assert_eq!(stored.origin.line, Some(11));
     assert!(store.document(DocumentId(9999)).unwrap().is_none());
 
+    // What extraction reads: the same fields, in the order asked, without
+    // the ids that are not stored.
+    let texts = store
+        .document_texts(&[ids[1], DocumentId(9999), ids[0]])
+        .unwrap();
+    assert_eq!(texts.len(), 2);
+    for (t, id) in texts.iter().zip([ids[1], ids[0]]) {
+        let d = store.document(id).unwrap().unwrap();
+        assert_eq!(
+            (t.id, t.source_id, &t.lang, t.published, &t.text),
+            (d.id, d.source_id, &d.lang, d.published, &d.text)
+        );
+    }
+
     let stats = store.stats().unwrap();
     assert_eq!((stats.documents, stats.sources), (2, 3));
     assert_eq!(stats.copies.iter().map(|c| c.1).sum::<u64>(), 2);

@@ -335,6 +335,21 @@ pub struct Stats {
     pub incidents: u64,
 }
 
+/// What extraction reads of a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentText {
+    /// The document.
+    pub id: DocumentId,
+    /// Its source.
+    pub source_id: SourceId,
+    /// Its language.
+    pub lang: Lang,
+    /// When the source published it.
+    pub published: Option<DateTime<Utc>>,
+    /// Its text as received.
+    pub text: String,
+}
+
 /// A report as linking reads it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkInput {
@@ -542,6 +557,11 @@ pub trait Store {
     /// Ids of stored documents after `after`, in id order, at most `limit`
     /// (for walking the whole store in pages).
     fn document_ids(&self, after: DocumentId, limit: usize) -> Result<Vec<DocumentId>>;
+
+    /// What extraction reads of the documents `ids`, in that order, leaving
+    /// out ids that are not stored. Lighter than [`Store::document`], which
+    /// also reads the normalized text and the fingerprint.
+    fn document_texts(&self, ids: &[DocumentId]) -> Result<Vec<DocumentText>>;
 
     /// The copies (reposts) recorded for a document.
     fn copies(&self, id: DocumentId) -> Result<Vec<DocumentCopy>>;

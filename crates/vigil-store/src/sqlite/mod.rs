@@ -1124,11 +1124,10 @@ impl Store for SqliteStore {
     fn document(&self, id: DocumentId) -> Result<Option<Document>> {
         let t = self
             .conn
-            .query_row(
-                &format!("SELECT {DOC_COLS} FROM documents d WHERE d.id = ?1"),
-                [id.0],
-                doc_tuple,
-            )
+            .prepare_cached(&format!(
+                "SELECT {DOC_COLS} FROM documents d WHERE d.id = ?1"
+            ))
+            .and_then(|mut s| s.query_row([id.0], doc_tuple))
             .optional()
             .map_err(StoreError::sqlite(format!("reading document {id}")))?;
         let Some(t) = t else { return Ok(None) };
@@ -1144,6 +1143,39 @@ impl Store for SqliteStore {
             .map(|b| (b & 0xFFFF_FFFF) as u32)
             .collect();
         tuple_to_document(t, bands).map(Some)
+    }
+
+    fn document_texts(&self, ids: &[DocumentId]) -> Result<Vec<DocumentText>> {
+        let err = || StoreError::sqlite("reading documents' texts");
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT source_id, lang, published, text FROM documents WHERE id = ?1")
+            .map_err(err())?;
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let row = stmt
+                .query_row([id.0], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                })
+                .optional()
+                .map_err(err())?;
+            let Some((source, lang, published, text)) = row else {
+                continue;
+            };
+            out.push(DocumentText {
+                id,
+                source_id: SourceId(source),
+                lang: parse_col(lang, "documents", "lang")?,
+                published: parse_ts(published, "documents", "published")?,
+                text,
+            });
+        }
+        Ok(out)
     }
 
     fn document_ids(&self, after: DocumentId, limit: usize) -> Result<Vec<DocumentId>> {
