@@ -84,7 +84,7 @@ fn migration_0002_indexes_the_actors_of_existing_reports() {
              who TEXT NOT NULL, at TEXT NOT NULL, what TEXT NOT NULL);
          DROP TABLE narrative_tagging; DROP TABLE document_narratives;
          DROP TABLE alert_delivery_attempts; DROP TABLE alert_deliveries; DROP TABLE alerts;
-         DROP TABLE alert_cursors;
+         DROP TABLE alert_cursors; DROP TABLE document_shingles;
          PRAGMA user_version = 1;",
     )
     .unwrap();
@@ -125,6 +125,7 @@ fn migration_0006_gives_existing_facets_their_days() {
          ALTER TABLE incident_facets DROP COLUMN day;
          ALTER TABLE incident_facets DROP COLUMN killed;
          ALTER TABLE incident_facets DROP COLUMN status;
+         DROP TABLE document_shingles;
          PRAGMA user_version = 5;",
     )
     .unwrap();
@@ -132,4 +133,45 @@ fn migration_0006_gives_existing_facets_their_days() {
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.schema_version().unwrap(), SqliteStore::SCHEMA_VERSION);
     conformance::check_weekly_counts(&store);
+}
+
+#[test]
+fn documents_stored_before_migration_0007_are_still_found_as_originals() {
+    use vigil_store::{DedupOptions, InsertOutcome};
+    let text = "Two members of the Asayish were killed when a roadside bomb hit \
+        their patrol on the road between Qamishli and Amuda on Tuesday, local \
+        sources said, and a third was wounded.";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.sqlite");
+    let mut store = SqliteStore::open(&path).unwrap();
+    let d = DedupOptions::default();
+    let out = store
+        .insert_documents(&[conformance::doc("Wire", text, "en", 11)], &d)
+        .unwrap();
+    let InsertOutcome::New { id } = out[0] else {
+        panic!("{out:?}")
+    };
+    drop(store);
+    // Back to the schema of version 6: the document has no stored shingles.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE document_shingles; PRAGMA user_version = 6;")
+        .unwrap();
+    drop(conn);
+    let mut store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SqliteStore::SCHEMA_VERSION);
+    // A repost with a tag: its candidate's text is shingled instead.
+    let repost = format!("{text} #Qamishli");
+    let out = store
+        .insert_documents(&[conformance::doc("Channel", &repost, "en", 12)], &d)
+        .unwrap();
+    assert!(
+        matches!(out[0], InsertOutcome::NearDuplicate { of, .. } if of == id),
+        "{out:?}"
+    );
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let stored: i64 = conn
+        .query_row("SELECT count(*) FROM document_shingles", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 0, "a near-duplicate stores no document");
 }

@@ -90,13 +90,12 @@ pub fn fingerprint(normalized: &str) -> Vec<u32> {
 
 /// Jaccard resemblance of two normalized texts' shingle sets, in 0..=1.
 pub fn resemblance(a: &str, b: &str) -> f64 {
-    resemblance_to(&shingles(a), b)
+    resemblance_of(&shingles(a), &shingles(b))
 }
 
-/// [`resemblance`] with the first text's shingles computed once, for
-/// comparing one text against many.
-pub fn resemblance_to(sa: &[u64], b: &str) -> f64 {
-    let sb = shingles(b);
+/// [`resemblance`] of two texts' [`shingles`]: for comparing one text with
+/// many whose shingles are stored.
+pub fn resemblance_of(sa: &[u64], sb: &[u64]) -> f64 {
     if sa.is_empty() && sb.is_empty() {
         return 1.0;
     }

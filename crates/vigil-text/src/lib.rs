@@ -19,7 +19,7 @@ mod dedup;
 mod lang;
 mod normalize;
 
-pub use dedup::{content_hash, fingerprint, resemblance, resemblance_to, shingles, BANDS};
+pub use dedup::{content_hash, fingerprint, resemblance, resemblance_of, shingles, BANDS};
 pub use lang::detect_lang;
 pub use normalize::{
     fold_char, is_alphanumeric, light_stem_ar, normalize, normalize_with_offsets, tokens, Folded,

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::types::Value;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
 use vigil_model::{
     ContentHash, CopyKind, Decision, Document, DocumentCopy, DocumentId, EventReport, Incident,
@@ -46,6 +46,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0006_facet_days",
         include_str!("../../migrations/0006_facet_days.sql"),
+    ),
+    (
+        "0007_document_shingles",
+        include_str!("../../migrations/0007_document_shingles.sql"),
     ),
 ];
 
@@ -540,7 +544,8 @@ fn insert_one(
         });
     }
 
-    if let Some((of, similarity)) = nearest(tx, doc, dedup)? {
+    let shingles = vigil_text::shingles(&doc.normalized);
+    if let Some((of, similarity)) = nearest(tx, doc, &shingles, dedup)? {
         let copy_recorded = if published_earlier(tx, of, doc)? {
             promote(tx, of, source.id, doc, CopyKind::Near, similarity)?;
             true
@@ -554,17 +559,18 @@ fn insert_one(
         });
     }
 
-    let id = write_document(tx, None, source.id, doc)?;
+    let id = write_document(tx, None, source.id, doc, Some(&shingles))?;
     Ok(InsertOutcome::New { id })
 }
 
 /// Stores `doc` as a new document, or over the document `id` (keeping
-/// the id), and indexes it.
+/// the id), and indexes it; `shingles` are its text's, when already made.
 fn write_document(
     tx: &Transaction<'_>,
     id: Option<DocumentId>,
     source: SourceId,
     doc: &NewDocument,
+    shingles: Option<&[u64]>,
 ) -> Result<DocumentId> {
     let ctx = |what: &str| format!("{what} for {}", doc.origin);
     let norm_title = doc
@@ -621,6 +627,21 @@ fn write_document(
             .execute(params![band_key(i, *key), id])
             .map_err(StoreError::sqlite(ctx("storing the fingerprint")))?;
     }
+    let made;
+    let shingles = match shingles {
+        Some(s) => s,
+        None => {
+            made = vigil_text::shingles(&doc.normalized);
+            &made
+        }
+    };
+    let blob: Vec<u8> = shingles.iter().flat_map(|h| h.to_le_bytes()).collect();
+    cached_exec(
+        tx,
+        "INSERT OR REPLACE INTO document_shingles (document_id, shingles) VALUES (?1, ?2)",
+        params![id, blob],
+    )
+    .map_err(StoreError::sqlite(ctx("storing the shingles")))?;
     Ok(DocumentId(id))
 }
 
@@ -710,7 +731,7 @@ fn promote(
         [id.0],
     )
     .map_err(StoreError::sqlite(ctx("clearing the repost's fingerprint")))?;
-    write_document(tx, Some(id), source, doc)?;
+    write_document(tx, Some(id), source, doc, None)?;
     Ok(())
 }
 
@@ -718,6 +739,7 @@ fn promote(
 fn nearest(
     tx: &Transaction<'_>,
     doc: &NewDocument,
+    mine: &[u64],
     dedup: &DedupOptions,
 ) -> Result<Option<(DocumentId, f64)>> {
     if doc.bands.is_empty() {
@@ -735,12 +757,17 @@ fn nearest(
     // read. Taking the oldest band-mates instead missed reposts of newer
     // stories once a band was shared by more than `max_candidates`
     // documents (benchmarks/README.md, "near-duplicates missed").
+    // Their stored shingles; the text of a document stored before there
+    // were (schema 0007).
     let sql = format!(
-        "SELECT c.document_id, d.normalized FROM (
+        "SELECT c.document_id, s.shingles,
+                CASE WHEN s.shingles IS NULL THEN d.normalized END FROM (
              SELECT document_id, count(*) AS shared FROM document_bands
              WHERE band IN ({marks}) GROUP BY document_id
              ORDER BY shared DESC, document_id DESC LIMIT {}
-         ) c JOIN documents d ON d.id = c.document_id ORDER BY c.shared DESC, c.document_id DESC",
+         ) c JOIN documents d ON d.id = c.document_id
+         LEFT JOIN document_shingles s ON s.document_id = c.document_id
+         ORDER BY c.shared DESC, c.document_id DESC",
         dedup.max_candidates
     );
     let mut stmt = tx
@@ -748,14 +775,25 @@ fn nearest(
         .map_err(StoreError::sqlite("preparing candidate lookup"))?;
     let candidates = stmt
         .query_map(params_from_iter(keys), |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            let shingles = match r.get_ref(1)? {
+                ValueRef::Blob(b) => Some(
+                    b.chunks_exact(8)
+                        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+                        .collect::<Vec<u64>>(),
+                ),
+                _ => None,
+            };
+            let shingles = match shingles {
+                Some(s) => s,
+                None => vigil_text::shingles(&r.get::<_, String>(2)?),
+            };
+            Ok((r.get::<_, i64>(0)?, shingles))
         })
         .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
         .map_err(StoreError::sqlite("finding near-duplicate candidates"))?;
     let mut best: Option<(DocumentId, f64)> = None;
-    let mine = vigil_text::shingles(&doc.normalized);
-    for (id, normalized) in candidates {
-        let sim = vigil_text::resemblance_to(&mine, &normalized);
+    for (id, theirs) in candidates {
+        let sim = vigil_text::resemblance_of(mine, &theirs);
         if sim >= dedup.near_threshold && best.is_none_or(|(_, b)| sim > b) {
             best = Some((DocumentId(id), sim));
         }
