@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::types::{Value, ValueRef};
+use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
 use vigil_model::{
     ContentHash, CopyKind, Decision, Document, DocumentCopy, DocumentId, EventReport, Incident,
@@ -745,54 +745,58 @@ fn nearest(
     if doc.bands.is_empty() {
         return Ok(None);
     }
-    let keys: Vec<Value> = doc
-        .bands
-        .iter()
-        .enumerate()
-        .map(|(i, k)| Value::Integer(band_key(i, *k)))
-        .collect();
-    let marks = vec!["?"; keys.len()].join(",");
     // The candidates sharing the most bands first (the likeliest to be
-    // near-duplicates), newest first among equals; only their texts are
-    // read. Taking the oldest band-mates instead missed reposts of newer
-    // stories once a band was shared by more than `max_candidates`
-    // documents (benchmarks/README.md, "near-duplicates missed").
+    // near-duplicates), newest first among equals. Taking the oldest
+    // band-mates instead missed reposts of newer stories once a band was
+    // shared by more than `max_candidates` documents (benchmarks/README.md,
+    // "near-duplicates missed"). Counted here rather than by SQL's GROUP
+    // BY: at 1,000,000 documents a document's bands hold ~1,100 rows, and
+    // sorting them in SQLite's temporary B-trees was the larger cost.
+    let err = || StoreError::sqlite("finding near-duplicate candidates");
+    let mut shared: std::collections::HashMap<i64, u32> = std::collections::HashMap::new();
+    let mut mates = tx
+        .prepare_cached("SELECT document_id FROM document_bands WHERE band = ?1")
+        .map_err(err())?;
+    for (i, key) in doc.bands.iter().enumerate() {
+        let mut rows = mates.query([band_key(i, *key)]).map_err(err())?;
+        while let Some(r) = rows.next().map_err(err())? {
+            *shared.entry(r.get(0).map_err(err())?).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(u32, i64)> = shared.into_iter().map(|(id, n)| (n, id)).collect();
+    let by_rank = |a: &(u32, i64), b: &(u32, i64)| b.cmp(a);
+    if ranked.len() > dedup.max_candidates {
+        ranked.select_nth_unstable_by(dedup.max_candidates, by_rank);
+        ranked.truncate(dedup.max_candidates);
+    }
+    ranked.sort_unstable_by(by_rank);
     // Their stored shingles; the text only of a document stored before
-    // there were (schema 0007): reading the documents' rows was a quarter
-    // of ingest into a store of 1,000,000 documents.
-    let sql = format!(
-        "SELECT c.document_id, s.shingles,
-                CASE WHEN s.shingles IS NULL THEN
-                    (SELECT d.normalized FROM documents d WHERE d.id = c.document_id)
-                END FROM (
-             SELECT document_id, count(*) AS shared FROM document_bands
-             WHERE band IN ({marks}) GROUP BY document_id
-             ORDER BY shared DESC, document_id DESC LIMIT {}
-         ) c LEFT JOIN document_shingles s ON s.document_id = c.document_id
-         ORDER BY c.shared DESC, c.document_id DESC",
-        dedup.max_candidates
-    );
-    let mut stmt = tx
-        .prepare_cached(&sql)
-        .map_err(StoreError::sqlite("preparing candidate lookup"))?;
-    let candidates = stmt
-        .query_map(params_from_iter(keys), |r| {
-            let shingles = match r.get_ref(1)? {
-                ValueRef::Blob(b) => Some(
-                    b.chunks_exact(8)
-                        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
-                        .collect::<Vec<u64>>(),
-                ),
-                _ => None,
-            };
-            let shingles = match shingles {
-                Some(s) => s,
-                None => vigil_text::shingles(&r.get::<_, String>(2)?),
-            };
-            Ok((r.get::<_, i64>(0)?, shingles))
-        })
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-        .map_err(StoreError::sqlite("finding near-duplicate candidates"))?;
+    // there were (schema 0007): reading documents' rows was a quarter of
+    // ingest into a store of 1,000,000 documents.
+    let mut stored = tx
+        .prepare_cached("SELECT shingles FROM document_shingles WHERE document_id = ?1")
+        .map_err(err())?;
+    let mut text = tx
+        .prepare_cached("SELECT normalized FROM documents WHERE id = ?1")
+        .map_err(err())?;
+    let mut candidates = Vec::with_capacity(ranked.len());
+    for &(_, id) in &ranked {
+        let blob: Option<Vec<u8>> = stored
+            .query_row([id], |r| r.get(0))
+            .optional()
+            .map_err(err())?;
+        let shingles = match blob {
+            Some(b) => b
+                .chunks_exact(8)
+                .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+                .collect(),
+            None => {
+                let normalized: String = text.query_row([id], |r| r.get(0)).map_err(err())?;
+                vigil_text::shingles(&normalized)
+            }
+        };
+        candidates.push((id, shingles));
+    }
     let mut best: Option<(DocumentId, f64)> = None;
     for (id, theirs) in candidates {
         let sim = vigil_text::resemblance_of(mine, &theirs);
