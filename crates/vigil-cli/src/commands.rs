@@ -22,6 +22,21 @@ pub fn open_store(dir: &Path) -> anyhow::Result<SqliteStore> {
     SqliteStore::open(&path).with_context(|| format!("opening the store at {}", path.display()))
 }
 
+/// Page cache, MiB, of the commands that read and write a whole store.
+const BULK_CACHE_MIB: u32 = 256;
+
+/// Opens the store for a command that works through all of it (ingest,
+/// extract, link), with a larger page cache.
+pub fn open_for_bulk(dir: &Path, must_exist: bool) -> anyhow::Result<SqliteStore> {
+    let store = if must_exist {
+        open_existing(dir)?
+    } else {
+        open_store(dir)?
+    };
+    store.set_cache_mib(BULK_CACHE_MIB)?;
+    Ok(store)
+}
+
 /// Opens the store of a data directory for reading; a missing store is an
 /// error that says how to make one, not a silently created empty file.
 pub fn open_existing(dir: &Path) -> anyhow::Result<SqliteStore> {

@@ -14,7 +14,7 @@ use vigil_model::{DocumentId, EventReport, Source, SourceId};
 use vigil_store::{DocumentText, SqliteStore, Store};
 
 use crate::cli::{EvalArgs, ExtractArgs};
-use crate::commands::open_store;
+use crate::commands::open_for_bulk;
 use crate::output::{print_table, Output};
 
 pub fn run(dir: &Path, args: &ExtractArgs, out: &Output) -> anyhow::Result<ExitCode> {
@@ -39,7 +39,7 @@ pub fn run(dir: &Path, args: &ExtractArgs, out: &Output) -> anyhow::Result<ExitC
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let mut store = open_store(dir)?;
+    let mut store = open_for_bulk(dir, false)?;
     let ids: Vec<DocumentId> = if args.docs.is_empty() {
         let mut all = Vec::new();
         let mut after = DocumentId(0);

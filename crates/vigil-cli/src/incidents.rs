@@ -21,7 +21,7 @@ use vigil_store::{IncidentFilter, IncidentSort, SortOrder, SqliteStore, Store};
 use crate::cli::{
     IncidentCommand, IncidentsArgs, LinkArgs, ReviewArgs, SitesCommand, SurgeArgs, TallyArgs,
 };
-use crate::commands::{open_existing, open_store};
+use crate::commands::{open_existing, open_for_bulk, open_store};
 use crate::output::{clip, print_pairs, print_table, Output};
 
 /// Links what changed, with a progress bar; quiet when `out` is.
@@ -51,7 +51,7 @@ pub fn link(dir: &Path, args: &LinkArgs, out: &Output) -> anyhow::Result<ExitCod
             args.max_km
         );
     }
-    let mut store = open_existing(dir)?;
+    let mut store = open_for_bulk(dir, true)?;
     let started = Instant::now();
     let opts = RelinkOptions {
         link: LinkOptions {

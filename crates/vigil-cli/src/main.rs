@@ -151,7 +151,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Demo(args) => demo::run(&dir, &args, &out),
         Command::Ingest(args) => {
-            let mut store = commands::open_store(&dir)?;
+            let mut store = commands::open_for_bulk(&dir, false)?;
             let summary = ingest::run(&mut store, &args, &out, None)?;
             Ok(if summary.rejected_anything() {
                 ExitCode::from(EXIT_REJECTED)
