@@ -95,6 +95,12 @@ impl Extractor {
         }
     }
 
+    /// The same engine over another knowledge base (an edited copy of
+    /// `data/kb/`, loaded with [`crate::kb::KbFiles::from_dir`]).
+    pub fn with_kb(self, kb: &'static Kb) -> Extractor {
+        Extractor { kb, ..self }
+    }
+
     /// The knowledge base in use.
     pub fn kb(&self) -> &'static Kb {
         self.kb
@@ -177,12 +183,16 @@ impl Extractor {
         }
         let segments = self.segments(&t, &event_sentence, &place_mentions, &dates, &masked);
 
+        // Whose claims the text carries: the group an official outlet
+        // speaks for, else the group whose own voice the text is (its
+        // names for itself, its opening formula), whoever relays it.
         let source_actor = match doc.source_kind {
             Some(SourceKind::MilitantOfficial) => {
                 doc.affiliation.as_deref().and_then(|a| kb.resolve_actor(a))
             }
             _ => None,
-        };
+        }
+        .or_else(|| kb.claims.voice(&t).map(|(actor, _)| actor));
         let mut out = Vec::new();
         for seg in segments {
             let sents: Vec<std::ops::Range<usize>> =
@@ -340,6 +350,19 @@ impl Extractor {
             });
         }
 
+        // What the language implies when the text gives no figure: an
+        // assassination kills one, unless it was only attempted.
+        let attempt = kb.claims.attempt(t, sents);
+        if let (None, Some((m, (a, b))), None) = (counts.killed, mode, attempt) {
+            if let Some(k) = kb.claims.implied_killed(m) {
+                cite("killed", a, b);
+                counts.killed = Some(Count {
+                    value: k,
+                    exactness: vigil_model::CountExactness::Exact,
+                });
+            }
+        }
+
         let roles = roles(kb, t, sents, source_actor);
         let actor_ref = |m: &RoleMention| ActorRef {
             canonical: Some(kb.actors[m.actor].name.clone()),
@@ -452,6 +475,21 @@ impl Extractor {
             }
         });
 
+        // A generic enemy term ("المرتدين") is the holder of the place at
+        // the time, where one force held it; else a target with no actor.
+        let mut targets: Vec<ActorRef> = roles.targets.iter().map(actor_ref).collect();
+        if let (true, Some((a, b))) = (targets.is_empty(), roles.generic_target) {
+            let holder = place.as_ref().zip(date).and_then(|(p, d)| {
+                kb.claims
+                    .holder(p.country.as_deref()?, p.province.as_deref()?, d.date)
+            });
+            cite("target", a, b);
+            targets.push(ActorRef {
+                canonical: holder.map(|h| kb.actors[h].name.clone()),
+                mention: t.original_of(a, b).to_string(),
+            });
+        }
+
         let report = EventReport {
             id: ReportId(0),
             document_id: doc.document_id,
@@ -466,7 +504,7 @@ impl Extractor {
             date,
             place,
             perpetrators: roles.perpetrators.iter().map(actor_ref).collect(),
-            targets: roles.targets.iter().map(actor_ref).collect(),
+            targets,
             counts,
             attribution,
             claim_status,
