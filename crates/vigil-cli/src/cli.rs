@@ -415,6 +415,11 @@ pub struct EvalArgs {
     /// of the bundled one
     #[arg(long, value_name = "DIR", env = "VIGIL_KB")]
     pub kb: Option<PathBuf>,
+    /// List each field the engine got wrong on the tuning part of a claims
+    /// file (id, field, gold, ours) instead of the scores. Never the check
+    /// part: rules written from its errors would only fit them
+    #[arg(long)]
+    pub errors: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -443,6 +443,32 @@ pub fn eval(args: &EvalArgs, out: &Output) -> anyhow::Result<ExitCode> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        if args.errors {
+            let errors =
+                vigil_extract::eval::tuning_errors(&ex, &file.display().to_string(), &text)?;
+            if out.json {
+                let rows: Vec<_> = errors
+                    .iter()
+                    .map(|e| serde_json::json!({"id": e.id, "lang": e.lang, "field": e.field, "gold": e.gold, "ours": e.ours}))
+                    .collect();
+                all.insert(name, serde_json::Value::Array(rows));
+            } else {
+                let rows: Vec<Vec<String>> = errors
+                    .iter()
+                    .map(|e| {
+                        vec![
+                            e.id.clone(),
+                            e.field.to_string(),
+                            e.gold.clone(),
+                            e.ours.clone(),
+                        ]
+                    })
+                    .collect();
+                println!("{name}: {} fields wrong on the tuning part", rows.len());
+                print_table(&["id", "field", "gold", "ours"], &rows);
+            }
+            continue;
+        }
         let started = Instant::now();
         let parts = vigil_extract::eval::score_parts(&ex, &file.display().to_string(), &text)?;
         if !out.json {

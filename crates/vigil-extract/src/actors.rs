@@ -24,6 +24,7 @@
 
 use vigil_model::ClaimStatus;
 
+use crate::claims::Side;
 use crate::kb::{ClaimCue, Kb};
 use crate::matcher::Hit;
 use crate::text::{Kind, Text};
@@ -783,6 +784,20 @@ pub fn roles(
     // The last group named as a possible subject, for "it is likely that
     // the group is responsible".
     let mut antecedent: Option<RoleMention> = None;
+    // Who can claim an act: not a state's forces or officials (what they
+    // say is a report), not a category of people.
+    let can_claim = |a: usize| {
+        let actor = &kb.actors[a];
+        let category = actor.countries.is_empty() && actor.active.is_empty();
+        let state = matches!(
+            actor.kind.as_str(),
+            "state_force" | "police" | "government" | "international_force" | "civilians"
+        );
+        !state && !category
+    };
+    // The last group named that could have acted (not a victim), for "the
+    // group said": (sentence's actor hit, as a mention).
+    let mut last_group: Option<RoleMention> = None;
     for r in sentences {
         let actors = kb.actor_names.find(t, r.clone());
         let cues = kb.claim_cues.find(t, r.clone());
@@ -797,6 +812,50 @@ pub fn roles(
         for (i, (a, _)) in kb.claims.claimants(t, r, &actors) {
             if !claimants.iter().any(|c| c.0 == i) && !s.excluded(i) {
                 claimants.push((i, a));
+            }
+        }
+        // English verbs of claiming and saying, unless the sentence is a
+        // denial ("the group said it had no role").
+        if !cues.iter().any(|c| *c.value == ClaimCue::Denied) {
+            let found = kb
+                .claims
+                .claimants_en(t, r, &actors, &kb.numbers, &can_claim);
+            for (who, (a, b)) in found {
+                match who {
+                    Some(i) => {
+                        if !claimants.iter().any(|c| c.0 == i) && !s.excluded(i) && !s.former(i) {
+                            claimants.push((i, a));
+                        }
+                    }
+                    None => {
+                        // "the group said": the group last named before.
+                        let here = actors
+                            .iter()
+                            .enumerate()
+                            .rev()
+                            .filter(|(i, h)| {
+                                h.end <= a
+                                    && can_claim(*h.value)
+                                    && !s.excluded(*i)
+                                    && kb.claims.victim(t, r, &actors, *i, &kb.numbers).is_none()
+                            })
+                            .map(|(_, h)| RoleMention {
+                                actor: *h.value,
+                                start: h.start,
+                                end: h.end,
+                                cue: a,
+                            })
+                            .next();
+                        if let Some(g) = here.or(last_group) {
+                            claimed_by_name.get_or_insert((a, b));
+                            let m = RoleMention { cue: a, ..g };
+                            match perps.iter_mut().find(|p| p.1.actor == g.actor) {
+                                Some(p) => *p = (Basis::Claim, m),
+                                None => perps.push((Basis::Claim, m)),
+                            }
+                        }
+                    }
+                }
             }
         }
         if let Some(cue) = s.anaphoric_attribution() {
@@ -845,21 +904,27 @@ pub fn roles(
             // The side the act was done to is never its doer, however
             // near an attack verb it stands ("مقتل خمسة من عناصر قسد
             // بتفجير عبوة استهدفت سيارتهم"), unless it claims the act.
-            if claim.is_none() {
-                if let Some(cue) = kb.claims.victim(t, r, &actors, i, &kb.numbers) {
-                    push(
-                        &mut out.targets,
-                        RoleMention {
-                            actor,
-                            start: h.start,
-                            end: h.end,
-                            cue,
-                        },
-                    );
-                    continue;
-                }
+            let side = if claim.is_none() {
+                kb.claims.side(t, r, &actors, i, &kb.numbers)
+            } else {
+                None
+            };
+            let target = |cue: usize| RoleMention {
+                actor,
+                start: h.start,
+                end: h.end,
+                cue,
+            };
+            if let Some(Side::Victim(cue)) = side {
+                push(&mut out.targets, target(cue));
+                continue;
             }
-            let found = claim.or_else(|| s.perpetrator_cue(i));
+            let found = claim
+                .or_else(|| match side {
+                    Some(Side::Agent(cue)) if !s.excluded(i) => Some((Basis::Agent, cue)),
+                    _ => None,
+                })
+                .or_else(|| s.perpetrator_cue(i));
             if let Some((basis, cue)) = found {
                 if basis == Basis::Claim && claimed_by_name.is_none() {
                     claimed_by_name = Some((cue.min(h.start), h.end.max(cue + 1)));
@@ -875,6 +940,10 @@ pub fn roles(
                     Some(_) => {}
                     None => perps.push((basis, m)),
                 }
+            } else if let Some(Side::Member(cue)) = side {
+                // Named through its people and not the doer: the side
+                // the act was done to ("تحركات عنصرين من قسد").
+                push(&mut out.targets, target(cue));
             } else if let Some(cue) = target_cue(t, r, h) {
                 push(
                     &mut out.targets,
@@ -885,6 +954,19 @@ pub fn roles(
                         cue,
                     },
                 );
+            }
+        }
+        for (i, h) in actors.iter().enumerate() {
+            if can_claim(*h.value)
+                && !s.excluded(i)
+                && !out.targets.iter().any(|m| m.start == h.start)
+            {
+                last_group = Some(RoleMention {
+                    actor: *h.value,
+                    start: h.start,
+                    end: h.end,
+                    cue: h.start,
+                });
             }
         }
         for c in &cues {

@@ -42,6 +42,8 @@ pub(crate) struct ClaimsFile {
     #[serde(default)]
     pub(crate) self_name: Vec<SelfNameDef>,
     #[serde(default)]
+    bare_reference: Vec<BareRefDef>,
+    #[serde(default)]
     pub(crate) term: Vec<TermDef>,
     #[serde(default)]
     generic_term: Vec<GenericDef>,
@@ -66,6 +68,12 @@ struct ClaimDef {
     announce_window: usize,
     clause_breaks_ar: Vec<String>,
     clause_breaks_en: Vec<String>,
+    claim_verbs_en: Vec<String>,
+    claim_nouns_en: Vec<String>,
+    speech_en: Vec<String>,
+    anaphors_en: Vec<String>,
+    subject_window_en: usize,
+    subject_gap_en: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,9 +92,23 @@ pub(crate) struct SelfNameDef {
     #[serde(default)]
     pub(crate) en: Vec<String>,
     #[serde(default)]
+    pub(crate) provinces_ar: Vec<String>,
+    #[serde(default)]
+    pub(crate) provinces_en: Vec<String>,
+    #[serde(default)]
     openings_ar: Vec<String>,
     #[serde(default)]
     openings_en: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BareRefDef {
+    actor: String,
+    ar: Vec<String>,
+    en: Vec<String>,
+    countries: Vec<String>,
+    since: String,
 }
 
 /// One party's term for another (`[[term]]`).
@@ -95,6 +117,9 @@ pub(crate) struct SelfNameDef {
 pub(crate) struct TermDef {
     pub(crate) actor: String,
     pub(crate) used_by: String,
+    /// Only its user says it: a text using it speaks in the user's voice.
+    #[serde(default)]
+    voice: bool,
     #[serde(default)]
     pub(crate) ar: Vec<String>,
     #[serde(default)]
@@ -105,6 +130,8 @@ pub(crate) struct TermDef {
 #[serde(deny_unknown_fields)]
 struct GenericDef {
     used_by: String,
+    #[serde(default)]
+    voice: bool,
     ar: Vec<String>,
     en: Vec<String>,
 }
@@ -124,6 +151,8 @@ struct ControlDef {
 struct VictimsDef {
     patient_nouns_ar: Vec<String>,
     passive_ar: Vec<String>,
+    event_nouns_ar: Vec<String>,
+    agent_verbs_ar: Vec<String>,
     member_nouns_ar: Vec<String>,
     asset_nouns_ar: Vec<String>,
     linkers_ar: Vec<String>,
@@ -155,6 +184,18 @@ struct Control {
     until: Option<NaiveDate>,
 }
 
+/// Where a name stands in its clause (see [`ClaimLanguage::side`]), with
+/// the token that shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The side the act was done to.
+    Victim(usize),
+    /// The doer.
+    Agent(usize),
+    /// Named through its people, nothing telling which side.
+    Member(usize),
+}
+
 /// The compiled claim language.
 #[derive(Debug)]
 pub struct ClaimLanguage {
@@ -164,6 +205,16 @@ pub struct ClaimLanguage {
     responsibility: Matcher<bool>,
     announce_window: usize,
     breaks: HashSet<String>,
+    claim_verbs_en: HashSet<String>,
+    claim_nouns_en: HashSet<String>,
+    speech_en: HashSet<String>,
+    anaphors_en: HashSet<String>,
+    subject_window_en: usize,
+    subject_gap_en: HashSet<String>,
+    /// Bare words for one group where no group is named, and where and
+    /// since when they stand for it.
+    bare: Matcher<usize>,
+    bare_where: HashMap<usize, (Vec<String>, NaiveDate)>,
     /// Outlet actor → the actor it speaks for.
     outlets: HashMap<usize, usize>,
     /// Self-names and opening formulae → the actor whose voice they are.
@@ -172,6 +223,8 @@ pub struct ClaimLanguage {
     control: Vec<Control>,
     patient_nouns: HashSet<String>,
     passive: HashSet<String>,
+    event_nouns: HashSet<String>,
+    agent_verbs: HashSet<String>,
     members: HashSet<String>,
     assets: HashSet<String>,
     linkers: HashSet<String>,
@@ -214,6 +267,22 @@ fn ar_forms(tok: &str) -> impl Iterator<Item = String> + '_ {
 
 fn word_set(words: &[String]) -> HashSet<String> {
     words.iter().map(|w| joined(w)).collect()
+}
+
+/// Arabic nouns with the forms the grammar gives them: dual and plural
+/// (see `matcher::arabic_inflections`), and the accusative of an
+/// indefinite noun not in ة ("عنصر" → "عنصرا").
+fn noun_set(words: &[String]) -> HashSet<String> {
+    let mut out = word_set(words);
+    for w in words {
+        for f in crate::matcher::arabic_inflections(w) {
+            out.insert(joined(&f));
+        }
+        if !w.ends_with('ة') && !w.ends_with('ا') && w.chars().count() >= 3 && !w.is_ascii() {
+            out.insert(joined(&format!("{w}ا")));
+        }
+    }
+    out
 }
 
 /// An Arabic verb with an attached pronoun: the final ى (normalized ي)
@@ -279,42 +348,57 @@ impl ClaimLanguage {
                 actor(&o.speaks_for, "outlet speaks_for")?,
             );
         }
+        let day = |s: &str, field: &str| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| invalid(format!("{field} {s:?} is not YYYY-MM-DD")))
+        };
         let mut voice = Vec::new();
-        for s in &f.self_name {
-            let a = actor(&s.actor, "self_name actor")?;
-            for w in
-                s.ar.iter()
-                    .chain(&s.en)
-                    .chain(&s.openings_ar)
-                    .chain(&s.openings_en)
-            {
-                voice.push((w.clone(), a));
-            }
+        for n in &f.self_name {
+            let a = actor(&n.actor, "self_name actor")?;
+            let names = n.ar.iter().chain(&n.en);
+            let provinces = n.provinces_ar.iter().chain(&n.provinces_en);
+            let openings = n.openings_ar.iter().chain(&n.openings_en);
+            voice.extend(
+                names
+                    .chain(provinces)
+                    .chain(openings)
+                    .map(|w| (w.clone(), a)),
+            );
         }
         for t in &f.term {
             actor(&t.actor, "term actor")?;
-            actor(&t.used_by, "term used_by")?;
+            let user = actor(&t.used_by, "term used_by")?;
+            if t.voice {
+                voice.extend(t.ar.iter().chain(&t.en).map(|w| (w.clone(), user)));
+            }
         }
         let mut generic = Vec::new();
         for g in &f.generic_term {
-            actor(&g.used_by, "generic_term used_by")?;
+            let user = actor(&g.used_by, "generic_term used_by")?;
             generic.extend(g.ar.iter().chain(&g.en).map(|w| (w.clone(), ())));
+            if g.voice {
+                voice.extend(g.ar.iter().chain(&g.en).map(|w| (w.clone(), user)));
+            }
         }
-        let day = |s: &str, field: &str| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| invalid(format!("control {field} {s:?} is not YYYY-MM-DD")))
-        };
+        let mut bare = Vec::new();
+        let mut bare_where = HashMap::new();
+        for b in &f.bare_reference {
+            let a = actor(&b.actor, "bare_reference actor")?;
+            bare.extend(b.ar.iter().chain(&b.en).map(|w| (w.clone(), a)));
+            let since = day(&b.since, "bare_reference since")?;
+            bare_where.insert(a, (b.countries.clone(), since));
+        }
         let mut control = Vec::new();
         for k in &f.control {
             control.push(Control {
                 country: k.country.clone(),
                 province: k.province.clone(),
                 actor: actor(&k.actor, "control actor")?,
-                since: day(&k.since, "since")?,
+                since: day(&k.since, "control since")?,
                 until: if k.until.is_empty() {
                     None
                 } else {
-                    Some(day(&k.until, "until")?)
+                    Some(day(&k.until, "control until")?)
                 },
             });
         }
@@ -333,14 +417,24 @@ impl ClaimLanguage {
             responsibility: Matcher::new(responsibility),
             announce_window: c.announce_window,
             breaks: word_set(&[c.clause_breaks_ar.clone(), c.clause_breaks_en.clone()].concat()),
+            claim_verbs_en: word_set(&c.claim_verbs_en),
+            claim_nouns_en: word_set(&c.claim_nouns_en),
+            speech_en: word_set(&c.speech_en),
+            anaphors_en: word_set(&c.anaphors_en),
+            subject_window_en: c.subject_window_en,
+            subject_gap_en: word_set(&c.subject_gap_en),
+            bare: Matcher::new(bare),
+            bare_where,
             outlets,
             voice: Matcher::new(voice),
             generic: Matcher::new(generic),
             control,
-            patient_nouns: word_set(&v.patient_nouns_ar),
+            patient_nouns: noun_set(&v.patient_nouns_ar),
             passive: word_set(&v.passive_ar),
-            members: word_set(&v.member_nouns_ar),
-            assets: word_set(&v.asset_nouns_ar),
+            event_nouns: noun_set(&v.event_nouns_ar),
+            agent_verbs: word_set(&v.agent_verbs_ar),
+            members: noun_set(&v.member_nouns_ar),
+            assets: noun_set(&v.asset_nouns_ar),
             linkers: word_set(&v.linkers_ar),
             patient_en: word_set(&v.patient_words_en),
             members_en: word_set(&v.member_nouns_en),
@@ -462,6 +556,98 @@ impl ClaimLanguage {
         out
     }
 
+    /// English claimants of sentence `r`: the subject of a verb of
+    /// claiming or saying ("IS claimed it on Tuesday", "the group said in a
+    /// statement"), or the owner of a claim ("per the IS claim", "the
+    /// group's statement"). `None` stands for an anaphor ("the group"),
+    /// which the caller resolves to the group last named. Only actors that
+    /// `can_claim` (non-state groups and outlets: a ministry saying
+    /// something reports it) count, and never the victims' side.
+    pub fn claimants_en(
+        &self,
+        t: &Text<'_>,
+        r: &std::ops::Range<usize>,
+        actors: &[Hit<'_, usize>],
+        numbers: &crate::numbers::NumberWords,
+        can_claim: &dyn Fn(usize) -> bool,
+    ) -> Vec<(Option<usize>, (usize, usize))> {
+        let mut out = Vec::new();
+        for k in r.clone() {
+            let w = t.tok(k);
+            let verb = self.claim_verbs_en.contains(w) || self.speech_en.contains(w);
+            let noun = self.claim_nouns_en.contains(w);
+            if !(verb || noun) || negated(t, r, k) {
+                continue;
+            }
+            let det = k > r.start && matches!(t.tok(k - 1), "the" | "a" | "an" | "this" | "that");
+            // "the claim could not be verified": a noun with no owner.
+            let owner_window = if noun && !verb || det {
+                3
+            } else {
+                self.subject_window_en
+            };
+            let from = k.saturating_sub(owner_window).max(r.start);
+            // Not across another clause: a semicolon, "while", "but".
+            let from = (from..k)
+                .rev()
+                .find(|&j| matches!(t.tok(j), ";" | "while" | "but" | "whereas"))
+                .map_or(from, |j| j + 1);
+            // The subject stands right before its verb, past only an
+            // apposition's words ("IS, in a statement on its Amaq agency,
+            // said"); "an SDF patrol …, officials said" has another.
+            let subject = actors
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(_, a)| a.end <= k && a.start >= from)
+                .map(|(i, _)| i)
+                .filter(|&i| {
+                    (actors[i].end..k)
+                        .all(|j| t.kind(j) == Kind::Punct || self.subject_gap_en.contains(t.tok(j)))
+                });
+            match subject {
+                Some(i)
+                    if can_claim(*actors[i].value)
+                        && self.victim(t, r, actors, i, numbers).is_none() =>
+                {
+                    out.push((Some(i), (actors[i].start, k + 1)));
+                }
+                Some(_) => {}
+                None => {
+                    let anaphor = (from..k).any(|j| {
+                        self.anaphors_en.contains(t.tok(j))
+                            && j > r.start
+                            && matches!(t.tok(j - 1), "the" | "a" | "its")
+                    });
+                    if anaphor {
+                        out.push((None, (from, k + 1)));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A bare word for one group ("التنظيم") in `sentences`, where the
+    /// report's place is in one of its countries and its day no earlier
+    /// than the word's use for the group: (actor, tokens).
+    pub fn bare_reference(
+        &self,
+        t: &Text<'_>,
+        sentences: &[std::ops::Range<usize>],
+        country: Option<&str>,
+        day: Option<NaiveDate>,
+    ) -> Option<(usize, (usize, usize))> {
+        sentences.iter().find_map(|r| {
+            self.bare.find(t, r.clone()).into_iter().find_map(|h| {
+                let (countries, since) = self.bare_where.get(h.value)?;
+                let here = country.is_none_or(|c| countries.iter().any(|x| x == c));
+                let then = day.is_none_or(|d| d >= *since);
+                (here && then).then_some((*h.value, (h.start, h.end)))
+            })
+        })
+    }
+
     /// The subject of a verb at `start..end`: Arabic, the first name after
     /// it within a few words (not past a clause break), else a name right
     /// before it; English, the nearest name before it.
@@ -497,24 +683,37 @@ impl ClaimLanguage {
             .filter(|&i| i < actors.len() && r.contains(&actors[i].start))
     }
 
-    /// Whether actor `i` of `actors` is the side the act was done to, with
-    /// the cue's first token.
-    pub fn victim(
+    /// Where actor `i` of `actors` stands in its clause, when the grammar
+    /// says: the side the act was done to, the doer, or a side named only
+    /// through its people ("عناصر قسد") with nothing to tell which.
+    pub fn side(
         &self,
         t: &Text<'_>,
         r: &std::ops::Range<usize>,
         actors: &[Hit<'_, usize>],
         i: usize,
         numbers: &crate::numbers::NumberWords,
-    ) -> Option<usize> {
+    ) -> Option<Side> {
         let h = &actors[i];
         if t.tok(h.start).is_ascii() {
-            return self.victim_en(t, r, h, numbers);
+            return self.victim_en(t, r, h, numbers).map(Side::Victim);
+        }
+        // Subject first: "مقاتلو الدولة الإسلامية يغتالون عنصرين".
+        if let Some(v) =
+            (h.end..(h.end + 2).min(r.end)).find(|&k| Self::in_set(&self.agent_verbs, t.tok(k)))
+        {
+            if (h.end..v).all(|k| t.kind(k) == Kind::Punct) {
+                return Some(Side::Agent(v));
+            }
         }
         // The noun the name belongs to: "عناصر قسد", "عناصر من قسد",
-        // "دورية لقسد", "آلية تابعة لقسد", "دورية راجلة لقسد".
+        // "دورية لقسد", "آلية تابعة لقسد", "آلية لـ #قسد", "دورية راجلة
+        // لقسد", "عنصر في قسد".
         let mut k = h.start;
-        while k > r.start && Self::in_set(&self.linkers, t.tok(k - 1)) {
+        while k > r.start
+            && (Self::in_set(&self.linkers, t.tok(k - 1))
+                || matches!(t.tok(k - 1), "#" | "\"" | "«" | "»" | "'"))
+        {
             k -= 1;
         }
         let holder = (k.saturating_sub(2).max(r.start)..k).rev().find(|&j| {
@@ -526,14 +725,30 @@ impl ClaimLanguage {
             .find(t, k.saturating_sub(1).max(r.start)..h.start)
             .into_iter()
             .any(|g| g.end == k);
+        // The people or the name itself after an attack's noun with ل:
+        // "بهجوم لمقاتلي الدولة", "هجوم للتنظيم على حاجز": the doer.
+        let head = holder
+            .filter(|&m| Self::in_set(&self.members, t.tok(m)))
+            .unwrap_or(k);
+        let fused = |j: usize| {
+            let w = t.tok(j);
+            w.starts_with('ل') || (j > r.start && t.tok(j - 1) == "ل")
+        };
+        if head > r.start
+            && (fused(head) || fused(h.start))
+            && Self::in_set(&self.event_nouns, t.tok(head - 1))
+        {
+            return Some(Side::Agent(head - 1));
+        }
         let Some(m) = holder.or(generic_before.then(|| k - 1)) else {
             // No noun between: the name itself may be the complement of
             // what was done ("اغتيال مسؤول", "استهداف قسد").
-            return (k > r.start && Self::in_set(&self.patient_nouns, t.tok(k - 1))).then(|| k - 1);
+            return (k > r.start && Self::in_set(&self.patient_nouns, t.tok(k - 1)))
+                .then(|| Side::Victim(k - 1));
         };
         // Things belong to the side attacked.
         if Self::in_set(&self.assets, t.tok(m)) {
-            return Some(m);
+            return Some(Side::Victim(m));
         }
         // People: victims when counted, or governed by what was done to
         // them, or the subject of a passive; the doers when the noun
@@ -552,14 +767,47 @@ impl ClaimLanguage {
             }
         }
         let prev = (b > r.start).then(|| t.tok(b - 1));
-        if counted
-            || prev.is_some_and(|w| {
-                Self::in_set(&self.patient_nouns, w) || Self::in_set(&self.passive, w)
-            })
-        {
-            return Some(m);
+        if counted || prev.is_some_and(|w| Self::in_set(&self.patient_nouns, w)) {
+            return Some(Side::Victim(m));
         }
-        None
+        if prev.is_some_and(|w| Self::in_set(&self.passive, w)) {
+            // Unvowelled, "قتل" is "was killed" or "killed": an object
+            // after the noun phrase ("قتل جنود الخلافة عنصراً") makes it
+            // active, and the noun phrase its subject.
+            return Some(if self.object_follows(t, r, h.end) {
+                Side::Agent(b - 1)
+            } else {
+                Side::Victim(m)
+            });
+        }
+        Some(Side::Member(m))
+    }
+
+    /// Whether an object follows a noun phrase ending at `end`: a noun of
+    /// people in the accusative ("عنصراً", "جنديين"), a number, or a thing.
+    fn object_follows(&self, t: &Text<'_>, r: &std::ops::Range<usize>, end: usize) -> bool {
+        (end..(end + 3).min(r.end)).any(|k| {
+            let w = t.tok(k);
+            t.kind(k) == Kind::Number
+                || (Self::in_set(&self.members, w) && (w.ends_with('ا') || w.ends_with("ين")))
+                || Self::in_set(&self.assets, w)
+        })
+    }
+
+    /// Whether actor `i` is the side the act was done to, with the cue's
+    /// first token.
+    pub fn victim(
+        &self,
+        t: &Text<'_>,
+        r: &std::ops::Range<usize>,
+        actors: &[Hit<'_, usize>],
+        i: usize,
+        numbers: &crate::numbers::NumberWords,
+    ) -> Option<usize> {
+        match self.side(t, r, actors, i, numbers) {
+            Some(Side::Victim(k)) => Some(k),
+            _ => None,
+        }
     }
 
     fn victim_en(

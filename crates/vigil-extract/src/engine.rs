@@ -187,7 +187,7 @@ impl Extractor {
         // speaks for, else the group whose own voice the text is (its
         // names for itself, its opening formula), whoever relays it.
         let source_actor = match doc.source_kind {
-            Some(SourceKind::MilitantOfficial) => {
+            Some(SourceKind::MilitantOfficial | SourceKind::MilitantSupporter) => {
                 doc.affiliation.as_deref().and_then(|a| kb.resolve_actor(a))
             }
             _ => None,
@@ -273,7 +273,9 @@ impl Extractor {
                 }
                 _ => false,
             };
-            if segments.is_empty() || (far && (own_toll || own_date)) {
+            // An item of a list ("١- تفجير عبوة …", "* al-Khayr: IED on
+            // …", "2. …") is an event of its own, wherever it happened.
+            if segments.is_empty() || (far && (own_toll || own_date)) || list_item(t, s) {
                 let mut seg = std::mem::take(&mut leading);
                 seg.push(s);
                 segments.push(seg);
@@ -490,6 +492,30 @@ impl Extractor {
             });
         }
 
+        // A claim whose claimant the text names only by a bare word for one
+        // group ("وهو ما تبناه التنظيم"), where and when that word stands
+        // for it.
+        let mut perpetrators: Vec<ActorRef> = roles.perpetrators.iter().map(actor_ref).collect();
+        let mut perpetrator_keys: Vec<String> = roles
+            .perpetrators
+            .iter()
+            .map(|m| kb.actors[m.actor].key.clone())
+            .collect();
+        if perpetrators.is_empty() && claim_status == ClaimStatus::Claimed {
+            let country = place.as_ref().and_then(|p| p.country.as_deref());
+            if let Some((actor, (a, b))) =
+                kb.claims
+                    .bare_reference(t, sents, country, date.map(|d| d.date))
+            {
+                cite("perpetrator", a, b);
+                perpetrators.push(ActorRef {
+                    canonical: Some(kb.actors[actor].name.clone()),
+                    mention: t.original_of(a, b).to_string(),
+                });
+                perpetrator_keys.push(kb.actors[actor].key.clone());
+            }
+        }
+
         let report = EventReport {
             id: ReportId(0),
             document_id: doc.document_id,
@@ -503,7 +529,7 @@ impl Extractor {
             }),
             date,
             place,
-            perpetrators: roles.perpetrators.iter().map(actor_ref).collect(),
+            perpetrators,
             targets,
             counts,
             attribution,
@@ -520,11 +546,7 @@ impl Extractor {
             report,
             weapon: weapon_class,
             case2021,
-            perpetrator_keys: roles
-                .perpetrators
-                .iter()
-                .map(|m| kb.actors[m.actor].key.clone())
-                .collect(),
+            perpetrator_keys,
         }
     }
 
@@ -542,6 +564,20 @@ impl Extractor {
             .iter()
             .find(|s| s.key == key)
             .map(|s| s.case2021.clone())
+    }
+}
+
+/// Whether sentence `s` opens with a list marker: a bullet ("*", "•",
+/// "-") or a number followed by ".", ")", "-" or ":" ("١-", "2.").
+fn list_item(t: &Text<'_>, s: usize) -> bool {
+    let r = &t.sentences[s];
+    let at = |k: usize| (k < r.end).then(|| (t.kind(k), t.tok(k)));
+    match (at(r.start), at(r.start + 1)) {
+        (Some((crate::text::Kind::Punct, "*" | "•" | "-" | "–" | "·")), Some(_)) => true,
+        (Some((crate::text::Kind::Number, n)), Some((crate::text::Kind::Punct, p))) => {
+            n.len() <= 2 && matches!(p, "." | ")" | "-" | ":" | "–")
+        }
+        _ => false,
     }
 }
 

@@ -178,113 +178,219 @@ fn doc_input(r: &Record) -> DocInput {
     }
 }
 
-/// Claims: one attack a record (or, for a newsletter's list, several under
-/// `events`), each field scored on the report that tells it. Every metric
-/// is also given per language (`ar_…`, `en_…`).
-fn claims(ex: &Extractor, records: &[Record]) -> Metrics {
+/// One field of one claim, scored.
+#[derive(Debug, Clone)]
+pub struct FieldVerdict {
+    /// The record's id.
+    pub id: String,
+    /// Its language.
+    pub lang: String,
+    /// The field (`claim_status`, `perpetrator`, `target`, …).
+    pub field: &'static str,
+    /// Whether the engine got it right.
+    pub right: bool,
+    /// The gold value, as text.
+    pub gold: String,
+    /// The engine's value, as text.
+    pub ours: String,
+}
+
+/// Every field of every claim record scored: one attack a record (or,
+/// for a newsletter's list, several under `expect.events`), each field on
+/// the report that tells it (the report nearest the gold place).
+fn claim_verdicts(ex: &Extractor, r: &Record) -> Vec<FieldVerdict> {
     let kb = ex.kb();
-    // (language, field) → (right, scored).
-    let mut tally: BTreeMap<(String, &str), (usize, usize)> = BTreeMap::new();
-    for r in records {
-        let lang = r.lang.clone().unwrap_or_default();
-        let out = ex.extract_detailed(&r.text, &doc_input(r));
-        let events: Vec<&Value> = match r.expect.get("events").and_then(Value::as_array) {
-            Some(list) => list.iter().collect(),
-            None => vec![&r.expect],
-        };
-        let mut used = vec![false; out.len()];
-        for g in events {
-            // The report that tells this event: the nearest place to the
-            // gold one among the reports not yet taken, else the first.
-            let gold_at = g
-                .get("place")
-                .and_then(|p| Some((p.get("lat")?.as_f64()?, p.get("lon")?.as_f64()?)));
-            let pick = (0..out.len()).filter(|&i| !used[i]).min_by(|&a, &b| {
-                let d = |i: usize| match (gold_at, report_place(&out[i])) {
-                    (Some((la, lo)), Some((pa, po))) => haversine_km(la, lo, pa, po),
-                    _ => f64::MAX,
-                };
-                d(a).total_cmp(&d(b)).then(a.cmp(&b))
-            });
-            if let Some(i) = pick {
-                used[i] = true;
-            }
-            let ours = pick.map(|i| &out[i]);
-            let rep = ours.map(|x| &x.report);
-            let mut score = |field: &'static str, right: bool| {
-                for l in [lang.clone(), String::new()] {
-                    let e = tally.entry((l, field)).or_default();
-                    e.0 += usize::from(right);
-                    e.1 += 1;
-                }
+    let lang = r.lang.clone().unwrap_or_default();
+    let id = match &r.id {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let out = ex.extract_detailed(&r.text, &doc_input(r));
+    let events: Vec<&Value> = match r.expect.get("events").and_then(Value::as_array) {
+        Some(list) => list.iter().collect(),
+        None => vec![&r.expect],
+    };
+    let mut verdicts = Vec::new();
+    let mut used = vec![false; out.len()];
+    for g in events {
+        let gold_at = g
+            .get("place")
+            .and_then(|p| Some((p.get("lat")?.as_f64()?, p.get("lon")?.as_f64()?)));
+        let pick = (0..out.len()).filter(|&i| !used[i]).min_by(|&a, &b| {
+            let d = |i: usize| match (gold_at, report_place(&out[i])) {
+                (Some((la, lo)), Some((pa, po))) => haversine_km(la, lo, pa, po),
+                _ => f64::MAX,
             };
-            score("report_found", rep.is_some());
-            if let Some(gs) = g.get("claim_status").and_then(Value::as_str) {
-                score(
-                    "claim_status",
-                    rep.is_some_and(|x| x.claim_status.as_str() == gs),
-                );
-            }
-            if let Some(gv) = g.get("perpetrator") {
-                let op = ours
-                    .and_then(|x| x.perpetrator_keys.first())
-                    .and_then(|k| kb.actor_by_key.get(k).copied());
-                let right = match gv {
-                    Value::String(name) => {
-                        let g = kb.resolve_actor(name);
-                        g.is_some() && g == op
-                    }
-                    _ => op.is_none(),
-                };
-                score("perpetrator", right);
-            }
-            if let Some(gt) = g.get("target") {
-                let named: Vec<Option<usize>> = rep
-                    .map(|x| {
-                        x.targets
-                            .iter()
-                            .filter_map(|a| a.canonical.as_deref())
-                            .map(|n| kb.resolve_actor(n))
-                            .collect()
+            d(a).total_cmp(&d(b)).then(a.cmp(&b))
+        });
+        if let Some(i) = pick {
+            used[i] = true;
+        }
+        let ours = pick.map(|i| &out[i]);
+        let rep = ours.map(|x| &x.report);
+        let mut score = |field: &'static str, right: bool, gold: String, ours: String| {
+            verdicts.push(FieldVerdict {
+                id: id.clone(),
+                lang: lang.clone(),
+                field,
+                right,
+                gold,
+                ours,
+            });
+        };
+        let text = |v: Option<&Value>| match v {
+            Some(Value::String(s)) => s.clone(),
+            Some(v) => v.to_string(),
+            None => "-".into(),
+        };
+        score(
+            "report_found",
+            rep.is_some(),
+            "a report".into(),
+            rep.map_or("none".into(), |x| x.sub_event_type.as_str().to_string()),
+        );
+        if let Some(gs) = g.get("claim_status").and_then(Value::as_str) {
+            let o = rep.map(|x| x.claim_status.as_str());
+            score(
+                "claim_status",
+                o == Some(gs),
+                gs.into(),
+                o.unwrap_or("-").into(),
+            );
+        }
+        if let Some(gv) = g.get("perpetrator") {
+            let op = ours
+                .and_then(|x| x.perpetrator_keys.first())
+                .and_then(|k| kb.actor_by_key.get(k).copied());
+            let right = match gv {
+                Value::String(name) => {
+                    let g = kb.resolve_actor(name);
+                    g.is_some() && g == op
+                }
+                _ => op.is_none(),
+            };
+            score(
+                "perpetrator",
+                right,
+                text(Some(gv)),
+                op.map_or("-".into(), |a| kb.actors[a].name.clone()),
+            );
+        }
+        if let Some(gt) = g.get("target") {
+            let named: Vec<Option<usize>> = rep
+                .map(|x| {
+                    x.targets
+                        .iter()
+                        .filter_map(|a| a.canonical.as_deref())
+                        .map(|n| kb.resolve_actor(n))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let right = match gt {
+                Value::String(name) => {
+                    let g = kb.resolve_actor(name);
+                    g.is_some() && named.first() == Some(&g)
+                }
+                // No actor: nothing named (a generic term stays so).
+                _ => named.is_empty(),
+            };
+            let o = rep.map_or("-".into(), |x| {
+                x.targets
+                    .iter()
+                    .map(|a| {
+                        a.canonical
+                            .clone()
+                            .unwrap_or_else(|| format!("({})", a.mention))
                     })
-                    .unwrap_or_default();
-                let right = match gt {
-                    Value::String(name) => {
-                        let g = kb.resolve_actor(name);
-                        g.is_some() && named.first() == Some(&g)
-                    }
-                    // No actor: nothing named (a generic term stays so).
-                    _ => named.is_empty(),
-                };
-                score("target", right);
-            }
-            if let Some(gm) = g.get("attack_mode").and_then(Value::as_str) {
-                score(
-                    "attack_mode",
-                    rep.and_then(|x| x.attack_mode)
-                        .is_some_and(|m| m.as_str() == gm),
-                );
-            }
-            if let Some((la, lo)) = gold_at {
-                score(
-                    "place_within_25km",
-                    ours.and_then(report_place)
-                        .is_some_and(|(pa, po)| haversine_km(la, lo, pa, po) <= 25.0),
-                );
-            }
-            if let Some(gk) = g.get("killed").and_then(Value::as_u64) {
-                let ok = rep
-                    .and_then(|x| x.counts.killed)
-                    .map_or(0, |c| u64::from(c.value));
-                score("killed_exact", rep.is_some() && ok == gk);
-            }
-            if let Some(gd) = g.get("date").and_then(Value::as_str) {
-                score(
-                    "date_exact",
-                    rep.and_then(|x| x.date)
-                        .is_some_and(|d| d.date.to_string() == gd),
-                );
-            }
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            });
+            score("target", right, text(Some(gt)), o);
+        }
+        if let Some(gm) = g.get("attack_mode").and_then(Value::as_str) {
+            let o = rep.and_then(|x| x.attack_mode).map(|m| m.as_str());
+            score(
+                "attack_mode",
+                o == Some(gm),
+                gm.into(),
+                o.unwrap_or("-").into(),
+            );
+        }
+        if let Some((la, lo)) = gold_at {
+            let op = rep.and_then(|x| x.place.as_ref());
+            let right = ours
+                .and_then(report_place)
+                .is_some_and(|(pa, po)| haversine_km(la, lo, pa, po) <= 25.0);
+            let gname = g
+                .get("place")
+                .and_then(|p| p.get("name"))
+                .map(|n| text(Some(n)));
+            score(
+                "place_within_25km",
+                right,
+                gname.unwrap_or_default(),
+                op.map_or("-".into(), |p| {
+                    format!(
+                        "{} [{:.3}, {:.3}]",
+                        p.name,
+                        p.lat.unwrap_or(0.0),
+                        p.lon.unwrap_or(0.0)
+                    )
+                }),
+            );
+        }
+        if let Some(gk) = g.get("killed").and_then(Value::as_u64) {
+            let ok = rep
+                .and_then(|x| x.counts.killed)
+                .map_or(0, |c| u64::from(c.value));
+            score(
+                "killed_exact",
+                rep.is_some() && ok == gk,
+                gk.to_string(),
+                ok.to_string(),
+            );
+        }
+        if let Some(gd) = g.get("date").and_then(Value::as_str) {
+            let o = rep.and_then(|x| x.date).map(|d| d.date.to_string());
+            score(
+                "date_exact",
+                o.as_deref() == Some(gd),
+                gd.into(),
+                o.unwrap_or("-".into()),
+            );
+        }
+    }
+    verdicts
+}
+
+/// The fields the engine got wrong on the tuning part of a claims file
+/// (never the check part: reading its errors to write rules would fit
+/// them), for `vigil eval --errors`.
+pub fn tuning_errors(
+    ex: &Extractor,
+    file: &str,
+    text: &str,
+) -> Result<Vec<FieldVerdict>, EvalError> {
+    let records = read_records(file, text)?;
+    Ok(records
+        .iter()
+        .filter(|r| Part::of(&r.id) == Part::Tuning)
+        .filter(|r| r.expect.get("claim_status").is_some() || r.expect.get("events").is_some())
+        .flat_map(|r| claim_verdicts(ex, r))
+        .filter(|v| !v.right)
+        .collect())
+}
+
+/// Claims: every field's accuracy, overall and per language (`ar_…`,
+/// `en_…`), and the share of the five fields an analyst checks first.
+fn claims(ex: &Extractor, records: &[Record]) -> Metrics {
+    // (language, field) → (right, scored); "" is every language.
+    let mut tally: BTreeMap<(String, &str), (usize, usize)> = BTreeMap::new();
+    for v in records.iter().flat_map(|r| claim_verdicts(ex, r)) {
+        for l in [v.lang.clone(), String::new()] {
+            let e = tally.entry((l, v.field)).or_default();
+            e.0 += usize::from(v.right);
+            e.1 += 1;
         }
     }
     // Field scores are accuracies: "claim_status_accuracy"; place, killed
@@ -304,7 +410,6 @@ fn claims(ex: &Extractor, records: &[Record]) -> Metrics {
         };
         m.insert(name, ratio(*right, *n));
     }
-    // The share of the five fields an analyst checks first that are right.
     let five = [
         "claim_status",
         "perpetrator",

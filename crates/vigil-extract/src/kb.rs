@@ -8,7 +8,7 @@ use serde::Deserialize;
 use vigil_model::{AttackMode, CountExactness, SubEventType};
 
 use crate::dates::{Calendar, CalendarFile};
-use crate::matcher::{joined, Matcher};
+use crate::matcher::{joined, with_arabic_inflections, Matcher};
 use crate::numbers::NumberWords;
 use crate::KbError;
 
@@ -472,16 +472,17 @@ impl Kb {
 
         // One party's terms for another and a group's names for itself
         // (claims.toml) resolve like aliases: a name belongs to one actor.
-        for (file, key, words) in clf
-            .term
-            .iter()
-            .map(|t| (claims.0, &t.actor, t.ar.iter().chain(&t.en)))
-            .chain(
-                clf.self_name
-                    .iter()
-                    .map(|s| (claims.0, &s.actor, s.ar.iter().chain(&s.en))),
-            )
-        {
+        let mut extra: Vec<(&String, Vec<&String>)> = Vec::new();
+        for t in &clf.term {
+            extra.push((&t.actor, t.ar.iter().chain(&t.en).collect()));
+        }
+        for n in &clf.self_name {
+            let names = n.ar.iter().chain(&n.en);
+            let provinces = n.provinces_ar.iter().chain(&n.provinces_en);
+            extra.push((&n.actor, names.chain(provinces).collect()));
+        }
+        let file = claims.0;
+        for (key, words) in extra {
             let Some(&i) = actor_by_key.get(key) else {
                 return Err(invalid(
                     file,
@@ -693,12 +694,12 @@ impl Kb {
             actors: af.actor,
             actor_by_key,
             sub_events: tf.sub_event_type,
-            sub_event_triggers: Matcher::new(triggers),
-            weak_triggers: Matcher::new(weak),
+            sub_event_triggers: Matcher::new(with_arabic_inflections(triggers)),
+            weak_triggers: Matcher::new(with_arabic_inflections(weak)),
             context: Matcher::new(context.into_iter().collect::<Vec<_>>()),
-            attack_triggers: Matcher::new(attack),
+            attack_triggers: Matcher::new(with_arabic_inflections(attack)),
             mode_weapon,
-            weapon_triggers: Matcher::new(weapons),
+            weapon_triggers: Matcher::new(with_arabic_inflections(weapons)),
             claim_cues: Matcher::new(claims),
             count_cues: Matcher::new(counts),
             numbers,
