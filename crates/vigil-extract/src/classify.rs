@@ -106,6 +106,26 @@ pub fn classify(
     t: &Text<'_>,
     sentences: &[std::ops::Range<usize>],
 ) -> Option<Classification> {
+    classify_among(kb, t, sentences, false)
+}
+
+/// The best ACLED sub-event type of a passage, leaving out the classes
+/// outside ACLED: for a passage that a class such as "attribution" (a
+/// claim of responsibility) wins but that also tells the attack claimed.
+pub fn classify_acled(
+    kb: &Kb,
+    t: &Text<'_>,
+    sentences: &[std::ops::Range<usize>],
+) -> Option<Classification> {
+    classify_among(kb, t, sentences, true)
+}
+
+fn classify_among(
+    kb: &Kb,
+    t: &Text<'_>,
+    sentences: &[std::ops::Range<usize>],
+    acled_only: bool,
+) -> Option<Classification> {
     let mut scores: HashMap<Class, (f64, (usize, usize), f64)> = HashMap::new();
     for (si, r) in sentences.iter().enumerate() {
         let lead = if si == 0 { 1.5 } else { 1.0 };
@@ -130,6 +150,9 @@ pub fn classify(
         }
     }
     apply_context(kb, t, sentences, &mut scores);
+    if acled_only {
+        scores.retain(|c, _| matches!(c, Class::Acled(_)));
+    }
     if scores.is_empty() {
         return None;
     }

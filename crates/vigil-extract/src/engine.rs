@@ -21,7 +21,7 @@ use vigil_model::{
 };
 
 use crate::actors::{roles, RoleMention};
-use crate::classify::{attack_mode, classify, weapon, Classification};
+use crate::classify::{attack_mode, classify, classify_acled, weapon, Classification};
 use crate::counts::{self, CountMention};
 use crate::dates::DateMention;
 use crate::kb::{Class, Kb, Outcome};
@@ -197,9 +197,21 @@ impl Extractor {
         for seg in segments {
             let sents: Vec<std::ops::Range<usize>> =
                 seg.iter().map(|&s| t.sentences[s].clone()).collect();
-            let Some(class) = classify(kb, &t, &sents) else {
+            let Some(mut class) = classify(kb, &t, &sents) else {
                 continue;
             };
+            // A claim of responsibility ("attribution", outside ACLED)
+            // that also tells what was done and to whom reports the
+            // attack it claims.
+            if matches!(class.class, Class::Outside(_))
+                && sents
+                    .iter()
+                    .any(|r| !kb.count_cues.find(&t, r.clone()).is_empty())
+            {
+                if let Some(acled) = classify_acled(kb, &t, &sents) {
+                    class = acled;
+                }
+            }
             let Class::Acled(sub) = class.class else {
                 continue;
             };
@@ -321,7 +333,7 @@ impl Extractor {
         };
         cite("event_type", class.evidence.0, class.evidence.1);
 
-        let mode = attack_mode(kb, t, sents);
+        let mut mode = attack_mode(kb, t, sents);
         if let Some((_, (a, b))) = mode {
             cite("attack_mode", a, b);
         }
@@ -352,10 +364,42 @@ impl Extractor {
             });
         }
 
+        // No word names the mode of a violent event: what the rest of the
+        // passage implies (shooting one person is an assassination, an
+        // attack on a post an armed assault).
+        let violent = matches!(
+            sub.event_type(),
+            EventType::Battles | EventType::ViolenceAgainstCivilians
+        );
+        if mode.is_none() && violent {
+            let one = |c: Option<Count>| c.is_some_and(|c| c.value == 1);
+            let none = |c: Option<Count>| c.is_none_or(|c| c.value == 0);
+            let one_victim = (one(counts.killed) && none(counts.injured))
+                || (none(counts.killed) && (one(counts.injured) || one(counts.abducted)));
+            let killing = found
+                .iter()
+                .find(|m| m.outcome == Outcome::Killed)
+                .map(|m| (m.start, m.end));
+            let attack = sents.iter().find_map(|r| {
+                kb.context
+                    .find(t, r.clone())
+                    .into_iter()
+                    .find(|h| h.value.has(crate::kb::Context::GenericAttack))
+                    .map(|h| (h.start, h.end))
+            });
+            mode = kb.claims.infer_mode(t, sents, one_victim, killing, attack);
+            if let Some((_, (a, b))) = mode {
+                cite("attack_mode", a, b);
+            }
+        }
+
         // What the language implies when the text gives no figure: an
         // assassination kills one, unless it was only attempted.
         let attempt = kb.claims.attempt(t, sents);
-        if let (None, Some((m, (a, b))), None) = (counts.killed, mode, attempt) {
+        // (Not when the text gives other tolls: "wounding him" says he
+        // survived.)
+        let other_toll = counts.injured.is_some() || counts.abducted.is_some();
+        if let (None, Some((m, (a, b))), None, false) = (counts.killed, mode, attempt, other_toll) {
             if let Some(k) = kb.claims.implied_killed(m) {
                 cite("killed", a, b);
                 counts.killed = Some(Count {
@@ -480,6 +524,20 @@ impl Extractor {
         // A generic enemy term ("المرتدين") is the holder of the place at
         // the time, where one force held it; else a target with no actor.
         let mut targets: Vec<ActorRef> = roles.targets.iter().map(actor_ref).collect();
+        // "A policeman was shot dead", "قتل جندي": the force of the
+        // country where it happened.
+        if let (true, Some(country)) = (
+            targets.is_empty(),
+            place.as_ref().and_then(|p| p.country.as_deref()),
+        ) {
+            if let Some((actor, (a, b))) = kb.claims.force_target(t, sents, country, &kb.numbers) {
+                cite("target", a, b);
+                targets.push(ActorRef {
+                    canonical: Some(kb.actors[actor].name.clone()),
+                    mention: t.original_of(a, b).to_string(),
+                });
+            }
+        }
         if let (true, Some((a, b))) = (targets.is_empty(), roles.generic_target) {
             let holder = place.as_ref().zip(date).and_then(|(p, d)| {
                 kb.claims
