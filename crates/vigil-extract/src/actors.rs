@@ -24,7 +24,7 @@
 
 use vigil_model::ClaimStatus;
 
-use crate::claims::Side;
+use crate::claims::{negated, Side};
 use crate::kb::{ClaimCue, Kb};
 use crate::matcher::Hit;
 use crate::text::{Kind, Text};
@@ -1015,6 +1015,7 @@ pub fn roles(
     // A target that is also named perpetrator stays perpetrator only.
     let perps: Vec<usize> = out.perpetrators.iter().map(|p| p.actor).collect();
     out.targets.retain(|m| !perps.contains(&m.actor));
+    confirmations(kb, t, sentences, &perps, &mut out);
     if let Some(actor) = source_claims {
         if out.perpetrators.is_empty() {
             out.perpetrators.push(RoleMention {
@@ -1033,7 +1034,79 @@ pub fn roles(
     out
 }
 
-/// Stronger statements win: denied > confirmed > claimed > reported.
+/// What the sides say of the act: a claim verb with no claimant named
+/// ("وهو ما تبناه التنظيم") still makes the report a claim; the attacked
+/// side speaking of its losses ("SDF Press Center: two of our fighters
+/// were killed", "أعلنت قسد مقتل ثلاثة من مقاتليها", "a PMF official
+/// said") confirms it, and is the target where none is named.
+fn confirmations(
+    kb: &Kb,
+    t: &Text<'_>,
+    sentences: &[std::ops::Range<usize>],
+    perps: &[usize],
+    out: &mut Roles,
+) {
+    let raise = |out: &mut Roles, status: ClaimStatus, span: (usize, usize)| {
+        if out.claim.is_none_or(|(s, _)| rank(status) > rank(s)) {
+            out.claim = Some((status, span));
+        }
+    };
+    if let Some(span) = sentences.iter().find_map(|r| kb.claims.claim_verbs(t, r)) {
+        raise(out, ClaimStatus::Claimed, span);
+    }
+    for r in sentences {
+        let actors = kb.actor_names.find(t, r.clone());
+        let Some((i, cue)) = kb.claims.speaker(t, r, &actors) else {
+            continue;
+        };
+        let h = &actors[i];
+        let actor = *h.value;
+        // An outlet telling the attack ("أعلنت وكالة أعماق مقتل أربعة
+        // جنود") carries its group's claim.
+        if kb.claims.is_outlet(actor) {
+            raise(
+                out,
+                ClaimStatus::Claimed,
+                (h.start.min(cue), h.end.max(cue + 1)),
+            );
+            if out.perpetrators.is_empty() {
+                out.perpetrators.push(RoleMention {
+                    actor: kb.claims.speaker_of(actor),
+                    start: h.start,
+                    end: h.end,
+                    cue,
+                });
+            }
+            break;
+        }
+        if perps.contains(&actor) {
+            continue;
+        }
+        let own = sentences.iter().find_map(|s| kb.claims.own_losses(t, s));
+        let target = out.targets.iter().any(|m| m.actor == actor);
+        if !target && own.is_some() && out.targets.is_empty() {
+            push(
+                &mut out.targets,
+                RoleMention {
+                    actor,
+                    start: h.start,
+                    end: h.end,
+                    cue,
+                },
+            );
+        }
+        if out.targets.iter().any(|m| m.actor == actor) {
+            raise(
+                out,
+                ClaimStatus::Confirmed,
+                (h.start.min(cue), h.end.max(cue + 1)),
+            );
+        }
+        break;
+    }
+}
+
+/// Stronger statements win: denied > confirmed > claimed > reported./// Stronger statements win: denied > confirmed > claimed > reported.
 fn rank(s: ClaimStatus) -> u8 {
     match s {
         ClaimStatus::Denied => 3,
@@ -1047,13 +1120,6 @@ fn push(list: &mut Vec<RoleMention>, m: RoleMention) {
     if !list.iter().any(|x| x.actor == m.actor) {
         list.push(m);
     }
-}
-
-/// "not confirmed", "no group has claimed", "لم يتبن": a negation in the
-/// three words before the cue.
-fn negated(t: &Text<'_>, r: &std::ops::Range<usize>, cue: usize) -> bool {
-    (cue.saturating_sub(3).max(r.start)..cue)
-        .any(|k| matches!(t.tok(k), "not" | "no" | "nobody" | "never" | "لم" | "لا"))
 }
 
 fn is_arabic(s: &str) -> bool {

@@ -56,6 +56,18 @@ pub(crate) struct ClaimsFile {
     force_noun: Vec<ForceNounDef>,
     attempt: WordsDef,
     mode_inference: ModeInferenceDef,
+    confirmation: ConfirmationDef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfirmationDef {
+    speech_ar: Vec<String>,
+    speech_en: Vec<String>,
+    speaker_nouns_ar: Vec<String>,
+    speaker_nouns_en: Vec<String>,
+    own_losses_ar: Vec<String>,
+    own_losses_en: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -270,6 +282,10 @@ pub struct ClaimLanguage {
     implied: Vec<(AttackMode, u32)>,
     attempt: Matcher<()>,
     mode_cues: Matcher<ModeCue>,
+    saying_ar: HashSet<String>,
+    saying_en: HashSet<String>,
+    speaker_nouns: HashSet<String>,
+    own_losses: Matcher<()>,
     /// Common nouns of a state's forces → index into `force_actors`.
     force_nouns: Matcher<usize>,
     /// Per force noun list: country → actor.
@@ -513,6 +529,22 @@ impl ClaimLanguage {
                     .concat(),
                 )
             },
+            saying_ar: word_set(&f.confirmation.speech_ar),
+            saying_en: word_set(&f.confirmation.speech_en),
+            speaker_nouns: word_set(
+                &[
+                    f.confirmation.speaker_nouns_ar.clone(),
+                    f.confirmation.speaker_nouns_en.clone(),
+                ]
+                .concat(),
+            ),
+            own_losses: Matcher::new(
+                f.confirmation
+                    .own_losses_ar
+                    .iter()
+                    .chain(&f.confirmation.own_losses_en)
+                    .map(|w| (w.clone(), ())),
+            ),
             force_nouns: Matcher::new(force_nouns),
             force_actors,
             attempt: Matcher::new(
@@ -666,6 +698,69 @@ impl ClaimLanguage {
             }
         }
         out
+    }
+
+    /// The claim verbs of sentence `r` that no negation governs ("وهو ما
+    /// تبناه التنظيم"): a claim even when its claimant is a bare word.
+    pub fn claim_verbs(&self, t: &Text<'_>, r: &std::ops::Range<usize>) -> Option<(usize, usize)> {
+        self.verbs
+            .find(t, r.clone())
+            .into_iter()
+            .find(|v| !negated(t, r, v.start))
+            .map(|v| (v.start, v.end))
+    }
+
+    /// Who speaks in sentence `r`: the name a statement opens with ("SDF
+    /// Press Center: …"), or the subject of a verb of saying ("أعلنت قوات
+    /// سوريا الديمقراطية", "أعلن الإعلام الحربي للحشد", "a PMF official
+    /// said", "The Ministry of Peshmerga Affairs announced"). An index
+    /// into `actors`, with the cue's token.
+    pub fn speaker(
+        &self,
+        t: &Text<'_>,
+        r: &std::ops::Range<usize>,
+        actors: &[Hit<'_, usize>],
+    ) -> Option<(usize, usize)> {
+        let office =
+            |j: usize| t.kind(j) == Kind::Punct || Self::in_set(&self.speaker_nouns, t.tok(j));
+        // "X: …" at the head of the sentence.
+        if let Some(i) = actors.iter().position(|a| a.start < r.start + 4) {
+            let colon = (actors[i].end..(actors[i].end + 4).min(r.end))
+                .find(|&k| t.tok(k) == ":")
+                .filter(|&k| (actors[i].end..k).all(office));
+            if let Some(k) = colon {
+                return Some((i, k));
+            }
+        }
+        for k in r.clone() {
+            let w = t.tok(k);
+            let found = if !w.is_ascii() && Self::in_set(&self.saying_ar, w) {
+                // The subject after the verb, past the nouns of a
+                // speaker's office ("المركز الإعلامي ل", "وزارة شؤون").
+                actors
+                    .iter()
+                    .position(|a| a.start > k && a.start <= k + 5 && (k + 1..a.start).all(office))
+            } else if self.saying_en.contains(w) {
+                actors
+                    .iter()
+                    .rposition(|a| a.end <= k && a.end + 3 >= k && (a.end..k).all(office))
+            } else {
+                None
+            };
+            if let Some(i) = found {
+                return Some((i, k));
+            }
+        }
+        None
+    }
+
+    /// A side's own losses told in the first person ("two of our
+    /// fighters", "أحد مقاتليها"): the tokens.
+    pub fn own_losses(&self, t: &Text<'_>, r: &std::ops::Range<usize>) -> Option<(usize, usize)> {
+        self.own_losses
+            .find(t, r.clone())
+            .first()
+            .map(|h| (h.start, h.end))
     }
 
     /// English claimants of sentence `r`: the subject of a verb of
@@ -1059,12 +1154,24 @@ impl ClaimLanguage {
     }
 }
 
-/// "لم يتبن", "did not claim": a negation in the three words before.
-fn negated(t: &Text<'_>, r: &std::ops::Range<usize>, cue: usize) -> bool {
+/// "not confirmed", "no group has claimed", "لم يتبن", "دون أن تتبنى أي
+/// جهة", "without any group claiming": a negation in the three words
+/// before the cue.
+pub(crate) fn negated(t: &Text<'_>, r: &std::ops::Range<usize>, cue: usize) -> bool {
     (cue.saturating_sub(3).max(r.start)..cue).any(|k| {
         matches!(
             t.tok(k),
-            "not" | "no" | "nobody" | "never" | "لم" | "لا" | "ولم"
+            "not"
+                | "no"
+                | "nobody"
+                | "never"
+                | "without"
+                | "لم"
+                | "لا"
+                | "ولم"
+                | "دون"
+                | "بدون"
+                | "ودون"
         )
     })
 }
