@@ -905,3 +905,195 @@ pub fn check(opts: &ScoreOptions) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    use crate::claimstream::truth::{GeneratorInfo, PlaceTruth};
+
+    fn attack(id: &str, day: u32, lon: f64) -> Attack {
+        let day = NaiveDate::from_ymd_opt(2019, 10, day).unwrap();
+        Attack {
+            id: id.into(),
+            day,
+            local_time: "20:00".into(),
+            week: 0,
+            week_start: NaiveDate::from_ymd_opt(2019, 10, 9).unwrap(),
+            iso_week: String::new(),
+            place: PlaceTruth {
+                ar: String::new(),
+                latin: String::new(),
+                lat: 35.0,
+                lon,
+                gazetteer_id: 0,
+                kind: "village".into(),
+                province: "Deir ez-Zor".into(),
+            },
+            target: "Syrian Democratic Forces".into(),
+            counted: true,
+            kind: "ied".into(),
+            attack_mode: "bombing_ied".into(),
+            outcome: "killed".into(),
+            killed: Some(2),
+            injured: None,
+            killed_or_injured: None,
+            abducted: None,
+            attempted: false,
+            claim_family: String::new(),
+            same_text_as: None,
+        }
+    }
+
+    fn doc(key: &str, kind: DocKind, attacks: &[&str], original: Option<&str>) -> Doc {
+        Doc {
+            key: key.into(),
+            file: String::new(),
+            channel: String::new(),
+            source: String::new(),
+            id: key.into(),
+            published: Utc.with_ymd_and_hms(2019, 10, 12, 0, 0, 0).unwrap(),
+            published_local: NaiveDate::from_ymd_opt(2019, 10, 12)
+                .unwrap()
+                .and_hms_opt(3, 0, 0)
+                .unwrap(),
+            kind,
+            lang: "ar".into(),
+            attacks: attacks.iter().map(|a| a.to_string()).collect(),
+            original: original.map(str::to_string),
+            family: None,
+            when: None,
+            relays_claim: None,
+            text: String::new(),
+        }
+    }
+
+    fn report(id: i64, day: u32, lon: f64) -> Report {
+        Report {
+            id,
+            date: NaiveDate::from_ymd_opt(2019, 10, day),
+            lat: Some(35.0),
+            lon: Some(lon),
+            claimed: true,
+            perpetrators: vec!["Islamic State".into()],
+            targets: vec!["Syrian Democratic Forces".into()],
+            attack_mode: Some("bombing_ied".into()),
+            killed: Some(2),
+        }
+    }
+
+    /// Two attacks 100 km apart: a1 told by a claim, its forward (stored as
+    /// a copy of the claim), a wire item and a newsletter that also tells
+    /// a2; a2 by a claim stored as a copy of a1's claim (lost), and a
+    /// noise post. Rows: (report → incident) and the pairs expected.
+    #[test]
+    fn pairs_documents_and_funnel() {
+        let truth = Truth {
+            generator: GeneratorInfo {
+                seed: 0,
+                weeks: vec![2],
+                start: NaiveDate::from_ymd_opt(2019, 10, 9).unwrap(),
+                holdout: false,
+                unknown_source: false,
+                version: 1,
+            },
+            week_start: "wednesday".into(),
+            timezone: String::new(),
+            counted_target: "Syrian Democratic Forces".into(),
+            channels: Vec::new(),
+            attacks: vec![attack("a1", 10, 40.0), attack("a2", 11, 41.1)],
+            documents: vec![
+                doc("c1", DocKind::Claim, &["a1"], None),
+                doc("f1", DocKind::Forward, &["a1"], Some("c1")),
+                doc("w1", DocKind::Wire, &["a1"], None),
+                doc("n1", DocKind::Newsletter, &["a1", "a2"], None),
+                doc("c2", DocKind::Claim, &["a2"], None),
+                doc("x1", DocKind::Noise, &[], None),
+            ],
+            weekly_claimed: vec![2],
+            weekly_claimed_all: vec![2],
+            surge_weeks: Vec::new(),
+            surge_week_starts: Vec::new(),
+            testable_weeks: Vec::new(),
+            baseline_weeks: 3,
+            skipped_records: 0,
+        };
+        let stored: HashMap<String, Stored> = [
+            ("c1", Stored::Publication(1)),
+            ("f1", Stored::Copy(1)),
+            ("w1", Stored::Publication(2)),
+            ("n1", Stored::Publication(3)),
+            ("c2", Stored::Copy(1)),
+            ("x1", Stored::Publication(4)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        // Document 3 (the newsletter) yields a report of each attack; the
+        // noise post yields none.
+        let reports: HashMap<i64, Vec<Report>> = [
+            (1, vec![report(10, 10, 40.0)]),
+            (2, vec![report(20, 10, 40.0)]),
+            (3, vec![report(30, 10, 40.0), report(31, 11, 41.1)]),
+        ]
+        .into_iter()
+        .collect();
+        // The claim, the wire and the newsletter's first line in incident
+        // 100; the newsletter's second line alone in 101.
+        let incident_of: HashMap<i64, i64> = [(10, 100), (20, 100), (30, 100), (31, 101)]
+            .into_iter()
+            .collect();
+        let view = StoreView {
+            stored,
+            reports,
+            incident_of,
+            counted_incidents: [
+                (100, NaiveDate::from_ymd_opt(2019, 10, 10)),
+                (101, NaiveDate::from_ymd_opt(2019, 10, 11)),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let attacks: HashMap<&str, &Attack> =
+            truth.attacks.iter().map(|a| (a.id.as_str(), a)).collect();
+        let l = linking(&truth, &view, &attacks);
+        // Items: c1, f1, w1, n1/a1 (a1); n1/a2, c2 (a2); x1. True pairs:
+        // 6 among a1's four, 1 for a2's two. Linked (incident 100): c1,
+        // f1, w1, n1/a1 and c2 (a copy of c1) = 10 pairs, 6 of them true;
+        // n1/a2 alone in 101.
+        assert_eq!(
+            (l.items, l.true_pairs, l.predicted_pairs, l.correct_pairs),
+            (7, 7, 10, 6)
+        );
+        let d = documents(&truth, &view);
+        assert_eq!(
+            (
+                d.publications,
+                d.copies,
+                d.absent,
+                d.publications_lost,
+                d.claims_lost
+            ),
+            (4, 2, 0, 1, 1)
+        );
+        assert_eq!(d.copies_of_the_wrong_post, 0);
+        let f = funnel(&truth, &view, &attacks);
+        assert_eq!(
+            (
+                f.attacks,
+                f.claim_stored,
+                f.claim_reported,
+                f.claim_report_right
+            ),
+            (2, 1, 1, 1)
+        );
+        // Incident 100 holds a2 through the copy c2: merged; 101 holds
+        // a2's newsletter line alone; a2 is in both: split.
+        assert_eq!(
+            (f.counted_incidents, f.one_attack, f.merged, f.spurious),
+            (2, 1, 1, 0)
+        );
+        assert_eq!((f.counted_in_its_week, f.split_attacks), (2, 1));
+    }
+}
