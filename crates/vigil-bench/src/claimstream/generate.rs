@@ -1413,6 +1413,10 @@ impl Gen<'_> {
                 .filter(|w| !w.is_empty())
                 .collect::<Vec<_>>()
                 .join("-");
+            // The guid's running number keeps two stories with one title
+            // on one day at two addresses: an address names one story.
+            let number = ids[i].rsplit('-').next().unwrap_or_default();
+            let slug = format!("{slug}-{number}");
             items.push_str(&format!(
                 "    <item>\n      <title>{}</title>\n      <link>{}/{}/{}</link>\n      <guid isPermaLink=\"false\">{}</guid>\n      <pubDate>{}</pubDate>\n      <description>{}</description>\n    </item>\n",
                 xml_escape(title),
@@ -1863,6 +1867,8 @@ mod tests {
             // The readers take every file and find every document.
             let mut found: HashMap<String, usize> = HashMap::new();
             let mut ids: HashSet<(String, String)> = HashSet::new();
+            // An address names one post (a copy is the same address again).
+            let mut urls: HashSet<String> = HashSet::new();
             for c in &t.channels {
                 let path = dir.path().join(&c.file);
                 vigil_ingest::read_file(
@@ -1872,6 +1878,8 @@ mod tests {
                     &mut |item| match item {
                         vigil_ingest::Item::Document(doc) => {
                             *found.entry(c.file.clone()).or_default() += 1;
+                            let url = doc.url.clone().expect("every post has an address");
+                            assert!(urls.insert(url.clone()), "{at}: {url} twice");
                             ids.insert((c.name.clone(), doc.external_id.unwrap_or_default()));
                         }
                         vigil_ingest::Item::Rejected { reason, .. } => {

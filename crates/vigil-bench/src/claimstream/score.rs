@@ -135,6 +135,21 @@ pub struct Linking {
     pub precision: f64,
     /// correct / true.
     pub recall: f64,
+    /// By the kinds of the two documents ("claim+wire"): pairs that
+    /// report one attack, of those the ones linked, and pairs linked that
+    /// report different attacks.
+    pub by_kinds: BTreeMap<String, PairCounts>,
+}
+
+/// Pairs of items of two kinds of document.
+#[derive(Debug, Clone, Copy, Serialize, Default, PartialEq, Eq)]
+pub struct PairCounts {
+    /// Report one attack.
+    pub true_pairs: u64,
+    /// Report one attack and share an incident.
+    pub linked: u64,
+    /// Report different attacks (or none) and share an incident.
+    pub wrongly_linked: u64,
 }
 
 /// Field accuracy of the official claims' reports.
@@ -707,8 +722,8 @@ fn documents(truth: &Truth, view: &StoreView) -> Documents {
 }
 
 fn linking(truth: &Truth, view: &StoreView, attacks: &HashMap<&str, &Attack>) -> Linking {
-    // (attack, incidents) per item; noise items have no attack.
-    let mut items: Vec<(Option<&str>, HashSet<i64>)> = Vec::new();
+    // (attack, incidents, kind) per item; noise items have no attack.
+    let mut items: Vec<(Option<&str>, HashSet<i64>, DocKind)> = Vec::new();
     for doc in &truth.documents {
         let incidents_of = |reports: Vec<&Report>| -> HashSet<i64> {
             reports
@@ -718,12 +733,12 @@ fn linking(truth: &Truth, view: &StoreView, attacks: &HashMap<&str, &Attack>) ->
         };
         if doc.attacks.is_empty() {
             let reports = reports_for(view, doc, "", attacks);
-            items.push((None, incidents_of(reports)));
+            items.push((None, incidents_of(reports), doc.kind));
             continue;
         }
         for a in &doc.attacks {
             let reports = reports_for(view, doc, a, attacks);
-            items.push((Some(a.as_str()), incidents_of(reports)));
+            items.push((Some(a.as_str()), incidents_of(reports), doc.kind));
         }
     }
     let mut l = Linking {
@@ -737,6 +752,16 @@ fn linking(truth: &Truth, view: &StoreView, attacks: &HashMap<&str, &Attack>) ->
             l.true_pairs += u64::from(same);
             l.predicted_pairs += u64::from(linked);
             l.correct_pairs += u64::from(same && linked);
+            if same || linked {
+                let (a, b) = (items[i].2.min(items[j].2), items[i].2.max(items[j].2));
+                let c = l
+                    .by_kinds
+                    .entry(format!("{}+{}", a.as_str(), b.as_str()))
+                    .or_default();
+                c.true_pairs += u64::from(same);
+                c.linked += u64::from(same && linked);
+                c.wrongly_linked += u64::from(!same && linked);
+            }
         }
     }
     l.precision = if l.predicted_pairs == 0 {
@@ -1066,6 +1091,24 @@ mod tests {
             (l.items, l.true_pairs, l.predicted_pairs, l.correct_pairs),
             (7, 7, 10, 6)
         );
+        // (kinds, true pairs, linked, wrongly linked)
+        let by_kinds = [
+            ("claim+claim", 0, 0, 1),
+            ("claim+forward", 1, 1, 1),
+            ("claim+wire", 1, 1, 1),
+            ("claim+newsletter", 2, 1, 1),
+            ("forward+wire", 1, 1, 0),
+            ("forward+newsletter", 1, 1, 0),
+            ("wire+newsletter", 1, 1, 0),
+        ];
+        for (k, t, linked, wrong) in by_kinds {
+            let want = PairCounts {
+                true_pairs: t,
+                linked,
+                wrongly_linked: wrong,
+            };
+            assert_eq!(l.by_kinds.get(k), Some(&want), "{k}");
+        }
         let d = documents(&truth, &view);
         assert_eq!(
             (
