@@ -54,9 +54,14 @@ impl Floor {
         names.dedup();
         let place_names = names.len();
         let mut kb = Vec::new();
-        let [actors, typology, _] = vigil_extract::kb::BUNDLED;
-        toml_strings(actors.1, &["name", "aliases", "aliases_ar"], &mut kb);
-        toml_strings(typology.1, &[], &mut kb);
+        let files = vigil_extract::kb::KbFiles::bundled();
+        toml_strings(
+            files.get("actors.toml").1,
+            &["name", "aliases", "aliases_ar"],
+            &mut kb,
+        );
+        toml_strings(files.get("typology.toml").1, &[], &mut kb);
+        toml_strings(files.get("claims.toml").1, &[], &mut kb);
         kb.retain(|w| w.chars().count() >= 2 && w.len() < 80);
         let kb_words = kb.len();
         names.extend(kb.into_iter().map(|w| w.to_lowercase()));

@@ -392,6 +392,10 @@ pub struct ExtractArgs {
     /// Only these stored documents (ids); all when absent
     #[arg(long = "doc", value_name = "ID", conflicts_with = "text")]
     pub docs: Vec<vigil_model::DocumentId>,
+    /// Use the knowledge base in DIR (an edited copy of data/kb/; a file
+    /// it lacks is the bundled one) instead of the bundled one
+    #[arg(long, value_name = "DIR", env = "VIGIL_KB")]
+    pub kb: Option<PathBuf>,
     /// Threads extracting at once [default: one per core]
     #[arg(long, short = 'j', value_name = "N", conflicts_with = "text",
           value_parser = clap::value_parser!(u16).range(1..=256))]
@@ -407,13 +411,24 @@ pub struct EvalArgs {
     /// Score only the first N records of each file (quick checks)
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// Use the knowledge base in DIR (an edited copy of data/kb/) instead
+    /// of the bundled one
+    #[arg(long, value_name = "DIR", env = "VIGIL_KB")]
+    pub kb: Option<PathBuf>,
+    /// List each field the engine got wrong on the tuning part of a claims
+    /// file (id, field, gold, ours) instead of the scores. Never the check
+    /// part: rules written from its errors would only fit them
+    #[arg(long)]
+    pub errors: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum KbCommand {
     /// Load and validate the knowledge-base files (the bundled ones, or those in DIR)
     Check {
-        /// A directory holding actors.toml, typology.toml and calendar.toml
+        /// A directory holding edited copies of data/kb/'s files (actors,
+        /// typology, calendar, claims, places); a file it lacks is the
+        /// bundled one
         dir: Option<PathBuf>,
     },
 }

@@ -9,6 +9,7 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use indicatif::ProgressBar;
 use serde::Serialize;
+use vigil_extract::kb::{Kb, KbFiles};
 use vigil_extract::{DocInput, Extractor};
 use vigil_model::{DocumentId, EventReport, Source, SourceId};
 use vigil_store::{DocumentText, SqliteStore, Store};
@@ -17,8 +18,20 @@ use crate::cli::{EvalArgs, ExtractArgs};
 use crate::commands::open_for_bulk;
 use crate::output::{print_table, Output};
 
+/// The knowledge base in `dir` (files it lacks are the bundled ones), or
+/// the bundled one. Loaded once per process, so it lives as long.
+fn knowledge(dir: Option<&Path>) -> anyhow::Result<&'static Kb> {
+    let Some(dir) = dir else {
+        return Ok(Kb::bundled());
+    };
+    let kb = KbFiles::from_dir(dir)
+        .and_then(|files| Kb::load(&files))
+        .with_context(|| format!("loading the knowledge base in {}", dir.display()))?;
+    Ok(Box::leak(Box::new(kb)))
+}
+
 pub fn run(dir: &Path, args: &ExtractArgs, out: &Output) -> anyhow::Result<ExitCode> {
-    let ex = crate::gazetteer::extractor(dir)?;
+    let ex = crate::gazetteer::extractor(dir)?.with_kb(knowledge(args.kb.as_deref())?);
     if let Some(text) = &args.text {
         let input = DocInput {
             document_id: DocumentId(0),
@@ -417,7 +430,7 @@ fn print_reports(text: &str, reports: &[EventReport]) {
 }
 
 pub fn eval(args: &EvalArgs, out: &Output) -> anyhow::Result<ExitCode> {
-    let ex = Extractor::new();
+    let ex = Extractor::new().with_kb(knowledge(args.kb.as_deref())?);
     let mut all = serde_json::Map::new();
     for file in &args.files {
         let text =
@@ -430,54 +443,103 @@ pub fn eval(args: &EvalArgs, out: &Output) -> anyhow::Result<ExitCode> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        if args.errors {
+            let errors =
+                vigil_extract::eval::tuning_errors(&ex, &file.display().to_string(), &text)?;
+            if out.json {
+                let rows: Vec<_> = errors
+                    .iter()
+                    .map(|e| serde_json::json!({"id": e.id, "lang": e.lang, "field": e.field, "gold": e.gold, "ours": e.ours}))
+                    .collect();
+                all.insert(name, serde_json::Value::Array(rows));
+            } else {
+                let rows: Vec<Vec<String>> = errors
+                    .iter()
+                    .map(|e| {
+                        vec![
+                            e.id.clone(),
+                            e.field.to_string(),
+                            e.gold.clone(),
+                            e.ours.clone(),
+                        ]
+                    })
+                    .collect();
+                println!("{name}: {} fields wrong on the tuning part", rows.len());
+                print_table(&["id", "field", "gold", "ours"], &rows);
+            }
+            continue;
+        }
         let started = Instant::now();
-        let metrics = vigil_extract::eval::score_file(&ex, &file.display().to_string(), &text)?;
+        let parts = vigil_extract::eval::score_parts(&ex, &file.display().to_string(), &text)?;
         if !out.json {
             println!("{name} ({:.1} s)", started.elapsed().as_secs_f64());
-            let rows: Vec<Vec<String>> = metrics
-                .iter()
-                .map(|(k, v)| vec![format!("  {k}"), format!("{v:.4}")])
+            let cell = |m: &vigil_extract::eval::Metrics, k: &str| {
+                m.get(k).map_or("-".to_string(), |v| format!("{v:.4}"))
+            };
+            let rows: Vec<Vec<String>> = parts
+                .all
+                .keys()
+                .map(|k| {
+                    vec![
+                        format!("  {k}"),
+                        cell(&parts.tuning, k),
+                        cell(&parts.check, k),
+                        cell(&parts.all, k),
+                    ]
+                })
                 .collect();
-            print_table(&["  metric", "value"], &rows);
+            print_table(&["  metric", "tuning", "check", "all"], &rows);
             println!();
         }
-        all.insert(name, serde_json::to_value(metrics)?);
+        // The whole file's metrics at the top level (as before the split,
+        // so that tools reading them keep working), each part beside them.
+        let mut v = serde_json::to_value(&parts.all)?;
+        v["tuning"] = serde_json::to_value(&parts.tuning)?;
+        v["check"] = serde_json::to_value(&parts.check)?;
+        all.insert(name, v);
     }
     if out.json {
         out.json(&all)?;
+    } else if !out.quiet {
+        println!("tuning: write and debug rules against it; check: about a quarter of the records (SHA-256 of the id begins 0-3), never read to write rules");
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn kb_check(dir: Option<&Path>, out: &Output) -> anyhow::Result<ExitCode> {
-    let kb = match dir {
-        None => vigil_extract::kb::Kb::from_sources(
-            vigil_extract::kb::BUNDLED[0],
-            vigil_extract::kb::BUNDLED[1],
-            vigil_extract::kb::BUNDLED[2],
-        ),
-        Some(d) => {
-            let read = |name: &str| -> anyhow::Result<(String, String)> {
-                let p = d.join(name);
-                let text = std::fs::read_to_string(&p)
-                    .with_context(|| format!("reading {}", p.display()))?;
-                Ok((p.display().to_string(), text))
-            };
-            let (a, t, c) = (
-                read("actors.toml")?,
-                read("typology.toml")?,
-                read("calendar.toml")?,
-            );
-            vigil_extract::kb::Kb::from_sources((&a.0, &a.1), (&t.0, &t.1), (&c.0, &c.1))
-        }
+    let files = match dir {
+        None => KbFiles::bundled(),
+        Some(d) => KbFiles::from_dir(d)
+            .with_context(|| format!("reading the knowledge base in {}", d.display()))?,
     };
-    let kb = match kb {
+    let kb = match Kb::load(&files) {
         Ok(kb) => kb,
         Err(e) => bail!("knowledge base is invalid: {e}"),
     };
+    let (path, text) = files.get("places.toml");
+    if let Err(e) =
+        vigil_extract::places::Lexicon::from_toml(path, text, vigil_geo::Gazetteer::bundled())
+    {
+        bail!("knowledge base is invalid: {e}");
+    }
     if out.json {
-        out.json(&serde_json::json!({"actors": kb.actors.len(), "sub_event_types": kb.sub_events.len(), "ok": true}))?;
+        let sources: Vec<_> = files
+            .iter()
+            .map(|f| serde_json::json!({"file": f.name, "path": f.path, "bundled": f.bundled}))
+            .collect();
+        out.json(&serde_json::json!({"actors": kb.actors.len(), "sub_event_types": kb.sub_events.len(), "files": sources, "ok": true}))?;
     } else if !out.quiet {
+        for f in files.iter() {
+            println!(
+                "{:<14} {}",
+                f.name,
+                if f.bundled {
+                    "bundled".to_string()
+                } else {
+                    f.path.clone()
+                }
+            );
+        }
         println!(
             "knowledge base OK: {} actors, {} sub-event types",
             kb.actors.len(),

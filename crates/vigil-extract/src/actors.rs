@@ -24,6 +24,7 @@
 
 use vigil_model::ClaimStatus;
 
+use crate::claims::Side;
 use crate::kb::{ClaimCue, Kb};
 use crate::matcher::Hit;
 use crate::text::{Kind, Text};
@@ -52,6 +53,9 @@ pub struct Roles {
     pub claim: Option<(ClaimStatus, (usize, usize))>,
     /// Who says so, as written.
     pub attribution: Option<(String, (usize, usize))>,
+    /// A generic enemy term in the victim's place ("المرتدين"), when no
+    /// named actor is: resolved by who held the place, or kept generic.
+    pub generic_target: Option<(usize, usize)>,
 }
 
 /// Words naming the members of a group ("IS fighters", "عناصر التنظيم").
@@ -780,6 +784,20 @@ pub fn roles(
     // The last group named as a possible subject, for "it is likely that
     // the group is responsible".
     let mut antecedent: Option<RoleMention> = None;
+    // Who can claim an act: not a state's forces or officials (what they
+    // say is a report), not a category of people.
+    let can_claim = |a: usize| {
+        let actor = &kb.actors[a];
+        let category = actor.countries.is_empty() && actor.active.is_empty();
+        let state = matches!(
+            actor.kind.as_str(),
+            "state_force" | "police" | "government" | "international_force" | "civilians"
+        );
+        !state && !category
+    };
+    // The last group named that could have acted (not a victim), for "the
+    // group said": (sentence's actor hit, as a mention).
+    let mut last_group: Option<RoleMention> = None;
     for r in sentences {
         let actors = kb.actor_names.find(t, r.clone());
         let cues = kb.claim_cues.find(t, r.clone());
@@ -790,7 +808,56 @@ pub fn roles(
             actors: &actors,
             uncertain,
         };
-        let claimants = s.claimants(&cues);
+        let mut claimants = s.claimants(&cues);
+        for (i, (a, _)) in kb.claims.claimants(t, r, &actors) {
+            if !claimants.iter().any(|c| c.0 == i) && !s.excluded(i) {
+                claimants.push((i, a));
+            }
+        }
+        // English verbs of claiming and saying, unless the sentence is a
+        // denial ("the group said it had no role").
+        if !cues.iter().any(|c| *c.value == ClaimCue::Denied) {
+            let found = kb
+                .claims
+                .claimants_en(t, r, &actors, &kb.numbers, &can_claim);
+            for (who, (a, b)) in found {
+                match who {
+                    Some(i) => {
+                        if !claimants.iter().any(|c| c.0 == i) && !s.excluded(i) && !s.former(i) {
+                            claimants.push((i, a));
+                        }
+                    }
+                    None => {
+                        // "the group said": the group last named before.
+                        let here = actors
+                            .iter()
+                            .enumerate()
+                            .rev()
+                            .filter(|(i, h)| {
+                                h.end <= a
+                                    && can_claim(*h.value)
+                                    && !s.excluded(*i)
+                                    && kb.claims.victim(t, r, &actors, *i, &kb.numbers).is_none()
+                            })
+                            .map(|(_, h)| RoleMention {
+                                actor: *h.value,
+                                start: h.start,
+                                end: h.end,
+                                cue: a,
+                            })
+                            .next();
+                        if let Some(g) = here.or(last_group) {
+                            claimed_by_name.get_or_insert((a, b));
+                            let m = RoleMention { cue: a, ..g };
+                            match perps.iter_mut().find(|p| p.1.actor == g.actor) {
+                                Some(p) => *p = (Basis::Claim, m),
+                                None => perps.push((Basis::Claim, m)),
+                            }
+                        }
+                    }
+                }
+            }
+        }
         if let Some(cue) = s.anaphoric_attribution() {
             // "X ..., and is likely responsible": the sentence's subject;
             // "they", "the group": the last group named.
@@ -830,10 +897,33 @@ pub fn roles(
         }
         for (i, h) in actors.iter().enumerate() {
             let actor = *h.value;
-            let found = claimants
+            let claim = claimants
                 .iter()
                 .find(|c| c.0 == i)
-                .map(|c| (Basis::Claim, c.1))
+                .map(|c| (Basis::Claim, c.1));
+            // The side the act was done to is never its doer, however
+            // near an attack verb it stands ("مقتل خمسة من عناصر قسد
+            // بتفجير عبوة استهدفت سيارتهم"), unless it claims the act.
+            let side = if claim.is_none() {
+                kb.claims.side(t, r, &actors, i, &kb.numbers)
+            } else {
+                None
+            };
+            let target = |cue: usize| RoleMention {
+                actor,
+                start: h.start,
+                end: h.end,
+                cue,
+            };
+            if let Some(Side::Victim(cue)) = side {
+                push(&mut out.targets, target(cue));
+                continue;
+            }
+            let found = claim
+                .or_else(|| match side {
+                    Some(Side::Agent(cue)) if !s.excluded(i) => Some((Basis::Agent, cue)),
+                    _ => None,
+                })
                 .or_else(|| s.perpetrator_cue(i));
             if let Some((basis, cue)) = found {
                 if basis == Basis::Claim && claimed_by_name.is_none() {
@@ -850,6 +940,10 @@ pub fn roles(
                     Some(_) => {}
                     None => perps.push((basis, m)),
                 }
+            } else if let Some(Side::Member(cue)) = side {
+                // Named through its people and not the doer: the side
+                // the act was done to ("تحركات عنصرين من قسد").
+                push(&mut out.targets, target(cue));
             } else if let Some(cue) = target_cue(t, r, h) {
                 push(
                     &mut out.targets,
@@ -860,6 +954,19 @@ pub fn roles(
                         cue,
                     },
                 );
+            }
+        }
+        for (i, h) in actors.iter().enumerate() {
+            if can_claim(*h.value)
+                && !s.excluded(i)
+                && !out.targets.iter().any(|m| m.start == h.start)
+            {
+                last_group = Some(RoleMention {
+                    actor: *h.value,
+                    start: h.start,
+                    end: h.end,
+                    cue: h.start,
+                });
             }
         }
         for c in &cues {
@@ -890,9 +997,21 @@ pub fn roles(
         }
     }
     // Claimants first, then doers, then the writer's attribution; within
-    // each, in the order of the text.
+    // each, in the order of the text. An outlet stands for the group it
+    // speaks for ("أعلنت وكالة أعماق ...": Islamic State).
     perps.sort_by_key(|p| p.0);
-    out.perpetrators = perps.into_iter().map(|p| p.1).collect();
+    for (_, m) in perps {
+        let m = RoleMention {
+            actor: kb.claims.speaker_of(m.actor),
+            ..m
+        };
+        push(&mut out.perpetrators, m);
+    }
+    if out.targets.is_empty() {
+        out.generic_target = sentences
+            .iter()
+            .find_map(|r| kb.claims.generic_target(t, r));
+    }
     // A target that is also named perpetrator stays perpetrator only.
     let perps: Vec<usize> = out.perpetrators.iter().map(|p| p.actor).collect();
     out.targets.retain(|m| !perps.contains(&m.actor));
@@ -1996,18 +2115,78 @@ mod tests {
                 None,
             ),
             // The one group the writer places in the area; not one of two.
+            // The victims' side is not the doer, however near the attack
+            // verb: "five members of the SDF were killed by a bomb that
+            // targeted their car; IS claimed the attack".
+            (
+                "مقتل خمسة من عناصر قسد بتفجير عبوة ناسفة استهدفت سيارتهم في الشدادي بريف الحسكة، وتبنى تنظيم الدولة الهجوم",
+                None,
+                &["islamic-state"],
+                &["syrian-democratic-forces"],
+                Some(ClaimStatus::Claimed),
+            ),
+            // A claim verb carrying the act as an object pronoun: "in an
+            // attack that IS claimed".
+            (
+                "قتل ثلاثة عناصر من قوات سوريا الديمقراطية في هجوم تبناه تنظيم الدولة الإسلامية على حاجز في بلدة الصور",
+                None,
+                &["islamic-state"],
+                &["syrian-democratic-forces"],
+                Some(ClaimStatus::Claimed),
+            ),
+            // An outlet announcing a group's responsibility: the group it
+            // names (or speaks for) is the claimant.
+            (
+                "أعلنت وكالة أعماق مسؤولية تنظيم الدولة عن اغتيال مسؤول محلي في بلدة الكشكية",
+                None,
+                &["islamic-state"],
+                &[],
+                Some(ClaimStatus::Claimed),
+            ),
+            (
+                "أعلنت وكالة أعماق المسؤولية عن تفجير استهدف دورية للجيش العراقي",
+                None,
+                &["islamic-state"],
+                &["iraqi-army"],
+                Some(ClaimStatus::Claimed),
+            ),
+            // A possessed responsibility: the announcing verb's subject.
+            (
+                "أعلن تنظيم الدولة الإسلامية مسؤوليته عن الهجوم على حاجز للجيش السوري",
+                None,
+                &["islamic-state"],
+                &["syrian-arab-army"],
+                Some(ClaimStatus::Claimed),
+            ),
+            // One party's term for another resolves to the neutral actor.
+            (
+                "استهدف جنود الخلافة آلية لميليشيا قسد بعبوة ناسفة",
+                None,
+                &["islamic-state"],
+                &["syrian-democratic-forces"],
+                None,
+            ),
+            // The subject of an active attack verb is the doer even with
+            // a noun of members: "SDF members raided a village".
+            (
+                "هاجم عناصر قسد قرية الحصين واعتقلوا عشرة مدنيين",
+                None,
+                &["syrian-democratic-forces"],
+                &[],
+                None,
+            ),
             (
                 "A roadside bomb wounded two civilians in Hilla. The Mahdi Army is known to operate in the district.",
                 None,
                 &["mahdi-army"],
-                &[],
+                &["civilians"],
                 None,
             ),
             (
                 "A roadside bomb wounded two civilians in Hilla. Both the Mahdi Army and Ansar al-Sunnah operate in the district.",
                 None,
                 &[],
-                &[],
+                &["civilians"],
                 None,
             ),
             (

@@ -95,6 +95,12 @@ impl Extractor {
         }
     }
 
+    /// The same engine over another knowledge base (an edited copy of
+    /// `data/kb/`, loaded with [`crate::kb::KbFiles::from_dir`]).
+    pub fn with_kb(self, kb: &'static Kb) -> Extractor {
+        Extractor { kb, ..self }
+    }
+
     /// The knowledge base in use.
     pub fn kb(&self) -> &'static Kb {
         self.kb
@@ -177,12 +183,16 @@ impl Extractor {
         }
         let segments = self.segments(&t, &event_sentence, &place_mentions, &dates, &masked);
 
+        // Whose claims the text carries: the group an official outlet
+        // speaks for, else the group whose own voice the text is (its
+        // names for itself, its opening formula), whoever relays it.
         let source_actor = match doc.source_kind {
-            Some(SourceKind::MilitantOfficial) => {
+            Some(SourceKind::MilitantOfficial | SourceKind::MilitantSupporter) => {
                 doc.affiliation.as_deref().and_then(|a| kb.resolve_actor(a))
             }
             _ => None,
-        };
+        }
+        .or_else(|| kb.claims.voice(&t).map(|(actor, _)| actor));
         let mut out = Vec::new();
         for seg in segments {
             let sents: Vec<std::ops::Range<usize>> =
@@ -263,7 +273,9 @@ impl Extractor {
                 }
                 _ => false,
             };
-            if segments.is_empty() || (far && (own_toll || own_date)) {
+            // An item of a list ("١- تفجير عبوة …", "* al-Khayr: IED on
+            // …", "2. …") is an event of its own, wherever it happened.
+            if segments.is_empty() || (far && (own_toll || own_date)) || list_item(t, s) {
                 let mut seg = std::mem::take(&mut leading);
                 seg.push(s);
                 segments.push(seg);
@@ -338,6 +350,19 @@ impl Extractor {
                 value: m.count.value,
                 exactness: m.count.exactness,
             });
+        }
+
+        // What the language implies when the text gives no figure: an
+        // assassination kills one, unless it was only attempted.
+        let attempt = kb.claims.attempt(t, sents);
+        if let (None, Some((m, (a, b))), None) = (counts.killed, mode, attempt) {
+            if let Some(k) = kb.claims.implied_killed(m) {
+                cite("killed", a, b);
+                counts.killed = Some(Count {
+                    value: k,
+                    exactness: vigil_model::CountExactness::Exact,
+                });
+            }
         }
 
         let roles = roles(kb, t, sents, source_actor);
@@ -452,6 +477,45 @@ impl Extractor {
             }
         });
 
+        // A generic enemy term ("المرتدين") is the holder of the place at
+        // the time, where one force held it; else a target with no actor.
+        let mut targets: Vec<ActorRef> = roles.targets.iter().map(actor_ref).collect();
+        if let (true, Some((a, b))) = (targets.is_empty(), roles.generic_target) {
+            let holder = place.as_ref().zip(date).and_then(|(p, d)| {
+                kb.claims
+                    .holder(p.country.as_deref()?, p.province.as_deref()?, d.date)
+            });
+            cite("target", a, b);
+            targets.push(ActorRef {
+                canonical: holder.map(|h| kb.actors[h].name.clone()),
+                mention: t.original_of(a, b).to_string(),
+            });
+        }
+
+        // A claim whose claimant the text names only by a bare word for one
+        // group ("وهو ما تبناه التنظيم"), where and when that word stands
+        // for it.
+        let mut perpetrators: Vec<ActorRef> = roles.perpetrators.iter().map(actor_ref).collect();
+        let mut perpetrator_keys: Vec<String> = roles
+            .perpetrators
+            .iter()
+            .map(|m| kb.actors[m.actor].key.clone())
+            .collect();
+        if perpetrators.is_empty() && claim_status == ClaimStatus::Claimed {
+            let country = place.as_ref().and_then(|p| p.country.as_deref());
+            if let Some((actor, (a, b))) =
+                kb.claims
+                    .bare_reference(t, sents, country, date.map(|d| d.date))
+            {
+                cite("perpetrator", a, b);
+                perpetrators.push(ActorRef {
+                    canonical: Some(kb.actors[actor].name.clone()),
+                    mention: t.original_of(a, b).to_string(),
+                });
+                perpetrator_keys.push(kb.actors[actor].key.clone());
+            }
+        }
+
         let report = EventReport {
             id: ReportId(0),
             document_id: doc.document_id,
@@ -465,8 +529,8 @@ impl Extractor {
             }),
             date,
             place,
-            perpetrators: roles.perpetrators.iter().map(actor_ref).collect(),
-            targets: roles.targets.iter().map(actor_ref).collect(),
+            perpetrators,
+            targets,
             counts,
             attribution,
             claim_status,
@@ -482,11 +546,7 @@ impl Extractor {
             report,
             weapon: weapon_class,
             case2021,
-            perpetrator_keys: roles
-                .perpetrators
-                .iter()
-                .map(|m| kb.actors[m.actor].key.clone())
-                .collect(),
+            perpetrator_keys,
         }
     }
 
@@ -504,6 +564,20 @@ impl Extractor {
             .iter()
             .find(|s| s.key == key)
             .map(|s| s.case2021.clone())
+    }
+}
+
+/// Whether sentence `s` opens with a list marker: a bullet ("*", "•",
+/// "-") or a number followed by ".", ")", "-" or ":" ("١-", "2.").
+fn list_item(t: &Text<'_>, s: usize) -> bool {
+    let r = &t.sentences[s];
+    let at = |k: usize| (k < r.end).then(|| (t.kind(k), t.tok(k)));
+    match (at(r.start), at(r.start + 1)) {
+        (Some((crate::text::Kind::Punct, "*" | "•" | "-" | "–" | "·")), Some(_)) => true,
+        (Some((crate::text::Kind::Number, n)), Some((crate::text::Kind::Punct, p))) => {
+            n.len() <= 2 && matches!(p, "." | ")" | "-" | ":" | "–")
+        }
+        _ => false,
     }
 }
 

@@ -38,7 +38,6 @@ pub enum EvalError {
 
 #[derive(Debug, Deserialize)]
 struct Record {
-    #[allow(dead_code)]
     id: Value,
     text: String,
     #[serde(default)]
@@ -47,11 +46,58 @@ struct Record {
     reference_date: Option<String>,
     #[serde(default)]
     text_en: Option<String>,
+    /// The kind of source the text comes from (claims file).
+    #[serde(default)]
+    source_kind: Option<String>,
+    /// The actor the source speaks for (claims file).
+    #[serde(default)]
+    affiliation: Option<String>,
     expect: Value,
 }
 
-/// Scores one gold file's lines.
-pub fn score_file(ex: &Extractor, file: &str, text: &str) -> Result<Metrics, EvalError> {
+/// Which records of a gold file to score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Every record.
+    All,
+    /// The tuning part: rules are written and debugged against it.
+    Tuning,
+    /// The check part (about a quarter): scored, never read to write rules.
+    Check,
+}
+
+impl Part {
+    /// The part a record id falls in: the check part holds the ids whose
+    /// SHA-256 (of the id's UTF-8 bytes; a number as its decimal digits)
+    /// begins with the hex digit 0, 1, 2 or 3, as the gold files'
+    /// README defines.
+    pub fn of(id: &Value) -> Part {
+        use sha2::{Digest, Sha256};
+        let id = match id {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let digest = Sha256::digest(id.as_bytes());
+        if digest[0] >> 4 <= 3 {
+            Part::Check
+        } else {
+            Part::Tuning
+        }
+    }
+}
+
+/// A gold file's scores on the whole file and on its two parts.
+#[derive(Debug, Clone, Default)]
+pub struct PartScores {
+    /// Every record.
+    pub all: Metrics,
+    /// The tuning part.
+    pub tuning: Metrics,
+    /// The check part.
+    pub check: Metrics,
+}
+
+fn read_records(file: &str, text: &str) -> Result<Vec<Record>, EvalError> {
     let mut records = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -64,20 +110,54 @@ pub fn score_file(ex: &Extractor, file: &str, text: &str) -> Result<Metrics, Eva
         })?;
         records.push(r);
     }
+    Ok(records)
+}
+
+/// Scores one gold file's lines.
+pub fn score_file(ex: &Extractor, file: &str, text: &str) -> Result<Metrics, EvalError> {
+    let records = read_records(file, text)?;
+    score_records(ex, file, &records)
+}
+
+/// Scores one gold file on the whole, its tuning part and its check part.
+/// A part with no records has no metrics.
+pub fn score_parts(ex: &Extractor, file: &str, text: &str) -> Result<PartScores, EvalError> {
+    let records = read_records(file, text)?;
+    let all = score_records(ex, file, &records)?;
+    let (check, tuning): (Vec<Record>, Vec<Record>) = records
+        .into_iter()
+        .partition(|r| Part::of(&r.id) == Part::Check);
+    let score = |part: &[Record]| {
+        if part.is_empty() {
+            Ok(Metrics::new())
+        } else {
+            score_records(ex, file, part)
+        }
+    };
+    Ok(PartScores {
+        tuning: score(&tuning)?,
+        check: score(&check)?,
+        all,
+    })
+}
+
+fn score_records(ex: &Extractor, file: &str, records: &[Record]) -> Result<Metrics, EvalError> {
     let Some(first) = records.first() else {
         return Err(EvalError::Unknown(file.to_string()));
     };
     let has = |k: &str| first.expect.get(k).is_some();
-    let mut m = if first.text_en.is_some() && has("place") {
-        parity(ex, &records)
+    let mut m = if has("claim_status") || has("events") {
+        claims(ex, records)
+    } else if first.text_en.is_some() && has("place") {
+        parity(ex, records)
     } else if has("killed") {
-        incidents(ex, &records)
+        incidents(ex, records)
     } else if has("sub_event_code") {
-        subtypes(ex, &records)
+        subtypes(ex, records)
     } else if has("toponyms") {
-        toponyms(ex, &records)
+        toponyms(ex, records)
     } else if has("entities") {
-        entities(ex, &records)
+        entities(ex, records)
     } else {
         return Err(EvalError::Unknown(file.to_string()));
     };
@@ -92,8 +172,257 @@ fn doc_input(r: &Record) -> DocInput {
             .as_deref()
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
         lang: r.lang.as_deref().and_then(|l| l.parse().ok()),
+        source_kind: r.source_kind.as_deref().and_then(|k| k.parse().ok()),
+        affiliation: r.affiliation.clone(),
         ..DocInput::default()
     }
+}
+
+/// One field of one claim, scored.
+#[derive(Debug, Clone)]
+pub struct FieldVerdict {
+    /// The record's id.
+    pub id: String,
+    /// Its language.
+    pub lang: String,
+    /// The field (`claim_status`, `perpetrator`, `target`, …).
+    pub field: &'static str,
+    /// Whether the engine got it right.
+    pub right: bool,
+    /// The gold value, as text.
+    pub gold: String,
+    /// The engine's value, as text.
+    pub ours: String,
+}
+
+/// Every field of every claim record scored: one attack a record (or,
+/// for a newsletter's list, several under `expect.events`), each field on
+/// the report that tells it (the report nearest the gold place).
+fn claim_verdicts(ex: &Extractor, r: &Record) -> Vec<FieldVerdict> {
+    let kb = ex.kb();
+    let lang = r.lang.clone().unwrap_or_default();
+    let id = match &r.id {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let out = ex.extract_detailed(&r.text, &doc_input(r));
+    let events: Vec<&Value> = match r.expect.get("events").and_then(Value::as_array) {
+        Some(list) => list.iter().collect(),
+        None => vec![&r.expect],
+    };
+    let mut verdicts = Vec::new();
+    let mut used = vec![false; out.len()];
+    for g in events {
+        let gold_at = g
+            .get("place")
+            .and_then(|p| Some((p.get("lat")?.as_f64()?, p.get("lon")?.as_f64()?)));
+        let pick = (0..out.len()).filter(|&i| !used[i]).min_by(|&a, &b| {
+            let d = |i: usize| match (gold_at, report_place(&out[i])) {
+                (Some((la, lo)), Some((pa, po))) => haversine_km(la, lo, pa, po),
+                _ => f64::MAX,
+            };
+            d(a).total_cmp(&d(b)).then(a.cmp(&b))
+        });
+        if let Some(i) = pick {
+            used[i] = true;
+        }
+        let ours = pick.map(|i| &out[i]);
+        let rep = ours.map(|x| &x.report);
+        let mut score = |field: &'static str, right: bool, gold: String, ours: String| {
+            verdicts.push(FieldVerdict {
+                id: id.clone(),
+                lang: lang.clone(),
+                field,
+                right,
+                gold,
+                ours,
+            });
+        };
+        let text = |v: Option<&Value>| match v {
+            Some(Value::String(s)) => s.clone(),
+            Some(v) => v.to_string(),
+            None => "-".into(),
+        };
+        score(
+            "report_found",
+            rep.is_some(),
+            "a report".into(),
+            rep.map_or("none".into(), |x| x.sub_event_type.as_str().to_string()),
+        );
+        if let Some(gs) = g.get("claim_status").and_then(Value::as_str) {
+            let o = rep.map(|x| x.claim_status.as_str());
+            score(
+                "claim_status",
+                o == Some(gs),
+                gs.into(),
+                o.unwrap_or("-").into(),
+            );
+        }
+        if let Some(gv) = g.get("perpetrator") {
+            let op = ours
+                .and_then(|x| x.perpetrator_keys.first())
+                .and_then(|k| kb.actor_by_key.get(k).copied());
+            let right = match gv {
+                Value::String(name) => {
+                    let g = kb.resolve_actor(name);
+                    g.is_some() && g == op
+                }
+                _ => op.is_none(),
+            };
+            score(
+                "perpetrator",
+                right,
+                text(Some(gv)),
+                op.map_or("-".into(), |a| kb.actors[a].name.clone()),
+            );
+        }
+        if let Some(gt) = g.get("target") {
+            let named: Vec<Option<usize>> = rep
+                .map(|x| {
+                    x.targets
+                        .iter()
+                        .filter_map(|a| a.canonical.as_deref())
+                        .map(|n| kb.resolve_actor(n))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let right = match gt {
+                Value::String(name) => {
+                    let g = kb.resolve_actor(name);
+                    g.is_some() && named.first() == Some(&g)
+                }
+                // No actor: nothing named (a generic term stays so).
+                _ => named.is_empty(),
+            };
+            let o = rep.map_or("-".into(), |x| {
+                x.targets
+                    .iter()
+                    .map(|a| {
+                        a.canonical
+                            .clone()
+                            .unwrap_or_else(|| format!("({})", a.mention))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            });
+            score("target", right, text(Some(gt)), o);
+        }
+        if let Some(gm) = g.get("attack_mode").and_then(Value::as_str) {
+            let o = rep.and_then(|x| x.attack_mode).map(|m| m.as_str());
+            score(
+                "attack_mode",
+                o == Some(gm),
+                gm.into(),
+                o.unwrap_or("-").into(),
+            );
+        }
+        if let Some((la, lo)) = gold_at {
+            let op = rep.and_then(|x| x.place.as_ref());
+            let right = ours
+                .and_then(report_place)
+                .is_some_and(|(pa, po)| haversine_km(la, lo, pa, po) <= 25.0);
+            let gname = g
+                .get("place")
+                .and_then(|p| p.get("name"))
+                .map(|n| text(Some(n)));
+            score(
+                "place_within_25km",
+                right,
+                gname.unwrap_or_default(),
+                op.map_or("-".into(), |p| {
+                    format!(
+                        "{} [{:.3}, {:.3}]",
+                        p.name,
+                        p.lat.unwrap_or(0.0),
+                        p.lon.unwrap_or(0.0)
+                    )
+                }),
+            );
+        }
+        if let Some(gk) = g.get("killed").and_then(Value::as_u64) {
+            let ok = rep
+                .and_then(|x| x.counts.killed)
+                .map_or(0, |c| u64::from(c.value));
+            score(
+                "killed_exact",
+                rep.is_some() && ok == gk,
+                gk.to_string(),
+                ok.to_string(),
+            );
+        }
+        if let Some(gd) = g.get("date").and_then(Value::as_str) {
+            let o = rep.and_then(|x| x.date).map(|d| d.date.to_string());
+            score(
+                "date_exact",
+                o.as_deref() == Some(gd),
+                gd.into(),
+                o.unwrap_or("-".into()),
+            );
+        }
+    }
+    verdicts
+}
+
+/// The fields the engine got wrong on the tuning part of a claims file
+/// (never the check part: reading its errors to write rules would fit
+/// them), for `vigil eval --errors`.
+pub fn tuning_errors(
+    ex: &Extractor,
+    file: &str,
+    text: &str,
+) -> Result<Vec<FieldVerdict>, EvalError> {
+    let records = read_records(file, text)?;
+    Ok(records
+        .iter()
+        .filter(|r| Part::of(&r.id) == Part::Tuning)
+        .filter(|r| r.expect.get("claim_status").is_some() || r.expect.get("events").is_some())
+        .flat_map(|r| claim_verdicts(ex, r))
+        .filter(|v| !v.right)
+        .collect())
+}
+
+/// Claims: every field's accuracy, overall and per language (`ar_…`,
+/// `en_…`), and the share of the five fields an analyst checks first.
+fn claims(ex: &Extractor, records: &[Record]) -> Metrics {
+    // (language, field) → (right, scored); "" is every language.
+    let mut tally: BTreeMap<(String, &str), (usize, usize)> = BTreeMap::new();
+    for v in records.iter().flat_map(|r| claim_verdicts(ex, r)) {
+        for l in [v.lang.clone(), String::new()] {
+            let e = tally.entry((l, v.field)).or_default();
+            e.0 += usize::from(v.right);
+            e.1 += 1;
+        }
+    }
+    // Field scores are accuracies: "claim_status_accuracy"; place, killed
+    // and date keep the names of the other files ("place_within_25km").
+    let mut m = Metrics::new();
+    for ((lang, field), (right, n)) in &tally {
+        let name = match *field {
+            "claim_status" | "perpetrator" | "target" | "attack_mode" => {
+                format!("{field}_accuracy")
+            }
+            f => f.to_string(),
+        };
+        let name = if lang.is_empty() {
+            name
+        } else {
+            format!("{lang}_{name}")
+        };
+        m.insert(name, ratio(*right, *n));
+    }
+    let five = [
+        "claim_status",
+        "perpetrator",
+        "target",
+        "place_within_25km",
+        "killed_exact",
+    ];
+    let (right, n) = five
+        .iter()
+        .filter_map(|f| tally.get(&(String::new(), *f)))
+        .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    m.insert("fields_right".into(), ratio(right, n));
+    m
 }
 
 fn ratio(n: usize, d: usize) -> f64 {

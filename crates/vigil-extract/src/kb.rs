@@ -8,7 +8,7 @@ use serde::Deserialize;
 use vigil_model::{AttackMode, CountExactness, SubEventType};
 
 use crate::dates::{Calendar, CalendarFile};
-use crate::matcher::{joined, Matcher};
+use crate::matcher::{joined, with_arabic_inflections, Matcher};
 use crate::numbers::NumberWords;
 use crate::KbError;
 
@@ -261,23 +261,131 @@ pub struct Kb {
     pub singular_cues: HashSet<String>,
     /// Dates.
     pub calendar: Calendar,
+    /// How groups claim attacks and name the parties (claims.toml).
+    pub claims: crate::claims::ClaimLanguage,
 }
 
-/// The bundled knowledge-base files.
-pub const BUNDLED: [(&str, &str); 3] = [
-    (
-        "data/kb/actors.toml",
-        include_str!("../../../data/kb/actors.toml"),
-    ),
-    (
-        "data/kb/typology.toml",
-        include_str!("../../../data/kb/typology.toml"),
-    ),
-    (
-        "data/kb/calendar.toml",
-        include_str!("../../../data/kb/calendar.toml"),
-    ),
+/// The files of a knowledge base, as `data/kb/` holds them. One loader
+/// ([`KbFiles`]) reads them all, from the copy compiled into the binary or
+/// from a directory of edited copies; [`Kb::load`] parses and checks them.
+pub const FILES: [&str; 5] = [
+    "actors.toml",
+    "typology.toml",
+    "calendar.toml",
+    "claims.toml",
+    "places.toml",
 ];
+
+/// The bundled texts of [`FILES`], in the same order.
+const BUNDLED_TEXTS: [&str; 5] = [
+    include_str!("../../../data/kb/actors.toml"),
+    include_str!("../../../data/kb/typology.toml"),
+    include_str!("../../../data/kb/calendar.toml"),
+    include_str!("../../../data/kb/claims.toml"),
+    include_str!("../../../data/kb/places.toml"),
+];
+
+/// One knowledge-base file: its name in [`FILES`], where it was read from
+/// (as errors name it) and its text.
+#[derive(Debug, Clone)]
+pub struct KbFile {
+    /// Its name in [`FILES`].
+    pub name: &'static str,
+    /// Where it was read from: `data/kb/NAME` for the bundled copy.
+    pub path: String,
+    /// Its text.
+    pub text: std::borrow::Cow<'static, str>,
+    /// Whether it is the bundled copy.
+    pub bundled: bool,
+}
+
+/// Every file of a knowledge base, each from a directory or the bundled
+/// default.
+#[derive(Debug, Clone)]
+pub struct KbFiles {
+    files: Vec<KbFile>,
+}
+
+impl KbFiles {
+    /// The files compiled into the binary.
+    pub fn bundled() -> KbFiles {
+        KbFiles {
+            files: FILES
+                .iter()
+                .zip(BUNDLED_TEXTS)
+                .map(|(&name, text)| KbFile {
+                    name,
+                    path: format!("data/kb/{name}"),
+                    text: text.into(),
+                    bundled: true,
+                })
+                .collect(),
+        }
+    }
+
+    /// The files of `dir` (an edited copy of `data/kb/`). A file the
+    /// directory lacks is the bundled one, so a directory may hold only
+    /// what it changes; a `.toml` file that is not a knowledge-base file is
+    /// an error, since a misspelt name would otherwise be ignored.
+    pub fn from_dir(dir: &std::path::Path) -> Result<KbFiles, KbError> {
+        let unreadable = |path: &std::path::Path, e: std::io::Error| KbError::Parse {
+            file: path.display().to_string(),
+            message: format!("cannot read it: {e}"),
+        };
+        let entries = std::fs::read_dir(dir).map_err(|e| unreadable(dir, e))?;
+        for entry in entries {
+            let path = entry.map_err(|e| unreadable(dir, e))?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.ends_with(".toml") && !FILES.contains(&name) {
+                return Err(KbError::Invalid {
+                    file: path.display().to_string(),
+                    what: format!(
+                        "not a knowledge-base file: the files are {}",
+                        FILES.join(", ")
+                    ),
+                });
+            }
+        }
+        let mut files = KbFiles::bundled();
+        for f in &mut files.files {
+            let path = dir.join(f.name);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    f.path = path.display().to_string();
+                    f.text = text.into();
+                    f.bundled = false;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(unreadable(&path, e)),
+            }
+        }
+        Ok(files)
+    }
+
+    /// Every file, in the order of [`FILES`].
+    pub fn iter(&self) -> impl Iterator<Item = &KbFile> {
+        self.files.iter()
+    }
+
+    /// The file named `name` (one of [`FILES`]) as (path, text).
+    pub fn get(&self, name: &str) -> (&str, &str) {
+        let f = self
+            .files
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("{name} is not one of kb::FILES"));
+        (&f.path, &f.text)
+    }
+
+    /// Replaces one file's text (for tests of a broken file).
+    pub fn with(mut self, name: &str, text: &str) -> KbFiles {
+        if let Some(f) = self.files.iter_mut().find(|f| f.name == name) {
+            f.text = text.to_string().into();
+            f.bundled = false;
+        }
+        self
+    }
+}
 
 fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, KbError> {
     toml::from_str(text).map_err(|e| {
@@ -297,21 +405,20 @@ impl Kb {
     /// broken, which `vigil kb check` and the tests rule out.
     pub fn bundled() -> &'static Kb {
         static KB: std::sync::OnceLock<Kb> = std::sync::OnceLock::new();
-        KB.get_or_init(|| {
-            Kb::from_sources(BUNDLED[0], BUNDLED[1], BUNDLED[2])
-                .expect("bundled knowledge base is valid")
-        })
+        KB.get_or_init(|| Kb::load(&KbFiles::bundled()).expect("bundled knowledge base is valid"))
     }
 
-    /// Loads and checks the three files, given as (name, text).
-    pub fn from_sources(
-        actors: (&str, &str),
-        typology: (&str, &str),
-        calendar: (&str, &str),
-    ) -> Result<Kb, KbError> {
+    /// Parses and checks a knowledge base's files. (`places.toml` is read
+    /// with the gazetteer, by `places::Lexicon`.)
+    pub fn load(files: &KbFiles) -> Result<Kb, KbError> {
+        let actors = files.get("actors.toml");
+        let typology = files.get("typology.toml");
+        let calendar = files.get("calendar.toml");
+        let claims = files.get("claims.toml");
         let af: ActorsFile = parse(actors.0, actors.1)?;
         let tf: TypologyFile = parse(typology.0, typology.1)?;
         let cf: CalendarFile = parse(calendar.0, calendar.1)?;
+        let clf: crate::claims::ClaimsFile = parse(claims.0, claims.1)?;
         let invalid = |file: &str, what: String| KbError::Invalid {
             file: file.to_string(),
             what,
@@ -362,6 +469,47 @@ impl Kb {
                 names.push((alias.clone(), i));
             }
         }
+
+        // One party's terms for another and a group's names for itself
+        // (claims.toml) resolve like aliases: a name belongs to one actor.
+        let mut extra: Vec<(&String, Vec<&String>)> = Vec::new();
+        for t in &clf.term {
+            extra.push((&t.actor, t.ar.iter().chain(&t.en).collect()));
+        }
+        for n in &clf.self_name {
+            let names = n.ar.iter().chain(&n.en);
+            let provinces = n.provinces_ar.iter().chain(&n.provinces_en);
+            extra.push((&n.actor, names.chain(provinces).collect()));
+        }
+        let file = claims.0;
+        for (key, words) in extra {
+            let Some(&i) = actor_by_key.get(key) else {
+                return Err(invalid(
+                    file,
+                    format!("{key:?} is not an actor key of actors.toml"),
+                ));
+            };
+            for alias in words {
+                let j = joined(alias);
+                match owner.get(&j) {
+                    Some(&other) if other != i => {
+                        return Err(invalid(
+                            file,
+                            format!(
+                                "{alias:?} is a name of {:?} in actors.toml, not of {key:?}",
+                                af.actor[other].key
+                            ),
+                        ))
+                    }
+                    Some(_) => {}
+                    None => {
+                        owner.insert(j, i);
+                        names.push((alias.to_string(), i));
+                    }
+                }
+            }
+        }
+        let claim_language = crate::claims::ClaimLanguage::new(claims.0, &clf, &actor_by_key)?;
 
         // Typology.
         let event_keys: HashSet<&str> = tf.event_type.iter().map(|e| e.key.as_str()).collect();
@@ -546,12 +694,12 @@ impl Kb {
             actors: af.actor,
             actor_by_key,
             sub_events: tf.sub_event_type,
-            sub_event_triggers: Matcher::new(triggers),
-            weak_triggers: Matcher::new(weak),
+            sub_event_triggers: Matcher::new(with_arabic_inflections(triggers)),
+            weak_triggers: Matcher::new(with_arabic_inflections(weak)),
             context: Matcher::new(context.into_iter().collect::<Vec<_>>()),
-            attack_triggers: Matcher::new(attack),
+            attack_triggers: Matcher::new(with_arabic_inflections(attack)),
             mode_weapon,
-            weapon_triggers: Matcher::new(weapons),
+            weapon_triggers: Matcher::new(with_arabic_inflections(weapons)),
             claim_cues: Matcher::new(claims),
             count_cues: Matcher::new(counts),
             numbers,
@@ -559,6 +707,7 @@ impl Kb {
             singular_words,
             singular_cues,
             calendar: Calendar::from_file(&cf, calendar.0)?,
+            claims: claim_language,
         })
     }
 
@@ -632,13 +781,13 @@ mod tests {
     #[test]
     fn a_broken_file_is_named_with_its_line() {
         let bad = "[[actor]]\nkey = \"x\"\nname = \"X\"\ncolour = \"red\"\n";
-        let err = Kb::from_sources(("actors.toml", bad), BUNDLED[1], BUNDLED[2]).unwrap_err();
-        assert!(err.to_string().starts_with("actors.toml:"), "{err}");
+        let err = Kb::load(&KbFiles::bundled().with("actors.toml", bad)).unwrap_err();
+        assert!(err.to_string().starts_with("data/kb/actors.toml:"), "{err}");
         assert!(err.to_string().contains("colour"), "{err}");
 
-        let dup = BUNDLED[0].1.to_string()
+        let dup = KbFiles::bundled().get("actors.toml").1.to_string()
             + "\n[[actor]]\nkey = \"dup\"\nname = \"Dup\"\nkind = \"other\"\nside = \"other\"\nparent = \"\"\npredecessor = \"nowhere\"\ncountries = []\nactive = \"\"\naliases = []\naliases_ar = []\nnotes = \"\"\n";
-        let err = Kb::from_sources(("actors.toml", &dup), BUNDLED[1], BUNDLED[2]).unwrap_err();
+        let err = Kb::load(&KbFiles::bundled().with("actors.toml", &dup)).unwrap_err();
         assert!(err.to_string().contains("nowhere"), "{err}");
     }
 }

@@ -13,6 +13,7 @@
 //! ```
 
 pub mod actors;
+pub mod claims;
 pub mod classify;
 pub mod counts;
 pub mod dates;

@@ -55,6 +55,63 @@ pub fn joined(phrase: &str) -> String {
     join_tokens(&t, 0..t.tokens.len()).0
 }
 
+/// The dual and plural of an Arabic phrase of nouns and adjectives, as the
+/// grammar builds them, so that a list names the singular once: a word in
+/// ة takes تين/تان in the dual and ات in the plural ("عبوة ناسفة" →
+/// "عبوتين ناسفتين", "عبوات ناسفة": a plural of things takes its adjective
+/// in the feminine singular, so only the first word changes); another word
+/// takes ين/ان in the dual ("هجوم" → "هجومين"). Broken plurals ("ألغام")
+/// cannot be built and are listed as they are. Phrases of more than three
+/// words, and words of fewer than three letters, are left alone.
+pub fn arabic_inflections(phrase: &str) -> Vec<String> {
+    let words: Vec<&str> = phrase.split_whitespace().collect();
+    let arabic = |w: &str| w.chars().all(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+    if words.is_empty()
+        || words.len() > 3
+        || !words.iter().all(|w| arabic(w) && w.chars().count() >= 3)
+    {
+        return Vec::new();
+    }
+    let dual = |w: &str, ending: &str| match w.strip_suffix('ة') {
+        Some(stem) => format!("{stem}ت{ending}"),
+        None => format!("{w}{ending}"),
+    };
+    let mut out = Vec::new();
+    for ending in ["ين", "ان"] {
+        out.push(
+            words
+                .iter()
+                .map(|w| dual(w, ending))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    if let Some(stem) = words[0].strip_suffix('ة') {
+        let mut plural = vec![format!("{stem}ات")];
+        plural.extend(words[1..].iter().map(|w| w.to_string()));
+        out.push(plural.join(" "));
+    }
+    out
+}
+
+/// `items` with the dual and plural of each Arabic phrase added (see
+/// [`arabic_inflections`]), unless a form is already in the list: what
+/// the list says outright wins.
+pub fn with_arabic_inflections<T: Clone>(items: Vec<(String, T)>) -> Vec<(String, T)> {
+    let listed: std::collections::HashSet<String> = items.iter().map(|(p, _)| joined(p)).collect();
+    let mut out = items.clone();
+    let mut added = std::collections::HashSet::new();
+    for (phrase, payload) in &items {
+        for form in arabic_inflections(phrase) {
+            let j = joined(&form);
+            if !listed.contains(&j) && added.insert(j) {
+                out.push((form, payload.clone()));
+            }
+        }
+    }
+    out
+}
+
 fn fold_apostrophes(s: &str) -> Cow<'_, str> {
     // Most tokens hold no apostrophe: borrowed, not copied (this runs for
     // every token of every document).
@@ -268,6 +325,35 @@ impl<T> Matcher<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arabic_phrases_are_inflected_for_number() {
+        let rows: &[(&str, &[&str])] = &[
+            (
+                "عبوة ناسفة",
+                &["عبوتين ناسفتين", "عبوتان ناسفتان", "عبوات ناسفة"],
+            ),
+            (
+                "سيارة مفخخة",
+                &["سيارتين مفخختين", "سيارتان مفخختان", "سيارات مفخخة"],
+            ),
+            ("هجوم", &["هجومين", "هجومان"]),
+            // Short words, Latin script and long phrases are left alone.
+            ("لغم", &["لغمين", "لغمان"]),
+            ("فر", &[]),
+            ("car bomb", &[]),
+            ("قذيفة هاون على موقع", &[]),
+        ];
+        for (phrase, want) in rows {
+            assert_eq!(arabic_inflections(phrase), *want, "{phrase}");
+        }
+        // A form the list gives outright keeps its own payload.
+        let items = vec![("عبوة".to_string(), 1), ("عبوات".to_string(), 2)];
+        let got = with_arabic_inflections(items);
+        assert!(got.contains(&("عبوات".to_string(), 2)));
+        assert!(!got.contains(&("عبوات".to_string(), 1)));
+        assert!(got.contains(&("عبوتين".to_string(), 1)));
+    }
 
     #[test]
     fn phrases_match_whole_tokens_across_punctuation_and_proclitics() {

@@ -1,0 +1,879 @@
+//! The claim language (`data/kb/claims.toml`): how a group claims its
+//! attacks, the names it uses for itself and for its enemies, and on which
+//! side of an act a name stands.
+//!
+//! Three questions, each answered from the grammar of the clause rather
+//! than from the nearness of a name:
+//!
+//! - **Who claims it?** The subject of a claim verb (Arabic verb-subject
+//!   order: the first name after the verb, also when the verb carries the
+//!   act as an object pronoun, "هجوم تبناه تنظيم الدولة"), the name a
+//!   responsibility noun governs ("مسؤولية تنظيم الدولة عن"), or the
+//!   subject of the verb announcing a possessed responsibility ("أعلن
+//!   التنظيم مسؤوليته"). An outlet as claimant stands for the group it
+//!   speaks for.
+//! - **Whose voice is it?** A text that names the group as only the group
+//!   names itself ("جنود الخلافة", its provinces, its opening formula)
+//!   speaks for the group: its report is a claim, and the group the doer
+//!   where the text names none.
+//! - **Who was it done to?** A name that a noun of people or things
+//!   governs ("عناصر قسد", "دورية لقسد", "an SDF patrol"), itself the
+//!   complement of what was done ("مقتل خمسة من عناصر قسد"), the subject
+//!   of a passive ("قتل ثلاثة عناصر من قسد"), or counted, is the victim's
+//!   side, never the doer; a generic enemy term ("المرتدين") is a target
+//!   with no actor unless a name beside it or the place's holder at the
+//!   time tells which.
+
+use chrono::NaiveDate;
+use foldhash::{HashMap, HashMapExt, HashSet};
+use serde::Deserialize;
+use vigil_model::AttackMode;
+
+use crate::matcher::{joined, Hit, Matcher};
+use crate::text::{Kind, Text};
+use crate::KbError;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ClaimsFile {
+    claim: ClaimDef,
+    #[serde(default)]
+    outlet: Vec<OutletDef>,
+    #[serde(default)]
+    pub(crate) self_name: Vec<SelfNameDef>,
+    #[serde(default)]
+    bare_reference: Vec<BareRefDef>,
+    #[serde(default)]
+    pub(crate) term: Vec<TermDef>,
+    #[serde(default)]
+    generic_term: Vec<GenericDef>,
+    #[serde(default)]
+    control: Vec<ControlDef>,
+    victims: VictimsDef,
+    #[serde(default)]
+    implied_count: Vec<ImpliedDef>,
+    attempt: WordsDef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClaimDef {
+    verbs_ar: Vec<String>,
+    object_suffixes: Vec<String>,
+    announce_ar: Vec<String>,
+    announce_en: Vec<String>,
+    responsibility_ar: Vec<String>,
+    responsibility_en: Vec<String>,
+    possessive_ar: Vec<String>,
+    announce_window: usize,
+    clause_breaks_ar: Vec<String>,
+    clause_breaks_en: Vec<String>,
+    claim_verbs_en: Vec<String>,
+    claim_nouns_en: Vec<String>,
+    speech_en: Vec<String>,
+    anaphors_en: Vec<String>,
+    subject_window_en: usize,
+    subject_gap_en: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutletDef {
+    actor: String,
+    speaks_for: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SelfNameDef {
+    pub(crate) actor: String,
+    #[serde(default)]
+    pub(crate) ar: Vec<String>,
+    #[serde(default)]
+    pub(crate) en: Vec<String>,
+    #[serde(default)]
+    pub(crate) provinces_ar: Vec<String>,
+    #[serde(default)]
+    pub(crate) provinces_en: Vec<String>,
+    #[serde(default)]
+    openings_ar: Vec<String>,
+    #[serde(default)]
+    openings_en: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BareRefDef {
+    actor: String,
+    ar: Vec<String>,
+    en: Vec<String>,
+    countries: Vec<String>,
+    since: String,
+}
+
+/// One party's term for another (`[[term]]`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TermDef {
+    pub(crate) actor: String,
+    pub(crate) used_by: String,
+    /// Only its user says it: a text using it speaks in the user's voice.
+    #[serde(default)]
+    voice: bool,
+    #[serde(default)]
+    pub(crate) ar: Vec<String>,
+    #[serde(default)]
+    pub(crate) en: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GenericDef {
+    used_by: String,
+    #[serde(default)]
+    voice: bool,
+    ar: Vec<String>,
+    en: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ControlDef {
+    country: String,
+    province: String,
+    actor: String,
+    since: String,
+    until: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VictimsDef {
+    patient_nouns_ar: Vec<String>,
+    passive_ar: Vec<String>,
+    event_nouns_ar: Vec<String>,
+    agent_verbs_ar: Vec<String>,
+    member_nouns_ar: Vec<String>,
+    asset_nouns_ar: Vec<String>,
+    linkers_ar: Vec<String>,
+    patient_words_en: Vec<String>,
+    member_nouns_en: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImpliedDef {
+    attack_mode: String,
+    killed: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WordsDef {
+    ar: Vec<String>,
+    en: Vec<String>,
+}
+
+/// Who held a province in a period.
+#[derive(Debug, Clone)]
+struct Control {
+    country: String,
+    province: String,
+    actor: usize,
+    since: NaiveDate,
+    until: Option<NaiveDate>,
+}
+
+/// Where a name stands in its clause (see [`ClaimLanguage::side`]), with
+/// the token that shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The side the act was done to.
+    Victim(usize),
+    /// The doer.
+    Agent(usize),
+    /// Named through its people, nothing telling which side.
+    Member(usize),
+}
+
+/// The compiled claim language.
+#[derive(Debug)]
+pub struct ClaimLanguage {
+    verbs: Matcher<()>,
+    announce: Matcher<()>,
+    /// Responsibility nouns; `true` for a possessive form ("مسؤوليته").
+    responsibility: Matcher<bool>,
+    announce_window: usize,
+    breaks: HashSet<String>,
+    claim_verbs_en: HashSet<String>,
+    claim_nouns_en: HashSet<String>,
+    speech_en: HashSet<String>,
+    anaphors_en: HashSet<String>,
+    subject_window_en: usize,
+    subject_gap_en: HashSet<String>,
+    /// Bare words for one group where no group is named, and where and
+    /// since when they stand for it.
+    bare: Matcher<usize>,
+    bare_where: HashMap<usize, (Vec<String>, NaiveDate)>,
+    /// Outlet actor → the actor it speaks for.
+    outlets: HashMap<usize, usize>,
+    /// Self-names and opening formulae → the actor whose voice they are.
+    voice: Matcher<usize>,
+    generic: Matcher<()>,
+    control: Vec<Control>,
+    patient_nouns: HashSet<String>,
+    passive: HashSet<String>,
+    event_nouns: HashSet<String>,
+    agent_verbs: HashSet<String>,
+    members: HashSet<String>,
+    assets: HashSet<String>,
+    linkers: HashSet<String>,
+    patient_en: HashSet<String>,
+    members_en: HashSet<String>,
+    implied: Vec<(AttackMode, u32)>,
+    attempt: Matcher<()>,
+}
+
+/// The forms an Arabic word of a list may take in text, normalized: as
+/// listed, behind a fused و or ف, ب, ل or ك (and "لل" for ل + ال).
+fn ar_forms(tok: &str) -> impl Iterator<Item = String> + '_ {
+    let mut out = vec![tok.to_string()];
+    let letters = |s: &str| s.chars().count();
+    let mut stems = vec![tok];
+    for c in ["و", "ف"] {
+        if let Some(rest) = tok.strip_prefix(c) {
+            if letters(rest) >= 2 {
+                stems.push(rest);
+            }
+        }
+    }
+    for s in stems.clone() {
+        for c in ["ب", "ل", "ك"] {
+            if let Some(rest) = s.strip_prefix(c) {
+                if letters(rest) >= 2 {
+                    stems.push(rest);
+                }
+            }
+        }
+        if let Some(rest) = s.strip_prefix("لل") {
+            if letters(rest) >= 2 {
+                out.push(format!("ال{rest}"));
+            }
+        }
+    }
+    out.extend(stems.into_iter().skip(1).map(str::to_string));
+    out.into_iter()
+}
+
+fn word_set(words: &[String]) -> HashSet<String> {
+    words.iter().map(|w| joined(w)).collect()
+}
+
+/// Arabic nouns with the forms the grammar gives them: dual and plural
+/// (see `matcher::arabic_inflections`), and the accusative of an
+/// indefinite noun not in ة ("عنصر" → "عنصرا").
+fn noun_set(words: &[String]) -> HashSet<String> {
+    let mut out = word_set(words);
+    for w in words {
+        for f in crate::matcher::arabic_inflections(w) {
+            out.insert(joined(&f));
+        }
+        if !w.ends_with('ة') && !w.ends_with('ا') && w.chars().count() >= 3 && !w.is_ascii() {
+            out.insert(joined(&format!("{w}ا")));
+        }
+    }
+    out
+}
+
+/// An Arabic verb with an attached pronoun: the final ى (normalized ي)
+/// is written ا before it ("تبنى" + "ه" → "تبناه").
+fn with_suffix(verb: &str, suffix: &str) -> String {
+    match verb.strip_suffix('ى') {
+        Some(stem) => format!("{stem}ا{suffix}"),
+        None => format!("{verb}{suffix}"),
+    }
+}
+
+impl ClaimLanguage {
+    /// Compiles `claims.toml`, resolving actor keys with `actor_by_key`.
+    pub(crate) fn new(
+        file: &str,
+        f: &ClaimsFile,
+        actor_by_key: &HashMap<String, usize>,
+    ) -> Result<ClaimLanguage, KbError> {
+        let invalid = |what: String| KbError::Invalid {
+            file: file.to_string(),
+            what,
+        };
+        let actor = |key: &str, field: &str| {
+            actor_by_key.get(key).copied().ok_or_else(|| {
+                invalid(format!(
+                    "{field} {key:?} is not an actor key of actors.toml"
+                ))
+            })
+        };
+        let c = &f.claim;
+        let mut verbs = Vec::new();
+        for v in &c.verbs_ar {
+            verbs.push((v.clone(), ()));
+            for s in &c.object_suffixes {
+                verbs.push((with_suffix(v, s), ()));
+            }
+        }
+        let announce = c
+            .announce_ar
+            .iter()
+            .chain(&c.announce_en)
+            .map(|w| (w.clone(), ()));
+        let mut responsibility: Vec<(String, bool)> = Vec::new();
+        for r in &c.responsibility_ar {
+            responsibility.push((r.clone(), false));
+            if !r.starts_with("ال") {
+                let stem = r.strip_suffix('ة').unwrap_or(r);
+                for p in &c.possessive_ar {
+                    responsibility.push((format!("{stem}ت{p}"), true));
+                }
+            }
+        }
+        for r in &c.responsibility_en {
+            responsibility.push((r.clone(), false));
+            for p in ["its", "their", "his"] {
+                responsibility.push((format!("{p} {r}"), true));
+            }
+        }
+        let mut outlets = HashMap::new();
+        for o in &f.outlet {
+            outlets.insert(
+                actor(&o.actor, "outlet actor")?,
+                actor(&o.speaks_for, "outlet speaks_for")?,
+            );
+        }
+        let day = |s: &str, field: &str| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| invalid(format!("{field} {s:?} is not YYYY-MM-DD")))
+        };
+        let mut voice = Vec::new();
+        for n in &f.self_name {
+            let a = actor(&n.actor, "self_name actor")?;
+            let names = n.ar.iter().chain(&n.en);
+            let provinces = n.provinces_ar.iter().chain(&n.provinces_en);
+            let openings = n.openings_ar.iter().chain(&n.openings_en);
+            voice.extend(
+                names
+                    .chain(provinces)
+                    .chain(openings)
+                    .map(|w| (w.clone(), a)),
+            );
+        }
+        for t in &f.term {
+            actor(&t.actor, "term actor")?;
+            let user = actor(&t.used_by, "term used_by")?;
+            if t.voice {
+                voice.extend(t.ar.iter().chain(&t.en).map(|w| (w.clone(), user)));
+            }
+        }
+        let mut generic = Vec::new();
+        for g in &f.generic_term {
+            let user = actor(&g.used_by, "generic_term used_by")?;
+            generic.extend(g.ar.iter().chain(&g.en).map(|w| (w.clone(), ())));
+            if g.voice {
+                voice.extend(g.ar.iter().chain(&g.en).map(|w| (w.clone(), user)));
+            }
+        }
+        let mut bare = Vec::new();
+        let mut bare_where = HashMap::new();
+        for b in &f.bare_reference {
+            let a = actor(&b.actor, "bare_reference actor")?;
+            bare.extend(b.ar.iter().chain(&b.en).map(|w| (w.clone(), a)));
+            let since = day(&b.since, "bare_reference since")?;
+            bare_where.insert(a, (b.countries.clone(), since));
+        }
+        let mut control = Vec::new();
+        for k in &f.control {
+            control.push(Control {
+                country: k.country.clone(),
+                province: k.province.clone(),
+                actor: actor(&k.actor, "control actor")?,
+                since: day(&k.since, "control since")?,
+                until: if k.until.is_empty() {
+                    None
+                } else {
+                    Some(day(&k.until, "control until")?)
+                },
+            });
+        }
+        let mut implied = Vec::new();
+        for i in &f.implied_count {
+            let mode: AttackMode = i
+                .attack_mode
+                .parse()
+                .map_err(|e: vigil_model::ParseError| invalid(e.to_string()))?;
+            implied.push((mode, i.killed));
+        }
+        let v = &f.victims;
+        Ok(ClaimLanguage {
+            verbs: Matcher::new(verbs),
+            announce: Matcher::new(announce),
+            responsibility: Matcher::new(responsibility),
+            announce_window: c.announce_window,
+            breaks: word_set(&[c.clause_breaks_ar.clone(), c.clause_breaks_en.clone()].concat()),
+            claim_verbs_en: word_set(&c.claim_verbs_en),
+            claim_nouns_en: word_set(&c.claim_nouns_en),
+            speech_en: word_set(&c.speech_en),
+            anaphors_en: word_set(&c.anaphors_en),
+            subject_window_en: c.subject_window_en,
+            subject_gap_en: word_set(&c.subject_gap_en),
+            bare: Matcher::new(bare),
+            bare_where,
+            outlets,
+            voice: Matcher::new(voice),
+            generic: Matcher::new(generic),
+            control,
+            patient_nouns: noun_set(&v.patient_nouns_ar),
+            passive: word_set(&v.passive_ar),
+            event_nouns: noun_set(&v.event_nouns_ar),
+            agent_verbs: word_set(&v.agent_verbs_ar),
+            members: noun_set(&v.member_nouns_ar),
+            assets: noun_set(&v.asset_nouns_ar),
+            linkers: word_set(&v.linkers_ar),
+            patient_en: word_set(&v.patient_words_en),
+            members_en: word_set(&v.member_nouns_en),
+            implied,
+            attempt: Matcher::new(
+                f.attempt
+                    .ar
+                    .iter()
+                    .chain(&f.attempt.en)
+                    .map(|w| (w.clone(), ())),
+            ),
+        })
+    }
+
+    fn in_set(set: &HashSet<String>, tok: &str) -> bool {
+        if tok.is_ascii() {
+            return set.contains(tok);
+        }
+        ar_forms(tok).any(|f| set.contains(&f))
+    }
+
+    /// The actor an outlet speaks for, or the actor itself.
+    pub fn speaker_of(&self, actor: usize) -> usize {
+        self.outlets.get(&actor).copied().unwrap_or(actor)
+    }
+
+    /// Whether `actor` is an outlet.
+    pub fn is_outlet(&self, actor: usize) -> bool {
+        self.outlets.contains_key(&actor)
+    }
+
+    /// The actor whose own voice the text is (a self-name or an opening
+    /// formula), with the tokens that show it.
+    pub fn voice(&self, t: &Text<'_>) -> Option<(usize, (usize, usize))> {
+        self.voice
+            .find(t, 0..t.tokens.len())
+            .first()
+            .map(|h| (*h.value, (h.start, h.end)))
+    }
+
+    /// Whether the passage tells an attempt ("محاولة اغتيال", "a failed
+    /// attempt"), with the cue's tokens.
+    pub fn attempt(
+        &self,
+        t: &Text<'_>,
+        sentences: &[std::ops::Range<usize>],
+    ) -> Option<(usize, usize)> {
+        sentences.iter().find_map(|r| {
+            self.attempt
+                .find(t, r.clone())
+                .first()
+                .map(|h| (h.start, h.end))
+        })
+    }
+
+    /// The killed count an attack mode implies when the text gives none.
+    pub fn implied_killed(&self, mode: AttackMode) -> Option<u32> {
+        self.implied
+            .iter()
+            .find(|(m, _)| *m == mode)
+            .map(|(_, k)| *k)
+    }
+
+    /// The holder of a province on a day, for a generic enemy term.
+    pub fn holder(&self, country: &str, province: &str, day: NaiveDate) -> Option<usize> {
+        self.control
+            .iter()
+            .find(|c| {
+                c.country == country
+                    && c.province == province
+                    && c.since <= day
+                    && c.until.is_none_or(|u| day <= u)
+            })
+            .map(|c| c.actor)
+    }
+
+    /// Names that claim the act in sentence `r`: (index into `actors`,
+    /// first and last-plus-one token of the claim's cue).
+    pub fn claimants(
+        &self,
+        t: &Text<'_>,
+        r: &std::ops::Range<usize>,
+        actors: &[Hit<'_, usize>],
+    ) -> Vec<(usize, (usize, usize))> {
+        let mut out = Vec::new();
+        for v in self.verbs.find(t, r.clone()) {
+            if negated(t, r, v.start) {
+                continue;
+            }
+            if let Some(i) = self.subject_of(t, r, actors, v.start, v.end) {
+                out.push((i, (v.start, v.end)));
+            }
+        }
+        for n in self.responsibility.find(t, r.clone()) {
+            if negated(t, r, n.start) {
+                continue;
+            }
+            let from = n.start.saturating_sub(self.announce_window).max(r.start);
+            let verb = self
+                .announce
+                .find(t, from..n.start)
+                .into_iter()
+                .rev()
+                .find(|a| a.end <= n.start);
+            // "مسؤولية تنظيم الدولة عن": the name the noun governs.
+            let governed = actors.iter().position(|a| a.start == n.end);
+            let claimant = match (governed, *n.value) {
+                (Some(i), false) => Some(i),
+                _ => verb.and_then(|a| self.subject_of(t, r, actors, a.start, a.end)),
+            };
+            // A responsibility noun claims only with an announcing verb or
+            // a claimant it governs ("responsibility for security" does
+            // not).
+            if let (Some(i), true) = (claimant, verb.is_some() || governed.is_some()) {
+                let start = verb.map_or(n.start, |a| a.start);
+                out.push((i, (start, n.end)));
+            }
+        }
+        out
+    }
+
+    /// English claimants of sentence `r`: the subject of a verb of
+    /// claiming or saying ("IS claimed it on Tuesday", "the group said in a
+    /// statement"), or the owner of a claim ("per the IS claim", "the
+    /// group's statement"). `None` stands for an anaphor ("the group"),
+    /// which the caller resolves to the group last named. Only actors that
+    /// `can_claim` (non-state groups and outlets: a ministry saying
+    /// something reports it) count, and never the victims' side.
+    pub fn claimants_en(
+        &self,
+        t: &Text<'_>,
+        r: &std::ops::Range<usize>,
+        actors: &[Hit<'_, usize>],
+        numbers: &crate::numbers::NumberWords,
+        can_claim: &dyn Fn(usize) -> bool,
+    ) -> Vec<(Option<usize>, (usize, usize))> {
+        let mut out = Vec::new();
+        for k in r.clone() {
+            let w = t.tok(k);
+            let verb = self.claim_verbs_en.contains(w) || self.speech_en.contains(w);
+            let noun = self.claim_nouns_en.contains(w);
+            if !(verb || noun) || negated(t, r, k) {
+                continue;
+            }
+            let det = k > r.start && matches!(t.tok(k - 1), "the" | "a" | "an" | "this" | "that");
+            // "the claim could not be verified": a noun with no owner.
+            let owner_window = if noun && !verb || det {
+                3
+            } else {
+                self.subject_window_en
+            };
+            let from = k.saturating_sub(owner_window).max(r.start);
+            // Not across another clause: a semicolon, "while", "but".
+            let from = (from..k)
+                .rev()
+                .find(|&j| matches!(t.tok(j), ";" | "while" | "but" | "whereas"))
+                .map_or(from, |j| j + 1);
+            // The subject stands right before its verb, past only an
+            // apposition's words ("IS, in a statement on its Amaq agency,
+            // said"); "an SDF patrol …, officials said" has another.
+            let subject = actors
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(_, a)| a.end <= k && a.start >= from)
+                .map(|(i, _)| i)
+                .filter(|&i| {
+                    (actors[i].end..k)
+                        .all(|j| t.kind(j) == Kind::Punct || self.subject_gap_en.contains(t.tok(j)))
+                });
+            match subject {
+                Some(i)
+                    if can_claim(*actors[i].value)
+                        && self.victim(t, r, actors, i, numbers).is_none() =>
+                {
+                    out.push((Some(i), (actors[i].start, k + 1)));
+                }
+                Some(_) => {}
+                None => {
+                    let anaphor = (from..k).any(|j| {
+                        self.anaphors_en.contains(t.tok(j))
+                            && j > r.start
+                            && matches!(t.tok(j - 1), "the" | "a" | "its")
+                    });
+                    if anaphor {
+                        out.push((None, (from, k + 1)));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A bare word for one group ("التنظيم") in `sentences`, where the
+    /// report's place is in one of its countries and its day no earlier
+    /// than the word's use for the group: (actor, tokens).
+    pub fn bare_reference(
+        &self,
+        t: &Text<'_>,
+        sentences: &[std::ops::Range<usize>],
+        country: Option<&str>,
+        day: Option<NaiveDate>,
+    ) -> Option<(usize, (usize, usize))> {
+        sentences.iter().find_map(|r| {
+            self.bare.find(t, r.clone()).into_iter().find_map(|h| {
+                let (countries, since) = self.bare_where.get(h.value)?;
+                let here = country.is_none_or(|c| countries.iter().any(|x| x == c));
+                let then = day.is_none_or(|d| d >= *since);
+                (here && then).then_some((*h.value, (h.start, h.end)))
+            })
+        })
+    }
+
+    /// The subject of a verb at `start..end`: Arabic, the first name after
+    /// it within a few words (not past a clause break), else a name right
+    /// before it; English, the nearest name before it.
+    fn subject_of(
+        &self,
+        t: &Text<'_>,
+        r: &std::ops::Range<usize>,
+        actors: &[Hit<'_, usize>],
+        start: usize,
+        end: usize,
+    ) -> Option<usize> {
+        let arabic = !t.tok(start).is_ascii();
+        let before = actors.iter().rposition(|a| a.end <= start).filter(|&i| {
+            start - actors[i].end <= 2 && (actors[i].end..start).all(|k| t.kind(k) != Kind::Punct)
+        });
+        if !arabic {
+            return before;
+        }
+        let after = actors.iter().position(|a| a.start >= end).filter(|&i| {
+            let gap = end..actors[i].start;
+            gap.len() <= 4
+                && gap
+                    .clone()
+                    .all(|k| t.kind(k) != Kind::Punct && !Self::in_set(&self.breaks, t.tok(k)))
+        });
+        // A name right before the verb is its subject (a headline's
+        // "تنظيم الدولة يتبنى هجوما على قسد"): the name after is the
+        // object's.
+        let adjacent = before.filter(|&i| actors[i].end == start);
+        adjacent
+            .or(after)
+            .or(before)
+            .filter(|&i| i < actors.len() && r.contains(&actors[i].start))
+    }
+
+    /// Where actor `i` of `actors` stands in its clause, when the grammar
+    /// says: the side the act was done to, the doer, or a side named only
+    /// through its people ("عناصر قسد") with nothing to tell which.
+    pub fn side(
+        &self,
+        t: &Text<'_>,
+        r: &std::ops::Range<usize>,
+        actors: &[Hit<'_, usize>],
+        i: usize,
+        numbers: &crate::numbers::NumberWords,
+    ) -> Option<Side> {
+        let h = &actors[i];
+        if t.tok(h.start).is_ascii() {
+            return self.victim_en(t, r, h, numbers).map(Side::Victim);
+        }
+        // Subject first: "مقاتلو الدولة الإسلامية يغتالون عنصرين".
+        if let Some(v) =
+            (h.end..(h.end + 2).min(r.end)).find(|&k| Self::in_set(&self.agent_verbs, t.tok(k)))
+        {
+            if (h.end..v).all(|k| t.kind(k) == Kind::Punct) {
+                return Some(Side::Agent(v));
+            }
+        }
+        // The noun the name belongs to: "عناصر قسد", "عناصر من قسد",
+        // "دورية لقسد", "آلية تابعة لقسد", "آلية لـ #قسد", "دورية راجلة
+        // لقسد", "عنصر في قسد".
+        let mut k = h.start;
+        while k > r.start
+            && (Self::in_set(&self.linkers, t.tok(k - 1))
+                || matches!(t.tok(k - 1), "#" | "\"" | "«" | "»" | "'"))
+        {
+            k -= 1;
+        }
+        let holder = (k.saturating_sub(2).max(r.start)..k).rev().find(|&j| {
+            Self::in_set(&self.assets, t.tok(j)) || Self::in_set(&self.members, t.tok(j))
+        });
+        // "مرتدي الجيش العراقي": a generic term naming the force's members.
+        let generic_before = self
+            .generic
+            .find(t, k.saturating_sub(1).max(r.start)..h.start)
+            .into_iter()
+            .any(|g| g.end == k);
+        // The people or the name itself after an attack's noun with ل:
+        // "بهجوم لمقاتلي الدولة", "هجوم للتنظيم على حاجز": the doer.
+        let head = holder
+            .filter(|&m| Self::in_set(&self.members, t.tok(m)))
+            .unwrap_or(k);
+        let fused = |j: usize| {
+            let w = t.tok(j);
+            w.starts_with('ل') || (j > r.start && t.tok(j - 1) == "ل")
+        };
+        if head > r.start
+            && (fused(head) || fused(h.start))
+            && Self::in_set(&self.event_nouns, t.tok(head - 1))
+        {
+            return Some(Side::Agent(head - 1));
+        }
+        let Some(m) = holder.or(generic_before.then(|| k - 1)) else {
+            // No noun between: the name itself may be the complement of
+            // what was done ("اغتيال مسؤول", "استهداف قسد").
+            return (k > r.start && Self::in_set(&self.patient_nouns, t.tok(k - 1)))
+                .then(|| Side::Victim(k - 1));
+        };
+        // Things belong to the side attacked.
+        if Self::in_set(&self.assets, t.tok(m)) {
+            return Some(Side::Victim(m));
+        }
+        // People: victims when counted, or governed by what was done to
+        // them, or the subject of a passive; the doers when the noun
+        // phrase is the subject of an active verb ("هاجم عناصر قسد").
+        let mut b = m;
+        let mut counted = false;
+        while b > r.start {
+            let w = t.tok(b - 1);
+            if t.kind(b - 1) == Kind::Number || numbers.parse_at(t, b - 1).is_some() {
+                counted = true;
+                b -= 1;
+            } else if w == "من" {
+                b -= 1;
+            } else {
+                break;
+            }
+        }
+        let prev = (b > r.start).then(|| t.tok(b - 1));
+        if counted || prev.is_some_and(|w| Self::in_set(&self.patient_nouns, w)) {
+            return Some(Side::Victim(m));
+        }
+        if prev.is_some_and(|w| Self::in_set(&self.passive, w)) {
+            // Unvowelled, "قتل" is "was killed" or "killed": an object
+            // after the noun phrase ("قتل جنود الخلافة عنصراً") makes it
+            // active, and the noun phrase its subject.
+            return Some(if self.object_follows(t, r, h.end) {
+                Side::Agent(b - 1)
+            } else {
+                Side::Victim(m)
+            });
+        }
+        Some(Side::Member(m))
+    }
+
+    /// Whether an object follows a noun phrase ending at `end`: a noun of
+    /// people in the accusative ("عنصراً", "جنديين"), a number, or a thing.
+    fn object_follows(&self, t: &Text<'_>, r: &std::ops::Range<usize>, end: usize) -> bool {
+        (end..(end + 3).min(r.end)).any(|k| {
+            let w = t.tok(k);
+            t.kind(k) == Kind::Number
+                || (Self::in_set(&self.members, w) && (w.ends_with('ا') || w.ends_with("ين")))
+                || Self::in_set(&self.assets, w)
+        })
+    }
+
+    /// Whether actor `i` is the side the act was done to, with the cue's
+    /// first token.
+    pub fn victim(
+        &self,
+        t: &Text<'_>,
+        r: &std::ops::Range<usize>,
+        actors: &[Hit<'_, usize>],
+        i: usize,
+        numbers: &crate::numbers::NumberWords,
+    ) -> Option<usize> {
+        match self.side(t, r, actors, i, numbers) {
+            Some(Side::Victim(k)) => Some(k),
+            _ => None,
+        }
+    }
+
+    fn victim_en(
+        &self,
+        t: &Text<'_>,
+        r: &std::ops::Range<usize>,
+        h: &Hit<'_, usize>,
+        numbers: &crate::numbers::NumberWords,
+    ) -> Option<usize> {
+        // "an SDF patrol", "two Iraqi soldiers": a noun of its members or
+        // things right after the name, with a count or a verb of what was
+        // done before it.
+        let mut b = h.start;
+        let mut counted = false;
+        while b > r.start {
+            let w = t.tok(b - 1);
+            if t.kind(b - 1) == Kind::Number || numbers.parse_at(t, b - 1).is_some() {
+                counted = true;
+            } else if !matches!(w, "the" | "a" | "an" | "of" | "at" | "least" | "some") {
+                break;
+            }
+            b -= 1;
+        }
+        let patient = b > r.start && Self::in_set(&self.patient_en, t.tok(b - 1));
+        let member = h.end < r.end && Self::in_set(&self.members_en, t.tok(h.end));
+        ((patient && (member || b == h.start || counted)) || (counted && member)).then(|| {
+            if patient {
+                b - 1
+            } else {
+                h.end
+            }
+        })
+    }
+
+    /// A generic enemy term in a victim's place in `r` ("استهداف
+    /// المرتدين", "قتل عنصرين من المرتدين"), as tokens.
+    pub fn generic_target(
+        &self,
+        t: &Text<'_>,
+        r: &std::ops::Range<usize>,
+    ) -> Option<(usize, usize)> {
+        self.generic.find(t, r.clone()).into_iter().find_map(|g| {
+            let mut k = g.start;
+            while k > r.start && Self::in_set(&self.linkers, t.tok(k - 1)) {
+                k -= 1;
+            }
+            let governed = (k.saturating_sub(3).max(r.start)..k).any(|j| {
+                let w = t.tok(j);
+                Self::in_set(&self.patient_nouns, w)
+                    || Self::in_set(&self.passive, w)
+                    || Self::in_set(&self.members, w)
+                    || Self::in_set(&self.assets, w)
+                    || Self::in_set(&self.patient_en, w)
+                    || t.kind(j) == Kind::Number
+            });
+            governed.then_some((g.start, g.end))
+        })
+    }
+}
+
+/// "لم يتبن", "did not claim": a negation in the three words before.
+fn negated(t: &Text<'_>, r: &std::ops::Range<usize>, cue: usize) -> bool {
+    (cue.saturating_sub(3).max(r.start)..cue).any(|k| {
+        matches!(
+            t.tok(k),
+            "not" | "no" | "nobody" | "never" | "لم" | "لا" | "ولم"
+        )
+    })
+}
