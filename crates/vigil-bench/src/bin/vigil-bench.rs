@@ -9,6 +9,11 @@
 //!   a change made for speed leaves them the same.
 //! - `places`: place names found by Vigil in each text (char spans), timed.
 //! - `classify`: CASE 2021 code of each text, timed.
+//! - `claimstream`: writes a generated claim stream and its truth into
+//!   `--out` (see `vigil_bench::claimstream`); prints the weekly truth.
+//! - `claimstream-score`: scores a store built from a stream against its
+//!   truth (`--run` builds the store first: source import, ingest,
+//!   extract, link); prints the score.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -23,7 +28,9 @@ use vigil_extract::{DocInput, Extractor};
 const USAGE: &str = "usage:
   vigil-bench floor    --jsonl FILE... [--limit N] [--reps R] [--only vigil|floor] [--out FILE]
   vigil-bench places   --jsonl FILE [--out FILE] [--reps R]
-  vigil-bench classify --jsonl FILE [--out FILE] [--reps R]";
+  vigil-bench classify --jsonl FILE [--out FILE] [--reps R]
+  vigil-bench claimstream --seed N --weeks N,N,... --start YYYY-MM-DD [--holdout] [--unknown-source] --out DIR
+  vigil-bench claimstream-score --dir DIR --store STORE [--vigil PATH] [--run]";
 
 #[derive(Debug, Default)]
 struct Args {
@@ -32,6 +39,15 @@ struct Args {
     limit: usize,
     reps: usize,
     only: Option<String>,
+    seed: u64,
+    weeks: Vec<u32>,
+    start: Option<chrono::NaiveDate>,
+    holdout: bool,
+    unknown_source: bool,
+    dir: Option<PathBuf>,
+    store: Option<PathBuf>,
+    vigil: Option<PathBuf>,
+    run: bool,
 }
 
 fn parse(mut it: impl Iterator<Item = String>) -> Result<Args> {
@@ -52,6 +68,31 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args> {
             "--limit" => a.limit = val("--limit")?.parse()?,
             "--reps" => a.reps = val("--reps")?.parse::<usize>()?.max(1),
             "--only" => a.only = Some(val("--only")?),
+            "--seed" => {
+                a.seed = val("--seed")?
+                    .parse()
+                    .context("--seed takes a whole number")?
+            }
+            "--weeks" => {
+                a.weeks = val("--weeks")?
+                    .split(',')
+                    .map(|w| w.trim().parse::<u32>())
+                    .collect::<Result<_, _>>()
+                    .context("--weeks takes counts separated by commas, e.g. 10,10,10,27")?
+            }
+            "--start" => {
+                a.start = Some(
+                    val("--start")?
+                        .parse()
+                        .context("--start takes a day, YYYY-MM-DD")?,
+                )
+            }
+            "--holdout" => a.holdout = true,
+            "--unknown-source" => a.unknown_source = true,
+            "--dir" => a.dir = Some(val("--dir")?.into()),
+            "--store" => a.store = Some(val("--store")?.into()),
+            "--vigil" => a.vigil = Some(val("--vigil")?.into()),
+            "--run" => a.run = true,
             s if jsonl && !s.starts_with("--") => a.jsonl.push(s.into()),
             other => bail!("unknown argument {other}\n{USAGE}"),
         }
@@ -243,6 +284,78 @@ fn classify_cmd(a: &Args) -> Result<Value> {
     Ok(json!({"docs": docs.len(), "times_s": times, "median_s": median(times.clone())}))
 }
 
+fn claimstream_cmd(a: &Args) -> Result<Value> {
+    use vigil_bench::claimstream::{generate, Options};
+    let out = a.out.as_ref().context("claimstream needs --out DIR")?;
+    if a.weeks.is_empty() {
+        bail!("claimstream needs --weeks, e.g. --weeks 10,10,10,27");
+    }
+    let opts = Options {
+        seed: a.seed,
+        weeks: a.weeks.clone(),
+        start: a.start.context("claimstream needs --start YYYY-MM-DD")?,
+        holdout: a.holdout,
+        unknown_source: a.unknown_source,
+    };
+    let truth = generate(&opts, vigil_geo::Gazetteer::bundled(), out)?;
+    let mut kinds = serde_json::Map::new();
+    for k in vigil_bench::claimstream::DocKind::ALL {
+        let n = truth.documents.iter().filter(|d| d.kind == k).count();
+        kinds.insert(k.as_str().to_string(), json!(n));
+    }
+    Ok(json!({
+        "out": out.display().to_string(),
+        "attacks": truth.attacks.len(),
+        "documents": truth.documents.len(),
+        "by_kind": kinds,
+        "weekly_claimed": truth.weekly_claimed,
+        "week_start": truth.week_start,
+        "surge_weeks": truth.surge_weeks,
+    }))
+}
+
+/// The `vigil` binary: `--vigil`, else the one beside this binary, else
+/// `vigil` on the PATH.
+fn vigil_binary(a: &Args) -> PathBuf {
+    if let Some(v) = &a.vigil {
+        return v.clone();
+    }
+    let beside = std::env::current_exe().ok().and_then(|e| {
+        e.parent()
+            .map(|d| d.join(format!("vigil{}", std::env::consts::EXE_SUFFIX)))
+    });
+    match beside {
+        Some(p) if p.exists() => p,
+        _ => PathBuf::from("vigil"),
+    }
+}
+
+fn claimstream_score_cmd(a: &Args) -> Result<Value> {
+    use vigil_bench::claimstream::{run_pipeline, score, score::check, ScoreOptions};
+    let opts = ScoreOptions {
+        dir: a
+            .dir
+            .clone()
+            .context("claimstream-score needs --dir DIR (the stream)")?,
+        store: a
+            .store
+            .clone()
+            .context("claimstream-score needs --store DIR (vigil's data directory)")?,
+        vigil: vigil_binary(a),
+    };
+    check(&opts)?;
+    let ingest = if a.run {
+        Some(run_pipeline(&opts)?)
+    } else {
+        None
+    };
+    let mut v = serde_json::to_value(score(&opts)?)?;
+    if let Some(i) = ingest {
+        v["ingest"] = i;
+    }
+    Ok(v)
+}
+
 fn main() -> Result<()> {
     let mut it = std::env::args().skip(1);
     let cmd = it.next().unwrap_or_default();
@@ -251,6 +364,8 @@ fn main() -> Result<()> {
         "floor" => floor_cmd(&a)?,
         "places" => places_cmd(&a)?,
         "classify" => classify_cmd(&a)?,
+        "claimstream" => claimstream_cmd(&a)?,
+        "claimstream-score" => claimstream_score_cmd(&a)?,
         _ => bail!("{USAGE}"),
     };
     println!("{out}");
