@@ -250,7 +250,8 @@ pub struct TallyArgs {
     /// One series per value of this dimension
     #[arg(long, value_name = "DIMENSION")]
     pub by: Option<vigil_model::Dimension>,
-    /// First day of the week: monday (ISO) or saturday (ACLED)
+    /// First day of the week, any day named in English: monday (ISO weeks),
+    /// saturday (ACLED's), wednesday (the week after an event on a Wednesday), …
     #[arg(long, default_value = "monday", value_name = "DAY")]
     pub week_start: vigil_model::WeekStart,
     /// The first week: the one holding this day [default: the earliest incident]
@@ -281,7 +282,8 @@ pub struct SurgeArgs {
     /// The week to test: the one holding this day [default: the latest incident's]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub week: Option<NaiveDate>,
-    /// First day of the week: monday (ISO) or saturday (ACLED)
+    /// First day of the week, any day named in English: monday (ISO weeks),
+    /// saturday (ACLED's), wednesday (the week after an event on a Wednesday), …
     #[arg(long, default_value = "monday", value_name = "DAY")]
     pub week_start: vigil_model::WeekStart,
     /// Show every series, not only those flagged
