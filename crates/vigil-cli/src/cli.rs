@@ -377,9 +377,16 @@ pub struct ExtractArgs {
     /// Language of --text (detected when absent)
     #[arg(long, requires = "text")]
     pub lang: Option<Lang>,
-    /// Publication date of --text, for "on Thursday" (YYYY-MM-DD) [default: today]
+    /// Publication date of --text, for "on Thursday" (YYYY-MM-DD) [default: today, in --time-zone]
     #[arg(long, value_name = "DATE", requires = "text")]
     pub date: Option<NaiveDate>,
+    /// The time zone whose local day a publication time (kept in UTC) is
+    /// read in: the day "today", "أمس" and "on Thursday" count from and an
+    /// undated report is dated to. An IANA name (Asia/Baghdad, UTC)
+    /// [default: the region's, Asia/Damascus, from the calendar file's
+    /// time_zones]
+    #[arg(long, env = "VIGIL_TIME_ZONE", value_name = "ZONE")]
+    pub time_zone: Option<vigil_extract::dates::Tz>,
     /// Kind of source --text comes from (a militant official source's reports are claims)
     #[arg(long, value_parser = parse_kind, requires = "text")]
     pub source_kind: Option<SourceKind>,
