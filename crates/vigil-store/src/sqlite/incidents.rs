@@ -87,7 +87,8 @@ pub(super) fn link_backlog(conn: &Connection) -> Result<LinkBacklog> {
     })
 }
 
-const LINK_COLUMNS: &str = "SELECT r.id, r.document_id, r.ordinal, s.kind, r.body
+const LINK_COLUMNS: &str = "SELECT r.id, r.document_id, r.ordinal, s.kind, r.body,
+             s.affiliation, d.forwarded_from IS NOT NULL
       FROM event_reports r
       JOIN documents d ON d.id = r.document_id
       JOIN sources s ON s.id = d.source_id";
@@ -103,12 +104,14 @@ fn link_rows(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Resul
                 r.get::<_, u32>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, bool>(6)?,
             ))
         })
         .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
         .map_err(&err)?;
     rows.into_iter()
-        .map(|(id, doc, ordinal, kind, body)| {
+        .map(|(id, doc, ordinal, kind, body, affiliation, forwarded)| {
             Ok(LinkInput {
                 report: report_from(id, doc, &body)?,
                 key: ReportKey {
@@ -116,6 +119,8 @@ fn link_rows(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Resul
                     ordinal,
                 },
                 source_kind: parse_col(kind, "sources", "kind")?,
+                affiliation: affiliation.filter(|a| !a.trim().is_empty()),
+                forwarded,
             })
         })
         .collect()
