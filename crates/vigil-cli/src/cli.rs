@@ -225,6 +225,12 @@ pub enum IncidentCommand {
     },
 }
 
+fn parse_zone(s: &str) -> Result<vigil_extract::dates::Tz, String> {
+    s.trim().parse().map_err(|_| {
+        format!("{s:?} is not an IANA time-zone name: use one such as Asia/Damascus, Asia/Baghdad, Europe/Istanbul or UTC")
+    })
+}
+
 fn parse_change(s: &str) -> Result<vigil_model::IncidentChange, String> {
     vigil_model::IncidentChange::parse(s).map_err(|e| e.to_string())
 }
@@ -385,7 +391,7 @@ pub struct ExtractArgs {
     /// undated report is dated to. An IANA name (Asia/Baghdad, UTC)
     /// [default: the region's, Asia/Damascus, from the calendar file's
     /// time_zones]
-    #[arg(long, env = "VIGIL_TIME_ZONE", value_name = "ZONE")]
+    #[arg(long, env = "VIGIL_TIME_ZONE", value_name = "ZONE", value_parser = parse_zone)]
     pub time_zone: Option<vigil_extract::dates::Tz>,
     /// Kind of source --text comes from (a militant official source's reports are claims)
     #[arg(long, value_parser = parse_kind, requires = "text")]

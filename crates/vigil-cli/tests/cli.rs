@@ -785,6 +785,9 @@ fn incidents_are_reviewed_and_the_decisions_survive_re_extraction() {
     );
     let bad = vigil(&data, &["incidents", "--where", "colour=red"]);
     assert!(stderr(&bad).contains("perpetrator"), "{}", stderr(&bad));
+    let bad = vigil(&data, &["extract", "--time-zone", "Mars/Olympus"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("Asia/Damascus"), "{}", stderr(&bad));
 }
 
 #[test]
