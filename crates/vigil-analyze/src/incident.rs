@@ -16,12 +16,63 @@ use vigil_store::{LinkInput, NewIncident};
 use crate::link::{link, report_days, LinkOptions};
 
 /// A report is a claim when the perpetrator's own media carry it, or when
-/// it is worded as one.
+/// it is worded as one (a news report that relays the claim: "IS said via
+/// Amaq …", "claimed responsibility in a statement").
 fn is_claim(i: &LinkInput) -> bool {
     matches!(
         i.source_kind,
         SourceKind::MilitantOfficial | SourceKind::MilitantSupporter
     ) || i.report.claim_status == ClaimStatus::Claimed
+}
+
+/// The actors whose side an incident's reports cannot corroborate: its
+/// perpetrators, each with the actors it belongs to or grew from.
+#[derive(Debug, Default)]
+struct Sides {
+    /// Knowledge-base actors (with their lineage).
+    actors: BTreeSet<usize>,
+    /// Names the knowledge base does not know, lower-cased.
+    names: BTreeSet<String>,
+}
+
+impl Sides {
+    /// The sides of `perpetrators` and of `claimants` (the actors the
+    /// claims' sources speak for: a channel's claim may name no one).
+    fn of<'a>(perpetrators: impl Iterator<Item = &'a str>) -> Sides {
+        let kb = vigil_extract::kb::Kb::bundled();
+        let mut sides = Sides::default();
+        for p in perpetrators {
+            match kb.resolve_actor(p) {
+                Some(a) => sides.actors.extend(kb.lineage(a)),
+                None => {
+                    sides.names.insert(p.trim().to_lowercase());
+                }
+            }
+        }
+        sides
+    }
+
+    /// Whether a source affiliated with `affiliation` is on one of these
+    /// sides (the same actor, a part of it, or what it belongs to).
+    fn holds(&self, affiliation: &str) -> bool {
+        let kb = vigil_extract::kb::Kb::bundled();
+        match kb.resolve_actor(affiliation) {
+            Some(a) => {
+                kb.lineage(a).iter().any(|x| self.actors.contains(x))
+                    || self.actors.iter().any(|&p| kb.lineage(p).contains(&a))
+            }
+            None => self.names.contains(&affiliation.trim().to_lowercase()),
+        }
+    }
+}
+
+/// Whether a report is an independent account of the event, which turns a
+/// claim into a corroborated one: a third party's own account ("police
+/// said a bomb killed two soldiers"), not a claim or a report relaying one,
+/// not a forward of another's post, and not from a source on a
+/// perpetrator's side.
+fn is_independent(i: &LinkInput, sides: &Sides) -> bool {
+    !is_claim(i) && !i.forwarded && !i.affiliation.as_deref().is_some_and(|a| sides.holds(a))
 }
 
 /// Links `inputs` into incidents, applies `decisions` and attaches `sites`.
@@ -190,18 +241,30 @@ fn pick_count(
 /// the lowest claimed.
 fn conservative(
     members: &[&LinkInput],
+    sides: &Sides,
     field: impl Fn(&Counts) -> Option<Count> + Copy,
 ) -> Option<Count> {
-    let independent: Vec<&LinkInput> = members.iter().copied().filter(|m| !is_claim(m)).collect();
+    let independent: Vec<&LinkInput> = members
+        .iter()
+        .copied()
+        .filter(|m| is_independent(m, sides))
+        .collect();
     pick_count(&independent, field, false).or_else(|| pick_count(members, field, false))
 }
 
-fn status(members: &[&LinkInput]) -> IncidentStatus {
+/// Claim only, corroborated (a claim and an independent account), confirmed
+/// (an independent source confirms it), disputed (someone denies it) or
+/// reported (no claim). Relays of the claim, forwards and reports from the
+/// perpetrator's side are not independent.
+fn status(members: &[&LinkInput], sides: &Sides) -> IncidentStatus {
     let denied = members
         .iter()
         .any(|m| m.report.claim_status == ClaimStatus::Denied);
     let claim = members.iter().any(|m| is_claim(m));
-    let independent: Vec<_> = members.iter().filter(|m| !is_claim(m)).collect();
+    let independent: Vec<_> = members
+        .iter()
+        .filter(|m| is_independent(m, sides))
+        .collect();
     let confirmed = independent
         .iter()
         .any(|m| m.report.claim_status == ClaimStatus::Confirmed);
@@ -279,11 +342,21 @@ fn estimate(
     let mut source_kinds: Vec<SourceKind> = members.iter().map(|m| m.source_kind).collect();
     source_kinds.sort();
     source_kinds.dedup();
+    let perpetrators = actor_names(members.iter().flat_map(|m| m.report.perpetrators.iter()));
+    let sides = if members.iter().any(|m| m.affiliation.is_some()) {
+        let claimants = members
+            .iter()
+            .filter(|m| is_claim(m))
+            .filter_map(|m| m.affiliation.as_deref());
+        Sides::of(perpetrators.iter().map(String::as_str).chain(claimants))
+    } else {
+        Sides::default()
+    };
     let counts = Counts {
-        killed: conservative(&members, |c| c.killed),
-        injured: conservative(&members, |c| c.injured),
-        abducted: conservative(&members, |c| c.abducted),
-        freed: conservative(&members, |c| c.freed),
+        killed: conservative(&members, &sides, |c| c.killed),
+        injured: conservative(&members, &sides, |c| c.injured),
+        abducted: conservative(&members, &sides, |c| c.abducted),
+        freed: conservative(&members, &sides, |c| c.freed),
     };
     let claimed_counts = Counts {
         killed: pick_count(&members, |c| c.killed, true),
@@ -294,14 +367,14 @@ fn estimate(
     let incident = Incident {
         id: IncidentId(0),
         reports: members.iter().map(|m| m.report.id).collect(),
-        status: status(&members),
+        status: status(&members, &sides),
         event_type: sub_event_type.event_type(),
         sub_event_type,
         attack_mode: most_common(members.iter().filter_map(|m| m.report.attack_mode)),
         date,
         sites: at_sites(&members, sites, named),
         place,
-        perpetrators: actor_names(members.iter().flat_map(|m| m.report.perpetrators.iter())),
+        perpetrators,
         targets: actor_names(members.iter().flat_map(|m| m.report.targets.iter())),
         source_kinds,
         counts,
@@ -431,6 +504,8 @@ mod tests {
                         ordinal: n as u32,
                     },
                     source_kind: kind,
+                    affiliation: None,
+                    forwarded: false,
                 }
             })
             .collect()
@@ -560,6 +635,230 @@ mod tests {
             &LinkOptions::default(),
         );
         assert_eq!(alone[0].incident.status, IncidentStatus::ClaimOnly);
+    }
+
+    /// A report of one attack as linking reads it, built by hand: who
+    /// carries it, how it is worded, whom it blames and its toll.
+    struct Carried {
+        kind: SourceKind,
+        claim: ClaimStatus,
+        affiliation: Option<&'static str>,
+        forwarded: bool,
+        perpetrator: Option<&'static str>,
+        killed: Option<u32>,
+    }
+
+    fn carried(kind: SourceKind, claim: ClaimStatus) -> Carried {
+        Carried {
+            kind,
+            claim,
+            affiliation: None,
+            forwarded: false,
+            perpetrator: Some("Islamic State"),
+            killed: None,
+        }
+    }
+
+    impl Carried {
+        fn by(self, affiliation: &'static str) -> Carried {
+            Carried {
+                affiliation: Some(affiliation),
+                ..self
+            }
+        }
+        fn forwarded(self) -> Carried {
+            Carried {
+                forwarded: true,
+                ..self
+            }
+        }
+        fn blaming(self, perpetrator: Option<&'static str>) -> Carried {
+            Carried {
+                perpetrator,
+                ..self
+            }
+        }
+        fn killed(self, n: u32) -> Carried {
+            Carried {
+                killed: Some(n),
+                ..self
+            }
+        }
+
+        fn input(&self, n: i64) -> LinkInput {
+            let day = NaiveDate::from_ymd_opt(2019, 10, 17).unwrap();
+            let report = vigil_model::EventReport {
+                id: vigil_model::ReportId(n),
+                document_id: DocumentId(n),
+                event_type: vigil_model::EventType::Battles,
+                sub_event_type: vigil_model::SubEventType::ArmedClash,
+                attack_mode: None,
+                date: Some(EventDate {
+                    date: day,
+                    precision: DatePrecision::Day,
+                }),
+                place: None,
+                perpetrators: self
+                    .perpetrator
+                    .map(|p| vigil_model::ActorRef {
+                        canonical: Some(p.to_string()),
+                        mention: p.to_string(),
+                    })
+                    .into_iter()
+                    .collect(),
+                targets: Vec::new(),
+                counts: Counts {
+                    killed: self.killed.map(|value| Count {
+                        value,
+                        exactness: CountExactness::Exact,
+                    }),
+                    ..Counts::default()
+                },
+                attribution: None,
+                claim_status: self.claim,
+                evidence: Vec::new(),
+            };
+            LinkInput {
+                report,
+                key: ReportKey {
+                    document_id: DocumentId(n),
+                    ordinal: 0,
+                },
+                source_kind: self.kind,
+                affiliation: self.affiliation.map(str::to_string),
+                forwarded: self.forwarded,
+            }
+        }
+    }
+
+    #[test]
+    fn relays_forwards_and_the_perpetrators_side_do_not_corroborate_a_claim() {
+        use vigil_model::ClaimStatus::{Claimed, Confirmed, Denied, Reported};
+        use IncidentStatus as S;
+        use SourceKind::{Government, LocalMonitor, MilitantSupporter};
+        let official = || carried(MilitantOfficial, Claimed).by("Islamic State");
+        // (what, the reports of one attack, its status).
+        let rows: Vec<(&str, Vec<Carried>, IncidentStatus)> = vec![
+            ("the group's claim alone", vec![official()], S::ClaimOnly),
+            (
+                "a wire relaying the claim (\"IS said via Amaq …\")",
+                vec![official(), carried(NewsMedia, Claimed)],
+                S::ClaimOnly,
+            ),
+            (
+                "a relay alone is a claim",
+                vec![carried(NewsMedia, Claimed)],
+                S::ClaimOnly,
+            ),
+            (
+                "a supporters' channel forwarding it",
+                vec![
+                    official(),
+                    carried(MilitantSupporter, Claimed)
+                        .by("Islamic State")
+                        .forwarded(),
+                ],
+                S::ClaimOnly,
+            ),
+            (
+                "a news channel forwarding it",
+                vec![official(), carried(NewsMedia, Reported).forwarded()],
+                S::ClaimOnly,
+            ),
+            (
+                "a news outlet on the group's side",
+                vec![official(), carried(NewsMedia, Reported).by("Islamic State")],
+                S::ClaimOnly,
+            ),
+            (
+                "…named by an alias",
+                vec![official(), carried(NewsMedia, Reported).by("ISIS")],
+                S::ClaimOnly,
+            ),
+            (
+                "…naming no perpetrator, beside a channel's claim that names none",
+                vec![
+                    official().blaming(None),
+                    carried(NewsMedia, Reported).by("داعش").blaming(None),
+                ],
+                S::ClaimOnly,
+            ),
+            (
+                "…saying it is confirmed",
+                vec![
+                    official(),
+                    carried(NewsMedia, Confirmed).by("Islamic State"),
+                ],
+                S::ClaimOnly,
+            ),
+            (
+                "police's own account of the attack",
+                vec![official(), carried(Government, Reported)],
+                S::Corroborated,
+            ),
+            (
+                "the target's side telling it (an SDF-aligned monitor)",
+                vec![
+                    official(),
+                    carried(LocalMonitor, Reported).by("Syrian Democratic Forces"),
+                ],
+                S::Corroborated,
+            ),
+            (
+                "a third party's account naming no perpetrator",
+                vec![official(), carried(NewsMedia, Reported).blaming(None)],
+                S::Corroborated,
+            ),
+            (
+                "a relay and an account",
+                vec![
+                    official(),
+                    carried(NewsMedia, Claimed),
+                    carried(NewsMedia, Reported),
+                ],
+                S::Corroborated,
+            ),
+            (
+                "an independent confirmation",
+                vec![official(), carried(Government, Confirmed)],
+                S::Confirmed,
+            ),
+            (
+                "an account alone",
+                vec![carried(Government, Reported)],
+                S::Reported,
+            ),
+            (
+                "a denial",
+                vec![official(), carried(Government, Denied)],
+                S::Disputed,
+            ),
+        ];
+        for (what, reports, want) in &rows {
+            let inputs: Vec<LinkInput> = reports
+                .iter()
+                .enumerate()
+                .map(|(n, c)| c.input(n as i64 + 1))
+                .collect();
+            let built = build(&inputs, &[], &[], &HashMap::new(), &LinkOptions::default());
+            assert_eq!(built.len(), 1, "{what}: one incident");
+            assert_eq!(built[0].incident.status, *want, "{what}");
+        }
+
+        // The conservative toll is an independent source's, not that of a
+        // source on the perpetrator's side.
+        let inputs: Vec<LinkInput> = [
+            official().killed(7),
+            carried(NewsMedia, Reported).by("Islamic State").killed(3),
+            carried(Government, Reported).killed(4),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(n, c)| c.input(n as i64 + 1))
+        .collect();
+        let built = build(&inputs, &[], &[], &HashMap::new(), &LinkOptions::default());
+        assert_eq!(built[0].incident.counts.killed.unwrap().value, 4);
+        assert_eq!(built[0].incident.claimed_counts.killed.unwrap().value, 7);
     }
 
     #[test]

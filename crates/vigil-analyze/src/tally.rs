@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
 use vigil_model::{Dimension, IncidentId, IncidentStatus, Measure, WeekStart};
 use vigil_store::{Store, TallyRow, WeeklyCount, WeeklyCountQuery};
@@ -58,13 +58,9 @@ impl Series {
     }
 }
 
-/// The first day of the week holding `day`.
+/// The first day of the week holding `day` (see [`WeekStart::week_of`]).
 pub fn week_of(day: NaiveDate, start: WeekStart) -> NaiveDate {
-    let back = match start {
-        WeekStart::Monday => day.weekday().num_days_from_monday(),
-        WeekStart::Saturday => (day.weekday().num_days_from_monday() + 2) % 7,
-    };
-    day - Days::new(back as u64)
+    start.week_of(day)
 }
 
 fn is_claimed(status: IncidentStatus) -> bool {
@@ -322,24 +318,145 @@ mod tests {
     }
 
     #[test]
-    fn weeks_start_on_monday_or_saturday() {
-        // 2019-10-09 was a Wednesday.
-        assert_eq!(
-            week_of(day("2019-10-09"), WeekStart::Monday),
-            day("2019-10-07")
-        );
-        assert_eq!(
-            week_of(day("2019-10-09"), WeekStart::Saturday),
-            day("2019-10-05")
-        );
-        assert_eq!(
-            week_of(day("2019-10-05"), WeekStart::Saturday),
-            day("2019-10-05")
-        );
-        assert_eq!(
-            week_of(day("2019-10-06"), WeekStart::Monday),
-            day("2019-09-30")
-        );
+    fn weeks_start_on_the_day_the_analyst_chooses() {
+        // Claimed attacks on Thu 27 Dec 2018, Tue 1 Jan 2019, Tue 29 Oct,
+        // Wed 30 Oct, Fri 1 Nov, Tue 31 Dec 2019 and Wed 1 Jan 2020; the
+        // tally runs from Thu 20 Dec 2018 to Tue 7 Jan 2020.
+        // (week start, first week, the weeks that count any).
+        let rows: Vec<TallyRow> = [
+            "2018-12-27",
+            "2019-01-01",
+            "2019-10-29",
+            "2019-10-30",
+            "2019-11-01",
+            "2019-12-31",
+            "2020-01-01",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(n, d)| row(n as i64 + 1, d, 0, IncidentStatus::ClaimOnly, &[]))
+        .collect();
+        type Weeks = &'static [(&'static str, u64)];
+        let table: &[(WeekStart, &str, Weeks)] = &[
+            (
+                WeekStart::Monday,
+                "2018-12-17",
+                &[
+                    ("2018-12-24", 1),
+                    ("2018-12-31", 1),
+                    ("2019-10-28", 3),
+                    ("2019-12-30", 2),
+                ],
+            ),
+            (
+                WeekStart::Tuesday,
+                "2018-12-18",
+                &[
+                    ("2018-12-25", 1),
+                    ("2019-01-01", 1),
+                    ("2019-10-29", 3),
+                    ("2019-12-31", 2),
+                ],
+            ),
+            (
+                // Wednesday weeks: 26 Dec 2018 - 1 Jan 2019 crosses the
+                // year's end, 30 Oct - 5 Nov 2019 the month's; 1 Jan 2020
+                // is a Wednesday and starts a week.
+                WeekStart::Wednesday,
+                "2018-12-19",
+                &[
+                    ("2018-12-26", 2),
+                    ("2019-10-23", 1),
+                    ("2019-10-30", 2),
+                    ("2019-12-25", 1),
+                    ("2020-01-01", 1),
+                ],
+            ),
+            (
+                WeekStart::Thursday,
+                "2018-12-20",
+                &[
+                    ("2018-12-27", 2),
+                    ("2019-10-24", 2),
+                    ("2019-10-31", 1),
+                    ("2019-12-26", 2),
+                ],
+            ),
+            (
+                WeekStart::Friday,
+                "2018-12-14",
+                &[
+                    ("2018-12-21", 1),
+                    ("2018-12-28", 1),
+                    ("2019-10-25", 2),
+                    ("2019-11-01", 1),
+                    ("2019-12-27", 2),
+                ],
+            ),
+            (
+                WeekStart::Saturday,
+                "2018-12-15",
+                &[
+                    ("2018-12-22", 1),
+                    ("2018-12-29", 1),
+                    ("2019-10-26", 3),
+                    ("2019-12-28", 2),
+                ],
+            ),
+            (
+                WeekStart::Sunday,
+                "2018-12-16",
+                &[
+                    ("2018-12-23", 1),
+                    ("2018-12-30", 1),
+                    ("2019-10-27", 3),
+                    ("2019-12-29", 2),
+                ],
+            ),
+        ];
+        assert_eq!(table.len(), WeekStart::ALL.len());
+        for (ws, first, nonzero) in table {
+            let q = TallyQuery {
+                measure: Measure::Claims,
+                by: None,
+                filters: Vec::new(),
+                week_start: *ws,
+                from: day("2018-12-20"),
+                to: day("2020-01-07"),
+            };
+            let series = tally(&rows, &q);
+            let weeks = &series[0].weeks;
+            assert_eq!(weeks[0].start, day(first), "{ws}");
+            assert!(
+                weeks
+                    .windows(2)
+                    .all(|w| (w[1].start - w[0].start).num_days() == 7),
+                "{ws}: consecutive weeks"
+            );
+            let got: Vec<(String, u64)> = weeks
+                .iter()
+                .filter(|w| w.value > 0)
+                .map(|w| (w.start.to_string(), w.value))
+                .collect();
+            let want: Vec<(String, u64)> =
+                nonzero.iter().map(|(d, n)| (d.to_string(), *n)).collect();
+            assert_eq!(got, want, "{ws}");
+            assert_eq!(weeks.iter().map(|w| w.value).sum::<u64>(), 7, "{ws}");
+            // The store's counts give the same weeks.
+            let counts: Vec<WeeklyCount> = nonzero
+                .iter()
+                .map(|(d, n)| WeeklyCount {
+                    key: None,
+                    week: day(d),
+                    value: *n,
+                })
+                .collect();
+            assert_eq!(
+                series_from_counts(&counts, &q)[0].counts(),
+                series[0].counts(),
+                "{ws}"
+            );
+        }
     }
 
     #[test]

@@ -225,6 +225,12 @@ pub enum IncidentCommand {
     },
 }
 
+fn parse_zone(s: &str) -> Result<vigil_extract::dates::Tz, String> {
+    s.trim().parse().map_err(|_| {
+        format!("{s:?} is not an IANA time-zone name: use one such as Asia/Damascus, Asia/Baghdad, Europe/Istanbul or UTC")
+    })
+}
+
 fn parse_change(s: &str) -> Result<vigil_model::IncidentChange, String> {
     vigil_model::IncidentChange::parse(s).map_err(|e| e.to_string())
 }
@@ -250,7 +256,8 @@ pub struct TallyArgs {
     /// One series per value of this dimension
     #[arg(long, value_name = "DIMENSION")]
     pub by: Option<vigil_model::Dimension>,
-    /// First day of the week: monday (ISO) or saturday (ACLED)
+    /// First day of the week, any day named in English: monday (ISO weeks),
+    /// saturday (ACLED's), wednesday (the week after an event on a Wednesday), …
     #[arg(long, default_value = "monday", value_name = "DAY")]
     pub week_start: vigil_model::WeekStart,
     /// The first week: the one holding this day [default: the earliest incident]
@@ -281,7 +288,8 @@ pub struct SurgeArgs {
     /// The week to test: the one holding this day [default: the latest incident's]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub week: Option<NaiveDate>,
-    /// First day of the week: monday (ISO) or saturday (ACLED)
+    /// First day of the week, any day named in English: monday (ISO weeks),
+    /// saturday (ACLED's), wednesday (the week after an event on a Wednesday), …
     #[arg(long, default_value = "monday", value_name = "DAY")]
     pub week_start: vigil_model::WeekStart,
     /// Show every series, not only those flagged
@@ -375,9 +383,16 @@ pub struct ExtractArgs {
     /// Language of --text (detected when absent)
     #[arg(long, requires = "text")]
     pub lang: Option<Lang>,
-    /// Publication date of --text, for "on Thursday" (YYYY-MM-DD) [default: today]
+    /// Publication date of --text, for "on Thursday" (YYYY-MM-DD) [default: today, in --time-zone]
     #[arg(long, value_name = "DATE", requires = "text")]
     pub date: Option<NaiveDate>,
+    /// The time zone whose local day a publication time (kept in UTC) is
+    /// read in: the day "today", "أمس" and "on Thursday" count from and an
+    /// undated report is dated to. An IANA name (Asia/Baghdad, UTC)
+    /// [default: the region's, Asia/Damascus, from the calendar file's
+    /// time_zones]
+    #[arg(long, env = "VIGIL_TIME_ZONE", value_name = "ZONE", value_parser = parse_zone)]
+    pub time_zone: Option<vigil_extract::dates::Tz>,
     /// Kind of source --text comes from (a militant official source's reports are claims)
     #[arg(long, value_parser = parse_kind, requires = "text")]
     pub source_kind: Option<SourceKind>,

@@ -98,6 +98,7 @@ pub fn run(data_dir: &Path, args: &DemoArgs, out: &Output) -> anyhow::Result<Exi
         &ex,
         &ids,
         crate::extract::jobs(None),
+        None,
         &quiet,
     )?;
     let sites = crate::incidents::load_sites(&corpus.path().join("sites.toml"))?;

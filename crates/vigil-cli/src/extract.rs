@@ -10,6 +10,7 @@ use anyhow::{bail, Context};
 use indicatif::ProgressBar;
 use serde::Serialize;
 use vigil_extract::kb::{Kb, KbFiles};
+use vigil_extract::dates::{local_day, Tz};
 use vigil_extract::{DocInput, Extractor};
 use vigil_model::{DocumentId, EventReport, Source, SourceId};
 use vigil_store::{DocumentText, SqliteStore, Store};
@@ -33,10 +34,14 @@ fn knowledge(dir: Option<&Path>) -> anyhow::Result<&'static Kb> {
 pub fn run(dir: &Path, args: &ExtractArgs, out: &Output) -> anyhow::Result<ExitCode> {
     let ex = crate::gazetteer::extractor(dir)?.with_kb(knowledge(args.kb.as_deref())?);
     if let Some(text) = &args.text {
+        let zone = ex.kb().calendar.zone(args.time_zone, &[]);
         let input = DocInput {
             document_id: DocumentId(0),
             lang: args.lang.clone(),
-            published: Some(args.date.unwrap_or_else(|| chrono::Utc::now().date_naive())),
+            published: Some(
+                args.date
+                    .unwrap_or_else(|| local_day(chrono::Utc::now(), zone)),
+            ),
             source_kind: args.source_kind,
             affiliation: args.affiliation.clone(),
             countries: Vec::new(),
@@ -66,7 +71,7 @@ pub fn run(dir: &Path, args: &ExtractArgs, out: &Output) -> anyhow::Result<ExitC
     } else {
         args.docs.clone()
     };
-    let s = extract_documents(&mut store, &ex, &ids, jobs(args.jobs), out)?;
+    let s = extract_documents(&mut store, &ex, &ids, jobs(args.jobs), args.time_zone, out)?;
     if out.json {
         out.json(&s)?;
     } else if !out.quiet {
@@ -103,7 +108,9 @@ pub struct ExtractSummary {
 }
 
 /// Extracts the reports of `ids` and stores them (replacing what each
-/// document had), with a progress bar unless `out` is quiet.
+/// document had), with a progress bar unless `out` is quiet. Each
+/// document's day is its publication time's local day in `zone`, else in
+/// the region's zone (see [`vigil_extract::dates::Calendar::zone`]).
 ///
 /// `jobs` threads extract while this one reads the documents and writes
 /// the reports, in the order of `ids`: the store's report ids do not
@@ -113,9 +120,11 @@ pub fn extract_documents(
     ex: &Extractor,
     ids: &[DocumentId],
     jobs: usize,
+    zone: Option<Tz>,
     out: &Output,
 ) -> anyhow::Result<ExtractSummary> {
     let started = Instant::now();
+    let calendar = &ex.kb().calendar;
     let bar = if out.quiet || out.json {
         ProgressBar::hidden()
     } else {
@@ -177,13 +186,16 @@ pub fn extract_documents(
                         s
                     }
                 };
+                let countries = Vec::new();
                 let input = DocInput {
                     document_id: doc.id,
                     lang: Some(doc.lang.clone()),
-                    published: doc.published.map(|p| p.date_naive()),
+                    published: doc
+                        .published
+                        .map(|p| local_day(p, calendar.zone(zone, &countries))),
                     source_kind: source.as_ref().map(|s| s.kind),
                     affiliation: source.and_then(|s| s.affiliation),
-                    countries: Vec::new(),
+                    countries,
                 };
                 if work_tx.send((seq, doc, input)).is_err() {
                     bail!("the extraction threads stopped");

@@ -61,7 +61,7 @@ pub struct WeeklyArgs {
     /// The narratives file whose narratives are counted [default: the bundled demo narratives]
     #[arg(long, value_name = "FILE")]
     pub file: Option<PathBuf>,
-    /// The day weeks start on: monday (ISO) or saturday (ACLED)
+    /// The day weeks start on, any day named in English: monday (ISO), saturday (ACLED), …
     #[arg(long, default_value = "monday", value_name = "DAY")]
     pub week_start: WeekStart,
     /// First week shown (the week holding this day, YYYY-MM-DD)

@@ -1135,6 +1135,31 @@ async fn tally_weeks_add_up_and_mark_surges() {
             assert!(!w["flagged_by"].as_array().unwrap().is_empty());
         }
     }
+    // Weeks from the Wednesday of the invasion (any day, any case): the
+    // same incidents, each week its own seven days.
+    let wed = get(&app, "/api/v1/tally?week_start=Wednesday").await;
+    assert_eq!(wed["week_start"], "wednesday", "{wed}");
+    let wed_weeks = wed["series"][0]["weeks"].as_array().unwrap();
+    let wed_total: u64 = wed_weeks.iter().map(|w| w["value"].as_u64().unwrap()).sum();
+    assert_eq!(wed_total, total);
+    for w in wed_weeks {
+        let start =
+            chrono::NaiveDate::parse_from_str(w["start"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        assert_eq!(
+            chrono::Datelike::weekday(&start),
+            chrono::Weekday::Wed,
+            "{w}"
+        );
+        let listed = walk(
+            &app,
+            &format!(
+                "/api/v1/incidents?from={start}&to={}",
+                start + chrono::Days::new(6)
+            ),
+        )
+        .await;
+        assert_eq!(w["value"].as_u64().unwrap() as usize, listed.len(), "{w}");
+    }
     // The demo's story: attacks on the SDF surge in the offensive's week.
     let sdf = get(
         &app,
@@ -1797,7 +1822,7 @@ async fn alert_and_narrative_errors_are_json_with_status() {
         ),
         (
             Method::GET,
-            "/api/v1/narratives?week_start=sunday",
+            "/api/v1/narratives?week_start=someday",
             StatusCode::BAD_REQUEST,
             "week_start",
         ),

@@ -785,6 +785,9 @@ fn incidents_are_reviewed_and_the_decisions_survive_re_extraction() {
     );
     let bad = vigil(&data, &["incidents", "--where", "colour=red"]);
     assert!(stderr(&bad).contains("perpetrator"), "{}", stderr(&bad));
+    let bad = vigil(&data, &["extract", "--time-zone", "Mars/Olympus"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("Asia/Damascus"), "{}", stderr(&bad));
 }
 
 #[test]
@@ -878,4 +881,116 @@ fn tallies_surges_and_sites_over_the_demo() {
     assert!(stderr(&out).contains("prison"), "{}", stderr(&out));
     let after: Value = serde_json::from_str(&run(&["--json", "sites", "list"])).unwrap();
     assert_eq!(after.as_array().unwrap().len(), 4);
+}
+
+/// Claimed attacks count once, in the week of the attack (a local day),
+/// however late the claim arrives: a late claim lands in its own week when
+/// later weeks are already linked, and a newsletter's list of last week's
+/// claims links to their incidents and adds nothing.
+#[test]
+fn claims_count_in_the_week_of_the_attack_however_late_they_arrive() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let run = |args: &[&str]| {
+        let out = vigil(d, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        out
+    };
+    run(&[
+        "source",
+        "add",
+        "Wilayat Claims",
+        "--kind",
+        "militant_official",
+        "--affiliation",
+        "Islamic State",
+    ]);
+    // (week start, first week of the tally) -> claims per week.
+    let tally = |week_start: &str| -> Vec<(String, u64)> {
+        let t = json(&run(&[
+            "--json",
+            "tally",
+            "--measure",
+            "claims",
+            "--week-start",
+            week_start,
+            "--from",
+            "2019-10-07",
+            "--to",
+            "2019-10-25",
+        ]));
+        t[0]["weeks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| {
+                (
+                    w["start"].as_str().unwrap().to_string(),
+                    w["value"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let weeks = |rows: &[(&str, u64)]| -> Vec<(String, u64)> {
+        rows.iter().map(|(d, n)| (d.to_string(), *n)).collect()
+    };
+    let incidents = || json(&run(&["--json", "incidents", "--limit", "100"]));
+
+    run(&[
+        "--quiet",
+        "ingest",
+        fixtures("claims/weeks.jsonl").to_str().unwrap(),
+    ]);
+    run(&["--quiet", "extract"]);
+    run(&["--quiet", "link"]);
+    // The claim posted at 22:30 UTC on Sunday 20 October, "today", is of
+    // Monday 21 October in Syria: week 3.
+    assert_eq!(
+        tally("monday"),
+        weeks(&[("2019-10-07", 2), ("2019-10-14", 3), ("2019-10-21", 2)])
+    );
+    let before = incidents().as_array().unwrap().len();
+    assert_eq!(before, 7, "one incident per claimed attack");
+
+    // A claim of 9 October posted on 24 October, and the newsletter of
+    // 24 October listing two attacks of the week before.
+    run(&[
+        "--quiet",
+        "ingest",
+        fixtures("claims/late.jsonl").to_str().unwrap(),
+    ]);
+    run(&["--quiet", "extract"]);
+    run(&["--quiet", "link"]);
+    assert_eq!(
+        tally("monday"),
+        weeks(&[("2019-10-07", 3), ("2019-10-14", 3), ("2019-10-21", 2)]),
+        "week 1 rises by one, no other week changes"
+    );
+    let after = incidents();
+    let after = after.as_array().unwrap();
+    assert_eq!(after.len(), before + 1, "the newsletter adds no incident");
+    let restated: Vec<&Value> = after
+        .iter()
+        .filter(|i| i["reports"].as_array().unwrap().len() == 2)
+        .collect();
+    let mut days: Vec<&str> = restated
+        .iter()
+        .map(|i| i["date"]["date"].as_str().unwrap())
+        .collect();
+    days.sort();
+    assert_eq!(
+        days,
+        ["2019-10-16", "2019-10-17"],
+        "the newsletter's items joined the claims they repeat"
+    );
+    // Weeks from the Wednesday of the invasion, 9 October.
+    assert_eq!(
+        tally("Wednesday"),
+        weeks(&[
+            ("2019-10-02", 1),
+            ("2019-10-09", 3),
+            ("2019-10-16", 4),
+            ("2019-10-23", 0)
+        ])
+    );
 }

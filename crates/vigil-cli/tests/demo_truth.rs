@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use vigil_extract::dates::local_day;
 use vigil_extract::{DocInput, Extractor};
 use vigil_geo::haversine_km;
 use vigil_ingest::{prepare, read_file, walk, Item, PrepareOptions, ReadOptions, WalkEntry};
@@ -76,7 +77,9 @@ fn extract_demo_into(store: &mut SqliteStore, keep: impl Fn(&str) -> bool) -> By
         let input = DocInput {
             document_id: doc.id,
             lang: Some(doc.lang.clone()),
-            published: doc.published.map(|p| p.date_naive()),
+            published: doc
+                .published
+                .map(|p| local_day(p, ex.kb().calendar.zone(None, &[]))),
             source_kind: Some(source.kind),
             affiliation: source.affiliation.clone(),
             countries: Vec::new(),

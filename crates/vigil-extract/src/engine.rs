@@ -328,6 +328,7 @@ impl Extractor {
                     field: field.to_string(),
                     span: t.span(a, b),
                     sentence: t.sentence_span(t.sentence_of(a)),
+                    note: None,
                 });
             }
         };
@@ -447,10 +448,11 @@ impl Extractor {
             .filter(|d| sents.iter().any(|r| r.contains(&d.start)) && in_seg(d.start))
             .collect();
         let in_body = candidates.iter().any(|d| !is_byline(t, d));
-        let date = candidates
+        let date_mention = candidates
             .into_iter()
             .filter(|d| !(in_body && is_byline(t, d)))
-            .min_by_key(|d| d.start.abs_diff(trigger))
+            .min_by_key(|d| d.start.abs_diff(trigger));
+        let date = date_mention
             .map(|d| {
                 cite("date", d.start, d.end);
                 d.date
@@ -574,6 +576,12 @@ impl Extractor {
             }
         }
 
+        // The calendar of a Hijri date, on the date's evidence.
+        if let Some(note) = date_mention.and_then(|d| d.note()) {
+            for e in evidence.iter_mut().filter(|e| e.field == "date") {
+                e.note = Some(note.clone());
+            }
+        }
         let report = EventReport {
             id: ReportId(0),
             document_id: doc.document_id,

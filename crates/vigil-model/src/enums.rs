@@ -363,14 +363,60 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// The first day of a tally's week.
+    /// The first day of a tally's week: any day of the week, named in
+    /// English (`monday` … `sunday`, any case). The analyst picks it: the
+    /// week after an event that starts on a Wednesday is counted from that
+    /// Wednesday.
     #[derive(Default)]
     WeekStart, "week start" {
-        /// ISO weeks.
+        /// ISO weeks (the default).
         #[default]
         Monday = "monday",
-        /// ACLED's weeks.
+        /// Tuesday to Monday.
+        Tuesday = "tuesday",
+        /// Wednesday to Tuesday.
+        Wednesday = "wednesday",
+        /// Thursday to Wednesday.
+        Thursday = "thursday",
+        /// Friday to Thursday.
+        Friday = "friday",
+        /// ACLED's weeks, Saturday to Friday.
         Saturday = "saturday",
+        /// Sunday to Saturday.
+        Sunday = "sunday",
+    }
+}
+
+impl WeekStart {
+    /// Days from Monday to this day: Monday 0, Tuesday 1, … Sunday 6.
+    pub const fn days_from_monday(self) -> u32 {
+        match self {
+            WeekStart::Monday => 0,
+            WeekStart::Tuesday => 1,
+            WeekStart::Wednesday => 2,
+            WeekStart::Thursday => 3,
+            WeekStart::Friday => 4,
+            WeekStart::Saturday => 5,
+            WeekStart::Sunday => 6,
+        }
+    }
+
+    /// The first day of the week holding `day`: `day` itself when it falls
+    /// on this weekday, else the last such weekday before it.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use vigil_model::WeekStart;
+    /// let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// // Wednesday 9 October 2019 starts a Wednesday week; Tuesday 15
+    /// // October is still in it.
+    /// assert_eq!(WeekStart::Wednesday.week_of(day("2019-10-15")), day("2019-10-09"));
+    /// assert_eq!(WeekStart::Monday.week_of(day("2019-10-15")), day("2019-10-14"));
+    /// ```
+    pub fn week_of(self, day: chrono::NaiveDate) -> chrono::NaiveDate {
+        use chrono::Datelike;
+        let back = (day.weekday().num_days_from_monday() + 7 - self.days_from_monday()) % 7;
+        day - chrono::Days::new(u64::from(back))
     }
 }
 
@@ -434,6 +480,67 @@ mod tests {
         check(Dimension::ALL);
         check(Measure::ALL);
         check(WeekStart::ALL);
+    }
+
+    #[test]
+    fn any_weekday_starts_the_week_and_parses_in_any_case() {
+        use chrono::{Datelike, NaiveDate};
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        // (week start as typed, a day, the first day of its week). The days
+        // run from Monday 30 December 2019 back across the year's end and
+        // from Wednesday 9 October 2019 (the week of the invasion) across
+        // the end of October.
+        let rows: &[(&str, &str, &str)] = &[
+            ("monday", "2019-10-09", "2019-10-07"),
+            ("Monday", "2019-10-07", "2019-10-07"),
+            ("tuesday", "2019-10-09", "2019-10-08"),
+            ("TUESDAY", "2019-10-07", "2019-10-01"),
+            ("wednesday", "2019-10-09", "2019-10-09"),
+            ("Wednesday", "2019-10-15", "2019-10-09"),
+            ("wednesday", "2019-10-16", "2019-10-16"),
+            // A Wednesday week across the end of a month…
+            ("wednesday", "2019-10-29", "2019-10-23"),
+            ("wednesday", "2019-11-01", "2019-10-30"),
+            ("wednesday", "2019-11-05", "2019-10-30"),
+            // …and of a year.
+            ("wednesday", "2019-12-31", "2019-12-25"),
+            ("wednesday", "2020-01-01", "2020-01-01"),
+            ("wednesday", "2020-01-07", "2020-01-01"),
+            ("wednesday", "2019-01-01", "2018-12-26"),
+            ("thursday", "2019-10-09", "2019-10-03"),
+            ("thursday", "2019-10-10", "2019-10-10"),
+            ("friday", "2019-10-09", "2019-10-04"),
+            ("friday", "2020-01-02", "2019-12-27"),
+            ("saturday", "2019-10-09", "2019-10-05"),
+            ("saturday", "2019-10-05", "2019-10-05"),
+            ("sunday", "2019-10-09", "2019-10-06"),
+            ("sunday", "2020-01-04", "2019-12-29"),
+            ("Sunday", "2019-12-29", "2019-12-29"),
+        ];
+        for (typed, d, want) in rows {
+            let ws: WeekStart = typed.parse().unwrap();
+            let got = ws.week_of(day(d));
+            assert_eq!(got, day(want), "{typed} week of {d}");
+            assert_eq!(
+                got.weekday().num_days_from_monday(),
+                ws.days_from_monday(),
+                "{typed}"
+            );
+        }
+        // Every day of a fortnight lands in a week that starts on the day
+        // chosen, no more than six days before it.
+        for ws in WeekStart::ALL {
+            for n in 0..14 {
+                let d = day("2019-12-25") + chrono::Days::new(n);
+                let w = ws.week_of(d);
+                assert!((0..7).contains(&(d - w).num_days()), "{ws} {d}");
+                assert_eq!(w.weekday().num_days_from_monday(), ws.days_from_monday());
+            }
+        }
+        assert_eq!(WeekStart::default(), WeekStart::Monday);
+        assert_eq!(WeekStart::ALL.len(), 7);
+        let err = "mon".parse::<WeekStart>().unwrap_err().to_string();
+        assert!(err.contains("wednesday"), "{err}");
     }
 
     #[test]

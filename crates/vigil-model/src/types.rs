@@ -514,6 +514,11 @@ pub struct Evidence {
     pub span: Span,
     /// The sentence containing it.
     pub sentence: Span,
+    /// How the span was read, where the words alone do not say it: the
+    /// calendar a Hijri date was converted with ("Hijri date 18/2/1441 AH,
+    /// Umm al-Qura calendar: Thursday 2019-10-17").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// One document's account of one event.
@@ -913,6 +918,7 @@ mod tests {
                 field: "killed".into(),
                 span: Span { start: 10, end: 15 },
                 sentence: Span { start: 0, end: 80 },
+                note: None,
             }],
         };
         let json = serde_json::to_string(&report).unwrap();

@@ -145,6 +145,10 @@ pub struct EvidenceOut {
     pub sentence: Span,
     /// The sentence.
     pub sentence_text: String,
+    /// How the span was read, where the words alone do not say it (the
+    /// calendar of a Hijri date).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// One event report, its document and its evidence quoted.
@@ -858,6 +862,7 @@ pub(crate) fn evidence_of(report: &EventReport, text: &str) -> Vec<EvidenceOut> 
             text: cut(e.span),
             sentence: e.sentence,
             sentence_text: cut(e.sentence),
+            note: e.note.clone(),
         })
         .collect()
 }

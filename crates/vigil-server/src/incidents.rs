@@ -277,7 +277,7 @@ pub struct TallyParams {
     from: Option<String>,
     /// The last week: the week holding this day (default: the last incident's).
     to: Option<String>,
-    /// `monday` (default, ISO weeks) or `saturday` (ACLED's).
+    /// The first day of each week, any day named in English, any case: `monday` (default, ISO weeks), `tuesday`, `wednesday`, `thursday`, `friday`, `saturday` (ACLED's weeks) or `sunday`.
     week_start: Option<String>,
     /// Weeks in each week's baseline, 1 to 52 (default 3).
     baseline_weeks: Option<String>,
@@ -330,7 +330,7 @@ pub struct SurgeParams {
     measure: Option<String>,
     /// Test one series per value of this dimension.
     by: Option<String>,
-    /// `monday` (default) or `saturday`.
+    /// The first day of each week, any day named in English, any case: `monday` (default, ISO weeks), `tuesday`, `wednesday`, `thursday`, `friday`, `saturday` (ACLED's weeks) or `sunday`.
     week_start: Option<String>,
     /// Weeks in the baseline, 1 to 52 (default 3).
     baseline_weeks: Option<String>,

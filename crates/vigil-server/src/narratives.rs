@@ -149,7 +149,7 @@ pub struct NarrativeDocumentPage {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct NarrativeParams {
-    /// `monday` (ISO weeks, default) or `saturday` (the Saturday–Friday week).
+    /// The first day of each week, any day named in English, any case: `monday` (default, ISO weeks), `tuesday`, `wednesday`, `thursday`, `friday`, `saturday` (ACLED's weeks) or `sunday`.
     week_start: Option<String>,
     /// First week shown: the week holding this day (YYYY-MM-DD); earlier weeks still serve as baseline.
     from: Option<String>,

@@ -30,6 +30,7 @@ pub fn run_all<S: Store>(make: &mut dyn FnMut() -> S) {
     a_failing_batch_stores_nothing(&mut make());
     search_folds_arabic_and_english_and_filters(&mut make());
     reports_and_incidents_round_trip(&mut make());
+    link_inputs_name_the_side_and_forwards(&mut make());
     document_listings_filter_sort_and_page(&mut make());
     report_listings_filter_sort_and_page(&mut make());
     search_hits_carry_highlight_offsets(&mut make());
@@ -533,6 +534,46 @@ fn report(doc: DocumentId, killed: u32) -> EventReport {
         claim_status: ClaimStatus::Reported,
         evidence: vec![],
     }
+}
+
+/// Linking learns, per report, whose side its source is on and whether its
+/// document forwards another's post: neither corroborates a claim.
+fn link_inputs_name_the_side_and_forwards<S: Store>(store: &mut S) {
+    let claim = "The group's fighters detonated an explosive device on a patrol in al-Shuhayl.";
+    let mut official = doc("Wadi Media", claim, "en", 11);
+    official.source = NewSource {
+        kind: SourceKind::MilitantOfficial,
+        affiliation: Some("Islamic State".into()),
+        ..NewSource::named("Wadi Media")
+    };
+    // A forward of a channel whose own post is not in the store.
+    let mut forward = doc(
+        "Supporters",
+        "Fighters of the group attacked a checkpoint in Hajin with machine guns.",
+        "en",
+        12,
+    );
+    forward.forwarded_from = Some("Amaq Channel".into());
+    let wire = doc("Wire A", BOMBING, "en", 13);
+    let out = store
+        .insert_documents(&[official, forward, wire], &DedupOptions::default())
+        .unwrap();
+    // (document, affiliation, forwarded).
+    let mut want = Vec::new();
+    for (n, o) in out.iter().enumerate() {
+        if let InsertOutcome::New { id } = o {
+            store.replace_reports(*id, &[report(*id, 2)]).unwrap();
+            want.push((*id, (n == 0).then(|| "Islamic State".to_string()), n == 1));
+        }
+    }
+    assert_eq!(want.len(), 3, "three publications: {out:?}");
+    let got: Vec<(DocumentId, Option<String>, bool)> = store
+        .link_inputs(None)
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.report.document_id, i.affiliation, i.forwarded))
+        .collect();
+    assert_eq!(got, want);
 }
 
 fn reports_and_incidents_round_trip<S: Store>(store: &mut S) {

@@ -359,6 +359,13 @@ pub struct LinkInput {
     pub key: ReportKey,
     /// The kind of its document's source.
     pub source_kind: SourceKind,
+    /// The actor its document's source speaks for or is aligned with,
+    /// where it has one: a report from a perpetrator's own side never
+    /// corroborates its claim.
+    pub affiliation: Option<String>,
+    /// Its document forwards another source's post (`forwarded_from`): a
+    /// copy, which never counts as an independent account.
+    pub forwarded: bool,
 }
 
 /// What linking has left to do.

@@ -23,6 +23,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 use vigil_bench::floor::Floor;
+use vigil_extract::dates::local_day;
 use vigil_extract::{DocInput, Extractor};
 
 const USAGE: &str = "usage:
@@ -109,6 +110,7 @@ struct Doc {
 /// The `text` (with `published` and `lang` when given) of each JSON line.
 fn read_docs(files: &[PathBuf], limit: usize) -> Result<Vec<Doc>> {
     let mut docs = Vec::new();
+    let zone = vigil_extract::kb::Kb::bundled().calendar.zone(None, &[]);
     for f in files {
         let r = BufReader::new(File::open(f).with_context(|| format!("opening {}", f.display()))?);
         for line in r.lines() {
@@ -122,10 +124,16 @@ fn read_docs(files: &[PathBuf], limit: usize) -> Result<Vec<Doc>> {
             let v: Value = serde_json::from_str(&line)
                 .with_context(|| format!("{}: not JSON lines", f.display()))?;
             let text = v["text"].as_str().unwrap_or_default().to_string();
+            // A time with its zone is read as the extractor's pipeline
+            // reads it (its local day in the region); a day as it is.
             let date = |k: &str| {
-                v[k].as_str()
-                    .and_then(|d| d.get(..10))
-                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                let s = v[k].as_str()?;
+                match chrono::DateTime::parse_from_rfc3339(s) {
+                    Ok(t) => Some(local_day(t.to_utc(), zone)),
+                    Err(_) => s
+                        .get(..10)
+                        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+                }
             };
             let input = DocInput {
                 published: date("published").or_else(|| date("reference_date")),

@@ -35,9 +35,10 @@ export function weekly(days) {
 
 /**
  * Draws `series` ([{week, count, band?: [low, high], surge?: bool,
- * note?: string}]) into `el`. `title` names what is counted.
+ * note?: string}]) into `el`. `title` names what is counted, `weekLabel`
+ * the day the weeks start on ("Wednesdays").
  */
-export function drawChart(el, series, { title = 'Reports per week', onWeek } = {}) {
+export function drawChart(el, series, { title = 'Reports per week', onWeek, weekLabel = 'Mondays' } = {}) {
   el.replaceChildren();
   const total = series.reduce((a, s) => a + s.count, 0);
   el.dataset.total = String(total);
@@ -102,7 +103,7 @@ export function drawChart(el, series, { title = 'Reports per week', onWeek } = {
     }
   });
   root.append(svg('line', { class: 'axis', x1: m.l, x2: W - m.r, y1: H - m.b, y2: H - m.b }));
-  root.append(svg('text', { class: 'tick', x: m.l, y: H - 6, text: `weeks from ${series[0].week} (Mondays)` }));
+  root.append(svg('text', { class: 'tick', x: m.l, y: H - 6, text: `weeks from ${series[0].week} (${weekLabel})` }));
   el.append(root);
 }
 

@@ -18,6 +18,12 @@ const FIELDS = {
   province: { label: 'Province', type: 'text', placeholder: 'Deir ez-Zor, …' },
   status: { label: 'Status', choices: () => enumValues('IncidentStatus').then(opts) },
   source_kind: { label: 'Source kind', choices: () => enumValues('SourceKind').then(opts) },
+  week_start: {
+    label: 'Weeks start',
+    blank: 'Monday (ISO)',
+    // Any day of the week; Monday, the default, is the blank choice.
+    choices: () => enumValues('WeekStart').then((days) => days.filter((d) => d !== 'monday').map((d) => [d, dayName(d)])),
+  },
   site: {
     label: 'Site',
     choices: () => get('/api/v1/sites').then((s) => s.items.map((x) => [x.key, x.name])),
@@ -31,6 +37,11 @@ const FIELDS = {
     choices: () => sourceMap().then((m) => [...m.values()].map((s) => [String(s.id), s.name])),
   },
 };
+
+/** "wednesday" → "Wednesday". */
+export function dayName(d) {
+  return d ? d[0].toUpperCase() + d.slice(1) : '';
+}
 
 function opts(values) {
   return values.map((v) => [v, label(v)]);

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 use vigil_model::{
     Count, CountExactness, Counts, DatePrecision, Dimension, DocumentId, EventDate, EventType,
     Incident, IncidentId, IncidentStatus, Measure, ReportKey, SubEventType, WeekStart,
@@ -95,12 +95,21 @@ pub fn sample_incidents() -> Vec<NewIncident> {
         .collect()
 }
 
+/// The first day of `day`'s week, found by stepping back a day at a time
+/// until the weekday's English name is the week start's: a check of the
+/// store's arithmetic on day numbers that shares none of it.
 fn week_of(day: NaiveDate, start: WeekStart) -> NaiveDate {
-    let back = match start {
-        WeekStart::Monday => day.weekday().num_days_from_monday(),
-        WeekStart::Saturday => (day.weekday().num_days_from_monday() + 2) % 7,
-    };
-    day - Days::new(u64::from(back))
+    let mut d = day;
+    while !d
+        .format("%A")
+        .to_string()
+        .eq_ignore_ascii_case(start.as_str())
+    {
+        d = d
+            .pred_opt()
+            .expect("a day after the first representable one");
+    }
+    d
 }
 
 /// (lower-cased key, week) → value, counted from the rows by hand; weeks

@@ -87,7 +87,8 @@ pub(super) fn link_backlog(conn: &Connection) -> Result<LinkBacklog> {
     })
 }
 
-const LINK_COLUMNS: &str = "SELECT r.id, r.document_id, r.ordinal, s.kind, r.body
+const LINK_COLUMNS: &str = "SELECT r.id, r.document_id, r.ordinal, s.kind, r.body,
+             s.affiliation, d.forwarded_from IS NOT NULL
       FROM event_reports r
       JOIN documents d ON d.id = r.document_id
       JOIN sources s ON s.id = d.source_id";
@@ -103,12 +104,14 @@ fn link_rows(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Resul
                 r.get::<_, u32>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, bool>(6)?,
             ))
         })
         .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
         .map_err(&err)?;
     rows.into_iter()
-        .map(|(id, doc, ordinal, kind, body)| {
+        .map(|(id, doc, ordinal, kind, body, affiliation, forwarded)| {
             Ok(LinkInput {
                 report: report_from(id, doc, &body)?,
                 key: ReportKey {
@@ -116,6 +119,8 @@ fn link_rows(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Resul
                     ordinal,
                 },
                 source_kind: parse_col(kind, "sources", "kind")?,
+                affiliation: affiliation.filter(|a| !a.trim().is_empty()),
+                forwarded,
             })
         })
         .collect()
@@ -647,7 +652,7 @@ fn from_julian_day(n: i64) -> Option<NaiveDate> {
 }
 
 pub(super) fn weekly_counts(conn: &Connection, q: &WeeklyCountQuery) -> Result<Vec<WeeklyCount>> {
-    use vigil_model::{Measure, WeekStart};
+    use vigil_model::Measure;
     let err = sql_err("counting incidents by week");
     // Every count reads one row per incident (and per value of `by`) with
     // the incident's day, killed and status on it: a facet row (0006) when
@@ -720,11 +725,10 @@ pub(super) fn weekly_counts(conn: &Connection, q: &WeeklyCountQuery) -> Result<V
         args.push(Value::Text(dim.as_str().into()));
         args.push(Value::Text(value.trim().into()));
     }
-    // Days back to the week's first day: Mondays are 0 (mod 7), Saturdays 5.
-    let shift = match q.week_start {
-        WeekStart::Monday => 0,
-        WeekStart::Saturday => 2,
-    };
+    // Julian day numbers count Mondays as 0 (mod 7), Tuesdays 1, …
+    // Sundays 6: a day `day` is `(day + shift) % 7` days past the first day
+    // of its week when `shift` is 7 less that day's number (mod 7).
+    let shift = i64::from((7 - q.week_start.days_from_monday()) % 7);
     let measure = match q.measure {
         Measure::Incidents => "COUNT(*)",
         Measure::Claims => "SUM(d.status IN ('claim_only', 'corroborated'))",

@@ -69,7 +69,7 @@ export function glossOf(e, rep) {
     case 'perpetrator': case 'attribution': return actor(rep.perpetrators) ?? rep.attribution ?? null;
     case 'target': return actor(rep.targets);
     case 'claim_status': return label(rep.claim_status);
-    case 'date': return rep.date ? `${fmtDate(rep.date.date)} (${rep.date.precision})` : null;
+    case 'date': return rep.date ? `${fmtDate(rep.date.date)} (${rep.date.precision})${e.note ? `; ${e.note}` : ''}` : null;
     case 'place': {
       const p = rep.place;
       if (!p) return null;

@@ -6,22 +6,18 @@
 
 import { h, fill, label, fmtDate, markedText } from '../dom.js';
 import { get } from '../api.js';
-import { filterBar, pick } from '../filters.js';
+import { filterBar, pick, dayName } from '../filters.js';
 import { drawShareChart } from '../chart.js';
 
 export const FILTERS = ['week_start', 'from', 'to'];
 const DOC_FILTERS = ['from', 'to'];
 
-const FIELDS = {
-  week_start: { label: 'Weeks start', blank: 'Monday (ISO)', choices: async () => [['saturday', 'Saturday']] },
-};
-
 export async function render(main, route, ctx) {
   if (route.id) return renderOne(main, route, ctx);
   const params = route.params;
-  const bar = await filterBar(FILTERS, params, (p) => ctx.navigate('narratives', p), FIELDS);
+  const bar = await filterBar(FILTERS, params, (p) => ctx.navigate('narratives', p));
   const list = await get('/api/v1/narratives', pick(params, FILTERS));
-  const weekLabel = list.week_start === 'saturday' ? 'Saturdays' : 'Mondays';
+  const weekLabel = `${dayName(list.week_start || 'monday')}s`;
   const panels = [];
   const docsToLoad = [];
   for (const n of list.items) {

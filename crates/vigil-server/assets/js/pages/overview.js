@@ -4,12 +4,14 @@
 
 import { h, fill, label, fmtDate, placeName } from '../dom.js';
 import { get, walk } from '../api.js';
-import { filterBar, pick } from '../filters.js';
+import { filterBar, pick, dayName } from '../filters.js';
 import { EventMap } from '../map.js';
 import { drawChart, tallyWeeks } from '../chart.js';
 import { ackState, fmtTime } from './alerts.js';
 
-export const FILTERS = ['from', 'to', 'event_type', 'status', 'perpetrator', 'target', 'province', 'site'];
+export const FILTERS = ['from', 'to', 'event_type', 'status', 'perpetrator', 'target', 'province', 'site', 'week_start'];
+/** Filters of the weekly chart only: the incidents and alerts ignore them. */
+const CHART_ONLY = ['week_start'];
 
 export async function render(main, route, { navigate, isCurrent }) {
   const params = route.params;
@@ -31,10 +33,11 @@ export async function render(main, route, { navigate, isCurrent }) {
       h('section.panel', { 'aria-labelledby': 'alerts-h' }, h('h2', { id: 'alerts-h' }, 'Latest alerts'), alertsEl)));
 
   const map = new EventMap(mapEl);
-  const filters = pick(params, FILTERS);
+  const filters = pick(params, FILTERS.filter((f) => !CHART_ONLY.includes(f)));
+  const weekStart = params.get('week_start') || 'monday';
   const [{ items, truncated }, tally, alerts] = await Promise.all([
     walk('/api/v1/incidents', { ...filters, sort: '-date' }),
-    get('/api/v1/tally', filters),
+    get('/api/v1/tally', pick(params, FILTERS)),
     get('/api/v1/alerts', { limit: 200 }),
   ]);
   if (!isCurrent()) return () => map.destroy();
@@ -48,8 +51,10 @@ export async function render(main, route, { navigate, isCurrent }) {
   const series = tallyWeeks(weeks);
   drawChart(chartEl, series, {
     title: 'Incidents per week',
+    weekLabel: `${dayName(weekStart)}s`,
     onWeek: (week) => {
       const p = new URLSearchParams(params);
+      for (const k of CHART_ONLY) p.delete(k);
       const end = new Date(week + 'T00:00:00Z');
       end.setUTCDate(end.getUTCDate() + 6);
       p.set('from', week);
