@@ -1025,6 +1025,9 @@ pub fn roles(
                 cue: 0,
             });
         }
+        // The group whose claim it is was not the victim of its own
+        // attack ("بسيارة مفخخة يقودها أحد مقاتلي الدولة").
+        out.targets.retain(|m| m.actor != actor);
         // The group's own media asserting its attack is a claim, whatever
         // verbs it uses; only a denial changes that.
         if !matches!(out.claim, Some((ClaimStatus::Denied, _))) {

@@ -923,7 +923,8 @@ impl ClaimLanguage {
         {
             k -= 1;
         }
-        let holder = (k.saturating_sub(2).max(r.start)..k).rev().find(|&j| {
+        // (Up to three words between: "آلية رباعية الدفع لقسد".)
+        let holder = (k.saturating_sub(3).max(r.start)..k).rev().find(|&j| {
             Self::in_set(&self.assets, t.tok(j)) || Self::in_set(&self.members, t.tok(j))
         });
         // "مرتدي الجيش العراقي": a generic term naming the force's members.

@@ -91,6 +91,16 @@ pub fn arabic_inflections(phrase: &str) -> Vec<String> {
         plural.extend(words[1..].iter().map(|w| w.to_string()));
         out.push(plural.join(" "));
     }
+    // A single noun with an attached pronoun: "اغتيال" → "اغتياله"
+    // ("لاغتياله", in an attempt to assassinate him), "عملية" → "عمليته".
+    if let [w] = words.as_slice() {
+        let stem = w
+            .strip_suffix('ة')
+            .map_or_else(|| w.to_string(), |s| format!("{s}ت"));
+        for p in ["ه", "ها", "هم"] {
+            out.push(format!("{stem}{p}"));
+        }
+    }
     out
 }
 
@@ -337,9 +347,20 @@ mod tests {
                 "سيارة مفخخة",
                 &["سيارتين مفخختين", "سيارتان مفخختان", "سيارات مفخخة"],
             ),
-            ("هجوم", &["هجومين", "هجومان"]),
+            ("هجوم", &["هجومين", "هجومان", "هجومه", "هجومها", "هجومهم"]),
+            (
+                "عملية",
+                &[
+                    "عمليتين",
+                    "عمليتان",
+                    "عمليات",
+                    "عمليته",
+                    "عمليتها",
+                    "عمليتهم",
+                ],
+            ),
             // Short words, Latin script and long phrases are left alone.
-            ("لغم", &["لغمين", "لغمان"]),
+            ("لغم", &["لغمين", "لغمان", "لغمه", "لغمها", "لغمهم"]),
             ("فر", &[]),
             ("car bomb", &[]),
             ("قذيفة هاون على موقع", &[]),
