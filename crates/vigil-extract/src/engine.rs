@@ -268,7 +268,13 @@ impl Extractor {
         let mut leading: Vec<usize> = Vec::new();
         for (s, &is_event) in event_sentence.iter().enumerate() {
             if !is_event {
+                // An item of a list that tells no event read as one is
+                // not part of the item before it.
                 match segments.last_mut() {
+                    Some(_) if list_item(t, s) => {
+                        segments.push(vec![s]);
+                        seg_place = None;
+                    }
                     Some(seg) => seg.push(s),
                     None => leading.push(s),
                 }

@@ -696,7 +696,7 @@ impl Kb {
             sub_events: tf.sub_event_type,
             sub_event_triggers: Matcher::new(with_arabic_inflections(triggers)),
             weak_triggers: Matcher::new(with_arabic_inflections(weak)),
-            context: Matcher::new(context.into_iter().collect::<Vec<_>>()),
+            context: Matcher::new(with_arabic_inflections(context.into_iter().collect())),
             attack_triggers: Matcher::new(with_arabic_inflections(attack)),
             mode_weapon,
             weapon_triggers: Matcher::new(with_arabic_inflections(weapons)),
