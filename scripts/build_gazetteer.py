@@ -16,7 +16,8 @@ SOURCE_DIR defaults to ../shared/gazetteer relative to the repository root
   quarters of Syria (CC BY 3.0 IGO), merged after the supplement: matched
   to the place of another source that shares a name nearby (which keeps
   its id and point and gains OCHA's names, governorate and district), or
-  added; preferred where it and another source disagree (see merge_ocha);
+  added (communities only); preferred where it and another source
+  disagree (see merge_ocha);
 - geonames/admin1_codes_SY_IQ_TR_JO_LB.tsv and
   basemap/ne_10m_admin1_SY_IQ_TR_JO_LB.geojson: provinces and their shapes;
 - basemap/countries-50m.json: country outlines (for country centroids);
@@ -1092,12 +1093,17 @@ def merge_ocha(src: Path, places: dict, pindex, stats: Counter):
                 seat = "PPLA2"
             elif keys & {fold_key(r["admin3_ar"]), fold_key(r["admin3_en"])}:
                 seat = "PPLA3"
+        if p is None and r["place_class"] == "neighborhood":
+            # A city quarter that no other source has is not added: quarter
+            # names are often generic ("Aqaba", "Andalus", "Rawda") and
+            # would outrank towns of the same name abroad.
+            stats["ocha: quarters not added (no other source has them)"] += 1
+            continue
         if p is None:
-            kind = "neighbourhood" if r["place_class"] == "neighborhood" else (
-                "town" if seat else "village")
+            kind = "town" if seat else "village"
             main = r["name_en"].strip() or r["name_ar"].strip()
-            p = Place(ocha_id(r["pcode"]), main, r["lat"], r["lon"], kind,
-                      "PPLX" if kind == "neighbourhood" else (seat or "PPL"), "SY", 0, "ocha")
+            p = Place(ocha_id(r["pcode"]), main, r["lat"], r["lon"], kind, seat or "PPL", "SY", 0,
+                      "ocha")
             if p.id in places:
                 sys.exit(f"OCHA {r['pcode']}: id {p.id} collides with a place")
             p.add_names(names)

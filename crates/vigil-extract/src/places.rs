@@ -57,6 +57,7 @@ struct NamesFile {
 struct RelationsFile {
     near: Vec<String>,
     links: Vec<String>,
+    weak_links: Vec<String>,
     max_link_words: usize,
     place_nouns: Vec<String>,
 }
@@ -109,6 +110,8 @@ pub struct Lexicon {
     /// Words between a village and the place that holds it ("بريف",
     /// "in the … countryside").
     links: HashSet<String>,
+    /// Links too common to say alone that a place precedes ("في", "in").
+    weak_links: HashSet<String>,
     /// At most this many link words between the two names.
     max_link_words: usize,
     /// Nouns that say a village or town follows ("قرية", "بلدة").
@@ -200,6 +203,7 @@ impl Lexicon {
                 .collect(),
             near: norm(f.relations.near),
             links: norm(f.relations.links),
+            weak_links: norm(f.relations.weak_links),
             max_link_words: f.relations.max_link_words,
             place_nouns: norm(f.relations.place_nouns),
             compound_km: f.compounds.km,
@@ -386,9 +390,13 @@ pub fn find(
     // Words found to be people's names in this text: their other
     // mentions are people too ("Jason Jones … Jones said").
     let mut people: HashSet<String> = HashSet::new();
+    // Tokens that the name index spotted, kept or not: a word the rules
+    // below reject (a person, a hashtag's part) is not read again by `cued`.
+    let mut spotted = vec![false; t.tokens.len()];
     for m in matches {
         let start = token_at(from + m.start);
         let mut end = token_at(from + m.end);
+        spotted[start..end.min(t.tokens.len())].fill(true);
         if start >= end || end > range.end {
             continue;
         }
@@ -533,7 +541,7 @@ pub fn find(
     out.sort_by_key(|m| m.start);
     // "قرية الكرامة", "بلدة صور", "سويدان بريف دير الزور": names that the
     // wording says are places (see `cued`).
-    let compounds = cued(lex, gaz, t, &range, &mut out, context_countries);
+    let compounds = cued(lex, gaz, t, &range, &mut out, context_countries, &spotted);
     // Spellings the gazetteer lacks ("Hretan", "Joubar"), in a text about
     // the region.
     let regional = out.iter().any(|m| {
@@ -573,7 +581,42 @@ pub fn find(
         });
     }
     inside_towns(gaz, t, &range, &mut out);
+    lone_villages_abroad(gaz, t, &mut out);
     out
+}
+
+/// "Gunmen killed a member of the Bayaa district council", "زخات مطر على
+/// الجهراء": a single word that names only small villages and quarters
+/// (OCHA and Who's On First list thousands, many of them also words,
+/// surnames or the names of quarters elsewhere) is no place when the
+/// text's towns and provinces all
+/// lie in other countries, unless the wording says which place is meant
+/// ("near X", "the village of X").
+fn lone_villages_abroad(gaz: &Gazetteer, t: &Text<'_>, out: &mut Vec<PlaceMention>) {
+    let minor = |m: &PlaceMention| {
+        m.candidates.iter().all(|&c| {
+            let p = gaz.place(c);
+            matches!(p.kind, PlaceKind::Village | PlaceKind::Neighbourhood) && p.population == 0
+        })
+    };
+    // Where the text's towns and provinces are ("Iranian shelling of
+    // Nalparez", "US troops in Haqlaniyah" name no town elsewhere).
+    let countries: HashSet<String> = out
+        .iter()
+        .filter(|m| !minor(m) && gaz.place(m.place).kind != PlaceKind::Country)
+        .map(|m| gaz.place(m.place).country.clone())
+        .collect();
+    if countries.is_empty() {
+        return;
+    }
+    out.retain(|m| {
+        let p = gaz.place(m.place);
+        let one_word = !t.original_of(m.start, m.end).contains(char::is_whitespace);
+        let named_so = m.relation_start.is_some()
+            || (m.kind_hint == Some(p.kind)
+                && matches!(p.kind, PlaceKind::Village | PlaceKind::Town));
+        !one_word || named_so || !minor(m) || countries.contains(&p.country)
+    });
 }
 
 /// An Arabic word and its forms without proclitics: without a leading
@@ -676,22 +719,23 @@ fn holder_after(
     range: &std::ops::Range<usize>,
     from: usize,
     out: &[PlaceMention],
-) -> Option<usize> {
+) -> Option<(usize, bool)> {
     let mut k = from;
     if k < range.end && t.tok(k) == "," {
         k += 1;
     }
-    let mut words = 0;
+    let (mut words, mut strong) = (0, false);
     while k < range.end && words <= lex.max_link_words {
         if let Ok(j) = out.binary_search_by_key(&k, |m| m.start) {
             let holds = out[j]
                 .candidates
                 .iter()
                 .any(|&c| holds_villages(gaz.place(c).kind));
-            return (words > 0 && holds).then_some(j);
+            return (words > 0 && holds).then_some((j, strong));
         }
         if t.kind(k) == Kind::Word && in_set(&lex.links, t.tok(k)) {
             words += 1;
+            strong |= !in_set(&lex.weak_links, t.tok(k));
         } else if t.tok(k) != "-" {
             return None;
         }
@@ -712,7 +756,7 @@ fn holders(
 ) -> Vec<Vec<usize>> {
     let next: Vec<Option<usize>> = out
         .iter()
-        .map(|m| holder_after(lex, gaz, t, range, m.end, out))
+        .map(|m| holder_after(lex, gaz, t, range, m.end, out).map(|h| h.0))
         .collect();
     (0..out.len())
         .map(|i| {
@@ -746,6 +790,7 @@ fn cued(
     range: &std::ops::Range<usize>,
     out: &mut Vec<PlaceMention>,
     region: &[String],
+    spotted: &[bool],
 ) -> Vec<(usize, Vec<PlaceIdx>)> {
     // "قرية الكرامة": GeoNames names Iraqi villages "Qaryat al Karamah",
     // and the words are also the village of al-Karama; the noun is no part
@@ -759,35 +804,52 @@ fn cued(
         if m.end - m.start == 2 {
             more.extend(cued_candidates(lex, gaz, t.tok(m.start + 1), region).0);
         }
+        // Villages and towns of the region: "مدينة الكويت" is Kuwait City,
+        // not the country.
         more.retain(|&c| {
             let p = gaz.place(c);
-            lex.arabic_script_countries.contains(&p.country)
-                || is_admin(p)
-                || p.population >= FOREIGN_CITY_IN_ARABIC
+            region.contains(&p.country) && is_local(p.kind) && !is_region(p)
         });
         if more.is_empty() {
             continue;
         }
-        let mut candidates = more;
-        candidates.extend(m.candidates.iter().copied());
-        let mut seen = HashSet::new();
-        candidates.retain(|&c| seen.insert(c));
-        *m = mention(t, range, m.start + 1, m.end, candidates);
+        // The span keeps its noun ("مدينة X" is the name as written).
+        for c in more {
+            if !m.candidates.contains(&c) {
+                m.candidates.push(c);
+            }
+        }
     }
     let covered = covered_tokens(t, out);
     let mut compounds = Vec::new();
     let mut added = Vec::new();
     for i in range.clone() {
-        if t.kind(i) != Kind::Word || !arabic_word(t.tok(i)) || t.tok(i).chars().count() < 3 {
+        let w = t.tok(i);
+        if t.kind(i) != Kind::Word
+            || !arabic_word(w)
+            || w.chars().count() < 3
+            || in_set(&lex.links, w)
+            || in_set(&lex.near, w)
+        {
             continue;
         }
         let at = out.binary_search_by_key(&i, |m| m.start).ok();
         let single = at.is_some_and(|j| out[j].end == i + 1);
-        if covered[i] && !single {
+        if (covered[i] || spotted[i]) && !single {
             continue;
         }
-        let noun_before = i > range.start && in_set(&lex.place_nouns, t.tok(i - 1));
-        if !noun_before && holder_after(lex, gaz, t, range, i + 1, out).is_none() {
+        // Only before a link with a word of place in it ("بريف", "شرق",
+        // "التابعة لناحية") to a place of the region: "5 حالات في عدن"
+        // names no village حالات, nor "المدارس التابعة لمنطقة الأحمدي" a
+        // quarter of Damascus.
+        let holder = holder_after(lex, gaz, t, range, i + 1, out).filter(|&(j, strong)| {
+            strong
+                && out[j].candidates.iter().any(|&c| {
+                    let p = gaz.place(c);
+                    holds_villages(p.kind) && region.contains(&p.country)
+                })
+        });
+        if holder.is_none() {
             continue;
         }
         let (named, compound) = cued_candidates(lex, gaz, t.tok(i), region);
@@ -854,11 +916,11 @@ fn cued_candidates(
         }
         index
     });
+    // Villages and towns of the region: the word is read as a place for
+    // its wording, not for its fame ("السيول" is no Seoul).
     let keep = |c: PlaceIdx| {
         let p = gaz.place(c);
-        lex.arabic_script_countries.contains(&p.country)
-            || is_admin(p)
-            || p.population >= FOREIGN_CITY_IN_ARABIC
+        region.contains(&p.country) && is_local(p.kind) && !is_region(p)
     };
     for form in bare_forms(word) {
         let other = match form.strip_prefix("ال") {
@@ -2342,6 +2404,10 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
     // The text's countries, up to a point: a local paper names its own
     // country often, and a namesake village there is still no country.
     s += ctx.country_weight(&p.country).min(2.5) * 2.0;
+    // Beyond that cap the region's countries weigh alike; between two
+    // namesake villages (OCHA's Bayaa in Aleppo, Baghdad's quarter) the
+    // country the text names more breaks the tie.
+    s += ctx.country_weight(&p.country).min(10.0) * 0.01;
     let namesake = ctx.own_admin && !is_admin(p);
     if let (Some(c), false) = (ctx.container, namesake) {
         let inside =
@@ -2539,7 +2605,7 @@ mod tests {
         );
         let head = "[person]\ntitles=[]\nrelations=[]\nfirst_names=[]\nspeech_verbs=[]\napposition_nouns=[]\n\
                    [names]\nplace_prefixes=[]\narabic_script_countries=[]\n\
-                   [relations]\nnear=[]\nlinks=[]\nmax_link_words=2\nplace_nouns=[]\n\
+                   [relations]\nnear=[]\nlinks=[]\nweak_links=[]\nmax_link_words=2\nplace_nouns=[]\n\
                    [compounds]\nkm=5.0\ngeneric_first_words=[]\n";
         let tail = "[acronyms]\n[state_abbreviations]\n";
         // (what is wrong, the file's middle part); `None` is a valid file.
@@ -2818,11 +2884,10 @@ mod tests {
                 Some(("SY", City)),
             ),
             (
-                // OCHA lists the quarter; "بستان" alone is a common word.
-                "a quarter whose name begins with a common word",
+                "a common Arabic word before another",
                 "قصف على منطقة بستان القصر في حلب",
-                &["بستان القصر", "حلب"],
-                Some(("SY", Neighbourhood)),
+                &["حلب"],
+                Some(("SY", City)),
             ),
         ]);
         assert_eq!(consonants(&vowelled("Hatitat al Jarash")), "htjrs");
@@ -3022,13 +3087,13 @@ mod tests {
         (
             "the namesake in Hasakah",
             "هاجم مسلحون نقطة عسكرية في قرية الكرامة بريف الحسكة",
-            "الكرامة",
+            "قرية الكرامة",
             Want::At(36.3087, 40.7243),
         ),
         (
             "the namesake east of Deir ez-Zor",
             "هاجم مسلحون نقطة عسكرية في قرية الكرامة شرق دير الزور",
-            "الكرامة",
+            "قرية الكرامة",
             Want::At(34.8925, 40.6041),
         ),
         (
