@@ -590,8 +590,9 @@ pub fn find(
 /// (OCHA and Who's On First list thousands, many of them also words,
 /// surnames or the names of quarters elsewhere) is no place when the
 /// text's towns and provinces all
-/// lie in other countries, unless the wording says which place is meant
-/// ("near X", "the village of X").
+/// lie in other countries and it names the village's country in no way,
+/// unless the wording says which place is meant ("near X", "the village
+/// of X").
 fn lone_villages_abroad(gaz: &Gazetteer, t: &Text<'_>, out: &mut Vec<PlaceMention>) {
     let minor = |m: &PlaceMention| {
         m.candidates.iter().all(|&c| {
@@ -609,13 +610,19 @@ fn lone_villages_abroad(gaz: &Gazetteer, t: &Text<'_>, out: &mut Vec<PlaceMentio
     if countries.is_empty() {
         return;
     }
+    // A country the text names ("Syria", "Syrian") keeps its villages.
+    let named: HashSet<String> = out
+        .iter()
+        .filter(|m| !minor(m))
+        .map(|m| gaz.place(m.place).country.clone())
+        .collect();
     out.retain(|m| {
         let p = gaz.place(m.place);
         let one_word = !t.original_of(m.start, m.end).contains(char::is_whitespace);
         let named_so = m.relation_start.is_some()
             || (m.kind_hint == Some(p.kind)
                 && matches!(p.kind, PlaceKind::Village | PlaceKind::Town));
-        !one_word || named_so || !minor(m) || countries.contains(&p.country)
+        !one_word || named_so || !minor(m) || named.contains(&p.country)
     });
 }
 
