@@ -12,6 +12,12 @@ SOURCE_DIR defaults to ../shared/gazetteer relative to the repository root
 - geonames/cities500.txt.gz: every GeoNames populated place of 500+ people,
   world-wide, with its untagged alternate names;
 - wof/wof_admin_{SY,IQ,JO,LB,TR}.tsv: Who's On First village-level places;
+- ocha/syria_populated_places_ocha.tsv: UN OCHA's communities and city
+  quarters of Syria (CC BY 3.0 IGO), merged after the supplement: matched
+  to the place of another source that shares a name nearby (which keeps
+  its id and point and gains OCHA's names, governorate and district), or
+  added (communities only); preferred where it and another source
+  disagree (see merge_ocha);
 - geonames/admin1_codes_SY_IQ_TR_JO_LB.tsv and
   basemap/ne_10m_admin1_SY_IQ_TR_JO_LB.geojson: provinces and their shapes;
 - basemap/countries-50m.json: country outlines (for country centroids);
@@ -22,14 +28,16 @@ and writes data/gazetteer/places.tsv.gz deterministically (rows sorted by
 id, gzip mtime 0), printing summary counts. Python 3.11, standard library
 only.
 
-Columns: id, name, lat, lon, kind, fcode, country, province, population,
-names. `names` holds every Latin and Arabic-script name of the place,
+Columns: id, name, lat, lon, kind, fcode, country, province, district,
+population, names. `district` is OCHA's admin-2 district of a Syrian place,
+empty elsewhere. `names` holds every Latin and Arabic-script name of the place,
 `|`-separated, the main name first, deduplicated on the folded form that
 vigil_text::normalize + tokens give (the original spellings are kept).
 
 Ids: the GeoNames id where there is one; otherwise negative: -wof_id for a
 Who's On First place, -900000 - n for a country of the built-in table
-(n = ISO 3166-1 numeric), and -1 ... -99999 for supplement places.
+(n = ISO 3166-1 numeric), -1 ... -99999 for supplement places, and
+-10000000000 - n for OCHA's community Cn (-10000100000 - n for quarter Nn).
 """
 
 from __future__ import annotations
@@ -240,7 +248,8 @@ def split_list(field: str) -> list[str]:
 
 class Place:
     __slots__ = ("id", "name", "lat", "lon", "kind", "fcode", "country",
-                 "province", "population", "names", "_keys", "origin", "admin1")
+                 "province", "district", "population", "names", "_keys", "origin", "admin1",
+                 "ocha")
 
     def __init__(self, id, name, lat, lon, kind, fcode, country, population,
                  origin, admin1=""):
@@ -252,11 +261,15 @@ class Place:
         self.fcode = fcode
         self.country = country
         self.province = ""
+        # Second-level division (Syria: OCHA's admin-2 district), or "".
+        self.district = ""
         self.population = population
         self.names: list[str] = []
         self._keys: set[str] = set()
         self.origin = origin
         self.admin1 = admin1
+        # The OCHA P-code of the community this place is, or "".
+        self.ocha = ""
         self.add_names([name])
 
     def add_names(self, names):
@@ -873,6 +886,290 @@ def read_supplement(path: Path):
 
 
 # --------------------------------------------------------------------------
+# OCHA populated places of Syria
+# --------------------------------------------------------------------------
+
+OCHA_FILE = "ocha/syria_populated_places_ocha.tsv"
+OCHA_COLUMNS = ["pcode", "name_en", "name_ar", "admin1_en", "admin2_en", "admin3_en",
+                "latitude", "longitude", "place_class", "parent_community_pcode",
+                "name_en_disambiguated", "name_ar_disambiguated", "ref_name_en", "admin1_ar",
+                "admin2_ar", "admin3_ar", "admin1_pcode", "admin2_pcode", "admin3_pcode",
+                "source_date", "valid_on"]
+# An OCHA community is the same place as a village of GeoNames or WOF that
+# shares a name with it within this distance (towns and cities: their
+# points differ more).
+OCHA_MATCH_KM = 5.0
+OCHA_MATCH_KM_TOWN = 10.0
+# A shared consonant skeleton only ("Tayyana", "At Tayyānah") is enough at
+# this distance.
+OCHA_SKELETON_KM = 3.0
+# A village of another source that bears, among other names, a name that
+# OCHA gives only to communities at least this far away (and at most
+# OCHA_WRONG_NAME_MAX_KM: a neighbour's name attached to the wrong point)
+# loses that name: WOF gives الكشكية to al-Kashmah, 31 km from Kishkiyeh.
+OCHA_WRONG_NAME_KM = 10.0
+OCHA_WRONG_NAME_MAX_KM = 60.0
+# Ids of places that only OCHA has: negative, from the P-code, beyond every
+# WOF id (under 2 * 10^9) and the supplement's: C5197 -> -10000005197,
+# N0001 -> -10000100001.
+OCHA_ID_BASE = 10_000_000_000
+OCHA_KINDS_MATCHED = ("city", "town", "village", "neighbourhood", "other", "camp")
+
+
+def ocha_id(pcode: str) -> int:
+    m = re.fullmatch(r"([CN])(\d{4,5})", pcode)
+    if not m:
+        sys.exit(f"{OCHA_FILE}: P-code {pcode!r} is neither C#### nor N####")
+    return -(OCHA_ID_BASE + (100_000 if m.group(1) == "N" else 0) + int(m.group(2)))
+
+
+def read_ocha(src: Path):
+    path = src / OCHA_FILE
+    with open(path, encoding="utf-8") as fh:
+        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        if reader.fieldnames != OCHA_COLUMNS:
+            sys.exit(f"{path}: header must be {OCHA_COLUMNS}, got {reader.fieldnames}")
+        rows = []
+        for i, r in enumerate(reader, 2):
+            try:
+                r["lat"], r["lon"] = float(r["latitude"]), float(r["longitude"])
+            except ValueError:
+                sys.exit(f"{path}: line {i} ({r['pcode']}): latitude/longitude "
+                         f"{r['latitude']!r}, {r['longitude']!r} are not numbers")
+            if not (r["name_ar"].strip() or r["name_en"].strip()):
+                sys.exit(f"{path}: line {i} ({r['pcode']}) has no name")
+            rows.append(r)
+    return sorted(rows, key=lambda r: r["pcode"])
+
+
+def translit_skeleton(name: str) -> str:
+    """The consonants of a Latin name as vigil-extract's places.rs reads
+    another transliteration: articles dropped, words run together, a final
+    h dropped, vowels, y and w dropped, doubled letters once, q as k
+    ("Kishkiyeh" and "Al Kishkīyah" -> "kshk")."""
+    words = []
+    for w in re.split(r"[\s\-]+", _latin_fold(fold_key(name).replace(" ", " "))):
+        w = "".join(c for c in w if c.isascii() and c.isalnum())
+        if w and w not in ARTICLES:
+            words.append(w)
+    v = "".join(words)
+    if v.endswith("h") and len(v) > 3:
+        v = v[:-1]
+    out = []
+    for c in v:
+        c = "k" if c in "qc" else c
+        if c in "aeiouyw" or (out and out[-1] == c):
+            continue
+        out.append(c)
+    return "".join(out)
+
+
+def ocha_match_keys(names: list[str]) -> set[str]:
+    """Keys on which an OCHA name and another source's name are one name:
+    the index keys (Latin articles as al and dropped), and Arabic names
+    with and without their article."""
+    ks = set()
+    for n in names:
+        sc = script_of(n)
+        if sc is None:
+            continue
+        for k in index_keys(n, "SY"):
+            ks.add(k)
+            if sc == "arabic" and k.startswith("ال") and len(k) > 4:
+                ks.add(k[2:])
+    return ks
+
+
+_OCHA_SPLIT_AR = re.compile(r"_|\s+-\s*|\s*-\s+")
+_OCHA_SPLIT_EN = re.compile(r"_\s+|\s+-\s*|\s*-\s+")
+
+
+def ocha_names(r) -> list[str]:
+    """The names of an OCHA row. A value may hold two names ("الصياح_صياح
+    ظاهرية", "Sayah - Sayah Thahriyeh") or a name and its town or
+    sub-district ("الحجلية- الباب" / "Hjeileh - Elbab", "حي تشرين - دمشق"):
+    the parts are names, the admin parts are not (an English part is
+    admin where the Arabic part in its place is). A quarter's "حي" is the
+    noun before its name, not part of it."""
+    admin = {fold_key(r[c]) for c in ("admin1_en", "admin2_en", "admin3_en",
+                                       "admin1_ar", "admin2_ar", "admin3_ar")}
+    admin |= {fold_key(a.removeprefix("مركز ")) for a in (r["admin2_ar"], r["admin3_ar"])}
+
+    def pieces(value, splitter):
+        out = []
+        for piece in splitter.split(value):
+            piece = piece.replace("_", " ").strip()
+            if piece.startswith("حي "):
+                piece = piece[3:].strip()
+            out.append(piece)
+        return out
+
+    ar = pieces(r["name_ar"], _OCHA_SPLIT_AR)
+    is_admin = [len(ar) > 1 and fold_key(p) in admin for p in ar]
+    parts = [p for p, a in zip(ar, is_admin) if not a]
+    for value in (r["name_en"], r["ref_name_en"]):
+        en = pieces(value, _OCHA_SPLIT_EN)
+        if len(en) == len(ar):
+            en = [p for p, a in zip(en, is_admin) if not a]
+        parts += [p for p in en if not (len(en) > 1 and fold_key(p) in admin)]
+    return clean_names([p for p in parts if p and p != "حي"], keep_lowercase=True)
+
+
+def merge_ocha(src: Path, places: dict, pindex, stats: Counter):
+    """Merges OCHA's populated places of Syria: a community that another
+    source already has (a shared name nearby) gains OCHA's names, district
+    and governorate and keeps its id and point; the others are added. Then
+    names that OCHA puts on a point far away are taken off the wrong
+    village. Returns the rows of the dropped names, for the summary."""
+    rows = read_ocha(src)
+    stats["ocha rows"] = len(rows)
+    # OCHA governorate -> Natural Earth province: where most of its points lie.
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for r in rows:
+        pv = pindex.find("SY", r["lat"], r["lon"], label=r["pcode"])
+        if pv is not None:
+            votes[r["admin1_en"]][pv.display] += 1
+    gov = {a: c.most_common(1)[0][0] for a, c in votes.items()}
+    if len(set(gov.values())) != len(gov):
+        sys.exit(f"OCHA governorates do not map one to one onto provinces: {gov}")
+    print("  OCHA governorates: " + ", ".join(f"{a} = {gov[a]}" for a in sorted(gov)), file=sys.stderr)
+
+    # Candidates of the other sources, on a grid of 0.1 degree.
+    cell = 0.1
+    grid = defaultdict(list)
+    keys_of: dict[int, set[str]] = {}
+    skel_of: dict[int, set[str]] = {}
+    for p in places.values():
+        if p.country != "SY" or p.kind not in OCHA_KINDS_MATCHED:
+            continue
+        grid[(math.floor(p.lat / cell), math.floor(p.lon / cell))].append(p)
+        keys_of[p.id] = ocha_match_keys(p.names)
+        skel_of[p.id] = {translit_skeleton(n) for n in p.names if script_of(n) == "latin"} - {""}
+
+    pairs = []
+    for r in rows:
+        names = ocha_names(r)
+        keys = ocha_match_keys(names)
+        skels = {translit_skeleton(n) for n in names if script_of(n) == "latin"} - {""}
+        neighbourhood = r["place_class"] == "neighborhood"
+        ci, cj = math.floor(r["lat"] / cell), math.floor(r["lon"] / cell)
+        for i in range(ci - 2, ci + 3):
+            for j in range(cj - 2, cj + 3):
+                for p in grid.get((i, j), ()):
+                    if neighbourhood and p.kind == "city":
+                        continue  # a quarter is not its city
+                    d = haversine_km(r["lat"], r["lon"], p.lat, p.lon)
+                    # Towns' points differ more between sources; the
+                    # supplement's villages are placed from descriptions.
+                    wide = p.kind in ("city", "town") or p.origin == "supplement"
+                    limit = OCHA_MATCH_KM_TOWN if wide else OCHA_MATCH_KM
+                    if d <= limit and keys & keys_of[p.id]:
+                        pairs.append((0, d, r["pcode"], p.id))
+                    elif d <= OCHA_SKELETON_KM and skels & skel_of[p.id]:
+                        pairs.append((1, d, r["pcode"], p.id))
+    pairs.sort()
+    by_pcode = {r["pcode"]: r for r in rows}
+    matched: dict[str, Place] = {}
+    taken: set[int] = set()
+    for strength, _d, pcode, pid in pairs:
+        if pcode in matched or pid in taken:
+            continue
+        matched[pcode] = places[pid]
+        taken.add(pid)
+        stats["ocha: matched by a shared name" if strength == 0 else
+              "ocha: matched by a shared consonant skeleton"] += 1
+
+    ocha_points: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        names = ocha_names(r)
+        p = matched.get(r["pcode"])
+        # The seat of a district or sub-district (the community that bears
+        # its name: Busayra of Basira, Thiban of Thiban) is a town, however
+        # small; the news names it more than a namesake village.
+        keys = {fold_key(n) for n in names}
+        seat = ""
+        if r["place_class"] == "community":
+            if keys & {fold_key(r["admin2_ar"]), fold_key(r["admin2_en"])}:
+                seat = "PPLA2"
+            elif keys & {fold_key(r["admin3_ar"]), fold_key(r["admin3_en"])}:
+                seat = "PPLA3"
+        if p is None and r["place_class"] == "neighborhood":
+            # A city quarter that no other source has is not added: quarter
+            # names are often generic ("Aqaba", "Andalus", "Rawda") and
+            # would outrank towns of the same name abroad.
+            stats["ocha: quarters not added (no other source has them)"] += 1
+            continue
+        if p is None:
+            kind = "town" if seat else "village"
+            main = r["name_en"].strip() or r["name_ar"].strip()
+            p = Place(ocha_id(r["pcode"]), main, r["lat"], r["lon"], kind, seat or "PPL", "SY", 0,
+                      "ocha")
+            if p.id in places:
+                sys.exit(f"OCHA {r['pcode']}: id {p.id} collides with a place")
+            p.add_names(names)
+            places[p.id] = p
+            stats["ocha: places added"] += 1
+        else:
+            before = set(p._keys)
+            p.add_names(names)
+            stats["ocha: names added to a matched place"] += len(set(p._keys) - before)
+            if seat and p.kind == "village":
+                p.kind = "town"
+                p.fcode = p.fcode or seat
+                stats["ocha: villages made towns as the seat of their (sub-)district"] += 1
+        p.ocha = r["pcode"]
+        p.province = gov.get(r["admin1_en"], "")
+        p.district = r["admin2_en"].strip()
+        for n in names:
+            if script_of(n) == "arabic":
+                ocha_points[fold_key(n)].append(r)
+
+    # Names that OCHA puts only on points far from the village that bears
+    # them (and that the village does not need: it keeps another name).
+    dropped = []
+    for p in sorted(places.values(), key=lambda p: p.id):
+        if p.country != "SY" or p.kind not in ("village", "other") or p.origin == "ocha":
+            continue
+        own_names = ocha_names(by_pcode[p.ocha]) if p.ocha else []
+        own = {fold_key(n) for n in own_names}
+        # The place's own name in any spelling: a far namesake that is
+        # spelled like it is another village of the same name, not a
+        # neighbour's name on the wrong point.
+        own_skel = {translit_skeleton(n) for n in [p.name] + own_names if script_of(n) == "latin"}
+        arabic = [n for n in p.names if script_of(n) == "arabic"]
+        bad = []
+        for n in arabic:
+            k = fold_key(n)
+            if k not in ocha_points or k in own or n == p.name:
+                continue
+            r = min(ocha_points[k], key=lambda r: (haversine_km(p.lat, p.lon, r["lat"], r["lon"]), r["pcode"]))
+            dist = haversine_km(p.lat, p.lon, r["lat"], r["lon"])
+            if not OCHA_WRONG_NAME_KM <= dist <= OCHA_WRONG_NAME_MAX_KM:
+                continue
+            if translit_skeleton(r["name_en"]) in own_skel:
+                continue
+            bad.append((n, dist, r))
+        if not bad or (not p.ocha and len(bad) == len(arabic)):
+            continue  # a village known by that name alone is a namesake, not a mistake
+        drop = set()
+        main_skel = translit_skeleton(p.name)
+        for n, dist, r in bad:
+            drop.add(fold_key(n))
+            s = translit_skeleton(r["name_en"])
+            for m in p.names:
+                if (script_of(m) == "latin" and m != p.name and s and translit_skeleton(m) == s
+                        and s != main_skel):
+                    drop.add(fold_key(m))
+            dropped.append((p.id, p.name, n, r["pcode"], r["name_en"], round(dist, 1)))
+        before = len(p.names)
+        p.drop_keys(drop)
+        stats["ocha: names taken off a village far from OCHA's place of that name"] += before - len(p.names)
+    for row in dropped:
+        print("  OCHA puts a name elsewhere: %s %s loses %s (%s %s, %s km)" % row, file=sys.stderr)
+    return dropped
+
+
+# --------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------
 
@@ -1100,6 +1397,10 @@ def main(argv=None):
         places[sid] = p
         stats["supplement: places added"] += 1
 
+    # 7a. OCHA's populated places of Syria: names, districts and missing
+    # communities; OCHA is preferred where it and another source disagree.
+    merge_ocha(src, places, pindex, stats)
+
     # 7b. Countries at GeoNames' own point for the country feature, so that
     # a country resolves where GeoNames-coded data (and every other place
     # of this gazetteer) puts it, not at an outline's centroid.
@@ -1114,7 +1415,7 @@ def main(argv=None):
         if p.kind in ("country", "province"):
             continue
         if p.country in FIVE:
-            if p.province and p.origin == "supplement":
+            if p.province and (p.origin == "supplement" or p.ocha):
                 continue
             pv = pindex.find(p.country, p.lat, p.lon, label=f"{p.id} {p.name}")
             p.province = pv.display if pv else ""
@@ -1147,15 +1448,15 @@ def fmt_coord(x: float) -> str:
 
 def write(places, out: Path, stats):
     buf = io.StringIO()
-    buf.write("id\tname\tlat\tlon\tkind\tfcode\tcountry\tprovince\tpopulation\tnames\n")
+    buf.write("id\tname\tlat\tlon\tkind\tfcode\tcountry\tprovince\tdistrict\tpopulation\tnames\n")
     for pid in sorted(places):
         p = places[pid]
         assert p.kind in KINDS, p.kind
         names = "|".join(p.names)
-        for field in (p.name, names, p.province, p.fcode, p.country):
+        for field in (p.name, names, p.province, p.district, p.fcode, p.country):
             assert "\t" not in field and "\n" not in field, (pid, field)
         buf.write(f"{p.id}\t{p.name}\t{fmt_coord(p.lat)}\t{fmt_coord(p.lon)}\t{p.kind}\t{p.fcode}\t"
-                  f"{p.country}\t{p.province}\t{p.population}\t{names}\n")
+                  f"{p.country}\t{p.province}\t{p.district}\t{p.population}\t{names}\n")
     data = buf.getvalue().encode("utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "wb") as fh:

@@ -36,6 +36,10 @@ pub const BUNDLED: (&str, &str) = (
 struct LexiconFile {
     person: PersonFile,
     names: NamesFile,
+    relations: RelationsFile,
+    compounds: CompoundsFile,
+    #[serde(default)]
+    group_province: Vec<GroupProvinceFile>,
     demonyms: HashMap<String, String>,
     acronyms: HashMap<String, String>,
     state_abbreviations: HashMap<String, String>,
@@ -46,6 +50,32 @@ struct LexiconFile {
 struct NamesFile {
     place_prefixes: Vec<String>,
     arabic_script_countries: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RelationsFile {
+    near: Vec<String>,
+    links: Vec<String>,
+    weak_links: Vec<String>,
+    max_link_words: usize,
+    place_nouns: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CompoundsFile {
+    km: f64,
+    generic_first_words: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupProvinceFile {
+    name_ar: Vec<String>,
+    name_en: Vec<String>,
+    province: String,
+    used_by: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,6 +105,33 @@ pub struct Lexicon {
     acronyms: HashMap<String, String>,
     /// Normalized abbreviation (no period) → the state's name.
     state_abbreviations: HashMap<String, String>,
+    /// Words that put a place near the name after them ("near", "ريف").
+    near: HashSet<String>,
+    /// Words between a village and the place that holds it ("بريف",
+    /// "in the … countryside").
+    links: HashSet<String>,
+    /// Links too common to say alone that a place precedes ("في", "in").
+    weak_links: HashSet<String>,
+    /// At most this many link words between the two names.
+    max_link_words: usize,
+    /// Nouns that say a village or town follows ("قرية", "بلدة").
+    place_nouns: HashSet<String>,
+    /// How close the villages that a compound name's first word may stand
+    /// for must lie to each other, in km.
+    compound_km: f64,
+    /// First words of compound names never read alone ("تل", "عين").
+    generic_first_words: HashSet<String>,
+    /// The group's names for its provinces: first token → (the phrase's
+    /// tokens, the real province or country).
+    group_provinces: HashMap<String, Vec<(Vec<String>, PlaceIdx)>>,
+}
+
+/// The tokens of a phrase as `Text` reads them, without hyphens: "Wilayat
+/// al-Khayr" → `wilayat al khayr`.
+fn phrase_tokens(phrase: &str) -> Vec<String> {
+    vigil_text::tokens(&vigil_text::normalize(phrase))
+        .map(str::to_string)
+        .collect()
 }
 
 impl Lexicon {
@@ -85,6 +142,46 @@ impl Lexicon {
             message: e.to_string(),
         })?;
         let norm = |v: Vec<String>| v.iter().map(|w| vigil_text::normalize(w)).collect();
+        let invalid = |what: String| KbError::Invalid {
+            file: file.to_string(),
+            what,
+        };
+        let mut group_provinces: HashMap<String, Vec<(Vec<String>, PlaceIdx)>> = HashMap::new();
+        for g in &f.group_province {
+            let place = admin_place(gaz, &g.province).ok_or_else(|| {
+                invalid(format!(
+                    "group_province `{}`: `{}` is not a country or province of the gazetteer",
+                    g.name_ar
+                        .first()
+                        .or(g.name_en.first())
+                        .map_or("", String::as_str),
+                    g.province
+                ))
+            })?;
+            if g.used_by.trim().is_empty() || g.name_ar.is_empty() {
+                return Err(invalid(format!(
+                    "group_province for `{}` needs `used_by` and at least one `name_ar`",
+                    g.province
+                )));
+            }
+            for name in g.name_ar.iter().chain(&g.name_en) {
+                let tokens = phrase_tokens(name);
+                let Some(first) = tokens.first().cloned() else {
+                    return Err(invalid(format!(
+                        "group_province name `{name}` has no words"
+                    )));
+                };
+                group_provinces
+                    .entry(first)
+                    .or_default()
+                    .push((tokens, place));
+            }
+        }
+        if f.relations.max_link_words == 0 || f.compounds.km.is_nan() || f.compounds.km <= 0.0 {
+            return Err(invalid(
+                "relations.max_link_words and compounds.km must be positive".to_string(),
+            ));
+        }
         let lex = Lexicon {
             titles: norm(f.person.titles),
             relations: norm(f.person.relations),
@@ -104,6 +201,14 @@ impl Lexicon {
                 .into_iter()
                 .map(|(k, v)| (vigil_text::normalize(&k), v))
                 .collect(),
+            near: norm(f.relations.near),
+            links: norm(f.relations.links),
+            weak_links: norm(f.relations.weak_links),
+            max_link_words: f.relations.max_link_words,
+            place_nouns: norm(f.relations.place_nouns),
+            compound_km: f.compounds.km,
+            generic_first_words: norm(f.compounds.generic_first_words),
+            group_provinces,
         };
         let targets = lex
             .demonyms
@@ -247,39 +352,6 @@ const ORG_BEFORE: &[&str] = &[
     "الشيخ",
     "جامعه",
 ];
-/// Words that put a place near the name rather than at it.
-const NEAR: &[&str] = &[
-    "near",
-    "outside",
-    "outskirts",
-    "nearby",
-    "around",
-    "close",
-    "west",
-    "east",
-    "north",
-    "south",
-    "northwest",
-    "northeast",
-    "southwest",
-    "southeast",
-    "countryside",
-    "vicinity",
-    "قرب",
-    "بالقرب",
-    "اطراف",
-    "محيط",
-    "ريف",
-    "شرق",
-    "غرب",
-    "شمال",
-    "جنوب",
-    "شرقي",
-    "غربي",
-    "شمالي",
-    "جنوبي",
-    "ضواحي",
-];
 /// Locative prepositions.
 const LOCATIVE: &[&str] = &[
     "in",
@@ -318,9 +390,13 @@ pub fn find(
     // Words found to be people's names in this text: their other
     // mentions are people too ("Jason Jones … Jones said").
     let mut people: HashSet<String> = HashSet::new();
+    // Tokens that the name index spotted, kept or not: a word the rules
+    // below reject (a person, a hashtag's part) is not read again by `cued`.
+    let mut spotted = vec![false; t.tokens.len()];
     for m in matches {
         let start = token_at(from + m.start);
         let mut end = token_at(from + m.end);
+        spotted[start..end.min(t.tokens.len())].fill(true);
         if start >= end || end > range.end {
             continue;
         }
@@ -410,6 +486,16 @@ pub fn find(
         out.push(mention(t, &range, start, end, candidates));
     }
     out.retain(|m| m.end - m.start > 1 || !people.contains(t.tok(m.start)));
+    // "ولاية الخير", "Wilayat al-Barakah": the group's names for its
+    // provinces, whatever words inside them also name.
+    let group = group_provinces(lex, t, &range);
+    if !group.is_empty() {
+        out.retain(|m| !group.iter().any(|g| m.start < g.1 && g.0 < m.end));
+        for (start, end, place) in group {
+            out.push(mention(t, &range, start, end, vec![place]));
+        }
+        out.sort_by_key(|m| m.start);
+    }
     // Acronyms, demonyms, "Town, Ky.": mentions that no name index finds.
     // (A mention found here ends at or before the next word: the names
     // found before the loop are the only ones that can cover a word.)
@@ -453,6 +539,9 @@ pub fn find(
         }
     }
     out.sort_by_key(|m| m.start);
+    // "قرية الكرامة", "بلدة صور", "سويدان بريف دير الزور": names that the
+    // wording says are places (see `cued`).
+    let compounds = cued(lex, gaz, t, &range, &mut out, context_countries, &spotted);
     // Spellings the gazetteer lacks ("Hretan", "Joubar"), in a text about
     // the region.
     let regional = out.iter().any(|m| {
@@ -466,7 +555,11 @@ pub fn find(
         out.extend(extra);
         out.sort_by_key(|m| m.start);
     }
-    resolve(gaz, t, &mut out, context_countries, &evidence);
+    let holders = holders(lex, gaz, t, &range, &out);
+    resolve(gaz, t, &mut out, context_countries, &evidence, &holders);
+    if !compounds.is_empty() {
+        first_words(lex, gaz, &mut out, &holders, compounds);
+    }
     if !guessed.is_empty() {
         // A name read from its spelling alone must lie near the other
         // places the text names, when it names any: "Al-Tayaran square"
@@ -488,7 +581,463 @@ pub fn find(
         });
     }
     inside_towns(gaz, t, &range, &mut out);
+    lone_villages_abroad(gaz, t, &mut out);
     out
+}
+
+/// "Gunmen killed a member of the Bayaa district council", "زخات مطر على
+/// الجهراء": a single word that names only small villages and quarters
+/// (OCHA and Who's On First list thousands, many of them also words,
+/// surnames or the names of quarters elsewhere) is no place when the
+/// text's towns and provinces all
+/// lie in other countries and it names the village's country in no way,
+/// unless the wording says which place is meant ("near X", "the village
+/// of X").
+fn lone_villages_abroad(gaz: &Gazetteer, t: &Text<'_>, out: &mut Vec<PlaceMention>) {
+    let minor = |m: &PlaceMention| {
+        m.candidates.iter().all(|&c| {
+            let p = gaz.place(c);
+            matches!(p.kind, PlaceKind::Village | PlaceKind::Neighbourhood) && p.population == 0
+        })
+    };
+    // Where the text's towns and provinces are ("Iranian shelling of
+    // Nalparez", "US troops in Haqlaniyah" name no town elsewhere).
+    let countries: HashSet<String> = out
+        .iter()
+        .filter(|m| !minor(m) && gaz.place(m.place).kind != PlaceKind::Country)
+        .map(|m| gaz.place(m.place).country.clone())
+        .collect();
+    if countries.is_empty() {
+        return;
+    }
+    // A country the text names ("Syria", "Syrian") keeps its villages.
+    let named: HashSet<String> = out
+        .iter()
+        .filter(|m| !minor(m))
+        .map(|m| gaz.place(m.place).country.clone())
+        .collect();
+    out.retain(|m| {
+        let p = gaz.place(m.place);
+        let one_word = !t.original_of(m.start, m.end).contains(char::is_whitespace);
+        let named_so = m.relation_start.is_some()
+            || (m.kind_hint == Some(p.kind)
+                && matches!(p.kind, PlaceKind::Village | PlaceKind::Town));
+        !one_word || named_so || !minor(m) || named.contains(&p.country)
+    });
+}
+
+/// An Arabic word and its forms without proclitics: without a leading
+/// و or ف, then without ب, ل or ك (at least two letters left): `بريف` →
+/// `ريف`, `لناحيه` → `ناحيه`, `وبولايه` → `ولايه`.
+fn bare_forms(w: &str) -> Vec<&str> {
+    let mut out = vec![w];
+    let long = |s: &str| s.chars().count() >= 2;
+    let mut rest = w;
+    if let Some(r) = rest.strip_prefix(['و', 'ف']) {
+        if long(r) {
+            out.push(r);
+            rest = r;
+        }
+    }
+    if let Some(r) = rest.strip_prefix(['ب', 'ل', 'ك']) {
+        if long(r) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// Whether `w`, or `w` without its proclitics, is one of `set`.
+fn in_set(set: &HashSet<String>, w: &str) -> bool {
+    bare_forms(w).into_iter().any(|f| set.contains(f))
+}
+
+/// Whether a word is written in Arabic letters.
+fn arabic_word(w: &str) -> bool {
+    w.starts_with(|c: char| ('\u{0621}'..='\u{064A}').contains(&c))
+}
+
+/// The group's province names in tokens `range`: (first token, one past
+/// the last, the real province or country), longest at each position.
+fn group_provinces(
+    lex: &Lexicon,
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+) -> Vec<(usize, usize, PlaceIdx)> {
+    let mut found = Vec::new();
+    let mut i = range.start;
+    while i < range.end {
+        let mut hit: Option<(usize, PlaceIdx)> = None;
+        if t.kind(i) == Kind::Word {
+            for first in bare_forms(t.tok(i)) {
+                let Some(phrases) = lex.group_provinces.get(first) else {
+                    continue;
+                };
+                for (tokens, place) in phrases {
+                    let mut k = i + 1;
+                    let mut all = true;
+                    for want in &tokens[1..] {
+                        while k < range.end && t.tok(k) == "-" {
+                            k += 1;
+                        }
+                        if k >= range.end || t.tok(k) != want {
+                            all = false;
+                            break;
+                        }
+                        k += 1;
+                    }
+                    if all && hit.is_none_or(|(e, _)| k > e) {
+                        hit = Some((k, *place));
+                    }
+                }
+                if hit.is_some() {
+                    break;
+                }
+            }
+        }
+        match hit {
+            Some((end, place)) => {
+                found.push((i, end, place));
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    found
+}
+
+/// Whether a place can hold villages: a province, district, city or town.
+fn holds_villages(kind: PlaceKind) -> bool {
+    matches!(
+        kind,
+        PlaceKind::Province | PlaceKind::District | PlaceKind::City | PlaceKind::Town
+    )
+}
+
+/// The mention (index into `out`, sorted by start) that the words from
+/// token `from` link to as the place holding what comes before: a few
+/// link words ("بريف", "شرق", "in the", ", east of"; a leading comma
+/// only with a word after it), then a name whose candidates include a
+/// province, district, city or town.
+fn holder_after(
+    lex: &Lexicon,
+    gaz: &Gazetteer,
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+    from: usize,
+    out: &[PlaceMention],
+) -> Option<(usize, bool)> {
+    let mut k = from;
+    if k < range.end && t.tok(k) == "," {
+        k += 1;
+    }
+    let (mut words, mut strong) = (0, false);
+    while k < range.end && words <= lex.max_link_words {
+        if let Ok(j) = out.binary_search_by_key(&k, |m| m.start) {
+            let holds = out[j]
+                .candidates
+                .iter()
+                .any(|&c| holds_villages(gaz.place(c).kind));
+            return (words > 0 && holds).then_some((j, strong));
+        }
+        if t.kind(k) == Kind::Word && in_set(&lex.links, t.tok(k)) {
+            words += 1;
+            strong |= !in_set(&lex.weak_links, t.tok(k));
+        } else if t.tok(k) != "-" {
+            return None;
+        }
+        k += 1;
+    }
+    None
+}
+
+/// For each mention, the mentions that hold it, nearest first: "الطيانة
+/// التابعة لناحية ذيبان بريف دير الزور" gives الطيانة ذيبان and then دير
+/// الزور.
+fn holders(
+    lex: &Lexicon,
+    gaz: &Gazetteer,
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+    out: &[PlaceMention],
+) -> Vec<Vec<usize>> {
+    let next: Vec<Option<usize>> = out
+        .iter()
+        .map(|m| holder_after(lex, gaz, t, range, m.end, out).map(|h| h.0))
+        .collect();
+    (0..out.len())
+        .map(|i| {
+            let mut chain = Vec::new();
+            let mut at = next[i];
+            while let Some(j) = at {
+                if j == i || chain.contains(&j) || chain.len() >= 3 {
+                    break;
+                }
+                chain.push(j);
+                at = next[j];
+            }
+            chain
+        })
+        .collect()
+}
+
+/// Names read where the wording says a place follows: after a place noun
+/// ("قرية", "بلدة") or before a link to the place that holds it ("…
+/// بريف الرقة"). Such a word is read as a place although it is a common
+/// word too (الكرامة, الصور: the stoplist), with or without its article
+/// where the gazetteer writes the other form (صور, الصور), or as the first
+/// word of a two-word village name (سويدان). Adds those mentions to `out`
+/// and the other spellings to single-word Arabic mentions already there;
+/// returns, by the mention's first token, the two-word villages each
+/// word may stand for (settled by `first_words` once resolved).
+fn cued(
+    lex: &Lexicon,
+    gaz: &Gazetteer,
+    t: &Text<'_>,
+    range: &std::ops::Range<usize>,
+    out: &mut Vec<PlaceMention>,
+    region: &[String],
+    spotted: &[bool],
+) -> Vec<(usize, Vec<PlaceIdx>)> {
+    // "قرية الكرامة": GeoNames names Iraqi villages "Qaryat al Karamah",
+    // and the words are also the village of al-Karama; the noun is no part
+    // of the name of the others.
+    for m in out.iter_mut() {
+        if m.end - m.start < 2 || !in_set(&lex.place_nouns, t.tok(m.start)) {
+            continue;
+        }
+        let rest = t.original_of(m.start + 1, m.end);
+        let mut more: Vec<PlaceIdx> = gaz.lookup(rest).to_vec();
+        if m.end - m.start == 2 {
+            more.extend(cued_candidates(lex, gaz, t.tok(m.start + 1), region).0);
+        }
+        // Villages and towns of the region: "مدينة الكويت" is Kuwait City,
+        // not the country.
+        more.retain(|&c| {
+            let p = gaz.place(c);
+            region.contains(&p.country) && is_local(p.kind) && !is_region(p)
+        });
+        if more.is_empty() {
+            continue;
+        }
+        // The span keeps its noun ("مدينة X" is the name as written).
+        for c in more {
+            if !m.candidates.contains(&c) {
+                m.candidates.push(c);
+            }
+        }
+    }
+    let covered = covered_tokens(t, out);
+    let mut compounds = Vec::new();
+    let mut added = Vec::new();
+    for i in range.clone() {
+        let w = t.tok(i);
+        if t.kind(i) != Kind::Word
+            || !arabic_word(w)
+            || w.chars().count() < 3
+            || in_set(&lex.links, w)
+            || in_set(&lex.near, w)
+        {
+            continue;
+        }
+        let at = out.binary_search_by_key(&i, |m| m.start).ok();
+        let single = at.is_some_and(|j| out[j].end == i + 1);
+        if (covered[i] || spotted[i]) && !single {
+            continue;
+        }
+        // Only before a link with a word of place in it ("بريف", "شرق",
+        // "التابعة لناحية") to a place of the region: "5 حالات في عدن"
+        // names no village حالات, nor "المدارس التابعة لمنطقة الأحمدي" a
+        // quarter of Damascus.
+        let holder = holder_after(lex, gaz, t, range, i + 1, out).filter(|&(j, strong)| {
+            strong
+                && out[j].candidates.iter().any(|&c| {
+                    let p = gaz.place(c);
+                    holds_villages(p.kind) && region.contains(&p.country)
+                })
+        });
+        if holder.is_none() {
+            continue;
+        }
+        let (named, compound) = cued_candidates(lex, gaz, t.tok(i), region);
+        match at.filter(|_| single) {
+            Some(j) => {
+                for c in named {
+                    if !out[j].candidates.contains(&c) {
+                        out[j].candidates.push(c);
+                    }
+                }
+            }
+            None => {
+                let candidates = if named.is_empty() {
+                    compound.clone()
+                } else {
+                    named
+                };
+                if candidates.is_empty() {
+                    continue;
+                }
+                added.push(mention(t, range, i, i + 1, candidates));
+            }
+        }
+        if !compound.is_empty() {
+            compounds.push((i, compound));
+        }
+    }
+    if !added.is_empty() {
+        out.extend(added);
+        out.sort_by_key(|m| m.start);
+    }
+    compounds
+}
+
+/// The places a cued Arabic word may name: by the word (without its
+/// proclitics, the first form that names anything) and the word with its
+/// article added or taken off; and the two-word villages of the region
+/// that begin with it.
+fn cued_candidates(
+    lex: &Lexicon,
+    gaz: &Gazetteer,
+    word: &str,
+    region: &[String],
+) -> (Vec<PlaceIdx>, Vec<PlaceIdx>) {
+    static FIRST_WORDS: OnceLock<HashMap<String, Vec<PlaceIdx>>> = OnceLock::new();
+    let index = FIRST_WORDS.get_or_init(|| {
+        let mut index: HashMap<String, Vec<PlaceIdx>> = HashMap::new();
+        for i in 0..gaz.len() as PlaceIdx {
+            let p = gaz.place(i);
+            if !matches!(p.country.as_str(), "SY" | "IQ") || !is_local(p.kind) {
+                continue;
+            }
+            for name in gaz.names_of(i) {
+                let n = vigil_text::normalize(name);
+                if let Some((first, second)) = n.split_once(' ') {
+                    if arabic_word(first) && !second.contains(' ') {
+                        let e = index.entry(first.to_string()).or_default();
+                        if !e.contains(&i) {
+                            e.push(i);
+                        }
+                    }
+                }
+            }
+        }
+        index
+    });
+    // Villages and towns of the region: the word is read as a place for
+    // its wording, not for its fame ("السيول" is no Seoul).
+    let keep = |c: PlaceIdx| {
+        let p = gaz.place(c);
+        region.contains(&p.country) && is_local(p.kind) && !is_region(p)
+    };
+    for form in bare_forms(word) {
+        let other = match form.strip_prefix("ال") {
+            Some(rest) if rest.chars().count() >= 3 => rest.to_string(),
+            Some(_) => continue,
+            None => format!("ال{form}"),
+        };
+        let mut named: Vec<PlaceIdx> = Vec::new();
+        let mut compound: Vec<PlaceIdx> = Vec::new();
+        for f in [form, other.as_str()] {
+            named.extend(gaz.lookup(f).iter().copied().filter(|&c| keep(c)));
+            if !lex.generic_first_words.contains(f) {
+                compound.extend(
+                    index
+                        .get(f)
+                        .into_iter()
+                        .flatten()
+                        .copied()
+                        .filter(|&c| region.contains(&gaz.place(c).country)),
+                );
+            }
+        }
+        named.dedup();
+        compound.retain(|c| !named.contains(c));
+        compound.sort_unstable();
+        compound.dedup();
+        if !named.is_empty() || !compound.is_empty() {
+            let mut seen = HashSet::new();
+            named.retain(|&c| seen.insert(c));
+            return (named, compound);
+        }
+    }
+    (Vec::new(), Vec::new())
+}
+
+/// "سويدان" for سويدان جزيرة and سويدان شامية: a word that begins two-word
+/// village names stands for them only in the province the text places it
+/// in (its holder, else the one province the text names), and only when
+/// the villages it begins there lie together (within `compounds.km`). A
+/// place of the word's own name in that province keeps it; a mention with
+/// nothing else to stand for is dropped.
+fn first_words(
+    lex: &Lexicon,
+    gaz: &Gazetteer,
+    out: &mut Vec<PlaceMention>,
+    holders: &[Vec<usize>],
+    compounds: Vec<(usize, Vec<PlaceIdx>)>,
+) {
+    let named_provinces: HashSet<(&str, &str)> = out
+        .iter()
+        .map(|m| gaz.place(m.place))
+        .filter(|p| p.kind == PlaceKind::Province)
+        .filter_map(|p| Some((p.country.as_str(), p.province.as_deref()?)))
+        .collect();
+    let the_province = (named_provinces.len() == 1)
+        .then(|| named_provinces.iter().next().copied())
+        .flatten();
+    let mut drop = Vec::new();
+    let mut set = Vec::new();
+    for (start, compound) in compounds {
+        let Ok(i) = out.binary_search_by_key(&start, |m| m.start) else {
+            continue;
+        };
+        let held = holders[i]
+            .iter()
+            .map(|&j| gaz.place(out[j].place))
+            .find(|h| holds_villages(h.kind))
+            .and_then(|h| Some((h.country.as_str(), h.province.as_deref()?)));
+        // With no province named, the villages the word begins anywhere
+        // (twins such as الكستن التحتاني and الكستن الفوقاني).
+        let area = held.or(the_province);
+        let inside = |c: PlaceIdx| {
+            let p = gaz.place(c);
+            area.is_none_or(|(country, province)| {
+                p.country == country && p.province.as_deref() == Some(province)
+            })
+        };
+        let own = out[i]
+            .candidates
+            .iter()
+            .any(|&c| !compound.contains(&c) && (area.is_none() || inside(c)));
+        if own {
+            continue;
+        }
+        let there: Vec<PlaceIdx> = compound.iter().copied().filter(|&c| inside(c)).collect();
+        let together = there.iter().all(|&a| {
+            there.iter().all(|&b| {
+                let (pa, pb) = (gaz.place(a), gaz.place(b));
+                haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= lex.compound_km
+            })
+        });
+        if !there.is_empty() && together {
+            set.push((i, there));
+        } else if out[i].candidates.iter().all(|c| compound.contains(c)) {
+            drop.push(i);
+        }
+    }
+    for (i, there) in set {
+        out[i].place = there[0];
+        for c in there {
+            if !out[i].candidates.contains(&c) {
+                out[i].candidates.push(c);
+            }
+        }
+    }
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        !drop.contains(&(k - 1))
+    });
 }
 
 /// For each token of the text, whether one of `mentions` spans it.
@@ -971,7 +1520,7 @@ pub fn facilities(
             }
         }
     }
-    resolve(gaz, t, &mut out, context_countries, &[]);
+    resolve(gaz, t, &mut out, context_countries, &[], &[]);
     out
 }
 
@@ -1385,7 +1934,7 @@ fn looks_like_a_name(t: &Text<'_>, start: usize, end: usize) -> bool {
         .is_some_and(char::is_uppercase)
         && start > 0
         && (LOCATIVE.contains(&t.tok(start - 1))
-            || NEAR.contains(&t.tok(start - 1))
+            || Lexicon::bundled().near.contains(t.tok(start - 1))
             || matches!(t.tok(start - 1), "to" | "of" | "and" | "or"));
     if !first.is_uppercase() && !after_article {
         return false;
@@ -1405,11 +1954,12 @@ fn looks_like_a_name(t: &Text<'_>, start: usize, end: usize) -> bool {
 
 /// "near X", "35 km west of X", "ريف X", "قرب X": precision 2.
 fn relation(t: &Text<'_>, floor: usize, start: usize) -> (GeoPrecision, Option<usize>) {
+    let near = &Lexicon::bundled().near;
     let mut b = start;
     let mut steps = 0;
     while b > floor && steps < 6 {
         let w = t.tok(b - 1);
-        if NEAR.contains(&w) {
+        if near.contains(w) {
             return (GeoPrecision::Near, Some(b - 1));
         }
         if matches!(
@@ -1450,6 +2000,7 @@ fn resolve(
     mentions: &mut [PlaceMention],
     context: &[String],
     evidence: &[String],
+    holders: &[Vec<usize>],
 ) {
     // A name said again in the same words, with the same candidates and
     // wording, resolves as it did the first time: `rep` is the first such
@@ -1626,9 +2177,10 @@ fn resolve(
                 }
             }
         }
-        // A mention's choice depends on its `rep` and on the place named
-        // after it (the container): computed once per pair.
-        let mut memo: HashMap<(usize, Option<PlaceIdx>), PlaceIdx> = HashMap::new();
+        // A mention's choice depends on its `rep`, on the place named
+        // after it (the container) and on the places that hold it
+        // ("بريف الرقة"): computed once per such key.
+        let mut memo: HashMap<(usize, Option<PlaceIdx>, Vec<PlaceIdx>), PlaceIdx> = HashMap::new();
         let next: Vec<PlaceIdx> = (0..mentions.len())
             .map(|i| {
                 let container = container[i]
@@ -1636,7 +2188,13 @@ fn resolve(
                     .map(|j| chosen[j])
                     .filter(|&c| is_admin(gaz.place(c)));
                 let r = rep[i];
-                *memo.entry((r, container)).or_insert_with(|| {
+                let held: Vec<PlaceIdx> = holders
+                    .get(i)
+                    .into_iter()
+                    .flatten()
+                    .map(|&j| chosen[j])
+                    .collect();
+                *memo.entry((r, container, held.clone())).or_insert_with(|| {
                     let m = &mentions[r];
                     // "California" in a list of states is the state, not
                     // the village of California in a state the list also
@@ -1652,6 +2210,7 @@ fn resolve(
                         countries: &total,
                         own: &own[r],
                         container: container.map(|c| gaz.place(c)),
+                        holders: held.iter().map(|&c| gaz.place(c)).collect(),
                         provinces: provinces
                             .iter()
                             .filter(|x| x.0 != surface[r])
@@ -1695,6 +2254,9 @@ struct Context<'g> {
     own: &'g [(String, f64)],
     /// The country or state named right after the mention ("Paris, Ill.").
     container: Option<&'g vigil_geo::GeoPlace>,
+    /// The places the wording puts the mention in or near, nearest first
+    /// ("الكرامة بريف الرقة", "Tayyana, east of Mayadin").
+    holders: Vec<&'g vigil_geo::GeoPlace>,
     /// (country, province, kind) of the places the other mentions took.
     provinces: Vec<(&'g str, Option<&'g str>, PlaceKind)>,
     /// The points of the local places the other mentions took.
@@ -1849,12 +2411,37 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
     // The text's countries, up to a point: a local paper names its own
     // country often, and a namesake village there is still no country.
     s += ctx.country_weight(&p.country).min(2.5) * 2.0;
+    // Beyond that cap the region's countries weigh alike; between two
+    // namesake villages (OCHA's Bayaa in Aleppo, Baghdad's quarter) the
+    // country the text names more breaks the tie.
+    s += ctx.country_weight(&p.country).min(10.0) * 0.01;
     let namesake = ctx.own_admin && !is_admin(p);
     if let (Some(c), false) = (ctx.container, namesake) {
         let inside =
             c.country == p.country && (c.kind != PlaceKind::Province || c.province == p.province);
         if inside && c.kind != p.kind {
             s += 6.0;
+        }
+    }
+    // "الكرامة بريف الرقة": the namesake in the province (and district)
+    // of the place that holds it.
+    if !namesake && p.province.is_some() {
+        for h in &ctx.holders {
+            if h.country != p.country || std::ptr::eq(*h, p) {
+                continue;
+            }
+            match h.kind {
+                PlaceKind::Province if h.province == p.province && p.kind != h.kind => s += 6.0,
+                PlaceKind::City | PlaceKind::Town | PlaceKind::District => {
+                    if h.province == p.province {
+                        s += 3.0;
+                    }
+                    if h.district.is_some() && h.district == p.district {
+                        s += 2.0;
+                    }
+                }
+                _ => {}
+            }
         }
     }
     if p.kind != PlaceKind::Country && p.province.is_some() && !namesake {
@@ -2023,10 +2610,34 @@ mod tests {
             lex.demonyms.get("russian").map(String::as_str),
             Some("Russia")
         );
-        let bad = "[person]\ntitles=[]\nrelations=[]\nfirst_names=[]\nspeech_verbs=[]\napposition_nouns=[]\n\
-                   [names]\nplace_prefixes=[]\narabic_script_countries=[]\n[demonyms]\nmartian = \"Mars\"\n\
-                   [acronyms]\n[state_abbreviations]\n";
-        assert!(Lexicon::from_toml("places.toml", bad, Gazetteer::bundled()).is_err());
+        let head = "[person]\ntitles=[]\nrelations=[]\nfirst_names=[]\nspeech_verbs=[]\napposition_nouns=[]\n\
+                   [names]\nplace_prefixes=[]\narabic_script_countries=[]\n\
+                   [relations]\nnear=[]\nlinks=[]\nweak_links=[]\nmax_link_words=2\nplace_nouns=[]\n\
+                   [compounds]\nkm=5.0\ngeneric_first_words=[]\n";
+        let tail = "[acronyms]\n[state_abbreviations]\n";
+        // (what is wrong, the file's middle part); `None` is a valid file.
+        let rows: [(&str, Option<&str>); 3] = [
+            ("nothing", None),
+            ("a demonym of no country", Some("[demonyms]\nmartian = \"Mars\"\n")),
+            (
+                "a group's province that is no province",
+                Some("[[group_province]]\nname_ar=[\"ولاية المريخ\"]\nname_en=[]\nprovince=\"Mars\"\nused_by=\"x\"\n[demonyms]\n"),
+            ),
+        ];
+        for (what, middle) in rows {
+            let file = format!("{head}{}{tail}", middle.unwrap_or("[demonyms]\n"));
+            let parsed = Lexicon::from_toml("places.toml", &file, Gazetteer::bundled());
+            assert_eq!(
+                parsed.is_ok(),
+                middle.is_none(),
+                "{what}: {:?}",
+                parsed.err()
+            );
+        }
+        assert_eq!(
+            lex.group_provinces.get("ولايه").map(|v| v.len() >= 16),
+            Some(true)
+        );
     }
 
     #[test]
@@ -2424,6 +3035,174 @@ mod tests {
         ]);
         let t = mentions("Gainesville is in north Texas.");
         assert_eq!(t[0].1, "Gainesville");
+    }
+
+    /// Where a test expects a mention to resolve.
+    #[derive(Debug, Clone, Copy)]
+    enum Want {
+        /// A place within 5 km of this point (lat, lon).
+        At(f64, f64),
+        /// The province or country of this main name.
+        Named(&'static str),
+    }
+
+    /// Each row: what it checks, a text in report style, the mention as
+    /// written, where it must resolve. The points are OCHA's.
+    const VILLAGES_OF_THE_CLAIMS: &[(&str, &str, &str, Want)] = &[
+        (
+            "a village OCHA adds",
+            "قتل عنصران من قسد بهجوم على حاجز في بلدة الطيانة بريف دير الزور الشرقي",
+            "الطيانة",
+            Want::At(34.9843, 40.5445),
+        ),
+        (
+            "a village OCHA adds, in English",
+            "Two SDF members were killed in an attack on a checkpoint in Tayyana, east of Deir ez-Zor.",
+            "Tayyana",
+            Want::At(34.9843, 40.5445),
+        ),
+        (
+            "a village whose name is a common word, after its noun",
+            "انفجرت عبوة ناسفة بدورية في بلدة الصور بريف دير الزور الشمالي",
+            "الصور",
+            Want::At(35.5067, 40.6617),
+        ),
+        (
+            "the same village without the article",
+            "انفجرت عبوة ناسفة بدورية في بلدة صور بريف دير الزور",
+            "صور",
+            Want::At(35.5067, 40.6617),
+        ),
+        (
+            "the first word of twin villages, in the province named",
+            "استهدف مسلحون حاجزا في سويدان بريف دير الزور الشرقي",
+            "سويدان",
+            Want::At(34.8965, 40.5901),
+        ),
+        (
+            "a village of that very name in the province named",
+            "استهدف مسلحون حاجزا في سويدان بريف الرقة",
+            "سويدان",
+            Want::At(36.3803, 38.7479),
+        ),
+        (
+            "a common word as a village, linked to its province (Raqqa)",
+            "هاجم مسلحون نقطة عسكرية في الكرامة بريف الرقة",
+            "الكرامة",
+            Want::At(35.8699, 39.2813),
+        ),
+        (
+            "the namesake in Hasakah",
+            "هاجم مسلحون نقطة عسكرية في قرية الكرامة بريف الحسكة",
+            "قرية الكرامة",
+            Want::At(36.3087, 40.7243),
+        ),
+        (
+            "the namesake east of Deir ez-Zor",
+            "هاجم مسلحون نقطة عسكرية في قرية الكرامة شرق دير الزور",
+            "قرية الكرامة",
+            Want::At(34.8925, 40.6041),
+        ),
+        (
+            "a namesake told apart in English",
+            "Gunmen attacked a checkpoint in Karama in the Raqqa countryside on Monday.",
+            "Karama",
+            Want::At(35.8699, 39.2813),
+        ),
+        (
+            "a name that Who's On First put on a village 31 km away",
+            "قتل مدني برصاص مجهولين في بلدة الكشكية بريف دير الزور",
+            "الكشكية",
+            Want::At(34.8117, 40.6947),
+        ),
+        (
+            "the same village in English",
+            "A civilian was shot dead by unknown gunmen in Kishkiyeh on Tuesday.",
+            "Kishkiyeh",
+            Want::At(34.8117, 40.6947),
+        ),
+        (
+            "a village linked through its sub-district",
+            "وقع الهجوم في الطيانة التابعة لناحية ذيبان بريف دير الزور",
+            "الطيانة",
+            Want::At(34.9843, 40.5445),
+        ),
+        (
+            "the group's name for Deir ez-Zor",
+            "أعلن التنظيم مقتل عنصر من قسد في ولاية الخير",
+            "ولاية الخير",
+            Want::Named("Deir ez-Zor"),
+        ),
+        (
+            "the group's name for Hasakah, with a proclitic",
+            "قتل عنصر من قسد بهجوم بولاية البركة",
+            "بولاية البركة",
+            Want::Named("Al-Hasakah"),
+        ),
+        (
+            "the group's name for Hasakah, in English",
+            "The group said its fighters attacked a checkpoint in Wilayat al-Barakah.",
+            "Wilayat al-Barakah",
+            Want::Named("Al-Hasakah"),
+        ),
+        (
+            "the group's name for Syria",
+            "نشر التنظيم حصيلة عملياته في ولاية الشام",
+            "ولاية الشام",
+            Want::Named("Syria"),
+        ),
+        (
+            "the group's name for a province of Iraq",
+            "هاجم مسلحون دورية في ولاية كركوك",
+            "ولاية كركوك",
+            Want::Named("Kirkuk"),
+        ),
+        (
+            "the group's name for the Tigris valley",
+            "أعلن التنظيم تفجير عبوة في ولاية دجلة",
+            "ولاية دجلة",
+            Want::Named("Saladin"),
+        ),
+        (
+            "a village in the group's province",
+            "قتل عنصر من قسد بهجوم في بلدة الطيانة في ولاية الخير",
+            "الطيانة",
+            Want::At(34.9843, 40.5445),
+        ),
+    ];
+
+    #[test]
+    fn villages_of_the_claims() {
+        let gaz = Gazetteer::bundled();
+        let region = ["SY", "IQ", "TR"].map(String::from);
+        let mut failures = Vec::new();
+        for &(rule, text, written, want) in VILLAGES_OF_THE_CLAIMS {
+            let t = Text::new(text);
+            let found = find(gaz, &t, 0..t.tokens.len(), &region);
+            let Some(m) = found
+                .iter()
+                .find(|m| t.original_of(m.start, m.end) == written)
+            else {
+                let got: Vec<&str> = found
+                    .iter()
+                    .map(|m| t.original_of(m.start, m.end))
+                    .collect();
+                failures.push(format!("{rule}: `{written}` not found in {got:?}"));
+                continue;
+            };
+            let p = gaz.place(m.place);
+            let ok = match want {
+                Want::At(lat, lon) => haversine_km(lat, lon, p.lat, p.lon) <= 5.0,
+                Want::Named(name) => p.name == name && is_admin(p),
+            };
+            if !ok {
+                failures.push(format!(
+                    "{rule}: `{written}` is {} ({}, {:.4}, {:.4}, {:?}), want {want:?}",
+                    p.name, p.kind, p.lat, p.lon, p.province
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
     }
 
     #[test]

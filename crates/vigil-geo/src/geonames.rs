@@ -621,6 +621,8 @@ fn merge(base: Option<&Gazetteer>, rows: Vec<Row>, report: &mut ImportReport) ->
             fcode: row.code.clone(),
             country: row.country.clone(),
             province,
+            // GeoNames gives admin-2 codes, not names.
+            district: None,
             population: row.population,
         };
         table.push_place(place, row.names.iter().map(String::as_str));

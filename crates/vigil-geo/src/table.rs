@@ -101,8 +101,13 @@ pub struct GeoPlace {
     /// ISO 3166-1 alpha-2 country code.
     pub country: String,
     /// Admin-1 English name (Syria, Iraq, Turkey, Jordan, Lebanon:
-    /// assigned by point-in-polygon; elsewhere the GeoNames admin-1 code).
+    /// assigned by point-in-polygon, in Syria OCHA's governorate; elsewhere
+    /// the GeoNames admin-1 code).
     pub province: Option<String>,
+    /// Admin-2 (district) English name where the sources give one: OCHA's
+    /// district of a Syrian community ("Al Mayadin", "Abu Kamal"). Tells
+    /// namesakes of one province apart.
+    pub district: Option<String>,
     /// Population, 0 if unknown.
     pub population: u64,
 }
@@ -151,7 +156,13 @@ pub enum GeoError {
 }
 
 /// The header line of `places.tsv`.
-pub const HEADER: &str = "id\tname\tlat\tlon\tkind\tfcode\tcountry\tprovince\tpopulation\tnames";
+pub const HEADER: &str =
+    "id\tname\tlat\tlon\tkind\tfcode\tcountry\tprovince\tdistrict\tpopulation\tnames";
+
+/// The header of a table written before the district column: still read
+/// (every district empty).
+pub const HEADER_WITHOUT_DISTRICT: &str =
+    "id\tname\tlat\tlon\tkind\tfcode\tcountry\tprovince\tpopulation\tnames";
 
 /// Places and their names, as parsed: the names of all places are kept in
 /// one string, so that a table of 300,000 places and a million names costs
@@ -177,6 +188,7 @@ impl Table {
         };
         let mut buf = Vec::new();
         let mut line_no = 0usize;
+        let mut with_district = true;
         loop {
             buf.clear();
             if reader.read_until(b'\n', &mut buf)? == 0 {
@@ -189,7 +201,8 @@ impl Table {
             })?;
             let line = line.trim_end_matches(['\n', '\r']);
             if line_no == 1 {
-                if line != HEADER {
+                with_district = line != HEADER_WITHOUT_DISTRICT;
+                if with_district && line != HEADER {
                     return Err(GeoError::Header {
                         expected: HEADER,
                         found: line.chars().take(200).collect(),
@@ -200,10 +213,12 @@ impl Table {
             if line.is_empty() {
                 continue;
             }
-            table.push_line(line).map_err(|message| GeoError::Line {
-                line: line_no,
-                message,
-            })?;
+            table
+                .push_line(line, with_district)
+                .map_err(|message| GeoError::Line {
+                    line: line_no,
+                    message,
+                })?;
         }
         if line_no == 0 {
             return Err(GeoError::Header {
@@ -214,13 +229,18 @@ impl Table {
         Ok(table)
     }
 
-    fn push_line(&mut self, line: &str) -> Result<(), String> {
-        let f: Vec<&str> = line.split('\t').collect();
-        if f.len() != 10 {
+    fn push_line(&mut self, line: &str, with_district: bool) -> Result<(), String> {
+        let mut f: Vec<&str> = line.split('\t').collect();
+        let fields = if with_district { 11 } else { 10 };
+        if f.len() != fields {
             return Err(format!(
-                "expected 10 tab-separated fields, found {}",
+                "expected {fields} tab-separated fields, found {}",
                 f.len()
             ));
+        }
+        // One layout from here on: district at 8, population 9, names 10.
+        if !with_district {
+            f.insert(8, "");
         }
         let id: i64 = f[0]
             .parse()
@@ -240,11 +260,11 @@ impl Table {
             .filter(|x: &f64| (-180.0..=180.0).contains(x))
             .ok_or_else(|| format!("lon `{}` is not a longitude", f[3]))?;
         let kind = PlaceKind::parse(f[4]).ok_or_else(|| format!("unknown kind `{}`", f[4]))?;
-        let population: u64 = if f[8].is_empty() {
+        let population: u64 = if f[9].is_empty() {
             0
         } else {
-            f[8].parse()
-                .map_err(|_| format!("population `{}` is not a whole number", f[8]))?
+            f[9].parse()
+                .map_err(|_| format!("population `{}` is not a whole number", f[9]))?
         };
         let place = GeoPlace {
             id,
@@ -255,9 +275,10 @@ impl Table {
             fcode: f[5].to_string(),
             country: f[6].to_string(),
             province: (!f[7].is_empty()).then(|| f[7].to_string()),
+            district: (!f[8].is_empty()).then(|| f[8].to_string()),
             population,
         };
-        self.push_place(place, f[9].split('|'));
+        self.push_place(place, f[10].split('|'));
         Ok(())
     }
 
@@ -311,6 +332,7 @@ impl Table {
             put_str(&mut out, &p.fcode);
             put_str(&mut out, &p.country);
             put_str(&mut out, p.province.as_deref().unwrap_or(""));
+            put_str(&mut out, p.district.as_deref().unwrap_or(""));
             let names: Vec<&str> = self.names_of(i).collect();
             put_u32(&mut out, names.len() as u32);
             for n in names {
@@ -324,9 +346,12 @@ impl Table {
     /// is malformed.
     pub fn from_bytes(bytes: &[u8]) -> Option<Table> {
         let mut r = Reader { b: bytes };
-        if r.take(MAGIC.len())? != MAGIC {
-            return None;
-        }
+        // A table saved before the district field (MAGIC_1) is still read.
+        let with_district = match r.take(MAGIC.len())? {
+            m if m == MAGIC => true,
+            m if m == MAGIC_1 => false,
+            _ => return None,
+        };
         let n = r.u32()? as usize;
         let mut t = Table {
             places: Vec::with_capacity(n),
@@ -345,6 +370,7 @@ impl Table {
             let fcode = r.str()?.to_string();
             let country = r.str()?.to_string();
             let province = r.str()?;
+            let district = if with_district { r.str()? } else { "" };
             t.places.push(GeoPlace {
                 id,
                 name,
@@ -354,6 +380,7 @@ impl Table {
                 fcode,
                 country,
                 province: (!province.is_empty()).then(|| province.to_string()),
+                district: (!district.is_empty()).then(|| district.to_string()),
                 population,
             });
             for _ in 0..r.u32()? {
@@ -366,7 +393,10 @@ impl Table {
     }
 }
 
-const MAGIC: &[u8] = b"VIGILGEO1\n";
+/// The binary form's first bytes; `MAGIC_1` is the form without the
+/// district field.
+const MAGIC: &[u8] = b"VIGILGEO2\n";
+const MAGIC_1: &[u8] = b"VIGILGEO1\n";
 
 fn put_u32(out: &mut Vec<u8>, x: u32) {
     out.extend_from_slice(&x.to_le_bytes());

@@ -272,6 +272,49 @@ fn from_tsv_builds_a_working_index() {
     assert_eq!(spans, ["mahmudli", "ar-raqqah"]);
 }
 
+/// The same places in the current layout, with OCHA's district.
+const SMALL_WITH_DISTRICT: &str =
+    "id\tname\tlat\tlon\tkind\tfcode\tcountry\tprovince\tdistrict\tpopulation\tnames
+-1\tMahmudli\t36.05\t38.63\tvillage\tPPL\tSY\tAl-Raqqah\tAth-Thawrah\t0\tMahmudli|محمودلي
+172955\tRaqqa\t35.95276\t39.00788\tcity\tPPLA\tSY\tAl-Raqqah\tAr-Raqqa\t177636\tRaqqa|Ar Raqqah|الرقة
+";
+
+#[test]
+fn tables_with_and_without_the_district_column() {
+    // (table, Mahmudli's district)
+    for (table, district) in [(SMALL, None), (SMALL_WITH_DISTRICT, Some("Ath-Thawrah"))] {
+        let gaz = Gazetteer::from_tsv(table.as_bytes()).unwrap();
+        let p = gaz.place(gaz.lookup("محمودلي")[0]);
+        assert_eq!(
+            (p.province.as_deref(), p.district.as_deref(), p.population),
+            (Some("Al-Raqqah"), district, 0)
+        );
+        let dir = tempfile::tempdir().unwrap();
+        gaz.save(&dir.path().join("gaz")).unwrap();
+        let again = Gazetteer::open(&dir.path().join("gaz")).unwrap();
+        assert_eq!(again.place(again.lookup("محمودلي")[0]), p);
+    }
+}
+
+#[test]
+fn the_bundled_table_names_ochas_districts() {
+    // (village as claims name it, district, province)
+    let rows = [
+        ("الطيانة", "Al Mayadin", "Deir ez-Zor"),
+        ("الكشكية", "Abu Kamal", "Deir ez-Zor"),
+        ("المحمودلي", "Ath-Thawrah", "Al-Raqqah"),
+    ];
+    let gaz = Gazetteer::bundled();
+    for (name, district, province) in rows {
+        let found: Vec<_> = gaz.lookup(name).iter().map(|&i| gaz.place(i)).collect();
+        assert!(
+            found.iter().any(|p| p.district.as_deref() == Some(district)
+                && p.province.as_deref() == Some(province)),
+            "{name}: {found:?}"
+        );
+    }
+}
+
 /// (case, table, the line the error must name).
 const MALFORMED: &[(&str, &str, usize)] = &[
     ("bad header", "id\tname\n", 1),
