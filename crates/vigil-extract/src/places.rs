@@ -74,6 +74,13 @@ struct CompoundsFile {
 struct GroupProvinceFile {
     name_ar: Vec<String>,
     name_en: Vec<String>,
+    /// The name without "ولاية"/"Wilayat", read only right after a link
+    /// word ("شرقي الخير", "in western al-Khayr"): alone it is a common
+    /// word ("الخير", the good).
+    #[serde(default)]
+    short_ar: Vec<String>,
+    #[serde(default)]
+    short_en: Vec<String>,
     province: String,
     used_by: String,
 }
@@ -124,6 +131,8 @@ pub struct Lexicon {
     /// The group's names for its provinces: first token → (the phrase's
     /// tokens, the real province or country).
     group_provinces: HashMap<String, Vec<(Vec<String>, PlaceIdx)>>,
+    /// Their short names, read only after a link word (same shape).
+    group_provinces_short: HashMap<String, Vec<(Vec<String>, PlaceIdx)>>,
 }
 
 /// The tokens of a phrase as `Text` reads them, without hyphens: "Wilayat
@@ -147,6 +156,8 @@ impl Lexicon {
             what,
         };
         let mut group_provinces: HashMap<String, Vec<(Vec<String>, PlaceIdx)>> = HashMap::new();
+        let mut group_provinces_short: HashMap<String, Vec<(Vec<String>, PlaceIdx)>> =
+            HashMap::new();
         for g in &f.group_province {
             let place = admin_place(gaz, &g.province).ok_or_else(|| {
                 invalid(format!(
@@ -164,17 +175,21 @@ impl Lexicon {
                     g.province
                 )));
             }
-            for name in g.name_ar.iter().chain(&g.name_en) {
+            let full = g.name_ar.iter().chain(&g.name_en).map(|n| (n, false));
+            let short = g.short_ar.iter().chain(&g.short_en).map(|n| (n, true));
+            for (name, is_short) in full.chain(short) {
                 let tokens = phrase_tokens(name);
                 let Some(first) = tokens.first().cloned() else {
                     return Err(invalid(format!(
                         "group_province name `{name}` has no words"
                     )));
                 };
-                group_provinces
-                    .entry(first)
-                    .or_default()
-                    .push((tokens, place));
+                let map = if is_short {
+                    &mut group_provinces_short
+                } else {
+                    &mut group_provinces
+                };
+                map.entry(first).or_default().push((tokens, place));
             }
         }
         if f.relations.max_link_words == 0 || f.compounds.km.is_nan() || f.compounds.km <= 0.0 {
@@ -209,6 +224,7 @@ impl Lexicon {
             compound_km: f.compounds.km,
             generic_first_words: norm(f.compounds.generic_first_words),
             group_provinces,
+            group_provinces_short,
         };
         let targets = lex
             .demonyms
@@ -668,12 +684,25 @@ fn group_provinces(
     let mut i = range.start;
     while i < range.end {
         let mut hit: Option<(usize, PlaceIdx)> = None;
+        // A short name only right after a link word ("شرقي الخير").
+        let after_link = i > range.start
+            && bare_forms(t.tok(i - 1))
+                .into_iter()
+                .any(|w| lex.links.contains(w));
         if t.kind(i) == Kind::Word {
             for first in bare_forms(t.tok(i)) {
-                let Some(phrases) = lex.group_provinces.get(first) else {
+                let full = lex.group_provinces.get(first).into_iter();
+                let short = lex
+                    .group_provinces_short
+                    .get(first)
+                    .filter(|_| after_link)
+                    .into_iter();
+                let phrases: Vec<&(Vec<String>, PlaceIdx)> = full.chain(short).flatten().collect();
+                if phrases.is_empty() {
                     continue;
-                };
+                }
                 for (tokens, place) in phrases {
+                    let place = *place;
                     let mut k = i + 1;
                     let mut all = true;
                     for want in &tokens[1..] {
@@ -687,7 +716,7 @@ fn group_provinces(
                         k += 1;
                     }
                     if all && hit.is_none_or(|(e, _)| k > e) {
-                        hit = Some((k, *place));
+                        hit = Some((k, place));
                     }
                 }
                 if hit.is_some() {
