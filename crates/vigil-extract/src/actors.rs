@@ -768,6 +768,7 @@ pub fn roles(
     t: &Text<'_>,
     sentences: &[std::ops::Range<usize>],
     source_claims: Option<usize>,
+    bare: bool,
 ) -> Roles {
     let mut out = Roles::default();
     let mut perps: Vec<(Basis, RoleMention)> = Vec::new();
@@ -799,7 +800,7 @@ pub fn roles(
     // group said": (sentence's actor hit, as a mention).
     let mut last_group: Option<RoleMention> = None;
     for r in sentences {
-        let actors = kb.actor_names.find(t, r.clone());
+        let actors = actor_hits(kb, t, r, bare);
         let cues = kb.claim_cues.find(t, r.clone());
         let s = Sentence {
             kb,
@@ -814,12 +815,14 @@ pub fn roles(
                 claimants.push((i, a));
             }
         }
-        // English verbs of claiming and saying, unless the sentence is a
-        // denial ("the group said it had no role").
-        if !cues.iter().any(|c| *c.value == ClaimCue::Denied) {
+        // English verbs of claiming and saying, and the owner of a claim;
+        // in a denial only the owner of the claim denied ("denied ISIS
+        // claims that"), not who says ("the group said it had no role").
+        {
+            let denial = cues.iter().any(|c| *c.value == ClaimCue::Denied);
             let found = kb
                 .claims
-                .claimants_en(t, r, &actors, &kb.numbers, &can_claim);
+                .claimants_en(t, r, &actors, &kb.numbers, &can_claim, denial);
             for (who, (a, b)) in found {
                 match who {
                     Some(i) => {
@@ -1015,7 +1018,7 @@ pub fn roles(
     // A target that is also named perpetrator stays perpetrator only.
     let perps: Vec<usize> = out.perpetrators.iter().map(|p| p.actor).collect();
     out.targets.retain(|m| !perps.contains(&m.actor));
-    confirmations(kb, t, sentences, &perps, &mut out);
+    confirmations(kb, t, sentences, &perps, bare, &mut out);
     if let Some(actor) = source_claims {
         if out.perpetrators.is_empty() {
             out.perpetrators.push(RoleMention {
@@ -1047,6 +1050,7 @@ fn confirmations(
     t: &Text<'_>,
     sentences: &[std::ops::Range<usize>],
     perps: &[usize],
+    bare: bool,
     out: &mut Roles,
 ) {
     let raise = |out: &mut Roles, status: ClaimStatus, span: (usize, usize)| {
@@ -1058,7 +1062,7 @@ fn confirmations(
         raise(out, ClaimStatus::Claimed, span);
     }
     for r in sentences {
-        let actors = kb.actor_names.find(t, r.clone());
+        let actors = actor_hits(kb, t, r, bare);
         let Some((i, cue)) = kb.claims.speaker(t, r, &actors) else {
             continue;
         };
@@ -1107,6 +1111,29 @@ fn confirmations(
         }
         break;
     }
+}
+
+/// The actors named in sentence `r`: their names, and where `bare` (the
+/// text is from a region and time where it stands for one group), the
+/// bare words for that group ("التنظيم") where no name covers them.
+fn actor_hits<'k>(
+    kb: &'k Kb,
+    t: &Text<'_>,
+    r: &std::ops::Range<usize>,
+    bare: bool,
+) -> Vec<Hit<'k, usize>> {
+    let mut hits = kb.actor_names.find(t, r.clone());
+    if bare {
+        let named = hits.clone();
+        hits.extend(
+            kb.claims
+                .bare_hits(t, r)
+                .into_iter()
+                .filter(|b| !named.iter().any(|h| h.start < b.end && b.start < h.end)),
+        );
+        hits.sort_by_key(|h| h.start);
+    }
+    hits
 }
 
 /// Stronger statements win: denied > confirmed > claimed > reported./// Stronger statements win: denied > confirmed > claimed > reported.
@@ -1947,7 +1974,7 @@ mod tests {
         let kb = Kb::bundled();
         let t = Text::new(text);
         let src = source.map(|k| kb.actor_by_key[k]);
-        let r = roles(kb, &t, &t.sentences, src);
+        let r = roles(kb, &t, &t.sentences, src, false);
         let names = |v: &[RoleMention]| v.iter().map(|m| kb.actors[m.actor].key.clone()).collect();
         (
             names(&r.perpetrators),

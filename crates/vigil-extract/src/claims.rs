@@ -109,6 +109,8 @@ struct ClaimDef {
     anaphors_en: Vec<String>,
     subject_window_en: usize,
     subject_gap_en: Vec<String>,
+    claim_nouns_ar: Vec<String>,
+    media_words_ar: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -188,6 +190,9 @@ struct VictimsDef {
     passive_ar: Vec<String>,
     event_nouns_ar: Vec<String>,
     agent_verbs_ar: Vec<String>,
+    active_verbs_ar: Vec<String>,
+    agent_nouns_ar: Vec<String>,
+    by_ar: Vec<String>,
     member_nouns_ar: Vec<String>,
     asset_nouns_ar: Vec<String>,
     linkers_ar: Vec<String>,
@@ -257,6 +262,10 @@ pub struct ClaimLanguage {
     anaphors_en: HashSet<String>,
     subject_window_en: usize,
     subject_gap_en: HashSet<String>,
+    /// Nouns of a claim whose complement is the claimant ("ادعاءات
+    /// التنظيم", "ما نشرته معرفات تنظيم الدولة").
+    claim_nouns_ar: Matcher<()>,
+    media_words_ar: HashSet<String>,
     /// Bare words for one group where no group is named, and where and
     /// since when they stand for it.
     bare: Matcher<usize>,
@@ -271,6 +280,13 @@ pub struct ClaimLanguage {
     passive: HashSet<String>,
     event_nouns: HashSet<String>,
     agent_verbs: HashSet<String>,
+    /// Active verbs whose subject follows them, with and without an
+    /// object pronoun ("استهدف", "نفذه").
+    active_verbs: HashSet<String>,
+    agent_nouns: HashSet<String>,
+    /// Two-word "by" phrases ("من قبل", "على يد") and one-word ones.
+    by_phrases: HashSet<(String, String)>,
+    by_words: HashSet<String>,
     members: HashSet<String>,
     assets: HashSet<String>,
     linkers: HashSet<String>,
@@ -491,6 +507,8 @@ impl ClaimLanguage {
             anaphors_en: word_set(&c.anaphors_en),
             subject_window_en: c.subject_window_en,
             subject_gap_en: word_set(&c.subject_gap_en),
+            claim_nouns_ar: Matcher::new(c.claim_nouns_ar.iter().map(|w| (w.clone(), ()))),
+            media_words_ar: word_set(&c.media_words_ar),
             bare: Matcher::new(bare),
             bare_where,
             outlets,
@@ -501,6 +519,32 @@ impl ClaimLanguage {
             passive: word_set(&v.passive_ar),
             event_nouns: noun_set(&v.event_nouns_ar),
             agent_verbs: word_set(&v.agent_verbs_ar),
+            active_verbs: {
+                let mut set = word_set(&v.active_verbs_ar);
+                for w in &v.active_verbs_ar {
+                    for p in &c.object_suffixes {
+                        set.insert(joined(&with_suffix(w, p)));
+                    }
+                }
+                set
+            },
+            agent_nouns: noun_set(&v.agent_nouns_ar),
+            by_phrases: v
+                .by_ar
+                .iter()
+                .filter_map(|p| {
+                    let j = joined(p);
+                    let (a, b) = j.split_once(' ')?;
+                    Some((a.to_string(), b.to_string()))
+                })
+                .collect(),
+            by_words: word_set(
+                &v.by_ar
+                    .iter()
+                    .filter(|p| !p.contains(' '))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ),
             members: noun_set(&v.member_nouns_ar),
             assets: noun_set(&v.asset_nouns_ar),
             linkers: word_set(&v.linkers_ar),
@@ -672,6 +716,21 @@ impl ClaimLanguage {
                 out.push((i, (v.start, v.end)));
             }
         }
+        // "ادعاءات التنظيم عن ...", "ما نشرته معرفات تنظيم الدولة": whose
+        // claim it is, also when a denial is about it.
+        for n in self.claim_nouns_ar.find(t, r.clone()) {
+            let mut k = n.end;
+            while k < r.end
+                && k < n.end + 4
+                && (Self::in_set(&self.media_words_ar, t.tok(k)) || t.kind(k) == Kind::Punct)
+                && !actors.iter().any(|a| a.start == k)
+            {
+                k += 1;
+            }
+            if let Some(i) = actors.iter().position(|a| a.start == k) {
+                out.push((i, (n.start, actors[i].end)));
+            }
+        }
         for n in self.responsibility.find(t, r.clone()) {
             if negated(t, r, n.start) {
                 continue;
@@ -777,13 +836,15 @@ impl ClaimLanguage {
         actors: &[Hit<'_, usize>],
         numbers: &crate::numbers::NumberWords,
         can_claim: &dyn Fn(usize) -> bool,
+        nouns_only: bool,
     ) -> Vec<(Option<usize>, (usize, usize))> {
         let mut out = Vec::new();
         for k in r.clone() {
             let w = t.tok(k);
-            let verb = self.claim_verbs_en.contains(w) || self.speech_en.contains(w);
+            let verb =
+                !nouns_only && (self.claim_verbs_en.contains(w) || self.speech_en.contains(w));
             let noun = self.claim_nouns_en.contains(w);
-            if !(verb || noun) || negated(t, r, k) {
+            if !(verb || noun) || (!nouns_only && negated(t, r, k)) {
                 continue;
             }
             let det = k > r.start && matches!(t.tok(k - 1), "the" | "a" | "an" | "this" | "that");
@@ -833,6 +894,19 @@ impl ClaimLanguage {
             }
         }
         out
+    }
+
+    /// Whether the bare words for a group stand for it in a text about
+    /// `countries`, published on `day`.
+    pub fn bare_applies(&self, countries: &[String], day: Option<NaiveDate>) -> bool {
+        self.bare_where.values().any(|(cs, since)| {
+            cs.iter().any(|c| countries.contains(c)) && day.is_some_and(|d| d >= *since)
+        })
+    }
+
+    /// The bare words for a group in sentence `r`, as actor mentions.
+    pub fn bare_hits(&self, t: &Text<'_>, r: &std::ops::Range<usize>) -> Vec<Hit<'_, usize>> {
+        self.bare.find(t, r.clone())
     }
 
     /// A bare word for one group ("التنظيم") in `sentences`, where the
@@ -905,17 +979,10 @@ impl ClaimLanguage {
         if t.tok(h.start).is_ascii() {
             return self.side_en(t, r, h, numbers);
         }
-        // Subject first: "مقاتلو الدولة الإسلامية يغتالون عنصرين".
-        if let Some(v) =
-            (h.end..(h.end + 2).min(r.end)).find(|&k| Self::in_set(&self.agent_verbs, t.tok(k)))
-        {
-            if (h.end..v).all(|k| t.kind(k) == Kind::Punct) {
-                return Some(Side::Agent(v));
-            }
-        }
-        // The noun the name belongs to: "عناصر قسد", "عناصر من قسد",
-        // "دورية لقسد", "آلية تابعة لقسد", "آلية لـ #قسد", "دورية راجلة
-        // لقسد", "عنصر في قسد".
+        // The noun phrase the name ends: a noun of people, things or
+        // doers, a few words, a linker, the name ("عناصر من قسد", "دورية
+        // راجلة لقسد", "آلية لـ #قسد", "خلايا تابعة لتنظيم الدولة", "عنصر
+        // في قسد", "مرتدي الجيش العراقي").
         let mut k = h.start;
         while k > r.start
             && (Self::in_set(&self.linkers, t.tok(k - 1))
@@ -923,77 +990,93 @@ impl ClaimLanguage {
         {
             k -= 1;
         }
-        // (Up to three words between: "آلية رباعية الدفع لقسد".)
-        let holder = (k.saturating_sub(3).max(r.start)..k).rev().find(|&j| {
-            Self::in_set(&self.assets, t.tok(j)) || Self::in_set(&self.members, t.tok(j))
-        });
-        // "مرتدي الجيش العراقي": a generic term naming the force's members.
+        let is = |set: &HashSet<String>, j: usize| Self::in_set(set, t.tok(j));
+        let holder = (k.saturating_sub(3).max(r.start)..k)
+            .rev()
+            .find(|&j| is(&self.assets, j) || is(&self.members, j) || is(&self.agent_nouns, j));
         let generic_before = self
             .generic
             .find(t, k.saturating_sub(1).max(r.start)..h.start)
             .into_iter()
             .any(|g| g.end == k);
-        // The people or the name itself after an attack's noun with ل:
-        // "بهجوم لمقاتلي الدولة", "هجوم للتنظيم على حاجز": the doer.
-        let head = holder
-            .filter(|&m| Self::in_set(&self.members, t.tok(m)))
-            .unwrap_or(k);
-        let fused = |j: usize| {
-            let w = t.tok(j);
-            w.starts_with('ل') || (j > r.start && t.tok(j - 1) == "ل")
-        };
-        if head > r.start
-            && (fused(head) || fused(h.start))
-            && Self::in_set(&self.event_nouns, t.tok(head - 1))
-        {
-            return Some(Side::Agent(head - 1));
-        }
-        let Some(m) = holder.or(generic_before.then(|| k - 1)) else {
-            // No noun between: the name itself may be the complement of
-            // what was done ("اغتيال مسؤول", "استهداف قسد"), or the subject
-            // of a passive with no object after it ("قتل شرطي").
-            let prev = (k > r.start).then(|| t.tok(k - 1));
-            if prev.is_some_and(|w| Self::in_set(&self.patient_nouns, w)) {
-                return Some(Side::Victim(k - 1));
-            }
-            let passive = prev.is_some_and(|w| Self::in_set(&self.passive, w));
-            return (passive && !self.object_follows(t, r, h.end)).then(|| Side::Victim(k - 1));
-        };
-        // Things belong to the side attacked.
-        if Self::in_set(&self.assets, t.tok(m)) {
-            return Some(Side::Victim(m));
-        }
-        // People: victims when counted, or governed by what was done to
-        // them, or the subject of a passive; the doers when the noun
-        // phrase is the subject of an active verb ("هاجم عناصر قسد").
-        let mut b = m;
+        let head = holder.or(generic_before.then(|| k - 1)).unwrap_or(h.start);
+        // Back over a count and "من" ("خمسة من عناصر قسد").
+        let mut b = head;
         let mut counted = false;
         while b > r.start {
-            let w = t.tok(b - 1);
             if t.kind(b - 1) == Kind::Number || numbers.parse_at(t, b - 1).is_some() {
                 counted = true;
                 b -= 1;
-            } else if w == "من" {
+            } else if t.tok(b - 1) == "من" && holder.is_some() {
                 b -= 1;
             } else {
                 break;
             }
         }
-        let prev = (b > r.start).then(|| t.tok(b - 1));
-        if counted || prev.is_some_and(|w| Self::in_set(&self.patient_nouns, w)) {
-            return Some(Side::Victim(m));
+        let prev = b.checked_sub(1).filter(|&p| p >= r.start);
+        let asset = holder.is_some_and(|j| is(&self.assets, j));
+        let doers = holder.is_some_and(|j| is(&self.agent_nouns, j));
+
+        // The doer: the subject before its verb ("مقاتلو الدولة الإسلامية
+        // يغتالون", "عناصر من داعش خطفوا"), after "by" ("من قبل مجهولين",
+        // "على يد عناصر داعش"), the complement of an attack's noun or means
+        // ("بهجوم لمقاتلي الدولة", "برصاص خلية تابعة لداعش", "هجوم داعش"),
+        // or the subject after an active verb, also one that carries the
+        // act as a pronoun ("هجوم نفذه عناصر من التنظيم", "شنه عناصر
+        // داعش", "هاجمت خلايا التنظيم").
+        if !asset {
+            if let Some(v) = (h.end..(h.end + 2).min(r.end)).find(|&v| is(&self.agent_verbs, v)) {
+                if (h.end..v).all(|j| t.kind(j) == Kind::Punct) {
+                    return Some(Side::Agent(v));
+                }
+            }
+            if let Some(p) = prev {
+                let by = p > r.start
+                    && self
+                        .by_phrases
+                        .contains(&(t.tok(p - 1).to_string(), t.tok(p).to_string()))
+                    || Self::in_set(&self.by_words, t.tok(p));
+                if by || (is(&self.event_nouns, p) && !counted) {
+                    return Some(Side::Agent(p));
+                }
+                if is(&self.active_verbs, p) && !counted {
+                    return Some(Side::Agent(p));
+                }
+            }
         }
-        if prev.is_some_and(|w| Self::in_set(&self.passive, w)) {
-            // Unvowelled, "قتل" is "was killed" or "killed": an object
-            // after the noun phrase ("قتل جنود الخلافة عنصراً") makes it
-            // active, and the noun phrase its subject.
+        if holder.is_none() && !generic_before {
+            // The name itself after what was done to it ("اغتيال مسؤول",
+            // "استهداف قسد"), or the subject of a passive with no object
+            // after it ("قتل شرطي").
+            return match prev {
+                Some(p) if is(&self.patient_nouns, p) => Some(Side::Victim(p)),
+                Some(p) if is(&self.passive, p) && !self.object_follows(t, r, h.end) => {
+                    Some(Side::Victim(p))
+                }
+                _ => None,
+            };
+        }
+        // Things belong to the side attacked.
+        if asset {
+            return Some(Side::Victim(head));
+        }
+        if doers {
+            return Some(Side::Agent(head));
+        }
+        // People: victims when counted or governed by what was done to
+        // them; after a verb that is passive or active unvowelled ("قتل"),
+        // an object after the noun phrase makes it the subject.
+        if counted || prev.is_some_and(|p| is(&self.patient_nouns, p)) {
+            return Some(Side::Victim(head));
+        }
+        if let Some(p) = prev.filter(|&p| is(&self.passive, p)) {
             return Some(if self.object_follows(t, r, h.end) {
-                Side::Agent(b - 1)
+                Side::Agent(p)
             } else {
-                Side::Victim(m)
+                Side::Victim(head)
             });
         }
-        Some(Side::Member(m))
+        Some(Side::Member(head))
     }
 
     /// Whether an object follows a noun phrase ending at `end`: a noun of

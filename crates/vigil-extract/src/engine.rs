@@ -416,7 +416,8 @@ impl Extractor {
             }
         }
 
-        let roles = roles(kb, t, sents, source_actor);
+        let bare = kb.claims.bare_applies(&self.context(doc), doc.published);
+        let roles = roles(kb, t, sents, source_actor, bare);
         let actor_ref = |m: &RoleMention| ActorRef {
             canonical: Some(kb.actors[m.actor].name.clone()),
             mention: if m.end > m.start {
