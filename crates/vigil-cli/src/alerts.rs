@@ -335,7 +335,7 @@ pub fn check_store<S: Store>(
 fn surge_inputs<S: Store>(store: &S, rules: &RuleSet) -> anyhow::Result<Vec<WeeklySeries>> {
     use vigil_analyze::tally::{tally, TallyQuery};
     use vigil_model::{Dimension, WeekStart};
-    let Some((from, to)) = crate::incidents::store_span(store)? else {
+    let Some((from, to)) = vigil_store::incident_span(store)? else {
         return Ok(Vec::new());
     };
     let mut out = Vec::new();

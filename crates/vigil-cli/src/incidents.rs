@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, Utc};
 use indicatif::ProgressBar;
 use serde::Serialize;
 use vigil_analyze::link::LinkOptions;
@@ -425,36 +425,13 @@ fn show(dir: &Path, id: i64, out: &Output) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The days of the first and last dated incidents.
-pub(crate) fn store_span<S: Store + ?Sized>(
-    store: &S,
-) -> anyhow::Result<Option<(NaiveDate, NaiveDate)>> {
-    let first = store.list_incidents(&IncidentFilter {
-        order: SortOrder::Asc,
-        since: Some(NaiveDate::MIN),
-        limit: 1,
-        ..IncidentFilter::default()
-    })?;
-    let last = store.list_incidents(&IncidentFilter {
-        order: SortOrder::Desc,
-        since: Some(NaiveDate::MIN),
-        limit: 1,
-        ..IncidentFilter::default()
-    })?;
-    Ok(first
-        .first()
-        .and_then(|i| i.date)
-        .zip(last.first().and_then(|i| i.date))
-        .map(|(a, b)| (a.date, b.date)))
-}
-
 fn week_days(s: &Series) -> Vec<String> {
     s.weeks.iter().map(|w| w.start.to_string()).collect()
 }
 
 pub fn tally_cmd(dir: &Path, args: &TallyArgs, out: &Output) -> anyhow::Result<ExitCode> {
     let store = open_existing(dir)?;
-    let span = store_span(&store)?;
+    let span = vigil_store::incident_span(&store)?;
     let (from, to) = match (args.from, args.to, span) {
         (Some(a), Some(b), _) => (a, b),
         (a, b, Some((first, last))) => (a.unwrap_or(first), b.unwrap_or(last)),
@@ -529,7 +506,7 @@ pub fn surge_store(
     out: &Output,
 ) -> anyhow::Result<ExitCode> {
     let store = open_existing(dir)?;
-    let week = match (args.week, store_span(&store)?) {
+    let week = match (args.week, vigil_store::incident_span(&store)?) {
         (Some(w), _) => w,
         (None, Some((_, last))) => last,
         (None, None) => bail!("no dated incidents in the store: run `vigil extract` and `vigil link` first, or give --counts"),

@@ -862,22 +862,6 @@ pub async fn edit(
 
 // ---- handlers: tallies, surges, sites --------------------------------------------
 
-/// The days of the first and last dated incidents.
-fn store_span(s: &SqliteStore) -> Result<Option<(NaiveDate, NaiveDate)>, ApiError> {
-    let end = |order| -> Result<Option<NaiveDate>, ApiError> {
-        Ok(s.list_incidents(&IncidentFilter {
-            order,
-            since: Some(NaiveDate::MIN),
-            limit: 1,
-            ..IncidentFilter::default()
-        })?
-        .first()
-        .and_then(|i| i.date)
-        .map(|d| d.date))
-    };
-    Ok(end(vigil_store::SortOrder::Asc)?.zip(end(vigil_store::SortOrder::Desc)?))
-}
-
 /// Weekly counts of incidents, claims or fatalities, each week with its
 /// baseline and surge verdict.
 #[utoipa::path(get, path = "/api/v1/tally", tag = "tallies", params(TallyParams),
@@ -908,7 +892,7 @@ pub async fn get_tally(
     let out = state
         .pool
         .run(move |s| {
-            let span = store_span(s)?;
+            let span = vigil_store::incident_span(s)?;
             let (Some(from), Some(to)) = (from.or(span.map(|x| x.0)), to.or(span.map(|x| x.1)))
             else {
                 return Ok(TallyOut {
@@ -1028,7 +1012,7 @@ pub async fn get_surges(
     let out = state
         .pool
         .run(move |s| {
-            let Some(week) = week.or(store_span(s)?.map(|x| x.1)) else {
+            let Some(week) = week.or(vigil_store::incident_span(s)?.map(|x| x.1)) else {
                 return Ok(SurgesOut {
                     measure,
                     week: None,

@@ -471,6 +471,36 @@ pub fn alert_page_after(alert: &Alert) -> PageAfter {
     }
 }
 
+/// The days a weekly series of the store's incidents covers: from the
+/// first dated incident to the last, but not from before the first
+/// document was published. Weeks before the store's sources were read
+/// were not observed, and are not weeks of zero: a post recalling an
+/// event of months before would otherwise add months of zeros to every
+/// baseline. (When every incident is older than the documents, as in an
+/// archive of history, all of them.)
+pub fn incident_span<S: Store + ?Sized>(store: &S) -> Result<Option<(NaiveDate, NaiveDate)>> {
+    let end = |order| -> Result<Option<NaiveDate>> {
+        Ok(store
+            .list_incidents(&IncidentFilter {
+                order,
+                since: Some(NaiveDate::MIN),
+                limit: 1,
+                ..IncidentFilter::default()
+            })?
+            .first()
+            .and_then(|i| i.date)
+            .map(|d| d.date))
+    };
+    let (Some(first), Some(last)) = (end(SortOrder::Asc)?, end(SortOrder::Desc)?) else {
+        return Ok(None);
+    };
+    let observed = store
+        .published_span()?
+        .map(|(p, _)| p.date_naive())
+        .filter(|&p| p > first && p <= last);
+    Ok(Some((observed.unwrap_or(first), last)))
+}
+
 /// Where the page after this incident starts, for `sort`.
 pub fn incident_page_after(incident: &Incident, sort: IncidentSort) -> PageAfter {
     PageAfter {
@@ -583,6 +613,9 @@ pub trait Store {
 
     /// Counts over the store.
     fn stats(&self) -> Result<Stats>;
+
+    /// The first and last publication times of the stored documents.
+    fn published_span(&self) -> Result<Option<(DateTime<Utc>, DateTime<Utc>)>>;
 
     /// A page of documents matching the filter, in its order.
     fn list_documents(&self, filter: &DocumentFilter) -> Result<Vec<DocumentSummary>>;

@@ -1309,15 +1309,25 @@ impl Store for SqliteStore {
         self.search_ranking(q, RANKED_MATCHES)
     }
 
-    fn stats(&self) -> Result<Stats> {
-        let c = &self.conn;
-        let (first, last): (Option<String>, Option<String>) = c
+    fn published_span(&self) -> Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
+        let (first, last): (Option<String>, Option<String>) = self
+            .conn
             .query_row(
                 "SELECT min(published), max(published) FROM documents",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(StoreError::sqlite("reading date range"))?;
+        Ok(parse_ts(first, "documents", "published")?.zip(parse_ts(
+            last,
+            "documents",
+            "published",
+        )?))
+    }
+
+    fn stats(&self) -> Result<Stats> {
+        let c = &self.conn;
+        let span = self.published_span()?;
         Ok(Stats {
             sources: count(c, "SELECT count(*) FROM sources")?,
             documents: count(c, "SELECT count(*) FROM documents")?,
@@ -1337,8 +1347,8 @@ impl Store for SqliteStore {
                  GROUP BY s.kind ORDER BY n DESC, s.kind",
                 "kind",
             )?,
-            first_published: parse_ts(first, "documents", "published")?,
-            last_published: parse_ts(last, "documents", "published")?,
+            first_published: span.map(|s| s.0),
+            last_published: span.map(|s| s.1),
             event_reports: count(c, "SELECT count(*) FROM event_reports")?,
             incidents: count(c, "SELECT count(*) FROM incidents")?,
         })
