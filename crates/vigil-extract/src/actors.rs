@@ -1089,7 +1089,10 @@ fn confirmations(
         if perps.contains(&actor) {
             continue;
         }
-        let own = sentences.iter().find_map(|s| kb.claims.own_losses(t, s));
+        let own = sentences
+            .iter()
+            .find_map(|s| kb.claims.own_losses(t, s))
+            .or_else(|| kb.claims.mourns(t, cue).then_some((cue, cue + 1)));
         let target = out.targets.iter().any(|m| m.actor == actor);
         if !target && own.is_some() && out.targets.is_empty() {
             push(

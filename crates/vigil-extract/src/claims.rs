@@ -68,6 +68,7 @@ struct ConfirmationDef {
     speaker_nouns_en: Vec<String>,
     own_losses_ar: Vec<String>,
     own_losses_en: Vec<String>,
+    loss_verbs: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -302,6 +303,7 @@ pub struct ClaimLanguage {
     saying_en: HashSet<String>,
     speaker_nouns: HashSet<String>,
     own_losses: Matcher<()>,
+    loss_verbs: HashSet<String>,
     /// Common nouns of a state's forces → index into `force_actors`.
     force_nouns: Matcher<usize>,
     /// Per force noun list: country → actor.
@@ -582,6 +584,7 @@ impl ClaimLanguage {
                 ]
                 .concat(),
             ),
+            loss_verbs: word_set(&f.confirmation.loss_verbs),
             own_losses: Matcher::new(
                 f.confirmation
                     .own_losses_ar
@@ -783,7 +786,7 @@ impl ClaimLanguage {
         let office =
             |j: usize| t.kind(j) == Kind::Punct || Self::in_set(&self.speaker_nouns, t.tok(j));
         // "X: …" at the head of the sentence.
-        if let Some(i) = actors.iter().position(|a| a.start < r.start + 4) {
+        if let Some(i) = actors.iter().position(|a| a.start < r.start + 6) {
             let colon = (actors[i].end..(actors[i].end + 4).min(r.end))
                 .find(|&k| t.tok(k) == ":")
                 .filter(|&k| (actors[i].end..k).all(office));
@@ -811,6 +814,11 @@ impl ClaimLanguage {
             }
         }
         None
+    }
+
+    /// Whether the verb at `k` mourns (who mourns speaks of its own dead).
+    pub fn mourns(&self, t: &Text<'_>, k: usize) -> bool {
+        Self::in_set(&self.loss_verbs, t.tok(k))
     }
 
     /// A side's own losses told in the first person ("two of our
@@ -1014,6 +1022,15 @@ impl ClaimLanguage {
             }
         }
         let prev = b.checked_sub(1).filter(|&p| p >= r.start);
+        // A noun of people whose spelling shows the accusative or genitive
+        // (the dual and plural in ين, the indefinite in ا: "عنصرين",
+        // "مقاتلين", "عنصرا") is no verb's subject: after an active verb
+        // it is the object ("قنص عنصرين من قسد"); a subject would read
+        // "عنصران", "مقاتلون".
+        let oblique = holder.is_some_and(|j| {
+            let w = t.tok(j);
+            is(&self.members, j) && (w.ends_with("ين") || w.ends_with('ا'))
+        });
         let asset = holder.is_some_and(|j| is(&self.assets, j));
         let doers = holder.is_some_and(|j| is(&self.agent_nouns, j));
 
@@ -1039,7 +1056,7 @@ impl ClaimLanguage {
                 if by || (is(&self.event_nouns, p) && !counted) {
                     return Some(Side::Agent(p));
                 }
-                if is(&self.active_verbs, p) && !counted {
+                if is(&self.active_verbs, p) && !counted && !oblique {
                     return Some(Side::Agent(p));
                 }
             }
@@ -1066,7 +1083,10 @@ impl ClaimLanguage {
         // People: victims when counted or governed by what was done to
         // them; after a verb that is passive or active unvowelled ("قتل"),
         // an object after the noun phrase makes it the subject.
-        if counted || prev.is_some_and(|p| is(&self.patient_nouns, p)) {
+        if counted
+            || prev.is_some_and(|p| is(&self.patient_nouns, p))
+            || (oblique && prev.is_some_and(|p| is(&self.active_verbs, p)))
+        {
             return Some(Side::Victim(head));
         }
         if let Some(p) = prev.filter(|&p| is(&self.passive, p)) {
@@ -1154,7 +1174,9 @@ impl ClaimLanguage {
             k -= 1;
         }
         if k >= r.start + 2 && t.tok(k - 1) == "of" {
-            let m = k - 2;
+            // The noun before "of", past quotes: an "intelligence member"
+            // of the SDF.
+            let m = (r.start..k - 1).rev().find(|&j| t.kind(j) != Kind::Punct)?;
             if self.assets_en.contains(t.tok(m)) {
                 return Some(Side::Victim(m));
             }
@@ -1167,18 +1189,21 @@ impl ClaimLanguage {
                 });
             }
         }
-        // The noun after the name: "an SDF patrol", "SDF fighters".
-        let after = (h.end < r.end).then(|| t.tok(h.end));
+        // The noun after the name (past a closing quote): "an SDF patrol",
+        // "SDF fighters", a "PKK militia" vehicle.
+        let next = (h.end..(h.end + 2).min(r.end)).find(|&j| t.kind(j) != Kind::Punct);
+        let after = next.map(|j| t.tok(j));
         let (b, counted) = back(h.start);
         let patient = patient_before(b);
+        let n = next.unwrap_or(h.end);
         if after.is_some_and(|w| self.assets_en.contains(w)) {
-            return Some(Side::Victim(h.end));
+            return Some(Side::Victim(n));
         }
         if after.is_some_and(|w| self.members_en.contains(w)) {
-            return Some(if counted || patient || passive_after(h.end + 1) {
-                Side::Victim(h.end)
+            return Some(if counted || patient || passive_after(n + 1) {
+                Side::Victim(n)
             } else {
-                Side::Member(h.end)
+                Side::Member(n)
             });
         }
         // The name itself after what was done ("an attack on the SDF"),
@@ -1186,7 +1211,7 @@ impl ClaimLanguage {
         if passive_after(h.end) {
             return Some(Side::Victim(h.end));
         }
-        (patient && (b == h.start || counted)).then(|| Side::Victim(b - 1))
+        patient.then(|| Side::Victim(b - 1))
     }
 
     /// A state's forces named by a common noun on the victims' side ("a
@@ -1293,6 +1318,27 @@ mod tests {
                 "bombing_ied",
                 2,
             ),
+            // The accusative shows the object: two members sniped, not
+            // two members sniping.
+            (
+                "قنص جنود الخلافة عنصرين من ميليشيا قسد المرتدة قرب قرية ذيبان شرق دير الزور.",
+                Some(SourceKind::MilitantOfficial),
+                Some("Islamic State"),
+                Some("Syrian Democratic Forces"),
+                "claimed",
+                "armed_assault",
+                0,
+            ),
+            // An ambush set (accusative) for a patrol of the SDF.
+            (
+                "نصب جنود الخلافة كميناً لدورية من ميليشيا قسد قرب الشحيل، ما أدى لمقتل ثلاثة عناصر.",
+                Some(SourceKind::MilitantOfficial),
+                Some("Islamic State"),
+                Some("Syrian Democratic Forces"),
+                "claimed",
+                "armed_assault",
+                3,
+            ),
             // A dual trigger and dual things: "two IEDs on two vehicles".
             (
                 "فجر جنود الخلافة عبوتين ناسفتين على آليتين للحشد الرافضي قرب بيجي.",
@@ -1396,6 +1442,32 @@ mod tests {
                 *killed,
                 "killed: {text}"
             );
+        }
+    }
+
+    /// Analysis and history are not events: a rise in attacks, a group's
+    /// channel recalling a defeat of months before, a month's name.
+    #[test]
+    fn trends_and_history_report_no_event() {
+        let ex = Extractor::new();
+        for (text, kind) in [
+            (
+                "تعليق القناة: منشور يربط تصاعد الهجمات خلال الأسبوعين الماضيين بخسارة التنظيم آخر مناطق سيطرته في الباغوز في آذار 2019.",
+                Some(SourceKind::MilitantSupporter),
+            ),
+            (
+                "Analysts link the rise in attacks on the SDF in Deir ez-Zor to the loss of al-Baghuz in March 2019.",
+                Some(SourceKind::NewsMedia),
+            ),
+        ] {
+            let doc = DocInput {
+                published: NaiveDate::from_ymd_opt(2019, 10, 19),
+                source_kind: kind,
+                affiliation: Some("Islamic State".to_string()),
+                ..DocInput::default()
+            };
+            let reports = ex.extract(text, &doc);
+            assert!(reports.is_empty(), "{text}: {reports:?}");
         }
     }
 }

@@ -77,6 +77,10 @@ impl Default for Extractor {
 /// The region's countries, the default prior for place names.
 const REGION: &[&str] = &["SY", "IQ", "TR"];
 
+/// An event dated more than this many days before its publication is
+/// history the text recalls (a month's date may stand for its last day).
+const HISTORY_DAYS: i64 = 60;
+
 impl Extractor {
     /// The engine over the bundled knowledge base and gazetteer.
     pub fn new() -> Extractor {
@@ -153,6 +157,15 @@ impl Extractor {
         let masked: HashSet<usize> = dates.iter().flat_map(|d| d.start..d.end).collect();
         let place_mentions = places::find(self.gaz, &t, all, &self.context(doc));
 
+        // "A rise in attacks", "تصاعد الهجمات": attacks counted over time.
+        let trends: Vec<usize> = kb
+            .context
+            .find(&t, 0..t.tokens.len())
+            .iter()
+            .filter(|h| h.value.has(crate::kb::Context::Trend))
+            .map(|h| h.end)
+            .collect();
+        let trend = |k: usize| trends.iter().any(|&e| e <= k && k <= e + 1);
         // Event sentences: those with a trigger of an ACLED class.
         let event_sentence: Vec<bool> = t
             .sentences
@@ -161,7 +174,8 @@ impl Extractor {
                 kb.sub_event_triggers
                     .find(&t, r.clone())
                     .iter()
-                    .any(|h| matches!(h.value, Class::Acled(_)))
+                    // (Not a word of a date: "in March 2019" is no march.)
+                    .any(|h| matches!(h.value, Class::Acled(_)) && !masked.contains(&h.start))
                     // "its members attacked a checkpoint", "قتل عنصرا":
                     // attack verbs silent about the type still report an
                     // event (the classifier decides which) when the
@@ -171,7 +185,7 @@ impl Extractor {
                         .context
                         .find(&t, r.clone())
                         .iter()
-                        .any(|h| h.value.has(crate::kb::Context::GenericAttack))
+                        .any(|h| h.value.has(crate::kb::Context::GenericAttack) && !trend(h.start))
                         && (!kb.count_cues.find(&t, r.clone()).is_empty()
                             || place_mentions.iter().any(|m| {
                                 r.contains(&m.start) && places::is_local(self.gaz.place(m.place).kind)
@@ -416,6 +430,29 @@ impl Extractor {
             }
         }
 
+        // Date: the date in the event sentences nearest the trigger (a
+        // byline's date may share the first sentence when a page's header
+        // runs into its text, so a byline's date counts only when no other
+        // date is given), else the publication day.
+        let in_seg = |i: usize| seg.iter().any(|&s| t.sentences[s].contains(&i));
+        let trigger = class.evidence.0;
+        let candidates: Vec<&DateMention> = dates
+            .iter()
+            .filter(|d| sents.iter().any(|r| r.contains(&d.start)) && in_seg(d.start))
+            .collect();
+        let in_body = candidates.iter().any(|d| !is_byline(t, d));
+        let date_mention = candidates
+            .into_iter()
+            .filter(|d| !(in_body && is_byline(t, d)))
+            .min_by_key(|d| d.start.abs_diff(trigger));
+
+        // The group's own channel recalling an event of months before
+        // ("its loss of al-Baghuz in March 2019") tells history, not a
+        // claim: its voice claims only what is news.
+        let history = date_mention
+            .zip(doc.published)
+            .is_some_and(|(d, p)| (p - d.date.date).num_days() > HISTORY_DAYS);
+        let source_actor = source_actor.filter(|_| !history);
         let bare = kb.claims.bare_applies(&self.context(doc), doc.published);
         let roles = roles(kb, t, sents, source_actor, bare);
         let actor_ref = |m: &RoleMention| ActorRef {
@@ -444,21 +481,6 @@ impl Extractor {
             s.clone()
         });
 
-        // Date: the date in the event sentences nearest the trigger (a
-        // byline's date may share the first sentence when a page's header
-        // runs into its text, so a byline's date counts only when no other
-        // date is given), else the publication day.
-        let in_seg = |i: usize| seg.iter().any(|&s| t.sentences[s].contains(&i));
-        let trigger = class.evidence.0;
-        let candidates: Vec<&DateMention> = dates
-            .iter()
-            .filter(|d| sents.iter().any(|r| r.contains(&d.start)) && in_seg(d.start))
-            .collect();
-        let in_body = candidates.iter().any(|d| !is_byline(t, d));
-        let date_mention = candidates
-            .into_iter()
-            .filter(|d| !(in_body && is_byline(t, d)))
-            .min_by_key(|d| d.start.abs_diff(trigger));
         let date = date_mention
             .map(|d| {
                 cite("date", d.start, d.end);

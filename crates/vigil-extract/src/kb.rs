@@ -194,10 +194,13 @@ pub enum Context {
     Industrial,
     /// Protesters and demonstrations.
     Protest,
+    /// Words of a trend ("a rise in attacks", "تصاعد الهجمات"): what
+    /// follows is counted over time, not one event.
+    Trend,
 }
 
 impl Context {
-    fn bit(self) -> u8 {
+    fn bit(self) -> u16 {
         1 << (self as u8)
     }
 }
@@ -205,7 +208,7 @@ impl Context {
 /// The contexts a phrase belongs to ("troops" are both an armed target
 /// and a state actor).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Contexts(u8);
+pub struct Contexts(u16);
 
 impl Contexts {
     /// Whether the phrase belongs to `c`.
@@ -639,10 +642,11 @@ impl Kb {
                 "weapon_item" => Context::WeaponItem,
                 "industrial" => Context::Industrial,
                 "protest" => Context::Protest,
+                "trend" => Context::Trend,
                 other => {
                     return Err(invalid(
                         typology.0,
-                        format!("context_cue key {other:?}: expected discovery, armed_target, state_actor, nonstate_actor, generic_attack, weapon_item, industrial or protest"),
+                        format!("context_cue key {other:?}: expected discovery, armed_target, state_actor, nonstate_actor, generic_attack, weapon_item, industrial, protest or trend"),
                     ))
                 }
             };

@@ -117,12 +117,25 @@ pub fn arabic_inflections(phrase: &str) -> Vec<String> {
 
 /// `items` with the dual and plural of each Arabic phrase added (see
 /// [`arabic_inflections`]), unless a form is already in the list: what
-/// the list says outright wins.
+/// the list says outright wins. A phrase written with a leading `=`
+/// ("=سيطرت": an intransitive verb takes no object pronoun) stands as it
+/// is, uninflected.
 pub fn with_arabic_inflections<T: Clone>(items: Vec<(String, T)>) -> Vec<(String, T)> {
-    let listed: std::collections::HashSet<String> = items.iter().map(|(p, _)| joined(p)).collect();
-    let mut out = items.clone();
+    let items: Vec<(String, T, bool)> = items
+        .into_iter()
+        .map(|(p, v)| match p.strip_prefix('=') {
+            Some(exact) => (exact.to_string(), v, false),
+            None => (p, v, true),
+        })
+        .collect();
+    let listed: std::collections::HashSet<String> =
+        items.iter().map(|(p, _, _)| joined(p)).collect();
+    let mut out: Vec<(String, T)> = items
+        .iter()
+        .map(|(p, v, _)| (p.clone(), v.clone()))
+        .collect();
     let mut added = std::collections::HashSet::new();
-    for (phrase, payload) in &items {
+    for (phrase, payload, _) in items.iter().filter(|i| i.2) {
         for form in arabic_inflections(phrase) {
             let j = joined(&form);
             if !listed.contains(&j) && added.insert(j) {
