@@ -248,7 +248,7 @@ pub struct DocumentSummary {
     pub url: Option<String>,
     /// Size of the text in bytes (UTF-8).
     pub bytes: u64,
-    /// Copies (reposts) recorded for it.
+    /// Copies (the forwards, reposts and re-runs of it) recorded for it.
     pub copies: u64,
 }
 
