@@ -54,7 +54,7 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Score the extraction engine against gold files
     Eval(EvalArgs),
-    /// Check the knowledge base (actors, typology, calendar)
+    /// Check the knowledge base (actors, typology, calendar, claims, places, framing)
     #[command(subcommand)]
     Kb(KbCommand),
     /// Serve the JSON API over the store (see /api/openapi.json)
@@ -442,8 +442,8 @@ pub enum KbCommand {
     /// Load and validate the knowledge-base files (the bundled ones, or those in DIR)
     Check {
         /// A directory holding edited copies of data/kb/'s files (actors,
-        /// typology, calendar, claims, places); a file it lacks is the
-        /// bundled one
+        /// typology, calendar, claims, places, framing); a file it lacks is
+        /// the bundled one
         dir: Option<PathBuf>,
     },
 }
@@ -485,7 +485,8 @@ pub struct IngestArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024 * 1024)]
     pub max_file_bytes: u64,
 
-    /// Word-shingle resemblance (0–1) from which a document is a near-duplicate
+    /// Word-shingle resemblance (0–1) from which a new publication is counted as like one seen
+    /// before (copies are judged by identity and framing, not by resemblance)
     #[arg(long, value_name = "R", default_value_t = 0.7, value_parser = parse_unit)]
     pub near_threshold: f64,
 }

@@ -426,4 +426,18 @@ pub fn print_stats(s: &vigil_store::Stats, path: &Path) {
         ("event reports", s.event_reports.to_string()),
         ("incidents", s.incidents.to_string()),
     ]);
+    let near = s
+        .copies
+        .iter()
+        .find(|(k, _)| *k == vigil_model::CopyKind::Near)
+        .map_or(0, |c| c.1);
+    if near > 0 {
+        println!(
+            "\nnote: {near} near copies were recorded by a Vigil before schema 0008, which took \
+             resembling texts for copies; their texts were not kept, so they could not be judged \
+             again (some are publications of their own: other villages, numbers or days). \
+             Ingest their files again (`vigil show ID` names each copy's file) to judge them \
+             by the current rule (README, \"Copies and publications\")."
+        );
+    }
 }

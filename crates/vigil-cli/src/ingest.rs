@@ -36,15 +36,21 @@ pub struct Summary {
     pub files_rejected: u64,
     /// Files met in directories whose format is not known.
     pub files_skipped: u64,
-    /// Documents stored as new.
+    /// Publications stored: every document that is not a copy, with its
+    /// own event reports to come.
     pub new: u64,
-    /// Exact duplicates of stored documents.
-    pub duplicates: u64,
-    /// Near-duplicates of stored documents (linked, not stored again).
-    pub near_duplicates: u64,
-    /// Copies newly recorded against stored documents (reposts by other
-    /// sources, near-duplicates).
-    pub copies_recorded: u64,
+    /// Of those, publications whose text (but for framing) a stored
+    /// publication already has: a formulaic stream, kept apart.
+    pub new_text_seen: u64,
+    /// Of those, publications like a stored one (word-shingle resemblance
+    /// at least `--near-threshold`) without having its text.
+    pub new_like_seen: u64,
+    /// Copies of the same post again (same source and message id, guid or
+    /// URL; without either, same source, time and text): nothing added.
+    pub recollected: u64,
+    /// Copies recorded: forwards, reposts and re-runs by another source of
+    /// a stored publication (never an independent source).
+    pub copies: u64,
     /// Records rejected.
     pub records_rejected: u64,
     /// Records holding no document (service messages, empty posts).
@@ -57,7 +63,7 @@ pub struct Summary {
     pub warning_list: Vec<Problem>,
     /// Wall-clock seconds.
     pub seconds: f64,
-    /// Documents (new, duplicate and near-duplicate) per second.
+    /// Documents (publications and copies) per second.
     pub docs_per_second: f64,
     /// Bytes of input read.
     pub bytes: u64,
@@ -70,7 +76,7 @@ impl Summary {
     }
 
     fn documents(&self) -> u64 {
-        self.new + self.duplicates + self.near_duplicates
+        self.new + self.recollected + self.copies
     }
 
     /// Adds a file's counts of files, records, rejections and warnings.
@@ -87,15 +93,16 @@ impl Summary {
 
     fn count(&mut self, outcome: &InsertOutcome) {
         match outcome {
-            InsertOutcome::New { .. } => self.new += 1,
-            InsertOutcome::Duplicate { copy_recorded, .. } => {
-                self.duplicates += 1;
-                self.copies_recorded += u64::from(*copy_recorded);
+            InsertOutcome::New { seen, .. } => {
+                self.new += 1;
+                match seen {
+                    Some(s) if s.similarity >= 1.0 => self.new_text_seen += 1,
+                    Some(_) => self.new_like_seen += 1,
+                    None => {}
+                }
             }
-            InsertOutcome::NearDuplicate { copy_recorded, .. } => {
-                self.near_duplicates += 1;
-                self.copies_recorded += u64::from(*copy_recorded);
-            }
+            InsertOutcome::Recollected { .. } => self.recollected += 1,
+            InsertOutcome::Copy { .. } => self.copies += 1,
         }
     }
 }

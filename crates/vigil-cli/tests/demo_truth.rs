@@ -69,7 +69,7 @@ fn extract_demo_into(store: &mut SqliteStore, keep: impl Fn(&str) -> bool) -> By
     let ex = Extractor::new();
     let mut out = HashMap::new();
     for o in outcomes {
-        let InsertOutcome::New { id } = o else {
+        let InsertOutcome::New { id, .. } = o else {
             continue;
         };
         let doc = store.document(id).unwrap().unwrap();

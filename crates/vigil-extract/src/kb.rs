@@ -271,21 +271,25 @@ pub struct Kb {
 /// The files of a knowledge base, as `data/kb/` holds them. One loader
 /// ([`KbFiles`]) reads them all, from the copy compiled into the binary or
 /// from a directory of edited copies; [`Kb::load`] parses and checks them.
-pub const FILES: [&str; 5] = [
+pub const FILES: [&str; 6] = [
     "actors.toml",
     "typology.toml",
     "calendar.toml",
     "claims.toml",
     "places.toml",
+    "framing.toml",
 ];
 
 /// The bundled texts of [`FILES`], in the same order.
-const BUNDLED_TEXTS: [&str; 5] = [
+const BUNDLED_TEXTS: [&str; 6] = [
     include_str!("../../../data/kb/actors.toml"),
     include_str!("../../../data/kb/typology.toml"),
     include_str!("../../../data/kb/calendar.toml"),
     include_str!("../../../data/kb/claims.toml"),
     include_str!("../../../data/kb/places.toml"),
+    // The store judges copies with the copy vigil-text compiles in; this
+    // one is what `vigil kb check` validates (the same file).
+    vigil_text::FRAMING_TOML,
 ];
 
 /// One knowledge-base file: its name in [`FILES`], where it was read from
@@ -693,6 +697,24 @@ impl Kb {
             .qualifiers
             .sort_by_key(|q| std::cmp::Reverse(q.0.len()));
 
+        // Framing (what a repost may change and stay a copy): a number
+        // word set aside would make "three killed" a copy of "four killed".
+        let framing_file = files.get("framing.toml");
+        let framing = vigil_text::Framing::from_toml(framing_file.0, framing_file.1)
+            .map_err(|e| invalid(framing_file.0, e))?;
+        let set_aside: HashSet<&str> = framing.words().collect();
+        for n in &tf.number_word {
+            for (w, _) in &n.words {
+                let j = joined(w);
+                if !j.contains(' ') && set_aside.contains(j.as_str()) {
+                    return Err(invalid(
+                        framing_file.0,
+                        format!("{w:?} is a number word (typology.toml): numbers always count"),
+                    ));
+                }
+            }
+        }
+
         Ok(Kb {
             actor_names: Matcher::new(names),
             actors: af.actor,
@@ -793,5 +815,15 @@ mod tests {
             + "\n[[actor]]\nkey = \"dup\"\nname = \"Dup\"\nkind = \"other\"\nside = \"other\"\nparent = \"\"\npredecessor = \"nowhere\"\ncountries = []\nactive = \"\"\naliases = []\naliases_ar = []\nnotes = \"\"\n";
         let err = Kb::load(&KbFiles::bundled().with("actors.toml", &dup)).unwrap_err();
         assert!(err.to_string().contains("nowhere"), "{err}");
+    }
+
+    #[test]
+    fn a_number_word_is_never_framing() {
+        let bundled = KbFiles::bundled().get("framing.toml").1.to_string();
+        for (list, word) in [("framing = [", "ثلاثة"), ("en = [", "three")] {
+            let bad = bundled.replacen(list, &format!("{list}\"{word}\", "), 1);
+            let err = Kb::load(&KbFiles::bundled().with("framing.toml", &bad)).unwrap_err();
+            assert!(err.to_string().contains("number word"), "{err}");
+        }
     }
 }

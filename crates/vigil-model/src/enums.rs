@@ -421,11 +421,22 @@ impl WeekStart {
 }
 
 vocabulary! {
-    /// How a stored document relates to one already in the store.
+    /// How a copy relates to the publication it repeats (README, "Copies
+    /// and publications"). A copy never counts as an independent source.
     CopyKind, "copy kind" {
-        /// Byte-for-byte the same normalized text.
+        /// Another source carrying the same normalized text: a repost or a
+        /// wire re-running the story word for word.
         Exact = "exact",
-        /// The same text with small edits (a repost).
+        /// Another source carrying the text with only framing changed
+        /// (hashtags, handles, links, emoji, punctuation, framing words
+        /// such as "breaking" or "عاجل", function words).
+        Repost = "repost",
+        /// A forward (the document names the channel it was forwarded
+        /// from) of a stored publication's text.
+        Forward = "forward",
+        /// Recorded before schema 0008 as a near-duplicate (word-shingle
+        /// resemblance); its text was not kept, so it could not be judged
+        /// again. Re-ingesting its file judges it by the current rule.
         Near = "near",
     }
 }

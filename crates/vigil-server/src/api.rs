@@ -90,7 +90,8 @@ pub struct DocumentOut {
     pub content_hash: String,
     /// Where it was read from.
     pub origin: Origin,
-    /// Other sightings: exact copies and near-duplicate reposts.
+    /// Its copies: forwards, reposts and re-runs by other sources (README,
+    /// "Copies and publications"), never independent sources.
     pub copies: Vec<DocumentCopy>,
     /// Ids of the event reports extracted from it.
     pub reports: Vec<ReportId>,

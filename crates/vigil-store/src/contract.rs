@@ -17,11 +17,15 @@ use crate::StoreError;
 /// Result of the store's operations.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// How near-duplicates are recognized.
+/// How the store tells a publication's text from others. Which documents
+/// are copies does not depend on these options: a copy is the same
+/// publication again, or another source's forward, repost or re-run of a
+/// stored publication (README, "Copies and publications").
 #[derive(Debug, Clone, Copy)]
 pub struct DedupOptions {
-    /// A document whose word-shingle resemblance to a stored one is at
-    /// least this is a near-duplicate of it (0..=1).
+    /// A new publication whose word-shingle resemblance to a stored one
+    /// is at least this (0..=1) is reported as like it
+    /// ([`InsertOutcome::New`]'s `seen`): a formulaic stream, not a copy.
     pub near_threshold: f64,
     /// At most this many LSH candidates are checked per document.
     pub max_candidates: usize,
@@ -36,31 +40,47 @@ impl Default for DedupOptions {
     }
 }
 
+/// A stored publication whose text a new publication repeats or resembles.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SeenText {
+    /// The stored publication (the most recently stored, for equal texts).
+    pub of: DocumentId,
+    /// Word-shingle resemblance to it; 1 when the texts are the same but
+    /// for framing.
+    pub similarity: f64,
+}
+
 /// What happened to one document offered to the store.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum InsertOutcome {
-    /// Stored as a new document.
+    /// Stored as a new publication, with its own event reports to come,
+    /// even when its text equals another's.
     New {
         /// Its id.
         id: DocumentId,
+        /// A stored publication with the same text (but for framing) or
+        /// one like it, when there is one.
+        seen: Option<SeenText>,
     },
-    /// Already stored (same normalized text): nothing added, or a copy
-    /// recorded when a new source carries it.
-    Duplicate {
-        /// The stored document.
+    /// The same publication reaching the store again (same source and
+    /// external id or URL; without either, same source, time and text):
+    /// nothing added.
+    Recollected {
+        /// The stored document it is, or whose copy it is.
         of: DocumentId,
-        /// Whether a new copy (another source) was recorded.
-        copy_recorded: bool,
     },
-    /// A near-duplicate of a stored document: linked as a copy.
-    NearDuplicate {
-        /// The stored document.
+    /// Another source's forward, repost or re-run of a stored
+    /// publication: recorded as a copy of it.
+    Copy {
+        /// The publication it copies.
         of: DocumentId,
-        /// Word-shingle resemblance to it.
-        similarity: f64,
-        /// Whether a new copy was recorded (false when seen before).
-        copy_recorded: bool,
+        /// How it copies it.
+        kind: CopyKind,
+        /// It was published before the stored document it repeats, so it
+        /// took that document's place (same id) and the stored one was
+        /// recorded as its copy.
+        promoted: bool,
     },
 }
 
@@ -91,7 +111,7 @@ pub struct SourceSummary {
     pub source: Source,
     /// Documents stored from it.
     pub documents: u64,
-    /// Copies (reposts) of other documents seen in it.
+    /// Copies (forwards, reposts) of other sources' publications seen in it.
     pub copies: u64,
 }
 
@@ -228,7 +248,7 @@ pub struct DocumentSummary {
     pub url: Option<String>,
     /// Size of the text in bytes (UTF-8).
     pub bytes: u64,
-    /// Copies (reposts) recorded for it.
+    /// Copies (the forwards, reposts and re-runs of it) recorded for it.
     pub copies: u64,
 }
 
@@ -580,8 +600,11 @@ pub trait Store {
     /// Every source with its counts, by name.
     fn sources(&self) -> Result<Vec<SourceSummary>>;
 
-    /// Stores a batch of documents atomically, deduplicating each against
-    /// the store and against the batch's earlier documents.
+    /// Stores a batch of documents atomically, judging each against the
+    /// store and the batch's earlier documents: the same publication
+    /// again adds nothing, another source's forward, repost or re-run of a
+    /// stored publication is recorded as its copy, and every other
+    /// document is a new publication (README, "Copies and publications").
     fn insert_documents(
         &mut self,
         docs: &[NewDocument],

@@ -19,7 +19,7 @@ fn file_store_conforms_and_reopens() {
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(
         store.stats().unwrap().documents,
-        2,
+        3,
         "data survives reopening"
     );
     assert_eq!(store.schema_version().unwrap(), SqliteStore::SCHEMA_VERSION);
@@ -56,7 +56,7 @@ fn migration_0002_indexes_the_actors_of_existing_reports() {
             &DedupOptions::default(),
         )
         .unwrap();
-    let InsertOutcome::New { id } = out[0] else {
+    let InsertOutcome::New { id, .. } = out[0] else {
         panic!()
     };
     let report: EventReport = serde_json::from_value(serde_json::json!({
@@ -148,7 +148,7 @@ fn documents_stored_before_migration_0007_are_still_found_as_originals() {
     let out = store
         .insert_documents(&[conformance::doc("Wire", text, "en", 11)], &d)
         .unwrap();
-    let InsertOutcome::New { id } = out[0] else {
+    let InsertOutcome::New { id, .. } = out[0] else {
         panic!("{out:?}")
     };
     drop(store);
@@ -159,13 +159,15 @@ fn documents_stored_before_migration_0007_are_still_found_as_originals() {
     drop(conn);
     let mut store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.schema_version().unwrap(), SqliteStore::SCHEMA_VERSION);
-    // A repost with a tag: its candidate's text is shingled instead.
-    let repost = format!("{text} #Qamishli");
+    // A publication like it (the day changed): its candidate's text is
+    // shingled instead. (Before schema 0008 a repost with a tag was the
+    // case; it is now a copy, found by its text without framing.)
+    let like = text.replace("Tuesday", "Wednesday");
     let out = store
-        .insert_documents(&[conformance::doc("Channel", &repost, "en", 12)], &d)
+        .insert_documents(&[conformance::doc("Channel", &like, "en", 12)], &d)
         .unwrap();
     assert!(
-        matches!(out[0], InsertOutcome::NearDuplicate { of, .. } if of == id),
+        matches!(out[0], InsertOutcome::New { seen: Some(s), .. } if s.of == id),
         "{out:?}"
     );
     drop(store);
@@ -173,5 +175,163 @@ fn documents_stored_before_migration_0007_are_still_found_as_originals() {
     let stored: i64 = conn
         .query_row("SELECT count(*) FROM document_shingles", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(stored, 0, "a near-duplicate stores no document");
+    assert_eq!(
+        stored, 1,
+        "the new publication's shingles, not the old one's"
+    );
+}
+
+/// A store of schema 7 as Vigil 0.7 wrote it: one channel's text posted
+/// twice (the second post recorded as an exact copy of the first, from the
+/// same source), the same text forwarded by another source (an exact
+/// copy), one file read twice (no row), and a post of the channel taken for
+/// a near-duplicate (its text not kept).
+fn schema_7_store(path: &std::path::Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    for sql in [
+        include_str!("../migrations/0001_initial.sql"),
+        include_str!("../migrations/0002_api_indexes.sql"),
+        include_str!("../migrations/0003_document_bands_index.sql"),
+        include_str!("../migrations/0004_incidents.sql"),
+        include_str!("../migrations/0005_narratives_alerts.sql"),
+        include_str!("../migrations/0006_facet_days.sql"),
+        include_str!("../migrations/0007_document_shingles.sql"),
+    ] {
+        conn.execute_batch(sql).unwrap();
+    }
+    let text = "مقتل عنصر من قسد باستهداف سيارته في بلدة الشحيل";
+    let normalized = vigil_text::normalize(text);
+    let hash = vigil_text::content_hash(&normalized).0.to_vec();
+    let near_hash = vigil_text::content_hash("another text").0.to_vec();
+    conn.execute_batch(
+        "INSERT INTO sources (id, name, kind, created) VALUES
+           (1, 'Wilayat al-Khayr', 'militant_official', '2019-10-01T00:00:00Z'),
+           (2, 'Supporters', 'militant_supporter', '2019-10-01T00:00:00Z');",
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO documents (id, source_id, external_id, url, published, collected, lang,
+            text, normalized, content_hash, origin_file, origin_line)
+         VALUES (1, 1, '101', NULL, '2019-10-02T09:00:00Z', '2019-10-30T00:00:00Z', 'ar',
+            ?1, ?2, ?3, 'khayr.json', 1)",
+        rusqlite::params![text, normalized, hash],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO documents_fts (rowid, norm_title, normalized, stems) VALUES (1, '', ?1, '')",
+        [&normalized],
+    )
+    .unwrap();
+    let copy = |source: i64, id: &str, day: u32, kind: &str, hash: &[u8], line: u32| {
+        conn.execute(
+            "INSERT INTO document_copies (document_id, source_id, external_id, published, kind,
+                similarity, content_hash, collected, origin_file, origin_line)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, '2019-10-30T00:00:00Z', 'khayr.json', ?7)",
+            rusqlite::params![
+                source,
+                id,
+                format!("2019-10-{day:02}T09:00:00Z"),
+                kind,
+                if kind == "exact" { 1.0 } else { 0.8 },
+                hash,
+                line
+            ],
+        )
+        .unwrap();
+    };
+    copy(1, "107", 9, "exact", &hash, 2);
+    copy(2, "9001", 2, "exact", &hash, 3);
+    copy(1, "112", 14, "near", &near_hash, 4);
+    conn.execute_batch("PRAGMA user_version = 7").unwrap();
+}
+
+#[test]
+fn migration_0008_turns_same_source_copies_into_publications() {
+    use vigil_model::CopyKind;
+    use vigil_store::{DedupOptions, InsertOutcome, SearchQuery};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.sqlite");
+    schema_7_store(&path);
+    let mut store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SqliteStore::SCHEMA_VERSION);
+
+    // The channel's second post is a publication again: the original's
+    // text, its own id, time and origin.
+    let ids = store.document_ids(vigil_model::DocumentId(0), 10).unwrap();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    let original = store.document(ids[0]).unwrap().unwrap();
+    let revived = store.document(ids[1]).unwrap().unwrap();
+    assert_eq!(revived.text, original.text);
+    assert_eq!(revived.source_id, original.source_id);
+    assert_eq!(revived.external_id.as_deref(), Some("107"));
+    assert_eq!(
+        revived.published.unwrap().to_rfc3339(),
+        "2019-10-09T09:00:00+00:00"
+    );
+    assert_eq!(revived.origin.line, Some(2));
+    // Extraction reads it like any document.
+    assert_eq!(store.document_texts(&[revived.id]).unwrap().len(), 1);
+    // Searches list both publications, each once.
+    let hits = store
+        .search(&SearchQuery {
+            text: "الشحيل".into(),
+            limit: 10,
+            ..SearchQuery::default()
+        })
+        .unwrap();
+    assert_eq!(hits.total, 2);
+
+    // The forward by another source stays a copy; the near copy stays, as
+    // one that could not be judged again.
+    let copies = store.copies(original.id).unwrap();
+    let kinds: Vec<(String, CopyKind)> = copies
+        .iter()
+        .map(|c| (c.external_id.clone().unwrap(), c.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("9001".to_string(), CopyKind::Exact),
+            ("112".to_string(), CopyKind::Near)
+        ]
+    );
+    let stats = store.stats().unwrap();
+    assert!(
+        stats.copies.contains(&(CopyKind::Near, 1)),
+        "{:?}",
+        stats.copies
+    );
+
+    // Re-ingesting: the posts already stored are the same publications;
+    // the one recorded as a near copy is judged again and is a publication.
+    let post = |id: &str, day: u32, text: &str| {
+        let mut d = conformance::doc("Wilayat al-Khayr", text, "ar", day);
+        d.external_id = Some(id.into());
+        d
+    };
+    let d = DedupOptions::default();
+    let out = store
+        .insert_documents(
+            &[
+                post("101", 2, &original.text),
+                post("107", 9, &original.text),
+                post(
+                    "112",
+                    14,
+                    "مقتل عنصرين من قسد باستهداف سيارتهم في بلدة ذيبان",
+                ),
+            ],
+            &d,
+        )
+        .unwrap();
+    assert_eq!(out[0], InsertOutcome::Recollected { of: original.id });
+    assert_eq!(out[1], InsertOutcome::Recollected { of: revived.id });
+    assert!(matches!(out[2], InsertOutcome::New { .. }), "{out:?}");
+    assert_eq!(store.stats().unwrap().documents, 3);
+    assert!(!store
+        .stats()
+        .unwrap()
+        .copies
+        .iter()
+        .any(|(k, n)| *k == CopyKind::Near && *n > 0));
 }

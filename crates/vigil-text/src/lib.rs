@@ -1,7 +1,8 @@
 //! Text primitives shared by ingestion, search and extraction: one Arabic-
 //! and English-aware normalization, tokens, a light Arabic stemmer for
-//! search, language identification, content hashes and near-duplicate
-//! fingerprints.
+//! search, language identification, content hashes, near-duplicate
+//! fingerprints and the framing-free key that tells a repost from a new
+//! publication ([`core_hash`]).
 //!
 //! Search and extraction must fold text the same way, or a query typed with
 //! hamza (`أ`) would miss a document written without it; so the folding
@@ -16,10 +17,12 @@
 //! ```
 
 mod dedup;
+mod framing;
 mod lang;
 mod normalize;
 
 pub use dedup::{content_hash, fingerprint, resemblance, resemblance_of, shingles, BANDS};
+pub use framing::{core_hash, Framing, FRAMING_TOML};
 pub use lang::detect_lang;
 pub use normalize::{
     fold_char, is_alphanumeric, light_stem_ar, normalize, normalize_with_offsets, tokens, Folded,

@@ -51,7 +51,17 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_document_shingles",
         include_str!("../../migrations/0007_document_shingles.sql"),
     ),
+    (
+        "0008_publications",
+        include_str!("../../migrations/0008_publications.sql"),
+    ),
 ];
+
+/// The migration that rebuilds `documents` and `document_copies` (SQLite
+/// drops a UNIQUE constraint only so): foreign keys are off while it runs,
+/// or dropping the old table would delete every row that refers to it,
+/// and are checked before it commits. Its code step follows its SQL.
+const PUBLICATIONS: &str = "0008_publications";
 
 /// The SQLite store.
 #[derive(Debug)]
@@ -125,13 +135,39 @@ impl SqliteStore {
             });
         }
         for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let rebuild = *name == PUBLICATIONS;
+            if rebuild {
+                // A no-op inside a transaction: set before it starts.
+                self.conn
+                    .execute_batch("PRAGMA foreign_keys = OFF")
+                    .map_err(StoreError::sqlite("turning foreign keys off"))?;
+            }
             let tx = self.tx()?;
             tx.execute_batch(sql)
                 .map_err(StoreError::sqlite(format!("applying migration {name}")))?;
+            if rebuild {
+                rejudge_copies(&tx)?;
+                let broken: Option<String> = tx
+                    .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+                    .optional()
+                    .map_err(StoreError::sqlite("checking foreign keys"))?;
+                if let Some(table) = broken {
+                    return Err(StoreError::Corrupt {
+                        table: "documents",
+                        column: "id",
+                        message: format!("migration {name} left a row of {table} pointing nowhere"),
+                    });
+                }
+            }
             tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))
                 .map_err(StoreError::sqlite("recording the schema version"))?;
             tx.commit()
                 .map_err(StoreError::sqlite(format!("committing migration {name}")))?;
+            if rebuild {
+                self.conn
+                    .execute_batch("PRAGMA foreign_keys = ON")
+                    .map_err(StoreError::sqlite("turning foreign keys on"))?;
+            }
         }
         Ok(())
     }
@@ -148,6 +184,135 @@ impl SqliteStore {
             .transaction()
             .map_err(StoreError::sqlite("starting a transaction"))
     }
+}
+
+/// The code step of migration 0008: gives every document its
+/// framing-free key, and judges the recorded copies again by the rule of
+/// README's "Copies and publications". An exact copy from the source of
+/// the document it was recorded against, with another external id or URL
+/// (or, without either, another publication time), is a publication of
+/// its own: it becomes a document again, with the original's text and
+/// its own source, ids, time and origin, so that `vigil extract` gives it
+/// its reports. Exact copies from other sources stay copies. Near copies
+/// did not keep their text and stay as they are (`vigil stats` counts
+/// them; re-ingesting their files judges them again).
+fn rejudge_copies(tx: &Transaction<'_>) -> Result<()> {
+    let err = || StoreError::sqlite("migration 0008: judging copies again");
+    {
+        let mut read = tx
+            .prepare("SELECT id, normalized FROM documents")
+            .map_err(err())?;
+        let mut write = tx
+            .prepare("UPDATE documents SET core_hash = ?2 WHERE id = ?1")
+            .map_err(err())?;
+        let mut rows = read.query([]).map_err(err())?;
+        while let Some(r) = rows.next().map_err(err())? {
+            let id: i64 = r.get(0).map_err(err())?;
+            let normalized: String = r.get(1).map_err(err())?;
+            write
+                .execute(params![id, vigil_text::core_hash(&normalized).0.to_vec()])
+                .map_err(err())?;
+        }
+    }
+    type CopyRow = (
+        i64,
+        i64,
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let mut stmt = tx
+        .prepare(
+            "SELECT c.id, c.document_id, c.source_id, c.external_id, c.url, c.published
+               FROM document_copies c JOIN documents d ON d.id = c.document_id
+              WHERE c.kind = 'exact' AND c.source_id = d.source_id
+                AND c.content_hash = d.content_hash
+              ORDER BY c.id",
+        )
+        .map_err(err())?;
+    let rows: Vec<CopyRow> = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(err())?;
+    for (row, of, source, external_id, url, published) in rows {
+        let t = cached_row(
+            tx,
+            &format!("SELECT {DOC_COLS} FROM documents d WHERE d.id = ?1"),
+            [of],
+            doc_tuple,
+        )
+        .map_err(err())?;
+        let original = tuple_to_document(t, Vec::new())?;
+        let same_publication = match (&external_id, &url) {
+            (None, None) => {
+                original.external_id.is_none()
+                    && original.url.is_none()
+                    && opt_ts(&original.published) == published
+            }
+            _ => {
+                (external_id.is_some() && external_id == original.external_id)
+                    || (url.is_some() && url == original.url)
+            }
+        };
+        if same_publication {
+            continue;
+        }
+        let (origin_file, origin_line, origin_record): (
+            Option<String>,
+            Option<u64>,
+            Option<String>,
+        ) = tx
+            .query_row(
+                "SELECT origin_file, origin_line, origin_record FROM document_copies WHERE id = ?1",
+                [row],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(err())?;
+        let bands: Vec<u32> = tx
+            .prepare_cached("SELECT band FROM document_bands WHERE document_id = ?1 ORDER BY band")
+            .and_then(|mut s| {
+                s.query_map([of], |r| r.get::<_, i64>(0))
+                    .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            })
+            .map_err(err())?
+            .into_iter()
+            .map(|b| (b & 0xFFFF_FFFF) as u32)
+            .collect();
+        let revived = NewDocument {
+            source: NewSource::named(""),
+            external_id,
+            url,
+            published: parse_ts(published, "document_copies", "published")?,
+            edited: None,
+            forwarded_from: None,
+            lang: original.lang.clone(),
+            title: original.title.clone(),
+            text: original.text.clone(),
+            normalized: original.normalized.clone(),
+            content_hash: original.content_hash,
+            bands,
+            origin: Origin {
+                file: origin_file,
+                line: origin_line,
+                record: origin_record,
+            },
+        };
+        let core = vigil_text::core_hash(&original.normalized);
+        write_document(tx, None, SourceId(source), &revived, &core, None)?;
+        tx.execute("DELETE FROM document_copies WHERE id = ?1", [row])
+            .map_err(err())?;
+    }
+    Ok(())
 }
 
 /// Replaces the reports of one document inside `tx`.
@@ -495,91 +660,237 @@ fn insert_one(
     dedup: &DedupOptions,
 ) -> Result<InsertOutcome> {
     let source = ensure_source_in(tx, &doc.source)?;
-    let hash = doc.content_hash.0.to_vec();
-    let ctx = |what: &str| format!("{what} for {}", doc.origin);
-
-    let existing: Option<(i64, i64)> = cached_row(
-        tx,
-        "SELECT id, source_id FROM documents WHERE content_hash = ?1",
-        [&hash],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
-    .optional()
-    .map_err(StoreError::sqlite(ctx("looking up the content hash")))?;
-    if let Some((id, source_id)) = existing {
-        let id = DocumentId(id);
-        let copy_recorded = source_id != source.id.0
-            && if published_earlier(tx, id, doc)? && !copy_known(tx, source.id, doc)? {
-                promote(tx, id, source.id, doc, CopyKind::Exact, 1.0)?;
-                true
-            } else {
-                record_copy(tx, id, source.id, doc, CopyKind::Exact, 1.0)?
-            };
-        return Ok(InsertOutcome::Duplicate {
-            of: id,
-            copy_recorded,
-        });
+    if let Some(of) = recollected(tx, source.id, doc)? {
+        return Ok(InsertOutcome::Recollected { of });
     }
-
-    let known_copy: Option<(i64, String, f64)> = cached_row(
-        tx,
-        "SELECT document_id, kind, similarity FROM document_copies
-             WHERE content_hash = ?1 ORDER BY id LIMIT 1",
-        [&hash],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )
-    .optional()
-    .map_err(StoreError::sqlite(ctx("looking up known copies")))?;
-    if let Some((id, kind, similarity)) = known_copy {
-        let kind: CopyKind = parse_col(kind, "document_copies", "kind")?;
-        // The text was seen as a repost; if this sighting is older than
-        // the stored document, it is the original.
-        let copy_recorded =
-            if published_earlier(tx, DocumentId(id), doc)? && !copy_known(tx, source.id, doc)? {
-                promote(tx, DocumentId(id), source.id, doc, kind, similarity)?;
-                true
-            } else {
-                record_copy(tx, DocumentId(id), source.id, doc, kind, similarity)?
-            };
-        return Ok(match kind {
-            CopyKind::Exact => InsertOutcome::Duplicate {
-                of: DocumentId(id),
-                copy_recorded,
-            },
-            CopyKind::Near => InsertOutcome::NearDuplicate {
-                of: DocumentId(id),
-                similarity,
-                copy_recorded,
-            },
-        });
-    }
-
-    let shingles = vigil_text::shingles(&doc.normalized);
-    if let Some((of, similarity)) = nearest(tx, doc, &shingles, dedup)? {
-        let copy_recorded = if published_earlier(tx, of, doc)? {
-            promote(tx, of, source.id, doc, CopyKind::Near, similarity)?;
-            true
+    let core = vigil_text::core_hash(&doc.normalized);
+    if let Some((of, exact)) = original_of(tx, source.id, doc, &core)? {
+        // A forward is never the original, whatever its date says.
+        if doc.forwarded_from.is_none() && published_earlier(tx, of, doc)? {
+            let kind = promote(tx, of, source.id, doc, &core)?;
+            return Ok(InsertOutcome::Copy {
+                of,
+                kind,
+                promoted: true,
+            });
+        }
+        let kind = if doc.forwarded_from.is_some() {
+            CopyKind::Forward
+        } else if exact {
+            CopyKind::Exact
         } else {
-            record_copy(tx, of, source.id, doc, CopyKind::Near, similarity)?
+            CopyKind::Repost
         };
-        return Ok(InsertOutcome::NearDuplicate {
+        let similarity = if exact {
+            1.0
+        } else {
+            resemblance_to(tx, of, &doc.normalized)?
+        };
+        record_copy(tx, of, source.id, doc, kind, similarity)?;
+        return Ok(InsertOutcome::Copy {
             of,
-            similarity,
-            copy_recorded,
+            kind,
+            promoted: false,
         });
     }
+    // A publication. Tell whether its text was seen before (formulaic
+    // streams repeat their texts): that changes nothing stored.
+    let same_text: Option<i64> = cached_row(
+        tx,
+        "SELECT id FROM documents WHERE core_hash = ?1 ORDER BY id DESC LIMIT 1",
+        [core.0.to_vec()],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(StoreError::sqlite(format!(
+        "looking up the text of {}",
+        doc.origin
+    )))?;
+    let shingles = vigil_text::shingles(&doc.normalized);
+    let seen = match same_text {
+        Some(of) => Some(SeenText {
+            of: DocumentId(of),
+            similarity: 1.0,
+        }),
+        None => {
+            nearest(tx, doc, &shingles, dedup)?.map(|(of, similarity)| SeenText { of, similarity })
+        }
+    };
+    let id = write_document(tx, None, source.id, doc, &core, Some(&shingles))?;
+    if seen.is_some_and(|s| s.similarity >= 1.0) {
+        reattach_copies(tx, id, source.id, doc)?;
+    }
+    Ok(InsertOutcome::New { id, seen })
+}
 
-    let id = write_document(tx, None, source.id, doc, Some(&shingles))?;
-    Ok(InsertOutcome::New { id })
+/// Moves to the new publication `id` the copies that it fits better than
+/// the publication they were recorded against: a forward of a channel's
+/// second post with the same words, read before that post, went to the
+/// first; the latest post at or before a copy is its original.
+fn reattach_copies(
+    tx: &Transaction<'_>,
+    id: DocumentId,
+    source: SourceId,
+    doc: &NewDocument,
+) -> Result<()> {
+    let Some(published) = doc.published else {
+        return Ok(());
+    };
+    cached_exec(
+        tx,
+        "UPDATE document_copies SET document_id = ?1
+          WHERE source_id <> ?2 AND kind <> 'near' AND published >= ?3
+            AND document_id IN (SELECT o.id FROM documents o, documents n
+                                 WHERE n.id = ?1 AND o.core_hash = n.core_hash
+                                   AND o.id <> ?1 AND o.published < ?3)",
+        params![id.0, source.0, ts(&published)],
+    )
+    .map_err(StoreError::sqlite(format!(
+        "moving copies to {}",
+        doc.origin
+    )))?;
+    Ok(())
+}
+
+/// The stored document (or the original of the stored copy) that `doc` is
+/// the same publication as: same source and external id, or same source
+/// and URL; when it has neither, same source, publication time and text.
+/// A sighting recorded as a near copy before schema 0008 is forgotten
+/// here, so that the caller judges it again by the current rule.
+fn recollected(
+    tx: &Transaction<'_>,
+    source: SourceId,
+    doc: &NewDocument,
+) -> Result<Option<DocumentId>> {
+    let err = || StoreError::sqlite(format!("looking up {} in the store", doc.origin));
+    let mut keys: Vec<(&str, Value)> = Vec::new();
+    if let Some(x) = &doc.external_id {
+        keys.push(("external_id = ?2", Value::Text(x.clone())));
+    }
+    if let Some(u) = &doc.url {
+        keys.push(("url = ?2", Value::Text(u.clone())));
+    }
+    let hash = Value::Blob(doc.content_hash.0.to_vec());
+    let published = opt_ts(&doc.published).map_or(Value::Null, Value::Text);
+    let anonymous = "external_id IS NULL AND url IS NULL AND content_hash = ?2 AND published IS ?3";
+    let conds: Vec<(&str, Vec<Value>)> = if keys.is_empty() {
+        vec![(anonymous, vec![hash, published])]
+    } else {
+        keys.into_iter().map(|(c, v)| (c, vec![v])).collect()
+    };
+    for (cond, values) in conds {
+        let args = |first: i64| {
+            std::iter::once(Value::Integer(first))
+                .chain(values.iter().cloned())
+                .collect::<Vec<_>>()
+        };
+        let stored: Option<i64> = cached_row(
+            tx,
+            &format!(
+                "SELECT id FROM documents WHERE source_id = ?1 AND {cond} ORDER BY id LIMIT 1"
+            ),
+            params_from_iter(args(source.0)),
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(err())?;
+        if let Some(id) = stored {
+            return Ok(Some(DocumentId(id)));
+        }
+        let copy: Option<(i64, i64, String)> = cached_row(
+            tx,
+            &format!(
+                "SELECT id, document_id, kind FROM document_copies
+                  WHERE source_id = ?1 AND {cond} ORDER BY id LIMIT 1"
+            ),
+            params_from_iter(args(source.0)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .map_err(err())?;
+        if let Some((row, of, kind)) = copy {
+            if parse_col::<CopyKind>(kind, "document_copies", "kind")? == CopyKind::Near {
+                cached_exec(tx, "DELETE FROM document_copies WHERE id = ?1", [row])
+                    .map_err(err())?;
+                return Ok(None);
+            }
+            return Ok(Some(DocumentId(of)));
+        }
+    }
+    Ok(None)
+}
+
+/// The publication of another source that `doc` copies, if any: one
+/// whose text is `doc`'s but for framing (`core`), and whether it is the
+/// same text exactly. A forward copies a publication of any source. Among several (one channel's equal texts on
+/// different days), the latest published at or before `doc`, else the
+/// earliest after it.
+fn original_of(
+    tx: &Transaction<'_>,
+    source: SourceId,
+    doc: &NewDocument,
+    core: &ContentHash,
+) -> Result<Option<(DocumentId, bool)>> {
+    let err = || StoreError::sqlite(format!("looking up the original of {}", doc.origin));
+    let mut stmt = tx
+        .prepare_cached(
+            "SELECT id, published, content_hash = ?3 FROM documents
+              WHERE core_hash = ?1 AND (source_id <> ?2 OR ?4)",
+        )
+        .map_err(err())?;
+    // A forward is a copy of the stored publication with its text even in
+    // the forwarding channel's own feed: it republishes, it does not tell.
+    let forward = doc.forwarded_from.is_some();
+    let rows: Vec<(i64, Option<String>, bool)> = stmt
+        .query_map(
+            params![
+                core.0.to_vec(),
+                source.0,
+                doc.content_hash.0.to_vec(),
+                forward
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .and_then(|rows| rows.collect())
+        .map_err(err())?;
+    let mut best: Option<((u8, i64, i64), i64, bool)> = None;
+    for (id, published, exact) in rows {
+        let published = parse_ts(published, "documents", "published")?;
+        // Lower ranks first: at or before `doc`, latest first; then after
+        // it, earliest first; then undated; the oldest id breaks ties.
+        let rank = match (published, doc.published) {
+            (Some(p), Some(d)) if p <= d => (0, -p.timestamp(), id),
+            (Some(p), _) => (1, p.timestamp(), id),
+            (None, _) => (2, 0, id),
+        };
+        if best.as_ref().is_none_or(|b| rank < b.0) {
+            best = Some((rank, id, exact));
+        }
+    }
+    Ok(best.map(|(_, id, exact)| (DocumentId(id), exact)))
+}
+
+/// Word-shingle resemblance of `normalized` to the stored document `id`.
+fn resemblance_to(tx: &Transaction<'_>, id: DocumentId, normalized: &str) -> Result<f64> {
+    let theirs: String = cached_row(
+        tx,
+        "SELECT normalized FROM documents WHERE id = ?1",
+        [id.0],
+        |r| r.get(0),
+    )
+    .map_err(StoreError::sqlite(format!("reading document {id}")))?;
+    Ok(vigil_text::resemblance(normalized, &theirs))
 }
 
 /// Stores `doc` as a new document, or over the document `id` (keeping
-/// the id), and indexes it; `shingles` are its text's, when already made.
+/// the id), and indexes it; `core` is its text's framing-free key,
+/// `shingles` its text's shingles, when already made.
 fn write_document(
     tx: &Transaction<'_>,
     id: Option<DocumentId>,
     source: SourceId,
     doc: &NewDocument,
+    core: &ContentHash,
     shingles: Option<&[u64]>,
 ) -> Result<DocumentId> {
     let ctx = |what: &str| format!("{what} for {}", doc.origin);
@@ -608,18 +919,20 @@ fn write_document(
         doc.origin.line,
         doc.origin.record,
         id.map(|i| i.0),
+        core.0.to_vec(),
     ];
     let sql = if id.is_some() {
         "UPDATE documents SET source_id = ?1, external_id = ?2, url = ?3, published = ?4,
             collected = ?5, edited = ?6, forwarded_from = ?7, lang = ?8, title = ?9, text = ?10,
             norm_title = ?11, normalized = ?12, stems = ?13, content_hash = ?14,
-            origin_file = ?15, origin_line = ?16, origin_record = ?17
+            origin_file = ?15, origin_line = ?16, origin_record = ?17, core_hash = ?19
          WHERE id = ?18"
     } else {
         "INSERT INTO documents (source_id, external_id, url, published, collected, edited,
             forwarded_from, lang, title, text, norm_title, normalized, stems, content_hash,
-            origin_file, origin_line, origin_record, id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+            origin_file, origin_line, origin_record, id, core_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+            ?19)"
     };
     cached_exec(tx, sql, values).map_err(StoreError::sqlite(ctx("storing the document")))?;
     let id = id.map_or_else(|| tx.last_insert_rowid(), |i| i.0);
@@ -671,31 +984,19 @@ fn published_earlier(tx: &Transaction<'_>, id: DocumentId, doc: &NewDocument) ->
     Ok(parse_ts(stored, "documents", "published")?.is_some_and(|old| new < old))
 }
 
-/// Whether this source's copy of this text is already recorded.
-fn copy_known(tx: &Transaction<'_>, source: SourceId, doc: &NewDocument) -> Result<bool> {
-    cached_row(
-        tx,
-        "SELECT 1 FROM document_copies WHERE source_id = ?1 AND content_hash = ?2",
-        params![source.0, doc.content_hash.0.to_vec()],
-        |_| Ok(()),
-    )
-    .optional()
-    .map(|r| r.is_some())
-    .map_err(StoreError::sqlite("looking up a copy"))
-}
-
 /// Makes `doc` the stored document `id` (keeping the id, so links to it
 /// hold) and records what was stored as a copy of it. Used when a repost
 /// was ingested before its original: the original's source and time are
 /// what an analyst needs to see first.
+///
+/// Returns how the stored document copies `doc`.
 fn promote(
     tx: &Transaction<'_>,
     id: DocumentId,
     source: SourceId,
     doc: &NewDocument,
-    kind: CopyKind,
-    similarity: f64,
-) -> Result<()> {
+    core: &ContentHash,
+) -> Result<CopyKind> {
     let ctx = |what: &str| format!("{what} for {}", doc.origin);
     let old = cached_row(
         tx,
@@ -712,6 +1013,19 @@ fn promote(
     )
     .map_err(StoreError::sqlite(ctx("reading the stored document")))?;
     let old = tuple_to_document(old, Vec::new())?;
+    let exact = old.content_hash == doc.content_hash;
+    let kind = if old.forwarded_from.is_some() {
+        CopyKind::Forward
+    } else if exact {
+        CopyKind::Exact
+    } else {
+        CopyKind::Repost
+    };
+    let similarity = if exact {
+        1.0
+    } else {
+        vigil_text::resemblance(&old.normalized, &doc.normalized)
+    };
     let as_copy = NewDocument {
         source: NewSource::named(""),
         external_id: old.external_id.clone(),
@@ -741,8 +1055,8 @@ fn promote(
         [id.0],
     )
     .map_err(StoreError::sqlite(ctx("clearing the repost's fingerprint")))?;
-    write_document(tx, Some(id), source, doc, None)?;
-    Ok(())
+    write_document(tx, Some(id), source, doc, core, None)?;
+    Ok(kind)
 }
 
 /// The stored document most like `doc`, if it clears the threshold.
@@ -817,8 +1131,7 @@ fn nearest(
     Ok(best)
 }
 
-/// Records a copy; false when this source's copy of this text was already
-/// recorded.
+/// Records a copy of the stored document `of` seen in `source`.
 fn record_copy(
     tx: &Transaction<'_>,
     of: DocumentId,
@@ -826,33 +1139,33 @@ fn record_copy(
     doc: &NewDocument,
     kind: CopyKind,
     similarity: f64,
-) -> Result<bool> {
-    let n = tx
-        .execute(
-            "INSERT OR IGNORE INTO document_copies (document_id, source_id, external_id, url,
-                published, kind, similarity, content_hash, collected, origin_file, origin_line,
-                origin_record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                of.0,
-                source.0,
-                doc.external_id,
-                doc.url,
-                opt_ts(&doc.published),
-                kind.as_str(),
-                similarity,
-                doc.content_hash.0.to_vec(),
-                ts(&Utc::now()),
-                doc.origin.file,
-                doc.origin.line,
-                doc.origin.record,
-            ],
-        )
-        .map_err(StoreError::sqlite(format!(
-            "recording a copy for {}",
-            doc.origin
-        )))?;
-    Ok(n > 0)
+) -> Result<()> {
+    cached_exec(
+        tx,
+        "INSERT INTO document_copies (document_id, source_id, external_id, url,
+            published, kind, similarity, content_hash, collected, origin_file, origin_line,
+            origin_record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            of.0,
+            source.0,
+            doc.external_id,
+            doc.url,
+            opt_ts(&doc.published),
+            kind.as_str(),
+            similarity,
+            doc.content_hash.0.to_vec(),
+            ts(&Utc::now()),
+            doc.origin.file,
+            doc.origin.line,
+            doc.origin.record,
+        ],
+    )
+    .map_err(StoreError::sqlite(format!(
+        "recording a copy for {}",
+        doc.origin
+    )))?;
+    Ok(())
 }
 
 fn count(conn: &Connection, sql: &str) -> Result<u64> {
@@ -1956,7 +2269,10 @@ mod tests {
                     n * 19,
                     n * 23
                 );
-                crate::conformance::doc("Wire", &text, "en", 1 + n % 28)
+                let mut d = crate::conformance::doc("Wire", &text, "en", 1 + n % 28);
+                // Two posts of one day are two messages.
+                d.external_id = Some(format!("wire-{n}"));
+                d
             })
             .collect();
         let stored = store
@@ -1965,7 +2281,7 @@ mod tests {
         let mut ids: Vec<i64> = stored
             .iter()
             .filter_map(|o| match o {
-                InsertOutcome::New { id } => Some(id.0),
+                InsertOutcome::New { id, .. } => Some(id.0),
                 _ => None,
             })
             .collect();
