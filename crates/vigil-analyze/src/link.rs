@@ -1,17 +1,23 @@
 //! Incident linking: which event reports tell the same real event.
 //!
-//! Two reports are compatible when they have the same sub-event type (or
-//! two types of violence, at the same town on the same day: sources type
-//! one attack differently), dates within `max_days` (widened by each date's precision: a report
-//! dated only to a week may be any day of it), places within `max_km`
-//! (widened when a place is only near a town or only a province), not two
-//! different towns each named precisely, perpetrators that do not
-//! contradict (one names none, or they share one), and death tolls that
-//! do not (two independent reports' tolls of 2 and 40 are two events).
-//! A report joins the existing incident all of whose reports it is
-//! compatible with, the nearest in time and place if there are several;
-//! otherwise it starts a new incident. Reports are taken in order of date,
-//! then id, so the same reports always give the same incidents.
+//! Two reports are compatible when they are both political violence (a
+//! riot or destruction of property told with an attack mode counts) or of
+//! one sub-event type; their dates are within `max_days` (widened by each
+//! date's precision: a report dated only to a week may be any day of it);
+//! two types of violence are at one town on one day, or, told as one kind
+//! of attack, a day apart at one town or on one day where one names only
+//! the province; their places are within `max_km` (widened when a place is
+//! only near a town or only a province), not two different towns each
+//! named precisely; perpetrators do not contradict (one names none, or
+//! they share one), nor targets (the SDF and the Syrian army are two
+//! attacks), nor independent death tolls (2 and 40 are two events); and
+//! they are not two claims a channel published apart (a group does not
+//! claim one attack twice; a newsletter's list repeats them). A report
+//! joins the existing incident all of whose reports it is compatible
+//! with, the one with most evidence (same town, attack mode, target,
+//! toll) and then the nearest if there are several; otherwise it starts a
+//! new incident. Reports are taken in order of date, then id, so the same
+//! reports always give the same incidents.
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
