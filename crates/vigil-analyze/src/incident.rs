@@ -13,7 +13,7 @@ use vigil_model::{
 };
 use vigil_store::{LinkInput, NewIncident};
 
-use crate::link::{link, report_days, LinkOptions};
+use crate::link::{link_from, report_days, LinkOptions, Origin};
 
 /// A report is a claim when the perpetrator's own media carry it, or when
 /// it is worded as one (a news report that relays the claim: "IS said via
@@ -75,6 +75,23 @@ fn is_independent(i: &LinkInput, sides: &Sides) -> bool {
     !is_claim(i) && !i.forwarded && !i.affiliation.as_deref().is_some_and(|a| sides.holds(a))
 }
 
+/// Where a report comes from, for linking. A channel speaks in its own
+/// voice when it is the group's own media, or when no one has classed it:
+/// an unclassed channel that posts claims is most often the group's own.
+/// News media, NGOs, governments and monitors relay claims, and supporters
+/// repost them.
+fn origin(i: &LinkInput) -> Origin {
+    Origin {
+        source: Some(i.source_id),
+        own_voice: matches!(
+            i.source_kind,
+            SourceKind::MilitantOfficial | SourceKind::Other
+        ),
+        forwarded: i.forwarded,
+        list: i.document_events > 1,
+    }
+}
+
 /// Links `inputs` into incidents, applies `decisions` and attaches `sites`.
 /// The same inputs give the same incidents, in order of their anchors.
 ///
@@ -88,7 +105,8 @@ pub fn build(
     opts: &LinkOptions,
 ) -> Vec<NewIncident> {
     let reports: Vec<_> = inputs.iter().map(|i| &i.report).collect();
-    let mut groups = link(&reports, opts);
+    let origins: Vec<Origin> = inputs.iter().map(origin).collect();
+    let mut groups = link_from(&reports, &origins, opts);
     let overrides = apply_decisions(inputs, decisions, &mut groups);
     let mut out: Vec<NewIncident> = groups
         .iter()
@@ -506,6 +524,8 @@ mod tests {
                     source_kind: kind,
                     affiliation: None,
                     forwarded: false,
+                    source_id: vigil_model::SourceId(doc),
+                    document_events: 1,
                 }
             })
             .collect()
@@ -727,6 +747,8 @@ mod tests {
                 source_kind: self.kind,
                 affiliation: self.affiliation.map(str::to_string),
                 forwarded: self.forwarded,
+                source_id: vigil_model::SourceId(n),
+                document_events: 1,
             }
         }
     }

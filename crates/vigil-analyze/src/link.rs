@@ -1,24 +1,33 @@
 //! Incident linking: which event reports tell the same real event.
 //!
-//! Two reports are compatible when they have the same sub-event type (or
-//! two types of violence, at the same town on the same day: sources type
-//! one attack differently), dates within `max_days` (widened by each date's precision: a report
-//! dated only to a week may be any day of it), places within `max_km`
-//! (widened when a place is only near a town or only a province), not two
-//! different towns each named precisely, perpetrators that do not
-//! contradict (one names none, or they share one), and death tolls that
-//! do not (two independent reports' tolls of 2 and 40 are two events).
-//! A report joins the existing incident all of whose reports it is
-//! compatible with, the nearest in time and place if there are several;
-//! otherwise it starts a new incident. Reports are taken in order of date,
-//! then id, so the same reports always give the same incidents.
+//! Two reports are compatible when they are both political violence (a
+//! riot or destruction of property told with an attack mode counts) or of
+//! one sub-event type; their dates are within `max_days` (widened by each
+//! date's precision: a report dated only to a week may be any day of it);
+//! two types of violence are at one town on one day, or, told as one kind
+//! of attack, a day apart at one town or on one day where one names only
+//! the province; their places are within `max_km` (widened when a place is
+//! only near a town or only a province), not two different towns each
+//! named precisely; perpetrators do not contradict (one names none, or
+//! they share one), nor targets (the SDF and the Syrian army are two
+//! attacks), nor independent death tolls (2 and 40 are two events); and
+//! they are not two claims a channel published apart (a group does not
+//! claim one attack twice; a newsletter's list repeats them). A report
+//! joins the existing incident all of whose reports it is compatible
+//! with, the one with most evidence (same town, attack mode, target,
+//! toll) and then the nearest if there are several; otherwise it starts a
+//! new incident. Reports are taken in order of date, then id, so the same
+//! reports always give the same incidents.
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use vigil_geo::haversine_km;
-use vigil_model::{DatePrecision, EventReport, GeoPrecision, ReportId, SubEventType};
+use vigil_model::{
+    AttackMode, ClaimStatus, DatePrecision, DocumentId, EventReport, GeoPrecision, ReportId,
+    SourceId, SubEventType,
+};
 
 /// Settings of linking.
 #[derive(Debug, Clone)]
@@ -38,11 +47,30 @@ impl Default for LinkOptions {
     }
 }
 
+/// Where a report comes from, as far as linking weighs it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The source of its document, where known.
+    pub source: Option<SourceId>,
+    /// The source speaks in its own voice for the perpetrator (a group's
+    /// channel, or a channel no one has classed) rather than relaying
+    /// others: a claim it publishes is its own.
+    pub own_voice: bool,
+    /// Its document forwards another's post.
+    pub forwarded: bool,
+    /// Its document holds several reports: a list (a newsletter's, a
+    /// roundup's) that repeats events told before.
+    pub list: bool,
+}
+
 /// The fields of a report that linking reads.
 #[derive(Debug, Clone)]
 struct Key {
     id: ReportId,
+    document: DocumentId,
     sub_event_type: vigil_model::SubEventType,
+    family: Family,
+    mode: Option<AttackMode>,
     /// Earliest and latest day the event may have taken place.
     days: Option<(NaiveDate, NaiveDate)>,
     point: Option<(f64, f64)>,
@@ -51,9 +79,19 @@ struct Key {
     province: Option<String>,
     /// The gazetteer id of the town the report names (at it or near it).
     town: Option<i64>,
+    /// The point of the place the report names precisely, to about a km.
+    spot: Option<(i32, i32)>,
     perpetrators: Vec<String>,
+    /// The knowledge base's actors the targets are, with all they belong
+    /// to (the SDF for the YPG): two reports whose targets share none of
+    /// them were attacks on two sides.
+    targets: Vec<usize>,
     /// Killed, as an independent (not claimed) report gives it.
     killed: Option<u32>,
+    /// Killed as any report gives it, for ranking.
+    any_killed: Option<u32>,
+    /// For a channel's own claim of one event: the channel.
+    own_claim: Option<SourceId>,
 }
 
 /// The earliest and latest day a report may tell of, for linking: `None`
@@ -70,7 +108,33 @@ pub fn report_days(r: &EventReport) -> Option<(NaiveDate, NaiveDate)> {
     Some((d.date, d.date + chrono::Days::new(wide)))
 }
 
-fn key(r: &EventReport) -> Key {
+/// A place's point to about a km: two reports at the same point name one
+/// place even where the gazetteer gives it no id (OCHA's villages).
+fn spot_of(lat: f64, lon: f64) -> (i32, i32) {
+    ((lat * 100.0).round() as i32, (lon * 100.0).round() as i32)
+}
+
+/// The targets' actors with their lineage, resolved once per name.
+fn target_actors(r: &EventReport, cache: &mut HashMap<String, Vec<usize>>) -> Vec<usize> {
+    let kb = vigil_extract::kb::Kb::bundled();
+    let mut out: Vec<usize> = Vec::new();
+    for a in &r.targets {
+        let Some(name) = a.canonical.as_deref() else {
+            continue;
+        };
+        let lineage = cache.entry(name.to_string()).or_insert_with(|| {
+            kb.resolve_actor(name)
+                .map(|x| kb.lineage(x))
+                .unwrap_or_default()
+        });
+        out.extend(lineage.iter().copied());
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn key(r: &EventReport, origin: Origin, cache: &mut HashMap<String, Vec<usize>>) -> Key {
     let days = report_days(r);
     let (point, slack_km, province) = match &r.place {
         Some(p) => (
@@ -89,6 +153,12 @@ fn key(r: &EventReport) -> Key {
         .as_ref()
         .filter(|p| p.precision != GeoPrecision::Region)
         .and_then(|p| p.geonames_id);
+    let spot = r
+        .place
+        .as_ref()
+        .filter(|p| p.precision == GeoPrecision::Place)
+        .and_then(|p| p.lat.zip(p.lon))
+        .map(|(lat, lon)| spot_of(lat, lon));
     let mut perpetrators: Vec<String> = r
         .perpetrators
         .iter()
@@ -100,39 +170,72 @@ fn key(r: &EventReport) -> Key {
         .collect();
     perpetrators.sort();
     perpetrators.dedup();
+    let claimed = r.claim_status == ClaimStatus::Claimed;
     Key {
         id: r.id,
+        document: r.document_id,
         sub_event_type: r.sub_event_type,
+        family: family(r.sub_event_type, r.attack_mode),
+        mode: r.attack_mode,
         days,
         point,
         slack_km,
         province,
         town,
+        spot,
         perpetrators,
-        killed: r
-            .counts
-            .killed
-            .filter(|_| r.claim_status != vigil_model::ClaimStatus::Claimed)
-            .map(|c| c.value),
+        targets: target_actors(r, cache),
+        killed: r.counts.killed.filter(|_| !claimed).map(|c| c.value),
+        any_killed: r.counts.killed.map(|c| c.value),
+        own_claim: origin
+            .source
+            .filter(|_| claimed && origin.own_voice && !origin.forwarded && !origin.list),
     }
 }
 
 /// Which reports may tell one event: any two acts of political violence
-/// (battles, explosions, violence against civilians), else the same
-/// sub-event type.
+/// (battles, explosions, violence against civilians, and riots or
+/// destruction of property told as an attack), else the same sub-event
+/// type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Family {
     Violence,
     Other(SubEventType),
 }
 
-fn family(t: SubEventType) -> Family {
+fn family(t: SubEventType, mode: Option<AttackMode>) -> Family {
     use vigil_model::EventType;
     match t.event_type() {
         EventType::Battles
         | EventType::ExplosionsRemoteViolence
         | EventType::ViolenceAgainstCivilians => Family::Violence,
+        // A riot or a destruction of property told with how an attack was
+        // made (a bombing, an arson) is an attack that a source typed as
+        // the crowd's or the property's: a wire's "riot" for an IED on a
+        // patrol, a translation's burnt property for an arson on a
+        // checkpoint. Arrests, agreements and the like that name an attack
+        // tell of what followed it, not of the attack.
+        EventType::Riots if mode.is_some() => Family::Violence,
+        _ if t == SubEventType::LootingPropertyDestruction && mode.is_some() => Family::Violence,
         _ => Family::Other(t),
+    }
+}
+
+/// Whether two reports tell one kind of attack: an IED, a car bomb and a
+/// suicide bomber are one bombing to different sources, a raid and a
+/// shooting one assault; the rest only as themselves. A report that names
+/// no mode (or an unknown or other one) tells nothing either way.
+fn modes_alike(a: Option<AttackMode>, b: Option<AttackMode>) -> bool {
+    use AttackMode::*;
+    let group = |m: AttackMode| match m {
+        BombingIed | SuicideAttack | VehicleBomb => Some(0),
+        ArmedAssault | Assassination => Some(1),
+        Unknown | Other => None,
+        m => Some(2 + m as usize),
+    };
+    match (a.and_then(group), b.and_then(group)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
     }
 }
 
@@ -157,30 +260,78 @@ fn gap_days(a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)) -> i64 {
     }
 }
 
-/// How far apart two reports are, or `None` when they cannot be one event:
-/// (days apart, km apart) for ranking.
-fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Option<(i64, f64)> {
-    if family(a.sub_event_type) != family(b.sub_event_type) {
-        return None;
+/// Why two reports cannot tell one event: the first test that fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Apart {
+    /// Not both political violence, nor the same sub-event type.
+    Family,
+    /// One or both undated, or too far apart in days.
+    Days,
+    /// Typed differently and not at one town on one day; a day apart at
+    /// one town, or on one day where one names no town, only when told as
+    /// one kind of attack (not a bombing and a kidnapping).
+    Type,
+    /// Two different towns, each named.
+    Towns,
+    /// Too far apart, or in two provinces.
+    Place,
+    /// Perpetrators that share no one.
+    Perpetrators,
+    /// Targets on two sides (the SDF against the Syrian army).
+    Targets,
+    /// Independent tolls that cannot agree.
+    Tolls,
+    /// Two claims a channel published apart: two attacks.
+    SameChannel,
+}
+
+/// How two compatible reports relate, for choosing among incidents.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Near {
+    /// Days apart, plus one when typed differently.
+    days: i64,
+    km: f64,
+    /// What they share beyond compatibility: the same town, attack mode,
+    /// target, toll.
+    evidence: u32,
+}
+
+/// How far apart two reports are, or why they cannot be one event.
+fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Result<Near, Apart> {
+    if a.family != b.family {
+        return Err(Apart::Family);
     }
     let days = match (a.days, b.days) {
         (Some(x), Some(y)) => gap_days(x, y),
-        _ => return None,
+        _ => return Err(Apart::Days),
     };
     if days > opts.max_days {
-        return None;
+        return Err(Apart::Days);
     }
-    // Sources often type one attack differently (a claim's clash, a
-    // wire's bombing): two types of violence link only at the same town
-    // on the same day, and rank after a match of type.
+    if a.own_claim.is_some() && a.own_claim == b.own_claim && a.document != b.document {
+        // A group's channel claims each attack once; two of its claims
+        // are two attacks, even with word-for-word the same text.
+        return Err(Apart::SameChannel);
+    }
+    // One town: the same gazetteer id, or the same point (a village
+    // without an id). Two points apart are not two towns by themselves:
+    // a camp, a quarter or a namesake entry lies beside its town.
+    let same_town = a.town.is_some() && a.town == b.town || a.spot.is_some() && a.spot == b.spot;
+    // Sources often type one attack differently (a claim's bombing, a
+    // monitor's clash, a translation's attack): two types of violence link
+    // at one town on one day; told as one kind of attack, also a day apart
+    // at one town (the wire's "on Tuesday"), or on one day where one names
+    // no town (only the district or province).
     let retyped = a.sub_event_type != b.sub_event_type;
-    if retyped && (days > 0 || a.town.is_none() || a.town != b.town) {
-        return None;
+    let alike = modes_alike(a.mode, b.mode);
+    let one_town = a.town.is_none() && a.spot.is_none() || b.town.is_none() && b.spot.is_none();
+    if retyped && !(same_town && (days == 0 || alike) || one_town && days == 0 && alike) {
+        return Err(Apart::Type);
     }
     // Two reports that each name a different town tell of two events.
     if let (Some(x), Some(y)) = (a.town, b.town) {
         if x != y {
-            return None;
+            return Err(Apart::Towns);
         }
     }
     let km = match (a.point, b.point) {
@@ -190,30 +341,69 @@ fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Option<(i64, f64)> {
             if slack.is_infinite() {
                 // A province or no place: only the same province links.
                 if a.province.is_some() && a.province != b.province {
-                    return None;
+                    return Err(Apart::Place);
                 }
                 opts.max_km
             } else if d > opts.max_km + slack {
-                return None;
+                return Err(Apart::Place);
             } else {
                 d
             }
         }
         // No place on one side: same day, and nothing else contradicts.
         _ if days == 0 => opts.max_km,
-        _ => return None,
+        _ => return Err(Apart::Place),
     };
     let contradicts = !a.perpetrators.is_empty()
         && !b.perpetrators.is_empty()
         && !a.perpetrators.iter().any(|p| b.perpetrators.contains(p));
-    if contradicts || tolls_contradict(a.killed, b.killed) {
-        return None;
+    if contradicts {
+        return Err(Apart::Perpetrators);
     }
-    Some((days + i64::from(retyped), km))
+    let shared_target = a.targets.iter().any(|t| b.targets.contains(t));
+    if !a.targets.is_empty() && !b.targets.is_empty() && !shared_target {
+        return Err(Apart::Targets);
+    }
+    if tolls_contradict(a.killed, b.killed) {
+        return Err(Apart::Tolls);
+    }
+    let evidence = 2 * u32::from(same_town)
+        + u32::from(a.mode.is_some() && a.mode == b.mode)
+        + u32::from(shared_target)
+        + u32::from(a.any_killed.is_some() && a.any_killed == b.any_killed);
+    Ok(Near {
+        days: days + i64::from(retyped),
+        km,
+        evidence,
+    })
+}
+
+/// Why two reports cannot tell one event, or `None` when they may (both
+/// from unknown sources). For diagnostics and tests.
+pub fn apart(a: &EventReport, b: &EventReport, opts: &LinkOptions) -> Option<Apart> {
+    apart_from((a, Origin::default()), (b, Origin::default()), opts)
+}
+
+/// [`apart`] for reports whose origins are known.
+pub fn apart_from(
+    a: (&EventReport, Origin),
+    b: (&EventReport, Origin),
+    opts: &LinkOptions,
+) -> Option<Apart> {
+    let mut cache = HashMap::new();
+    let (x, y) = (key(a.0, a.1, &mut cache), key(b.0, b.1, &mut cache));
+    distance(&x, &y, opts).err()
 }
 
 /// Groups reports into incidents: each inner list holds indexes into
 /// `reports`, and every report is in exactly one incident. Deterministic.
+/// The reports' origins are unknown: see [`link_from`].
+pub fn link<R: Borrow<EventReport>>(reports: &[R], opts: &LinkOptions) -> Vec<Vec<usize>> {
+    link_from(reports, &[], opts)
+}
+
+/// Groups reports into incidents, knowing where each comes from
+/// (`origins[i]` for `reports[i]`; missing ones are unknown).
 ///
 /// Reports are swept in order of their first possible day; an incident
 /// whose latest report ends more than `max_days` before the report at hand
@@ -222,9 +412,26 @@ fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Option<(i64, f64)> {
 /// incidents at that town and those naming none (two towns never link), so
 /// the work grows with the reports times the incidents open at one town,
 /// not with the square of the reports a day (at 1,000,000 documents a day
-/// holds thousands of open incidents).
-pub fn link<R: Borrow<EventReport>>(reports: &[R], opts: &LinkOptions) -> Vec<Vec<usize>> {
-    let keys: Vec<Key> = reports.iter().map(|r| key(r.borrow())).collect();
+/// holds thousands of open incidents). Among the incidents a report may
+/// join, it joins the one with the most evidence of being its event (the
+/// same town, attack mode, target, toll), then the nearest in days and km.
+pub fn link_from<R: Borrow<EventReport>>(
+    reports: &[R],
+    origins: &[Origin],
+    opts: &LinkOptions,
+) -> Vec<Vec<usize>> {
+    let mut cache = HashMap::new();
+    let keys: Vec<Key> = reports
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            key(
+                r.borrow(),
+                origins.get(i).copied().unwrap_or_default(),
+                &mut cache,
+            )
+        })
+        .collect();
     let mut order: Vec<usize> = (0..reports.len()).collect();
     order.sort_by_key(|&i| (keys[i].days.map(|d| d.0), keys[i].id));
     let mut incidents: Vec<Vec<usize>> = Vec::new();
@@ -236,26 +443,30 @@ pub fn link<R: Borrow<EventReport>>(reports: &[R], opts: &LinkOptions) -> Vec<Ve
             continue;
         };
         let town = keys[i].town;
-        let open = open.entry(family(keys[i].sub_event_type)).or_default();
-        let mut best: Option<((i64, f64), usize, Slot)> = None;
+        let open = open.entry(keys[i].family).or_default();
+        // Rank: most evidence, then fewest days, then fewest km, then the
+        // oldest incident.
+        let mut best: Option<((u32, i64, f64), usize, Slot)> = None;
         open.each_candidate(town, start, opts.max_days, |slot, n| {
-            let mut worst = (0i64, 0.0f64);
+            let (mut days, mut km, mut evidence) = (0i64, 0.0f64, 0u32);
             for &m in &incidents[n] {
-                let Some((d, km)) = distance(&keys[i], &keys[m], opts) else {
+                let Ok(near) = distance(&keys[i], &keys[m], opts) else {
                     return;
                 };
-                worst = (worst.0.max(d), worst.1.max(km));
+                days = days.max(near.days);
+                km = km.max(near.km);
+                evidence = evidence.max(near.evidence);
             }
+            let rank = (evidence, days, km);
             let better = best.as_ref().is_none_or(|(w, b, _)| {
-                worst
-                    .0
-                    .cmp(&w.0)
-                    .then(worst.1.total_cmp(&w.1))
+                w.0.cmp(&rank.0)
+                    .then(rank.1.cmp(&w.1))
+                    .then(rank.2.total_cmp(&w.2))
                     .then(n.cmp(b))
                     .is_lt()
             });
             if better {
-                best = Some((worst, n, slot));
+                best = Some((rank, n, slot));
             }
         });
         match best {
@@ -535,5 +746,260 @@ mod tests {
         let mut ids1 = ids.clone();
         ids1.sort();
         assert_eq!(ids1, ids2);
+    }
+
+    /// A report as extraction gives it, for the rules below.
+    fn told(
+        id: i64,
+        day: u32,
+        t: SubEventType,
+        mode: Option<vigil_model::AttackMode>,
+        target: Option<&str>,
+    ) -> EventReport {
+        let mut r = retype(report(id, day, QAMISHLI, Some("Islamic State")), t);
+        r.attack_mode = mode;
+        r.targets = target
+            .map(|p| {
+                vec![ActorRef {
+                    canonical: Some(p.into()),
+                    mention: p.into(),
+                }]
+            })
+            .unwrap_or_default();
+        r
+    }
+
+    /// At a village the gazetteer gives no id (OCHA's), at `at`.
+    fn at_village(mut r: EventReport, at: (f64, f64)) -> EventReport {
+        let p = r.place.as_mut().unwrap();
+        p.geonames_id = None;
+        (p.lat, p.lon) = (Some(at.0), Some(at.1));
+        r
+    }
+
+    /// Only the province named.
+    fn in_province(mut r: EventReport) -> EventReport {
+        let p = r.place.as_mut().unwrap();
+        p.precision = GeoPrecision::Region;
+        p.geonames_id = None;
+        r
+    }
+
+    fn claimed(mut r: EventReport) -> EventReport {
+        r.claim_status = vigil_model::ClaimStatus::Claimed;
+        r
+    }
+
+    use vigil_model::AttackMode::{ArmedAssault, BombingIed, Kidnapping, SuicideAttack};
+    use SubEventType::{
+        AbductionForcedDisappearance as Abduction, ArmedClash, Attack,
+        RemoteExplosiveLandmineIed as RemoteExplosive, SuicideBomb,
+    };
+
+    #[test]
+    fn a_report_that_names_how_an_attack_was_made_is_violence_whatever_its_type() {
+        // "An IED struck an SDF patrol in Tal Nabhan" read by a wire parser
+        // as a violent demonstration, beside the group's claim of the IED.
+        let claim = told(1, 11, RemoteExplosive, Some(BombingIed), None);
+        let riot = |mode| told(2, 11, SubEventType::ViolentDemonstration, mode, None);
+        let opts = LinkOptions::default();
+        assert_eq!(apart(&claim, &riot(Some(BombingIed)), &opts), None);
+        assert_eq!(
+            apart(&claim, &riot(None), &opts),
+            Some(Apart::Family),
+            "a riot that names no attack is another event"
+        );
+        // "Security forces arrested three men after the bombing": what
+        // followed the attack, not the attack.
+        let arrests = told(3, 11, SubEventType::Arrests, Some(BombingIed), None);
+        assert_eq!(apart(&claim, &arrests, &opts), Some(Apart::Family));
+    }
+
+    #[test]
+    fn a_channel_does_not_claim_one_attack_twice() {
+        // Word-for-word the same claim of an assassination in one village,
+        // posted twice on one day: two attacks. A newsletter's list repeats
+        // them; a wire relaying the claim is another source.
+        let a = claimed(told(1, 11, Attack, Some(ArmedAssault), None));
+        let mut b = claimed(told(2, 11, Attack, Some(ArmedAssault), None));
+        b.document_id = vigil_model::DocumentId(2);
+        let channel = Origin {
+            source: Some(SourceId(7)),
+            own_voice: true,
+            ..Origin::default()
+        };
+        let opts = LinkOptions::default();
+        let rows = [
+            (
+                "two posts of the channel",
+                channel,
+                channel,
+                Some(Apart::SameChannel),
+            ),
+            (
+                "a post and the channel's newsletter list",
+                channel,
+                Origin {
+                    list: true,
+                    ..channel
+                },
+                None,
+            ),
+            (
+                "the channel and a wire relaying its claim",
+                channel,
+                Origin {
+                    source: Some(SourceId(8)),
+                    own_voice: false,
+                    ..channel
+                },
+                None,
+            ),
+            (
+                "two stories of one wire relaying claims",
+                Origin {
+                    own_voice: false,
+                    ..channel
+                },
+                Origin {
+                    own_voice: false,
+                    ..channel
+                },
+                None,
+            ),
+            (
+                "a supporter's forward of the post",
+                channel,
+                Origin {
+                    forwarded: true,
+                    ..channel
+                },
+                None,
+            ),
+        ];
+        for (what, x, y, want) in rows {
+            assert_eq!(apart_from((&a, x), (&b, y), &opts), want, "{what}");
+        }
+        // And linking keeps them apart, with a third report between.
+        let wire = told(3, 11, Attack, Some(ArmedAssault), None);
+        let wire_origin = Origin {
+            source: Some(SourceId(8)),
+            ..Origin::default()
+        };
+        let got = link_from(&[a, b, wire], &[channel, channel, wire_origin], &opts);
+        assert_eq!(got.len(), 2, "{got:?}");
+    }
+
+    #[test]
+    fn sources_type_one_attack_differently_at_one_place() {
+        // OCHA's villages carry no gazetteer id: their point names them.
+        const HITTIN: (f64, f64) = (35.9967, 38.9729);
+        const BIR_ADMAN: (f64, f64) = (36.0339, 39.8835);
+        let claim = at_village(told(1, 11, ArmedClash, Some(ArmedAssault), None), HITTIN);
+        let opts = LinkOptions::default();
+        let rows = [
+            (
+                "the translation's attack at the same village",
+                at_village(told(2, 11, Attack, Some(ArmedAssault), None), HITTIN),
+                None,
+            ),
+            (
+                "the wire's, a day later, at the same village",
+                at_village(told(2, 12, Attack, Some(ArmedAssault), None), HITTIN),
+                None,
+            ),
+            (
+                "an attack at another village",
+                at_village(told(2, 11, Attack, Some(ArmedAssault), None), BIR_ADMAN),
+                Some(Apart::Type),
+            ),
+            (
+                // Not two towns by their points alone (a camp beside its
+                // town): the distance decides.
+                "the same type at a place without an id 8 km away",
+                at_village(
+                    told(2, 11, ArmedClash, Some(ArmedAssault), None),
+                    (35.99, 39.06),
+                ),
+                None,
+            ),
+            (
+                "a kidnapping at the same village the next day",
+                at_village(told(2, 12, Abduction, Some(Kidnapping), None), HITTIN),
+                Some(Apart::Type),
+            ),
+            (
+                "a kidnapping in the province the same day",
+                in_province(told(2, 11, Abduction, Some(Kidnapping), None)),
+                Some(Apart::Type),
+            ),
+            (
+                "the wire's attack in the province, the same day",
+                in_province(told(2, 11, Attack, Some(ArmedAssault), None)),
+                None,
+            ),
+            (
+                "the same, a day later",
+                in_province(told(2, 12, Attack, Some(ArmedAssault), None)),
+                Some(Apart::Type),
+            ),
+        ];
+        for (what, other, want) in rows {
+            assert_eq!(apart(&claim, &other, &opts), want, "{what}");
+        }
+        // A suicide bomber and an IED are one bombing to two sources.
+        let ied = in_province(told(1, 11, RemoteExplosive, Some(BombingIed), None));
+        let suicide = told(2, 11, SuicideBomb, Some(SuicideAttack), None);
+        assert_eq!(apart(&ied, &suicide, &opts), None);
+    }
+
+    #[test]
+    fn attacks_on_two_sides_are_two_events() {
+        let sdf = "Syrian Democratic Forces";
+        let on = |id, target| told(id, 11, RemoteExplosive, Some(BombingIed), target);
+        let opts = LinkOptions::default();
+        let rows = [
+            (
+                "the Syrian army",
+                Some("Syrian Arab Army"),
+                Some(Apart::Targets),
+            ),
+            (
+                "the YPG, part of the SDF",
+                Some("People's Protection Units"),
+                None,
+            ),
+            ("no target named", None, None),
+            (
+                "a name the knowledge base does not know",
+                Some("apostates"),
+                None,
+            ),
+        ];
+        for (what, target, want) in rows {
+            assert_eq!(
+                apart(&on(1, Some(sdf)), &on(2, target), &opts),
+                want,
+                "{what}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_report_joins_the_incident_with_most_evidence() {
+        // Two attacks in the province on one day: an IED on an SDF patrol
+        // at Qamishli and a kidnapping near Hasakah. The wire's report names
+        // only the province, the IED and the SDF: it joins the IED, though
+        // the kidnapping's incident is as near and older.
+        let sdf = Some("Syrian Democratic Forces");
+        let kidnapping = {
+            let mut r = told(1, 11, Attack, Some(Kidnapping), None);
+            r.place.as_mut().unwrap().geonames_id = Some(2);
+            r
+        };
+        let ied = told(2, 11, RemoteExplosive, Some(BombingIed), sdf);
+        let wire = in_province(told(3, 11, RemoteExplosive, Some(BombingIed), sdf));
+        let got = link(&[kidnapping, ied, wire], &LinkOptions::default());
+        assert_eq!(got, vec![vec![0], vec![1, 2]]);
     }
 }

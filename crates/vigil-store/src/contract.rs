@@ -386,6 +386,14 @@ pub struct LinkInput {
     /// Its document forwards another source's post (`forwarded_from`): a
     /// copy, which never counts as an independent account.
     pub forwarded: bool,
+    /// The source of its document: two claims a channel published apart
+    /// are two attacks (a channel does not claim one attack twice).
+    pub source_id: SourceId,
+    /// How many events its document's reports tell, by their distinct
+    /// days and places (a headline and its body tell one): more than one
+    /// is a list (a newsletter's, a roundup's), which repeats events told
+    /// before.
+    pub document_events: u32,
 }
 
 /// What linking has left to do.

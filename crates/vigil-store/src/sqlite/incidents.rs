@@ -7,6 +7,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
 use vigil_model::{
     Decision, Dimension, DocumentId, Incident, IncidentEdit, IncidentId, ReportId, ReportKey, Site,
+    SourceId,
 };
 
 use super::{in_list, keyset, order_by, parse_col, report_from, ts, where_clause};
@@ -88,7 +89,10 @@ pub(super) fn link_backlog(conn: &Connection) -> Result<LinkBacklog> {
 }
 
 const LINK_COLUMNS: &str = "SELECT r.id, r.document_id, r.ordinal, s.kind, r.body,
-             s.affiliation, d.forwarded_from IS NOT NULL
+             s.affiliation, d.forwarded_from IS NOT NULL, d.source_id,
+             (SELECT COUNT(DISTINCT COALESCE(x.event_date, '') || '|'
+                     || COALESCE(json_extract(x.body, '$.place.name'), ''))
+                FROM event_reports x WHERE x.document_id = r.document_id)
       FROM event_reports r
       JOIN documents d ON d.id = r.document_id
       JOIN sources s ON s.id = d.source_id";
@@ -106,23 +110,29 @@ fn link_rows(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Resul
                 r.get::<_, String>(4)?,
                 r.get::<_, Option<String>>(5)?,
                 r.get::<_, bool>(6)?,
+                r.get::<_, i64>(7)?,
+                r.get::<_, u32>(8)?,
             ))
         })
         .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
         .map_err(&err)?;
     rows.into_iter()
-        .map(|(id, doc, ordinal, kind, body, affiliation, forwarded)| {
-            Ok(LinkInput {
-                report: report_from(id, doc, &body)?,
-                key: ReportKey {
-                    document_id: DocumentId(doc),
-                    ordinal,
-                },
-                source_kind: parse_col(kind, "sources", "kind")?,
-                affiliation: affiliation.filter(|a| !a.trim().is_empty()),
-                forwarded,
-            })
-        })
+        .map(
+            |(id, doc, ordinal, kind, body, affiliation, forwarded, source, reports)| {
+                Ok(LinkInput {
+                    report: report_from(id, doc, &body)?,
+                    key: ReportKey {
+                        document_id: DocumentId(doc),
+                        ordinal,
+                    },
+                    source_kind: parse_col(kind, "sources", "kind")?,
+                    affiliation: affiliation.filter(|a| !a.trim().is_empty()),
+                    forwarded,
+                    source_id: SourceId(source),
+                    document_events: reports,
+                })
+            },
+        )
         .collect()
 }
 
