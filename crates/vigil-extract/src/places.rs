@@ -2428,7 +2428,17 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
         }
         PlaceKind::Neighbourhood | PlaceKind::Other => 0.0,
     };
-    s += main;
+    // A small place abroad that bears the name as its main name, in a
+    // text that points to the region and nowhere else ("near Palmyra" in
+    // a report on Syria): the likeness of names weighs half against the
+    // region's place known by the name. (Paris is Paris everywhere.)
+    let small =
+        p.population < 100_000 && !matches!(p.kind, PlaceKind::Country | PlaceKind::Province);
+    let unseen_abroad = small
+        && !ctx.region.contains(&p.country)
+        && ctx.country_weight(&p.country) <= 0.0
+        && ctx.region.iter().any(|c| ctx.country_weight(c) >= 2.5);
+    s += if unseen_abroad { main / 2.0 } else { main };
     // "قرية البشيرية": the village of the name, not the town.
     s += match (ctx.kind_hint, p.kind) {
         (Some(h), k) if h == k => 1.5,
@@ -2988,6 +2998,12 @@ mod tests {
                 "A chemical attack hit Adra.",
                 &["Adra"],
                 Some(("SY", Village)),
+            ),
+            (
+                "the region's place by its English name, not a namesake abroad by its own",
+                "Troops were killed near Palmyra on Thursday.",
+                &["Palmyra"],
+                Some(("SY", Town)),
             ),
             (
                 "the city, not its province",
