@@ -8,7 +8,8 @@
 //! of attack, a day apart at one town or on one day where one names only
 //! the province; their places are within `max_km` (widened when a place is
 //! only near a town or only a province), not two different towns each
-//! named precisely; perpetrators do not contradict (one names none, or
+//! named precisely (two reports calling a village by one name on one day
+//! name one village, whichever namesake each reading chose); perpetrators do not contradict (one names none, or
 //! they share one), nor targets (the SDF and the Syrian army are two
 //! attacks), nor independent death tolls (2 and 40 are two events); and
 //! they are not two claims a channel published apart (a group does not
@@ -81,6 +82,9 @@ struct Key {
     town: Option<i64>,
     /// The point of the place the report names precisely, to about a km.
     spot: Option<(i32, i32)>,
+    /// The name the report gives the town it names precisely, as written
+    /// (normalized): what the source said, where `town` is our reading.
+    name: Option<String>,
     perpetrators: Vec<String>,
     /// The knowledge base's actors the targets are, with all they belong
     /// to (the SDF for the YPG): two reports whose targets share none of
@@ -159,6 +163,11 @@ fn key(r: &EventReport, origin: Origin, cache: &mut HashMap<String, Vec<usize>>)
         .filter(|p| p.precision == GeoPrecision::Place)
         .and_then(|p| p.lat.zip(p.lon))
         .map(|(lat, lon)| spot_of(lat, lon));
+    let name = r
+        .place
+        .as_ref()
+        .filter(|p| p.precision == GeoPrecision::Place && !p.name.is_empty())
+        .map(|p| vigil_text::normalize(&p.name));
     let mut perpetrators: Vec<String> = r
         .perpetrators
         .iter()
@@ -183,6 +192,7 @@ fn key(r: &EventReport, origin: Origin, cache: &mut HashMap<String, Vec<usize>>)
         province,
         town,
         spot,
+        name,
         perpetrators,
         targets: target_actors(r, cache),
         killed: r.counts.killed.filter(|_| !claimed).map(|c| c.value),
@@ -316,7 +326,14 @@ fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Result<Near, Apart> {
     // One town: the same gazetteer id, or the same point (a village
     // without an id). Two points apart are not two towns by themselves:
     // a camp, a quarter or a namesake entry lies beside its town.
-    let same_town = a.town.is_some() && a.town == b.town || a.spot.is_some() && a.spot == b.spot;
+    // Two reports that call the village by the same name, on the same
+    // day, name one village, whichever namesake each reading chose ("قرية
+    // مشهد" in a claim and in the newsletter's list, read in two
+    // provinces): the name is what the sources said, the namesake our
+    // guess.
+    let same_name = days == 0 && a.name.is_some() && a.name == b.name;
+    let same_town =
+        a.town.is_some() && a.town == b.town || a.spot.is_some() && a.spot == b.spot || same_name;
     // Sources often type one attack differently (a claim's bombing, a
     // monitor's clash, a translation's attack): two types of violence link
     // at one town on one day; told as one kind of attack, also a day apart
@@ -329,12 +346,13 @@ fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Result<Near, Apart> {
         return Err(Apart::Type);
     }
     // Two reports that each name a different town tell of two events.
-    if let (Some(x), Some(y)) = (a.town, b.town) {
+    if let (Some(x), Some(y), false) = (a.town, b.town, same_name) {
         if x != y {
             return Err(Apart::Towns);
         }
     }
     let km = match (a.point, b.point) {
+        _ if same_name => 0.0,
         (Some(p), Some(q)) => {
             let d = haversine_km(p.0, p.1, q.0, q.1);
             let slack = a.slack_km + b.slack_km;
@@ -572,7 +590,8 @@ mod tests {
             precision: DatePrecision::Day,
         });
         r.place = Some(Place {
-            name: "x".into(),
+            // Each point its own name: two towns are called apart.
+            name: format!("town at {:.3} {:.3}", place.0, place.1),
             gazetteer_name: None,
             geonames_id: Some((place.0 * 1000.0) as i64),
             lat: Some(place.0),
@@ -628,6 +647,33 @@ mod tests {
                 &[with(1, a.0, a.1), with(2, b.0, b.1)],
                 &LinkOptions::default(),
             );
+            assert_eq!(got.len() == 1, together, "{what}");
+        }
+    }
+
+    #[test]
+    fn one_name_on_one_day_is_one_village_whichever_namesake_was_read() {
+        // "قرية مشهد" in a claim (read as OCHA's village in Hasakah, which
+        // has no gazetteer id) and in the group's weekly list (read as its
+        // namesake in Idlib).
+        let named = |id: i64, day: u32, place: (f64, f64), name: &str| {
+            let mut r = report(id, day, place, Some("Islamic State"));
+            if id == 1 {
+                r = at_village(r, place);
+            }
+            r.place.as_mut().unwrap().name = name.into();
+            r
+        };
+        let idlib = (35.93, 36.63);
+        let rows = [
+            ("the same name the same day", 11, "مشهد", true),
+            ("the same name a day later", 12, "مشهد", false),
+            ("another name the same day", 11, "حطين", false),
+        ];
+        for (what, day, name, together) in rows {
+            let claim = named(1, 11, HASAKAH, "مشهد");
+            let list = named(2, day, idlib, name);
+            let got = link(&[claim, list], &LinkOptions::default());
             assert_eq!(got.len() == 1, together, "{what}");
         }
     }
@@ -774,6 +820,7 @@ mod tests {
         let p = r.place.as_mut().unwrap();
         p.geonames_id = None;
         (p.lat, p.lon) = (Some(at.0), Some(at.1));
+        p.name = format!("village at {:.3} {:.3}", at.0, at.1);
         r
     }
 
