@@ -198,6 +198,7 @@ struct VictimsDef {
     asset_nouns_ar: Vec<String>,
     linkers_ar: Vec<String>,
     patient_words_en: Vec<String>,
+    owners_en: Vec<String>,
     member_nouns_en: Vec<String>,
     asset_nouns_en: Vec<String>,
     modifiers_en: Vec<String>,
@@ -292,6 +293,9 @@ pub struct ClaimLanguage {
     assets: HashSet<String>,
     linkers: HashSet<String>,
     patient_en: HashSet<String>,
+    /// Participles whose "by" or "to" names an owner ("a station run by
+    /// the SDF", "fields belonging to an SDF commander").
+    owners_en: HashSet<String>,
     members_en: HashSet<String>,
     assets_en: HashSet<String>,
     modifiers_en: HashSet<String>,
@@ -551,6 +555,7 @@ impl ClaimLanguage {
             assets: noun_set(&v.asset_nouns_ar),
             linkers: word_set(&v.linkers_ar),
             patient_en: word_set(&v.patient_words_en),
+            owners_en: word_set(&v.owners_en),
             members_en: word_set(&v.member_nouns_en),
             assets_en: word_set(&v.asset_nouns_en),
             modifiers_en: word_set(&v.modifiers_en),
@@ -1196,6 +1201,14 @@ impl ClaimLanguage {
         let (b, counted) = back(h.start);
         let patient = patient_before(b);
         let n = next.unwrap_or(h.end);
+        // The owner of what was hit: "a pumping station run by the SDF",
+        // "wheat fields belonging to an SDF commander".
+        if b >= r.start + 2
+            && matches!(t.tok(b - 1), "by" | "to")
+            && self.owners_en.contains(t.tok(b - 2))
+        {
+            return Some(Side::Victim(b - 2));
+        }
         if after.is_some_and(|w| self.assets_en.contains(w)) {
             return Some(Side::Victim(n));
         }
@@ -1338,6 +1351,16 @@ mod tests {
                 "claimed",
                 "armed_assault",
                 3,
+            ),
+            // The owner of what was hit is the target: "run by".
+            (
+                "An IED struck a water station run by the Syrian Democratic Forces near al-Kharita on Monday, and the Islamic State claimed the attack.",
+                Some(SourceKind::NewsMedia),
+                Some("Islamic State"),
+                Some("Syrian Democratic Forces"),
+                "claimed",
+                "bombing_ied",
+                0,
             ),
             // A dual trigger and dual things: "two IEDs on two vehicles".
             (
