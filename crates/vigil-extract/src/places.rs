@@ -565,6 +565,8 @@ pub fn find(
         context_countries.contains(&p.country)
     }) || evidence.iter().any(|c| context_countries.contains(c));
     let mut extra = transliterations(gaz, t, &range, &out, context_countries, regional);
+    // A whole name read over the pieces the gazetteer matched ("Tal Hamis").
+    out.retain(|m| !extra.iter().any(|e| e.start <= m.start && m.end <= e.end));
     extra.extend(arabic_spellings(gaz, t, &range, &out, context_countries));
     let guessed: Vec<usize> = extra.iter().map(|m| m.start).collect();
     if !extra.is_empty() {
@@ -578,22 +580,25 @@ pub fn find(
     }
     if !guessed.is_empty() {
         // A name read from its spelling alone must lie near the other
-        // places the text names, when it names any: "Al-Tayaran square"
-        // in a Baghdad report is no village 500 km away.
-        let anchors: Vec<(f64, f64)> = out
+        // places the text names, when it names any, or in the province of
+        // one ("east of Deir Ezzor" is the province's east): "Al-Tayaran
+        // square" in a Baghdad report is no village 500 km away.
+        let anchors: Vec<&vigil_geo::GeoPlace> = out
             .iter()
             .filter(|m| !guessed.contains(&m.start))
             .map(|m| gaz.place(m.place))
             .filter(|p| is_local(p.kind) && !is_region(p))
-            .map(|p| (p.lat, p.lon))
             .collect();
         out.retain(|m| {
             let p = gaz.place(m.place);
             !guessed.contains(&m.start)
                 || anchors.is_empty()
-                || anchors
-                    .iter()
-                    .any(|&(a, b)| haversine_km(a, b, p.lat, p.lon) <= 60.0)
+                || anchors.iter().any(|a| {
+                    haversine_km(a.lat, a.lon, p.lat, p.lon) <= 60.0
+                        || (a.country == p.country
+                            && a.province.is_some()
+                            && a.province == p.province)
+                })
         });
     }
     inside_towns(gaz, t, &range, &mut out);
@@ -1092,6 +1097,8 @@ fn transliterations(
     region: &[String],
     regional: bool,
 ) -> Vec<PlaceMention> {
+    let lex = Lexicon::bundled();
+    let near = &lex.near;
     let covered = covered_tokens(t, out);
     let covered = |i: usize| covered[i];
     let capital = |i: usize| {
@@ -1099,10 +1106,21 @@ fn transliterations(
             && t.original_of(i, i + 1)
                 .starts_with(|c: char| c.is_ascii_uppercase())
     };
+    // "Tal Hamis", "Jadid Bakkara": a name whose generic first word ("tell",
+    // "new") the gazetteer matched alone, and whose next word it read as
+    // another place. The whole is one name; the pieces are no places.
+    let generic_start = |i: usize| {
+        out.iter().any(|m| m.start == i && m.end == i + 1)
+            && lex.generic_first_words.contains(t.tok(i))
+            && i + 1 < range.end
+            && capital(i + 1)
+            && t.tokens[i].end < t.tokens[i + 1].start
+    };
     let mut found = Vec::new();
     let mut i = range.start;
     while i < range.end {
-        if !capital(i) || covered(i) {
+        let generic = capital(i) && covered(i) && generic_start(i);
+        if !capital(i) || (covered(i) && !generic) {
             i += 1;
             continue;
         }
@@ -1125,7 +1143,7 @@ fn transliterations(
                     | "camp"
             )
         };
-        while end < range.end && words < 4 && !covered(end) && !noun(end) {
+        while end < range.end && words < 4 && (generic || !covered(end)) && !noun(end) {
             if capital(end) && t.tokens[end - 1].end < t.tokens[end].start || t.tok(end) == "-" {
                 if t.tok(end) != "-" {
                     words += 1;
@@ -1134,6 +1152,15 @@ fn transliterations(
             } else if capital(end) && t.tok(end - 1) == "-" {
                 words += 1;
                 end += 1;
+            } else if end + 2 < range.end
+                && matches!(t.tok(end), "al" | "el")
+                && t.tok(end + 1) == "-"
+                && capital(end + 2)
+                && (generic || !covered(end + 2))
+            {
+                // "Jurdi al-Sharqi": the article in lower case.
+                words += 1;
+                end += 3;
             } else {
                 break;
             }
@@ -1143,17 +1170,28 @@ fn transliterations(
         }
         // "Bustan Al-Qasr": the start of a longer name, not a name.
         let continues = end < range.end
-            && (covered(end) || matches!(t.tok(end), "al" | "el"))
+            && ((covered(end) && !generic) || matches!(t.tok(end), "al" | "el"))
             && t.tokens[end - 1].end < t.tokens[end].start;
         if continues {
             i = end;
             continue;
         }
-        let cue_before = i > range.start
-            && (matches!(t.tok(i - 1), "in" | "at")
-                || (i > range.start + 1
-                    && t.tok(i - 1) == "of"
-                    && matches!(t.tok(i - 2), "village" | "town" | "city" | "neighborhood")));
+        // The word before the name, an article aside ("near al-Kalta").
+        let mut b = i;
+        while b > range.start && matches!(t.tok(b - 1), "al" | "el" | "-") {
+            b -= 1;
+        }
+        let before = |k: usize| (b >= range.start + k).then(|| t.tok(b - k));
+        let cue_before = matches!(before(1), Some("in" | "at" | "between"))
+            || before(1).is_some_and(|w| near.contains(w))
+            || (before(1) == Some("of")
+                && matches!(
+                    before(2),
+                    Some("village" | "town" | "city" | "neighborhood" | "outskirts")
+                ))
+            // "between al-Dahla and Jadid Bakkara"
+            || (before(1) == Some("and")
+                && (b.saturating_sub(6).max(range.start)..b).any(|k| t.tok(k) == "between"));
         let cue_after = end < range.end
             && matches!(
                 t.tok(end),
@@ -1297,11 +1335,10 @@ fn transliteration_candidates(gaz: &Gazetteer, written: &str, region: &[String])
                     _ => name.to_string(),
                 };
                 let v = vowelled(&name);
-                let k = consonants(&v);
-                if k.chars().count() >= 3 {
+                for k in consonant_keys(&v) {
                     let e = index.entry(k).or_default();
                     if !e.iter().any(|(j, _)| *j == i) {
-                        e.push((i, v));
+                        e.push((i, v.clone()));
                     }
                 }
             }
@@ -1309,13 +1346,9 @@ fn transliteration_candidates(gaz: &Gazetteer, written: &str, region: &[String])
         index
     });
     let v = vowelled(written);
-    let k = consonants(&v);
-    if k.chars().count() < 3 {
-        return Vec::new();
-    }
-    let close: Vec<(PlaceIdx, usize)> = index
-        .get(&k)
-        .into_iter()
+    let close: Vec<(PlaceIdx, usize)> = consonant_keys(&v)
+        .iter()
+        .filter_map(|k| index.get(k))
         .flatten()
         .filter(|(i, _)| region.contains(&gaz.place(*i).country))
         .map(|(i, name)| (*i, levenshtein(&v, name), name.chars().count()))
@@ -1335,35 +1368,92 @@ fn transliteration_candidates(gaz: &Gazetteer, written: &str, region: &[String])
 }
 
 /// A Latin name in lower-case ASCII letters, articles dropped, words run
-/// together, a final "h" dropped ("Hatitat al Jarash" → "hatitatjaras").
+/// together, a final "h" dropped ("Hatitat al Jarash" → "hatitajaras").
+/// A word before another loses the "t" of the construct state ("Jdidet
+/// Bikara" is "Jdide Bikara", as "Jadid Bakkara"), and a word of direction
+/// ("al-Sharqiyah", "Eastern") becomes one capital letter at the end, so
+/// that "Jurdi al-Sharqi" and "Eastern Jarda" compare.
 fn vowelled(name: &str) -> String {
-    let words: Vec<String> = name
+    let mut words: Vec<String> = name
         .split(|c: char| c.is_whitespace() || c == '-')
         .map(skeleton)
         .filter(|w| !w.is_empty() && !ARTICLES.contains(&w.as_str()))
         .collect();
+    let mut direction = None;
+    if words.len() > 1 {
+        if let Some(k) = words.iter().position(|w| direction_of(w).is_some()) {
+            direction = direction_of(&words.remove(k));
+        }
+    }
+    let last = words.len().saturating_sub(1);
+    for w in &mut words[..last] {
+        if w.len() >= 5 && (w.ends_with("et") || w.ends_with("at")) {
+            w.pop();
+        }
+    }
     let mut s = words.concat();
     if s.ends_with('h') && s.len() > 3 {
         s.pop();
     }
+    s.extend(direction);
     s
 }
 
+/// The direction a word of a village's name gives, in Arabic or English
+/// ("al-Sharqiyah", "Eastern"): twin villages are told apart by it.
+fn direction_of(w: &str) -> Option<char> {
+    let stem = w.trim_end_matches('h');
+    let stem = stem
+        .strip_suffix("iya")
+        .or_else(|| stem.strip_suffix("iye"))
+        .or_else(|| stem.strip_suffix("ia"))
+        .map_or(stem, |s| s);
+    match stem {
+        "east" | "eastern" | "sharq" | "sharqi" | "sharki" => Some('E'),
+        "west" | "western" | "gharb" | "gharbi" => Some('W'),
+        "north" | "northern" | "shamal" | "shamali" | "shimali" => Some('N'),
+        "south" | "southern" | "janub" | "janubi" | "janoubi" | "janoub" => Some('S'),
+        _ => None,
+    }
+}
+
 /// The consonants of a vowelled name, doubled letters once, q as k
-/// ("hatitatjaras" → "htjrs").
-fn consonants(v: &str) -> String {
-    let mut out = String::new();
-    for c in v.chars() {
-        let c = match c {
-            'q' | 'c' => 'k',
-            c => c,
+/// ("hatitajaras" → "htjrs"); "w" and "y" before a vowel ("Mowaileh",
+/// "Mweileh") count as consonants, "ou" before a vowel as "w"
+/// ("Houeijeh"). A name's keys for lookup: these consonants, and the
+/// consonants with every "w" and "y" dropped, as older transliterations
+/// write them; keys of fewer than three letters name too many places.
+fn consonant_keys(v: &str) -> Vec<String> {
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    let chars: Vec<char> = v.chars().collect();
+    let mut strict = String::new();
+    let mut loose = String::new();
+    let mut k = 0;
+    while k < chars.len() {
+        let next = chars.get(k + 1).copied();
+        let (c, step) = match chars[k] {
+            'q' | 'c' => ('k', 1),
+            'o' if next == Some('u') && chars.get(k + 2).copied().is_some_and(vowel) => ('w', 2),
+            c => (c, 1),
         };
-        if matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w') || out.ends_with(c) {
+        k += step;
+        let consonantal = matches!(c, 'w' | 'y') && chars.get(k).copied().is_some_and(vowel);
+        if (vowel(c) || matches!(c, 'w' | 'y')) && !consonantal {
             continue;
         }
-        out.push(c);
+        if !strict.ends_with(c) {
+            strict.push(c);
+        }
+        if !matches!(c, 'w' | 'y') && !loose.ends_with(c) {
+            loose.push(c);
+        }
     }
-    out
+    let mut keys: Vec<String> = [strict, loose]
+        .into_iter()
+        .filter(|k| k.chars().count() >= 3)
+        .collect();
+    keys.dedup();
+    keys
 }
 
 /// Edit distance of two short strings.
@@ -1994,6 +2084,8 @@ fn relation(t: &Text<'_>, floor: usize, start: usize) -> (GeoPrecision, Option<u
         if matches!(
             w,
             "of" | "the"
+                | "al"
+                | "el"
                 | "to"
                 | "from"
                 | "km"
@@ -2936,7 +3028,12 @@ mod tests {
                 Some(("SY", City)),
             ),
         ]);
-        assert_eq!(consonants(&vowelled("Hatitat al Jarash")), "htjrs");
+        assert_eq!(consonant_keys(&vowelled("Hatitat al Jarash")), ["htjrs"]);
+        assert_eq!(consonant_keys(&vowelled("al-Mowaileh")), ["mwl"]);
+        assert_eq!(consonant_keys(&vowelled("Mweileh")), ["mwl"]);
+        assert_eq!(vowelled("Jurdi al-Sharqi"), "jurdiE");
+        assert_eq!(vowelled("Eastern Jarda"), "jardaE");
+        assert_eq!(vowelled("Jdidet Bikara"), "jdidebikara");
         assert_eq!(levenshtein("joubar", "jobar"), 1);
     }
 
