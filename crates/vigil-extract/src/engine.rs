@@ -128,7 +128,8 @@ impl Extractor {
     pub fn places(&self, text: &str, doc: &DocInput) -> Vec<(Span, PlaceIdx, Vec<PlaceIdx>)> {
         let t = Text::new(text);
         let ctx = self.context(doc);
-        places::find(self.gaz, &t, 0..t.tokens.len(), &ctx)
+        let forces = self.forces_countries(&t);
+        places::find(self.gaz, &t, 0..t.tokens.len(), &ctx, &forces)
             .into_iter()
             .map(|m| (t.span(m.start, m.end), m.place, m.candidates))
             .collect()
@@ -140,6 +141,21 @@ impl Extractor {
         } else {
             doc.countries.clone()
         }
+    }
+
+    /// The countries that the forces a text names belong to, each named by
+    /// a force of one country only ("the SDF" → Syria, "Peshmerga" →
+    /// Iraq): evidence of where its villages lie.
+    fn forces_countries(&self, t: &Text<'_>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for h in self.kb.actor_names.find(t, 0..t.tokens.len()) {
+            if let [c] = self.kb.actors[*h.value].countries.as_slice() {
+                if !out.contains(c) {
+                    out.push(c.clone());
+                }
+            }
+        }
+        out
     }
 
     /// Event reports with evaluation details.
@@ -155,7 +171,8 @@ impl Extractor {
         let all = 0..t.tokens.len();
         let dates = kb.calendar.find(&t, all.clone(), reference);
         let masked: HashSet<usize> = dates.iter().flat_map(|d| d.start..d.end).collect();
-        let place_mentions = places::find(self.gaz, &t, all, &self.context(doc));
+        let forces = self.forces_countries(&t);
+        let place_mentions = places::find(self.gaz, &t, all, &self.context(doc), &forces);
 
         // "A rise in attacks", "تصاعد الهجمات": attacks counted over time.
         let trends: Vec<usize> = kb

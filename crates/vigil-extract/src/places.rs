@@ -392,6 +392,7 @@ pub fn find(
     t: &Text<'_>,
     range: std::ops::Range<usize>,
     context_countries: &[String],
+    forces_countries: &[String],
 ) -> Vec<PlaceMention> {
     if range.is_empty() {
         return Vec::new();
@@ -516,7 +517,8 @@ pub fn find(
     // (A mention found here ends at or before the next word: the names
     // found before the loop are the only ones that can cover a word.)
     let covered = covered_tokens(t, &out);
-    let mut evidence: Vec<String> = Vec::new();
+    // The countries of the forces the text names count as a demonym does.
+    let mut evidence: Vec<String> = forces_countries.to_vec();
     for i in range.clone() {
         if t.kind(i) != Kind::Word || covered[i] {
             continue;
@@ -2086,6 +2088,10 @@ fn relation(t: &Text<'_>, floor: usize, start: usize) -> (GeoPrecision, Option<u
             "of" | "the"
                 | "al"
                 | "el"
+                | "village"
+                | "town"
+                | "city"
+                | "area"
                 | "to"
                 | "from"
                 | "km"
@@ -2698,7 +2704,7 @@ mod tests {
         let gaz = Gazetteer::bundled();
         let t = Text::new(text);
         let region = ["SY", "IQ", "TR"].map(String::from);
-        find(gaz, &t, 0..t.tokens.len(), &region)
+        find(gaz, &t, 0..t.tokens.len(), &region, &[])
             .into_iter()
             .map(|m| {
                 let p = gaz.place(m.place);
@@ -3320,7 +3326,7 @@ mod tests {
         let mut failures = Vec::new();
         for &(rule, text, written, want) in VILLAGES_OF_THE_CLAIMS {
             let t = Text::new(text);
-            let found = find(gaz, &t, 0..t.tokens.len(), &region);
+            let found = find(gaz, &t, 0..t.tokens.len(), &region, &[]);
             let Some(m) = found
                 .iter()
                 .find(|m| t.original_of(m.start, m.end) == written)
@@ -3352,7 +3358,7 @@ mod tests {
         let gaz = Gazetteer::bundled();
         let text = "A bomb went off on the road to Baghdad airport.";
         let t = Text::new(text);
-        assert!(find(gaz, &t, 0..t.tokens.len(), &[]).is_empty());
+        assert!(find(gaz, &t, 0..t.tokens.len(), &[], &[]).is_empty());
         let f = facilities(gaz, &t, &t.sentences, &["IQ".to_string()]);
         assert_eq!(gaz.place(f[0].place).name, "Baghdad");
     }
@@ -3386,7 +3392,7 @@ mod tests {
             ),
         ] {
             let t = Text::new(text);
-            let found = find(gaz, &t, 0..t.tokens.len(), &region);
+            let found = find(gaz, &t, 0..t.tokens.len(), &region, &[]);
             let refs: Vec<&PlaceMention> = found.iter().collect();
             let got =
                 capital_in(gaz, &t, &t.sentences, &refs).map(|m| gaz.place(m.place).name.clone());
@@ -3398,7 +3404,7 @@ mod tests {
     fn an_area_named_after_a_locative_is_locative() {
         let gaz = Gazetteer::bundled();
         let t = Text::new("وقع الهجوم في منطقة السرمانية");
-        let found = find(gaz, &t, 0..t.tokens.len(), &["SY".to_string()]);
+        let found = find(gaz, &t, 0..t.tokens.len(), &["SY".to_string()], &[]);
         assert!(found[0].locative, "{found:?}");
     }
 
