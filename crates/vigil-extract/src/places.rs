@@ -81,6 +81,13 @@ struct GroupProvinceFile {
     short_ar: Vec<String>,
     #[serde(default)]
     short_en: Vec<String>,
+    /// The name as the sector of a larger province, read only after that
+    /// province's name and a dash ("Wilayat al-Iraq - North Baghdad"):
+    /// alone it is a direction ("in north Baghdad").
+    #[serde(default)]
+    sector_ar: Vec<String>,
+    #[serde(default)]
+    sector_en: Vec<String>,
     province: String,
     used_by: String,
 }
@@ -133,6 +140,8 @@ pub struct Lexicon {
     group_provinces: HashMap<String, Vec<(Vec<String>, PlaceIdx)>>,
     /// Their short names, read only after a link word (same shape).
     group_provinces_short: HashMap<String, Vec<(Vec<String>, PlaceIdx)>>,
+    /// Their sector names, read only after a province and a dash.
+    group_sectors: HashMap<String, Vec<(Vec<String>, PlaceIdx)>>,
 }
 
 /// The tokens of a phrase as `Text` reads them, without hyphens: "Wilayat
@@ -158,6 +167,7 @@ impl Lexicon {
         let mut group_provinces: HashMap<String, Vec<(Vec<String>, PlaceIdx)>> = HashMap::new();
         let mut group_provinces_short: HashMap<String, Vec<(Vec<String>, PlaceIdx)>> =
             HashMap::new();
+        let mut group_sectors: HashMap<String, Vec<(Vec<String>, PlaceIdx)>> = HashMap::new();
         for g in &f.group_province {
             let place = admin_place(gaz, &g.province).ok_or_else(|| {
                 invalid(format!(
@@ -175,21 +185,21 @@ impl Lexicon {
                     g.province
                 )));
             }
-            let full = g.name_ar.iter().chain(&g.name_en).map(|n| (n, false));
-            let short = g.short_ar.iter().chain(&g.short_en).map(|n| (n, true));
-            for (name, is_short) in full.chain(short) {
-                let tokens = phrase_tokens(name);
-                let Some(first) = tokens.first().cloned() else {
-                    return Err(invalid(format!(
-                        "group_province name `{name}` has no words"
-                    )));
-                };
-                let map = if is_short {
-                    &mut group_provinces_short
-                } else {
-                    &mut group_provinces
-                };
-                map.entry(first).or_default().push((tokens, place));
+            let lists = [
+                (&g.name_ar, &g.name_en, &mut group_provinces),
+                (&g.short_ar, &g.short_en, &mut group_provinces_short),
+                (&g.sector_ar, &g.sector_en, &mut group_sectors),
+            ];
+            for (ar, en, map) in lists {
+                for name in ar.iter().chain(en) {
+                    let tokens = phrase_tokens(name);
+                    let Some(first) = tokens.first().cloned() else {
+                        return Err(invalid(format!(
+                            "group_province name `{name}` has no words"
+                        )));
+                    };
+                    map.entry(first).or_default().push((tokens, place));
+                }
             }
         }
         if f.relations.max_link_words == 0 || f.compounds.km.is_nan() || f.compounds.km <= 0.0 {
@@ -225,6 +235,7 @@ impl Lexicon {
             generic_first_words: norm(f.compounds.generic_first_words),
             group_provinces,
             group_provinces_short,
+            group_sectors,
         };
         let targets = lex
             .demonyms
@@ -696,15 +707,26 @@ fn group_provinces(
             && bare_forms(t.tok(i - 1))
                 .into_iter()
                 .any(|w| lex.links.contains(w));
+        // A sector after the province just named and a dash ("Wilayat
+        // al-Iraq - North Baghdad", "ولاية العراق - شمال بغداد").
+        let after_province = i > range.start
+            && matches!(t.tok(i - 1), "-" | "–" | "—" | ":")
+            && found.last().is_some_and(|&(_, end, _)| end + 1 == i);
         if t.kind(i) == Kind::Word {
             for first in bare_forms(t.tok(i)) {
                 let full = lex.group_provinces.get(first).into_iter();
                 let short = lex
                     .group_provinces_short
                     .get(first)
-                    .filter(|_| after_link)
+                    .filter(|_| after_link || after_province)
                     .into_iter();
-                let phrases: Vec<&(Vec<String>, PlaceIdx)> = full.chain(short).flatten().collect();
+                let sector = lex
+                    .group_sectors
+                    .get(first)
+                    .filter(|_| after_province)
+                    .into_iter();
+                let phrases: Vec<&(Vec<String>, PlaceIdx)> =
+                    full.chain(short).chain(sector).flatten().collect();
                 if phrases.is_empty() {
                     continue;
                 }
@@ -2543,6 +2565,8 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
         (Some(PlaceKind::Village), PlaceKind::Town)
         | (Some(PlaceKind::Town), PlaceKind::Village | PlaceKind::City)
         | (Some(PlaceKind::City), PlaceKind::Town) => 0.75,
+        // "the village of al-Sabha" is no city of 100,000.
+        (Some(PlaceKind::Village), PlaceKind::City) => -2.0,
         _ => 0.0,
     };
     // The text's countries, up to a point: a local paper names its own
