@@ -1161,12 +1161,37 @@ impl ClaimLanguage {
             (b, counted)
         };
         let patient_before = |b: usize| b > r.start && Self::in_set(&self.patient_en, t.tok(b - 1));
+        // "was shot", or a participle right after the noun group that takes
+        // no object ("a Syrian army soldier killed by an IS sniper", "2 NDF
+        // killed."): the reduced passive of headlines and lists. An active
+        // verb there has its object next ("the SDF killed two").
         let passive_after = |e: usize| {
-            (e..(e + 4).min(r.end)).any(|k| {
-                matches!(t.tok(k), "was" | "were" | "been")
-                    && k + 1 < r.end
-                    && self.passive_en.contains(t.tok(k + 1))
-            })
+            let reduced = e < r.end
+                && self.passive_en.contains(t.tok(e))
+                && (e + 1 >= r.end
+                    || matches!(
+                        t.tok(e + 1),
+                        "by" | "in"
+                            | "on"
+                            | "at"
+                            | "near"
+                            | "during"
+                            | "when"
+                            | "while"
+                            | "after"
+                            | "and"
+                            | ","
+                            | "."
+                            | ";"
+                            | ":"
+                            | ")"
+                    ));
+            reduced
+                || (e..(e + 4).min(r.end)).any(|k| {
+                    matches!(t.tok(k), "was" | "were" | "been")
+                        && k + 1 < r.end
+                        && self.passive_en.contains(t.tok(k + 1))
+                })
         };
         // The people or things the name owns, before it with "of".
         let mut k = h.start;
