@@ -1186,11 +1186,18 @@ impl ClaimLanguage {
                             | ":"
                             | ")"
                     ));
+            // "was shot", "was found shot dead", "were reportedly killed".
             reduced
                 || (e..(e + 4).min(r.end)).any(|k| {
                     matches!(t.tok(k), "was" | "were" | "been")
-                        && k + 1 < r.end
-                        && self.passive_en.contains(t.tok(k + 1))
+                        && (k + 1..(k + 3).min(r.end)).any(|j| {
+                            self.passive_en.contains(t.tok(j))
+                                && (j == k + 1
+                                    || matches!(
+                                        t.tok(k + 1),
+                                        "found" | "reportedly" | "later" | "then" | "also"
+                                    ))
+                        })
                 })
         };
         // The people or things the name owns, before it with "of".
