@@ -115,17 +115,69 @@ pub fn arabic_inflections(phrase: &str) -> Vec<String> {
     out
 }
 
+/// The conjugations of an Arabic verb given in the past tense's third
+/// person masculine singular, as the first word of a phrase ("اغتال",
+/// "أطلق النار"): the past with its persons (اغتالت، اغتالوا، اغتالا)
+/// and object pronouns (اغتاله، اغتالوه، اغتالته), and the present (يغتال،
+/// تغتال، يغتالون، يغتالان، يغتاله), where a leading alef of the past
+/// (forms IV and VII-X: أطلق → يطلق, استهدف → يستهدف) drops. The verb
+/// itself is the first form. Verbs whose first radical is a hamza (أسر →
+/// يأسر) or whose stem changes (قام → يقوم) are listed by hand instead.
+pub fn arabic_verb_forms(phrase: &str) -> Vec<String> {
+    let mut words = phrase.split_whitespace();
+    let Some(verb) = words.next() else {
+        return Vec::new();
+    };
+    let rest: Vec<&str> = words.collect();
+    let arabic = verb.chars().all(|c| ('\u{0621}'..='\u{064A}').contains(&c));
+    if !arabic || verb.chars().count() < 3 {
+        return vec![phrase.to_string()];
+    }
+    let present = verb
+        .strip_prefix('ا')
+        .or_else(|| verb.strip_prefix('أ'))
+        .unwrap_or(verb);
+    let mut forms = vec![verb.to_string()];
+    for ending in [
+        "ت", "وا", "ا", "تا", "ه", "ها", "هم", "ته", "تها", "تهم", "وه", "وها", "وهم",
+    ] {
+        forms.push(format!("{verb}{ending}"));
+    }
+    for prefix in ["ي", "ت"] {
+        for ending in ["", "ون", "ان", "ه", "ها", "هم", "ونه", "ونهم"] {
+            forms.push(format!("{prefix}{present}{ending}"));
+        }
+    }
+    forms
+        .into_iter()
+        .map(|f| {
+            std::iter::once(f.as_str())
+                .chain(rest.iter().copied())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
 /// `items` with the dual and plural of each Arabic phrase added (see
 /// [`arabic_inflections`]), unless a form is already in the list: what
 /// the list says outright wins. A phrase written with a leading `=`
 /// ("=سيطرت": an intransitive verb takes no object pronoun) stands as it
-/// is, uninflected.
+/// is, uninflected; one written with a leading `+` ("+اغتال") is a verb,
+/// and stands for its conjugations ([`arabic_verb_forms`]).
 pub fn with_arabic_inflections<T: Clone>(items: Vec<(String, T)>) -> Vec<(String, T)> {
+    let mut verbs: Vec<(String, T)> = Vec::new();
     let items: Vec<(String, T, bool)> = items
         .into_iter()
-        .map(|(p, v)| match p.strip_prefix('=') {
-            Some(exact) => (exact.to_string(), v, false),
-            None => (p, v, true),
+        .filter_map(|(p, v)| {
+            if let Some(exact) = p.strip_prefix('=') {
+                Some((exact.to_string(), v, false))
+            } else if let Some(verb) = p.strip_prefix('+') {
+                verbs.extend(arabic_verb_forms(verb).into_iter().map(|f| (f, v.clone())));
+                None
+            } else {
+                Some((p, v, true))
+            }
         })
         .collect();
     let listed: std::collections::HashSet<String> =
@@ -135,6 +187,13 @@ pub fn with_arabic_inflections<T: Clone>(items: Vec<(String, T)>) -> Vec<(String
         .map(|(p, v, _)| (p.clone(), v.clone()))
         .collect();
     let mut added = std::collections::HashSet::new();
+    // A verb's forms, but those the list gives outright.
+    for (form, payload) in verbs {
+        let j = joined(&form);
+        if !listed.contains(&j) && added.insert(j) {
+            out.push((form, payload));
+        }
+    }
     for (phrase, payload, _) in items.iter().filter(|i| i.2) {
         for form in arabic_inflections(phrase) {
             let j = joined(&form);
@@ -414,6 +473,20 @@ mod tests {
         for (phrase, want) in rows {
             assert_eq!(arabic_inflections(phrase), *want, "{phrase}");
         }
+        assert_eq!(
+            arabic_verb_forms("أطلق النار")[..3],
+            ["أطلق النار", "أطلقت النار", "أطلقوا النار"]
+        );
+        let forms = arabic_verb_forms("اغتال");
+        for f in ["اغتالت", "اغتالوه", "يغتالون", "تغتال", "يغتاله"]
+        {
+            assert!(forms.iter().any(|g| g == f), "{f}");
+        }
+        let got =
+            with_arabic_inflections(vec![("+اغتال".to_string(), 1), ("اغتال".to_string(), 2)]);
+        assert_eq!(got.iter().filter(|(p, _)| p == "اغتال").count(), 1);
+        assert!(got.contains(&("اغتال".to_string(), 2)));
+        assert!(got.contains(&("يغتالون".to_string(), 1)));
         // A form the list gives outright keeps its own payload.
         let items = vec![("عبوة".to_string(), 1), ("عبوات".to_string(), 2)];
         let got = with_arabic_inflections(items);
