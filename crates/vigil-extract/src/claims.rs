@@ -1107,7 +1107,17 @@ impl ClaimLanguage {
     /// Whether an object follows a noun phrase ending at `end`: a noun of
     /// people in the accusative ("عنصراً", "جنديين"), a number, or a thing.
     fn object_follows(&self, t: &Text<'_>, r: &std::ops::Range<usize>, end: usize) -> bool {
-        (end..(end + 3).min(r.end)).any(|k| {
+        // What follows a preposition is no object ("في منزلهما", in their
+        // house).
+        let stop = (end..(end + 3).min(r.end))
+            .find(|&k| {
+                matches!(
+                    t.tok(k),
+                    "في" | "على" | "من" | "الى" | "عند" | "قرب" | "داخل" | "امام" | "بين"
+                )
+            })
+            .unwrap_or((end + 3).min(r.end));
+        (end..stop).any(|k| {
             let w = t.tok(k);
             t.kind(k) == Kind::Number
                 || (Self::in_set(&self.members, w) && (w.ends_with('ا') || w.ends_with("ين")))

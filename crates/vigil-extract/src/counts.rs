@@ -1423,12 +1423,17 @@ impl Scan<'_, '_> {
             })
         };
 
-        // "أدى إلى مقتله": the pronoun is the one victim.
+        // "أدى إلى مقتله": the pronoun is the one victim; "مقتلهما", two.
         let cue_word = t.tok(cue_start);
-        if cue_end == cue_start + 1 && self.kb.singular_cues.contains(cue_word) {
+        let pronoun = match cue_word {
+            w if self.kb.singular_cues.contains(w) => Some(1),
+            w if self.kb.dual_cues.contains(w) => Some(2),
+            _ => None,
+        };
+        if let (true, Some(value)) = (cue_end == cue_start + 1, pronoun) {
             return Some(made(
                 Count {
-                    value: 1,
+                    value,
                     exactness: CountExactness::Exact,
                 },
                 cue_start,
@@ -1827,6 +1832,31 @@ fn is_singular(w: &str) -> bool {
         return false;
     }
     !(w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is"))
+}
+
+/// The nominative dual of an Arabic singular noun ("مقاتل" → "مقاتلان",
+/// "طفلة" → "طفلتان"); none for an accusative form ("عنصرا") or a short
+/// word.
+pub fn arabic_nominative_dual(w: &str) -> Option<String> {
+    if w.chars().count() < 3
+        || w.ends_with('ا')
+        || !w.chars().all(|c| ('\u{0621}'..='\u{064A}').contains(&c))
+    {
+        return None;
+    }
+    Some(match w.strip_suffix('ة') {
+        Some(stem) => format!("{stem}تان"),
+        None => format!("{w}ان"),
+    })
+}
+
+/// A count cue with the dual pronoun in place of the singular one
+/// ("مقتله", "مقتلها" → "مقتلهما").
+pub fn arabic_dual_pronoun(cue: &str) -> Option<String> {
+    cue.strip_suffix("ها")
+        .or_else(|| cue.strip_suffix('ه'))
+        .filter(|stem| stem.chars().count() >= 3)
+        .map(|stem| format!("{stem}هما"))
 }
 
 #[cfg(test)]

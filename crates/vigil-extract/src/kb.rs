@@ -262,6 +262,9 @@ pub struct Kb {
     pub singular_words: HashSet<String>,
     /// Count cues whose pronoun suffix is their one victim ("مقتله").
     pub singular_cues: HashSet<String>,
+    /// Count cues whose pronoun suffix is two victims ("مقتلهما"), made
+    /// from `singular_cues`.
+    pub dual_cues: HashSet<String>,
     /// Dates.
     pub calendar: Calendar,
     /// How groups claim attacks and name the parties (claims.toml).
@@ -662,6 +665,7 @@ impl Kb {
         let mut dual_words = HashSet::new();
         let mut singular_words = HashSet::new();
         let mut singular_cues = HashSet::new();
+        let mut dual_cues = HashSet::new();
         for n in &tf.number_word {
             let approx: HashSet<String> = n.approx.iter().map(|a| joined(a)).collect();
             for (w, v) in &n.words {
@@ -679,6 +683,19 @@ impl Kb {
             dual_words.extend(n.dual_words.iter().map(|w| joined(w)));
             singular_words.extend(n.singular_words.iter().map(|w| joined(w)));
             singular_cues.extend(n.singular_cues.iter().map(|w| joined(w)));
+            // The nominative dual of a singular noun is two, whatever its
+            // plural ("مقاتلان", "منتسبان"; "مقاتلين" may be the plural).
+            for w in &n.singular_words {
+                if let Some(dual) = crate::counts::arabic_nominative_dual(w) {
+                    dual_words.insert(joined(&dual));
+                }
+            }
+            // A cue with the dual pronoun is two ("أدى لمقتلهما").
+            for c in &n.singular_cues {
+                if let Some(dual) = crate::counts::arabic_dual_pronoun(c) {
+                    dual_cues.insert(joined(&dual));
+                }
+            }
         }
         for a in &tf.approx_cue {
             for (list, e) in [
@@ -727,11 +744,21 @@ impl Kb {
             mode_weapon,
             weapon_triggers: Matcher::new(with_arabic_inflections(weapons)),
             claim_cues: Matcher::new(claims),
-            count_cues: Matcher::new(counts),
+            count_cues: Matcher::new({
+                // Each one-victim cue's dual ("مقتله" → "مقتلهما").
+                let duals: Vec<(String, Outcome)> = counts
+                    .iter()
+                    .filter(|(t, _)| singular_cues.contains(&joined(t)))
+                    .filter_map(|(t, o)| Some((crate::counts::arabic_dual_pronoun(t)?, *o)))
+                    .collect();
+                counts.extend(duals);
+                counts
+            }),
             numbers,
             dual_words,
             singular_words,
             singular_cues,
+            dual_cues,
             calendar: Calendar::from_file(&cf, calendar.0)?,
             claims: claim_language,
         })
