@@ -1103,12 +1103,59 @@ fn confirmations(
         if perps.contains(&actor) {
             continue;
         }
+        // A group telling an act against others, with no doer named ("أعلن
+        // تنظيم داعش عبر وكالة أعماق مقتل ثلاثة عناصر من قسد"): its claim.
+        let group = {
+            let a = &kb.actors[actor];
+            let category = a.countries.is_empty() && a.active.is_empty();
+            let state = matches!(
+                a.kind.as_str(),
+                "state_force" | "police" | "government" | "international_force" | "civilians"
+            );
+            !state && !category
+        };
+        let denial = matches!(out.claim, Some((ClaimStatus::Denied, _)))
+            || kb
+                .claim_cues
+                .find(t, r.clone())
+                .iter()
+                .any(|c| *c.value == ClaimCue::Denied);
         let own = sentences
             .iter()
             .find_map(|s| kb.claims.own_losses(t, s))
             .or_else(|| kb.claims.mourns(t, cue).then_some((cue, cue + 1)));
+        if group
+            && own.is_none()
+            && perps.is_empty()
+            && out.perpetrators.is_empty()
+            && !denial
+            && !out.targets.is_empty()
+            && out.targets.iter().all(|m| m.actor != actor)
+        {
+            raise(
+                out,
+                ClaimStatus::Claimed,
+                (h.start.min(cue), h.end.max(cue + 1)),
+            );
+            out.perpetrators.push(RoleMention {
+                actor,
+                start: h.start,
+                end: h.end,
+                cue,
+            });
+            break;
+        }
         let target = out.targets.iter().any(|m| m.actor == actor);
-        if !target && own.is_some() && out.targets.is_empty() {
+        // "أكدت قسد مقتل مقاتلين اثنين إثر انفجار لغم زرعه داعش": a side
+        // that tells deaths right after its name, another side the doer,
+        // tells its own.
+        let tells_deaths = !perps.is_empty()
+            && kb
+                .count_cues
+                .find(t, h.end..(h.end + 3).min(r.end))
+                .iter()
+                .any(|c| c.start <= h.end + 1);
+        if !target && (own.is_some() || tells_deaths) && out.targets.is_empty() {
             push(
                 &mut out.targets,
                 RoleMention {
@@ -2072,6 +2119,22 @@ mod tests {
                 &["islamic-state"],
                 &["syrian-democratic-forces"],
                 Some(ClaimStatus::Claimed),
+            ),
+            // A group telling an act against others, no doer named: its claim.
+            (
+                "أعلن تنظيم داعش عبر وكالة أعماق مقتل ثلاثة عناصر من قسد بهجوم في ريف دير الزور",
+                None,
+                &["islamic-state"],
+                &["syrian-democratic-forces"],
+                Some(ClaimStatus::Claimed),
+            ),
+            // The attacked side telling its losses confirms, and claims nothing.
+            (
+                "أكدت قسد مقتل مقاتلين اثنين إثر انفجار لغم زرعه داعش قرب العريشة",
+                None,
+                &["islamic-state"],
+                &["syrian-democratic-forces"],
+                Some(ClaimStatus::Confirmed),
             ),
             (
                 "The attack could not be independently verified.",
