@@ -10,7 +10,7 @@ use chrono::{Days, Utc};
 use indicatif::ProgressBar;
 use serde::Serialize;
 use vigil_analyze::link::LinkOptions;
-use vigil_analyze::relink::{relink, RelinkOptions, RelinkSummary};
+use vigil_analyze::relink::{relink_waiting, RelinkOptions, RelinkSummary};
 use vigil_analyze::surge::SurgeOptions;
 use vigil_analyze::tally::{series_from_counts, surges_in_store, week_of, Series, TallyQuery};
 use vigil_model::{
@@ -35,10 +35,19 @@ pub fn link_store(
     } else {
         ProgressBar::new(0)
     };
-    let summary = relink(store, opts, &mut |done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-    })
+    let summary = relink_waiting(
+        store,
+        opts,
+        &mut |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        },
+        &mut || {
+            if !out.quiet {
+                eprintln!("waiting for another link run on this store…");
+            }
+        },
+    )
     .context("linking reports into incidents")?;
     bar.finish_and_clear();
     Ok(summary)

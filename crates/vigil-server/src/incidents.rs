@@ -17,7 +17,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vigil_analyze::incident::canonical_filters;
-use vigil_analyze::relink::{relink, RelinkOptions};
+use vigil_analyze::relink::{relink_waiting, RelinkOptions};
 use vigil_analyze::surge::{SurgeOptions, SurgeResult};
 use vigil_analyze::tally::{
     series_from_counts, surges, surges_in_store, week_of, Series, TallyQuery,
@@ -653,7 +653,9 @@ fn decide(
         note,
     };
     let id = s.record_decision(&decision)?;
-    relink(s, &RelinkOptions::default(), &mut |_, _| {})?;
+    relink_waiting(s, &RelinkOptions::default(), &mut |_, _| {}, &mut || {
+        tracing::info!("waiting for another link run on this store");
+    })?;
     let ids: Vec<ReportId> = s
         .link_inputs_of(&[], &decision.reports)?
         .into_iter()
