@@ -283,14 +283,68 @@ pub fn read_file(
         });
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    let text = decode_text(&shown, &bytes)?;
-    read_str(&shown, text, format, opts, sink)
+    read_bytes(&shown, &bytes, format, opts, sink)
+}
+
+/// Reads a file's bytes already in memory; `path` is used for origins and
+/// errors. JSONL and Telegram exports are read record by record from the
+/// bytes, so that a record that is not UTF-8 text loses only itself;
+/// every other format must be UTF-8 text as a whole.
+pub fn read_bytes(
+    path: &str,
+    bytes: &[u8],
+    format: Format,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Item),
+) -> Result<(), IngestError> {
+    match format {
+        Format::Jsonl | Format::Telegram => {
+            if let Some(pos) = memchr_nul(bytes) {
+                return Err(IngestError::Binary {
+                    path: path.to_string(),
+                    detail: format!("NUL byte at offset {pos}"),
+                });
+            }
+            read_checked(path, Input::Bytes(bytes), format, opts, sink)
+        }
+        _ => {
+            let text = decode_text(path, bytes)?;
+            read_checked(path, Input::Text(text), format, opts, sink)
+        }
+    }
 }
 
 /// Reads text already in memory; `path` is used for origins and errors.
 pub fn read_str(
     path: &str,
     text: &str,
+    format: Format,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Item),
+) -> Result<(), IngestError> {
+    read_checked(path, Input::Text(text), format, opts, sink)
+}
+
+/// A file's content: checked UTF-8 text, or bytes for the readers that
+/// check it record by record.
+#[derive(Clone, Copy)]
+enum Input<'a> {
+    Text(&'a str),
+    Bytes(&'a [u8]),
+}
+
+impl<'a> Input<'a> {
+    fn bytes(self) -> &'a [u8] {
+        match self {
+            Input::Text(t) => t.as_bytes(),
+            Input::Bytes(b) => b,
+        }
+    }
+}
+
+fn read_checked(
+    path: &str,
+    input: Input<'_>,
     format: Format,
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Item),
@@ -310,14 +364,18 @@ pub fn read_str(
         other => sink(other),
     }
     };
+    let text = || match input {
+        Input::Text(t) => Ok(t),
+        Input::Bytes(b) => decode_text(path, b),
+    };
     match format {
-        Format::Text | Format::Markdown => text::read(path, text, format, &mut checked),
-        Format::Html => html::read(path, text, &mut checked),
-        Format::Jsonl => jsonl::read(path, text, &mut checked),
-        Format::Csv => csv_reader::read(path, text, b',', &opts.csv_map, &mut checked),
-        Format::Tsv => csv_reader::read(path, text, b'\t', &opts.csv_map, &mut checked),
-        Format::Telegram => telegram::read(path, text, &mut checked),
-        Format::Feed => feed::read(path, text, &mut checked),
+        Format::Jsonl => jsonl::read(path, input.bytes(), &mut checked),
+        Format::Telegram => telegram::read(path, input.bytes(), &mut checked),
+        Format::Text | Format::Markdown => text::read(path, text()?, format, &mut checked),
+        Format::Html => html::read(path, text()?, &mut checked),
+        Format::Csv => csv_reader::read(path, text()?, b',', &opts.csv_map, &mut checked),
+        Format::Tsv => csv_reader::read(path, text()?, b'\t', &opts.csv_map, &mut checked),
+        Format::Feed => feed::read(path, text()?, &mut checked),
     }
 }
 
