@@ -234,7 +234,7 @@ fn decide(
         println!(
             "decision {id} recorded ({} by {}); its reports are now in incident{} {}",
             decision.action,
-            decision.who,
+            crate::output::term(&decision.who),
             if now.len() == 1 { "" } else { "s" },
             now.iter()
                 .map(|i| i.to_string())
@@ -661,7 +661,7 @@ pub fn sites(dir: &Path, cmd: &SitesCommand, out: &Output) -> anyhow::Result<Exi
                 println!(
                     "{} sites loaded from {}; {} incidents relinked to attach them",
                     sites.len(),
-                    file.display(),
+                    crate::output::term(&file.display().to_string()),
                     summary.incidents_written
                 );
             }
@@ -748,7 +748,12 @@ pub fn sites(dir: &Path, cmd: &SitesCommand, out: &Output) -> anyhow::Result<Exi
                 out.json(&serde_json::json!({"site": site, "incidents": incs}))?;
                 return Ok(ExitCode::SUCCESS);
             }
-            println!("{} ({}), {} incidents", site.name, site.kind, incs.len());
+            println!(
+                "{} ({}), {} incidents",
+                crate::output::term(&site.name),
+                site.kind,
+                incs.len()
+            );
             let rows: Vec<Vec<String>> = incs.iter().map(incident_row).collect();
             print_table(&INCIDENT_HEADER, &rows);
             Ok(ExitCode::SUCCESS)

@@ -259,7 +259,7 @@ pub fn run(
         for file in rx {
             summary.absorb(file.tally);
             let Some(path) = file.path else { continue };
-            bar.set_message(path.display().to_string());
+            bar.set_message(crate::output::term(&path.display().to_string()).into_owned());
             for chunk in file.docs.chunks(BATCH) {
                 let outcomes = store
                     .insert_documents(chunk, &dedup)

@@ -349,20 +349,44 @@ fn read_checked(
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Item),
 ) -> Result<(), IngestError> {
-    // Every document leaving a reader passes the size check here, so that
-    // no reader can forget it.
+    // Every document leaving a reader passes the size and URL checks here,
+    // so that no reader can forget them.
+    let mut warned_sources = std::collections::HashSet::new();
     let mut checked = |item: Item| {
-        match item {
-        Item::Document(doc) if doc.text.len() > opts.max_doc_bytes => sink(Item::Rejected {
-            reason: format!(
-                "document text is {} bytes, over the {}-byte limit; raise --max-doc-bytes to keep it",
-                doc.text.len(),
-                opts.max_doc_bytes
-            ),
-            origin: doc.origin,
-        }),
-        other => sink(other),
-    }
+        let Item::Document(mut doc) = item else {
+            return sink(item);
+        };
+        for (source, url) in [(false, &mut doc.url), (true, &mut doc.source_url)] {
+            if let Some(u) = url.take_if(|u| !web_url(u)) {
+                // A feed's own link comes with each of its items: one
+                // warning per file says it.
+                if source && !warned_sources.insert(u.clone()) {
+                    continue;
+                }
+                let shown: String = u.chars().take(60).collect();
+                sink(Item::Warning {
+                    origin: doc.origin.clone(),
+                    message: format!(
+                        "URL {shown:?} dropped: only http and https URLs are kept (a \
+                         javascript: or data: URL would run in the dashboard); the document \
+                         is kept without it"
+                    ),
+                });
+            }
+        }
+        if doc.text.len() > opts.max_doc_bytes {
+            sink(Item::Rejected {
+                reason: format!(
+                    "document text is {} bytes, over the {}-byte limit; raise --max-doc-bytes \
+                     to keep it",
+                    doc.text.len(),
+                    opts.max_doc_bytes
+                ),
+                origin: doc.origin,
+            })
+        } else {
+            sink(Item::Document(doc))
+        }
     };
     let text = || match input {
         Input::Text(t) => Ok(t),
@@ -392,6 +416,15 @@ pub fn decode_text<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, IngestErr
     std::str::from_utf8(bytes).map_err(|e| IngestError::Binary {
         path: path.to_string(),
         detail: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+    })
+}
+
+/// An absolute http or https URL: the only kind a document keeps.
+fn web_url(url: &str) -> bool {
+    let url = url.trim_start();
+    ["http://", "https://"].iter().any(|scheme| {
+        url.get(..scheme.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
     })
 }
 

@@ -498,6 +498,33 @@ const CASES: &[Case] = &[
     },
     // ---- Feeds ----
     Case {
+        name: "feed links that are not http(s) are dropped with a warning",
+        input: Input::Generated(|| {
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Hostile</title>\
+             <link>javascript:alert(1)</link>\
+             <item><title>One</title><link>javascript:alert(document.cookie)</link>\
+             <description>Shelling in Raqqa.</description></item>\
+             <item><title>Two</title><link>data:text/html,&lt;script&gt;x&lt;/script&gt;</link>\
+             <description>Clashes in Hajin.</description></item>\
+             <item><title>Three</title><link>HTTPS://example.org/3</link>\
+             <description>A curfew in Raqqa.</description></item>\
+             </channel></rss>"
+                .to_string()
+        }),
+        format: Some(Format::Feed),
+        docs: 3,
+        warnings: 3,
+        checks: &[
+            NoUrl(0),
+            NoUrl(1),
+            Url(2, "HTTPS://example.org/3"),
+            Warning(0, "URL \"javascript:alert(document.cookie)\" dropped"),
+            Warning(1, "URL \"javascript:alert(1)\" dropped"),
+            Warning(2, "URL \"data:text/html,<script>x</script>\" dropped"),
+        ],
+        ..CASE
+    },
+    Case {
         name: "rss with a broken pubDate and an empty item",
         input: Input::File("news.rss"),
         docs: 4,
