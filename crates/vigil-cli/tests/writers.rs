@@ -168,3 +168,68 @@ fn a_second_link_waits_its_turn_and_says_so() {
     assert_eq!(count(&linked, "new_reports"), RECORDS as u64, "{linked}");
     assert!(count(&linked, "incidents") > 0, "{linked}");
 }
+
+/// The server's review actions while `extract` and `link` run in other
+/// processes: every decision is answered 200 and recorded once (before,
+/// one of the writers failed with "database is locked").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn review_actions_while_extract_and_link_run() {
+    use axum::body::Body;
+    use axum::http::{Method, Request, StatusCode};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    use vigil_store::Store;
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let a = claims(dir.path(), "alpha");
+    for args in [
+        &["--quiet", "ingest", a.to_str().unwrap()][..],
+        &["--quiet", "extract"],
+        &["--quiet", "link"],
+    ] {
+        finish(spawn(&data, args), args[1]);
+    }
+    let path = data.join("vigil.sqlite");
+    let app = vigil_server::router(vigil_server::AppState::open(&path).unwrap());
+    let call = |method: Method, uri: String| {
+        let app = app.clone();
+        async move {
+            let req = Request::builder()
+                .method(method)
+                .uri(&uri)
+                .header("X-Vigil-Analyst", "Rania")
+                .body(Body::empty())
+                .unwrap();
+            let res = app.oneshot(req).await.unwrap();
+            let status = res.status();
+            let bytes = res.into_body().collect().await.unwrap().to_bytes();
+            let body: Value = serde_json::from_slice(&bytes).unwrap();
+            (status, body)
+        }
+    };
+    let (status, list) = call(Method::GET, "/api/v1/incidents?limit=12".into()).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let ids: Vec<i64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 12, "{list}");
+    let extract = spawn(&data, &["--json", "extract", "-j", "1"]);
+    let link = spawn(&data, &["--json", "link", "--full"]);
+    for id in &ids {
+        let (status, body) = call(Method::POST, format!("/api/v1/incidents/{id}/confirm")).await;
+        assert_eq!(status, StatusCode::OK, "confirm {id}: {body}");
+    }
+    finish(extract, "extract");
+    finish(link, "link");
+    let store = vigil_store::SqliteStore::open(&path).unwrap();
+    assert_eq!(store.decisions().unwrap().len(), ids.len());
+    assert_eq!(
+        count(&stats(&data), "event_reports"),
+        RECORDS as u64,
+        "every document extracted once"
+    );
+}
