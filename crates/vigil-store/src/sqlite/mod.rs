@@ -1,6 +1,7 @@
 //! The embedded backend: one SQLite file, WAL journal.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -78,6 +79,10 @@ pub struct SqliteStore {
     /// The database file; `None` in memory.
     path: Option<PathBuf>,
     write_wait: Duration,
+    /// When this connection's last write began, and (set by a commit
+    /// hook) when one last committed: see [`SqliteStore::tx`].
+    write_began: Option<Instant>,
+    committed: Arc<Mutex<Option<Instant>>>,
 }
 
 impl SqliteStore {
@@ -118,10 +123,20 @@ impl SqliteStore {
              PRAGMA cache_size = -65536;"
         ))
         .map_err(StoreError::sqlite("setting up the connection"))?;
+        let committed = Arc::new(Mutex::new(None));
+        let hook = Arc::clone(&committed);
+        conn.commit_hook(Some(move || {
+            if let Ok(mut at) = hook.lock() {
+                *at = Some(Instant::now());
+            }
+            false
+        }));
         let mut store = SqliteStore {
             conn,
             path,
             write_wait: WRITE_WAIT,
+            write_began: None,
+            committed,
         };
         store.migrate()?;
         Ok(store)
@@ -219,11 +234,15 @@ impl SqliteStore {
     /// timeout (5 s) runs out, it tries again, pausing longer each time,
     /// until `write_wait` has passed.
     fn tx(&mut self) -> Result<Transaction<'_>> {
+        self.give_way();
         let started = Instant::now();
         let mut pause = Duration::from_millis(20);
         loop {
             match Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate) {
-                Ok(tx) => return Ok(tx),
+                Ok(tx) => {
+                    self.write_began = Some(Instant::now());
+                    return Ok(tx);
+                }
                 Err(e) if is_busy(&e) && started.elapsed() < self.write_wait => {
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(Duration::from_secs(1));
@@ -237,6 +256,29 @@ impl SqliteStore {
                         source: e,
                     })
                 }
+            }
+        }
+    }
+
+    /// Lets a writer in another process have its turn. SQLite's busy
+    /// handler polls for the lock (every 100 ms at most), so a bulk job
+    /// that commits a long batch and at once begins the next would keep
+    /// the lock nearly always: a second `vigil ingest` waited for the
+    /// whole of the first. After a write that held the lock for over a
+    /// second, the next one begins only once the lock has been free for
+    /// 150 ms: a few per cent of a bulk job's time, nothing for short
+    /// writes.
+    fn give_way(&mut self) {
+        const LONG: Duration = Duration::from_secs(1);
+        const GAP: Duration = Duration::from_millis(150);
+        let Some(began) = self.write_began.take() else {
+            return;
+        };
+        let committed = self.committed.lock().ok().and_then(|mut c| c.take());
+        if let Some(end) = committed.filter(|end| *end > began && *end - began > LONG) {
+            let free = end.elapsed();
+            if free < GAP {
+                std::thread::sleep(GAP - free);
             }
         }
     }
