@@ -57,13 +57,32 @@ pub struct RelinkSummary {
     pub windows: u64,
 }
 
+/// How many times a window is read again when a re-extraction in another
+/// process replaced reports it was linking.
+const STALE_RETRIES: u32 = 20;
+
 /// Links what changed (or everything, with `full`); `progress` is called
-/// after each window with (windows done, windows in all).
+/// after each window with (windows done, windows in all). Waits while
+/// another process links the same store.
 pub fn relink<S: Store + ?Sized>(
     store: &mut S,
     opts: &RelinkOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<RelinkSummary, StoreError> {
+    relink_waiting(store, opts, progress, &mut || {})
+}
+
+/// [`relink`], calling `waiting` once if another process is linking the
+/// store and this run waits for it to finish (one link at a time: two
+/// would each replace the incidents the other wrote). Documents ingested
+/// and extracted meanwhile are linked by the next run.
+pub fn relink_waiting<S: Store + ?Sized>(
+    store: &mut S,
+    opts: &RelinkOptions,
+    progress: &mut dyn FnMut(u64, u64),
+    waiting: &mut dyn FnMut(),
+) -> Result<RelinkSummary, StoreError> {
+    let _lock = store.lock_linking(waiting)?;
     let decisions = store.decisions()?;
     let sites = store.sites()?;
     if opts.full {
@@ -92,24 +111,41 @@ pub fn relink<S: Store + ?Sized>(
     for (n, &(start, end)) in windows.iter().enumerate() {
         // From `margin` before the window: the reports the window's own may
         // link with, whose incidents are then redone whole.
-        let inputs = store.link_inputs(Some((start - margin, end)))?;
-        relink_set(store, inputs, &[], &decisions, &sites, opts, &mut summary)?;
+        for attempt in 1.. {
+            let inputs = store.link_inputs(Some((start - margin, end)))?;
+            match relink_set(store, inputs, &[], &decisions, &sites, opts, &mut summary) {
+                Err(StoreError::Stale(_)) if attempt < STALE_RETRIES => {}
+                done => {
+                    done?;
+                    break;
+                }
+            }
+        }
         summary.windows += 1;
         progress(n as u64 + 1, total);
     }
     // Undated reports, and incidents left to redo that no window reached
     // (all their reports gone).
-    let backlog = store.link_backlog()?;
-    let undated = store.link_inputs_of(&backlog.undated, &[])?;
-    relink_set(
-        store,
-        undated,
-        &backlog.dirty,
-        &decisions,
-        &sites,
-        opts,
-        &mut summary,
-    )?;
+    for attempt in 1.. {
+        let backlog = store.link_backlog()?;
+        let undated = store.link_inputs_of(&backlog.undated, &[])?;
+        let done = relink_set(
+            store,
+            undated,
+            &backlog.dirty,
+            &decisions,
+            &sites,
+            opts,
+            &mut summary,
+        );
+        match done {
+            Err(StoreError::Stale(_)) if attempt < STALE_RETRIES => {}
+            done => {
+                done?;
+                break;
+            }
+        }
+    }
     progress(total, total);
     Ok(summary)
 }

@@ -125,7 +125,7 @@ pub fn run(dir: &Path, cmd: AlertsCommand, out: &Output) -> anyhow::Result<ExitC
                 out.json(&summary)?;
             } else if !out.quiet {
                 for a in &summary.new_alerts {
-                    println!("{}  {}", a.0, a.1);
+                    println!("{}  {}", a.0, crate::output::term(&a.1));
                 }
                 print_pairs(&[
                     ("new alerts", summary.new_alerts.len().to_string()),
@@ -133,7 +133,7 @@ pub fn run(dir: &Path, cmd: AlertsCommand, out: &Output) -> anyhow::Result<ExitC
                     ("documents watched", summary.documents_watched.to_string()),
                 ]);
                 for note in &summary.notes {
-                    eprintln!("note: {note}");
+                    eprintln!("note: {}", crate::output::term(note));
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -198,7 +198,7 @@ pub fn run(dir: &Path, cmd: AlertsCommand, out: &Output) -> anyhow::Result<ExitC
                 println!(
                     "alert {} acknowledged by {} at {}",
                     alert.id,
-                    alert.acknowledged_by.unwrap_or_default(),
+                    crate::output::term(&alert.acknowledged_by.unwrap_or_default()),
                     alert
                         .acknowledged_at
                         .map(|t| t.to_rfc3339())

@@ -157,7 +157,7 @@ pub fn source(dir: &Path, cmd: SourceCommand, out: &Output) -> anyhow::Result<Ex
             } else if !out.quiet {
                 println!(
                     "{created} sources created, {updated} updated from {}",
-                    file.display()
+                    crate::output::term(&file.display().to_string())
                 );
             }
         }

@@ -125,7 +125,7 @@ fn import(dir: &Path, args: &ImportArgs, out: &Output) -> anyhow::Result<ExitCod
         out.json(&summary)?;
     } else {
         for r in summary.rejections.iter().take(20) {
-            eprintln!("rejected: {r}");
+            eprintln!("rejected: {}", crate::output::term(&r.to_string()));
         }
         if summary.rejected > 20 {
             eprintln!(

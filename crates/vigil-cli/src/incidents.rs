@@ -10,7 +10,7 @@ use chrono::{Days, Utc};
 use indicatif::ProgressBar;
 use serde::Serialize;
 use vigil_analyze::link::LinkOptions;
-use vigil_analyze::relink::{relink, RelinkOptions, RelinkSummary};
+use vigil_analyze::relink::{relink_waiting, RelinkOptions, RelinkSummary};
 use vigil_analyze::surge::SurgeOptions;
 use vigil_analyze::tally::{series_from_counts, surges_in_store, week_of, Series, TallyQuery};
 use vigil_model::{
@@ -35,10 +35,19 @@ pub fn link_store(
     } else {
         ProgressBar::new(0)
     };
-    let summary = relink(store, opts, &mut |done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-    })
+    let summary = relink_waiting(
+        store,
+        opts,
+        &mut |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        },
+        &mut || {
+            if !out.quiet {
+                eprintln!("waiting for another link run on this store…");
+            }
+        },
+    )
     .context("linking reports into incidents")?;
     bar.finish_and_clear();
     Ok(summary)
@@ -225,7 +234,7 @@ fn decide(
         println!(
             "decision {id} recorded ({} by {}); its reports are now in incident{} {}",
             decision.action,
-            decision.who,
+            crate::output::term(&decision.who),
             if now.len() == 1 { "" } else { "s" },
             now.iter()
                 .map(|i| i.to_string())
@@ -652,7 +661,7 @@ pub fn sites(dir: &Path, cmd: &SitesCommand, out: &Output) -> anyhow::Result<Exi
                 println!(
                     "{} sites loaded from {}; {} incidents relinked to attach them",
                     sites.len(),
-                    file.display(),
+                    crate::output::term(&file.display().to_string()),
                     summary.incidents_written
                 );
             }
@@ -739,7 +748,12 @@ pub fn sites(dir: &Path, cmd: &SitesCommand, out: &Output) -> anyhow::Result<Exi
                 out.json(&serde_json::json!({"site": site, "incidents": incs}))?;
                 return Ok(ExitCode::SUCCESS);
             }
-            println!("{} ({}), {} incidents", site.name, site.kind, incs.len());
+            println!(
+                "{} ({}), {} incidents",
+                crate::output::term(&site.name),
+                site.kind,
+                incs.len()
+            );
             let rows: Vec<Vec<String>> = incs.iter().map(incident_row).collect();
             print_table(&INCIDENT_HEADER, &rows);
             Ok(ExitCode::SUCCESS)

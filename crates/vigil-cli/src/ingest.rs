@@ -118,6 +118,14 @@ struct FileRead {
     tally: Summary,
 }
 
+/// What the reading thread hands to the storing one: a file's documents
+/// a batch at a time while it reads (so that a large file is never held
+/// whole), then the file itself with the rest.
+enum Read {
+    Batch(PathBuf, Vec<NewDocument>),
+    File(FileRead),
+}
+
 impl FileRead {
     fn nothing(tally: Summary) -> FileRead {
         FileRead {
@@ -167,7 +175,7 @@ pub fn run(
 
     // One thread reads and prepares the files (parsing, normalization,
     // fingerprints) while this one stores the previous file's documents.
-    let read_entry = |entry: WalkEntry| -> FileRead {
+    let read_entry = |entry: WalkEntry, send: &dyn Fn(Read) -> bool| -> FileRead {
         let mut tally = Summary::default();
         let (path, format) = match entry {
             WalkEntry::File(p, f) => (p, f),
@@ -190,6 +198,7 @@ pub fn run(
         let _guard = span.enter();
 
         let mut docs = Vec::new();
+        let mut sent = 0;
         let shown = rebase.and_then(|(root, label)| {
             let rest = path.strip_prefix(root).ok()?;
             Some(format!("{label}/{}", rest.display()))
@@ -203,7 +212,13 @@ pub fn run(
         let result = read_file(&path, Some(format), &read_opts, &mut |item| match item {
             Item::Document(mut raw) => {
                 raw.origin = relabel(raw.origin);
-                docs.push(prepare(raw, &prep))
+                docs.push(prepare(raw, &prep));
+                if docs.len() >= BATCH {
+                    sent += docs.len();
+                    // When the storing side stopped (an error), the rest
+                    // of the file is read for nothing: it ends soon.
+                    send(Read::Batch(path.clone(), std::mem::take(&mut docs)));
+                }
             }
             Item::Rejected { origin, reason } => {
                 tally.records_rejected += 1;
@@ -227,12 +242,12 @@ pub fn run(
         tally.files += 1;
         if let Err(e) = result {
             tally.files_rejected += 1;
-            let kept = if docs.is_empty() {
+            let kept = if docs.is_empty() && sent == 0 {
                 String::new()
             } else {
                 format!(
                     " ({} complete records before the error were kept)",
-                    docs.len()
+                    sent + docs.len()
                 )
             };
             tally.rejections.push(Problem {
@@ -248,19 +263,18 @@ pub fn run(
         }
     };
     std::thread::scope(|scope| -> anyhow::Result<()> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<FileRead>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Read>(1);
         scope.spawn(move || {
+            let send = |read: Read| tx.send(read).is_ok();
             for entry in entries {
-                if tx.send(read_entry(entry)).is_err() {
+                let file = read_entry(entry, &send);
+                if !send(Read::File(file)) {
                     break;
                 }
             }
         });
-        for file in rx {
-            summary.absorb(file.tally);
-            let Some(path) = file.path else { continue };
-            bar.set_message(path.display().to_string());
-            for chunk in file.docs.chunks(BATCH) {
+        let mut store_batch = |path: &Path, docs: &[NewDocument]| -> anyhow::Result<()> {
+            for chunk in docs.chunks(BATCH) {
                 let outcomes = store
                     .insert_documents(chunk, &dedup)
                     .with_context(|| format!("storing documents from {}", path.display()))?;
@@ -268,9 +282,33 @@ pub fn run(
                     summary.count(o);
                 }
             }
-            tracing::info!(path = %path.display(), documents = file.docs.len(), "file stored");
-            summary.bytes += file.size;
-            bar.inc(file.size);
+            Ok(())
+        };
+        let mut files = Vec::new();
+        for read in rx {
+            match read {
+                Read::Batch(path, docs) => {
+                    bar.set_message(crate::output::term(&path.display().to_string()).into_owned());
+                    store_batch(&path, &docs)?;
+                }
+                Read::File(file) => {
+                    if let Some(path) = &file.path {
+                        bar.set_message(
+                            crate::output::term(&path.display().to_string()).into_owned(),
+                        );
+                        store_batch(path, &file.docs)?;
+                        tracing::info!(path = %path.display(), "file stored");
+                        bar.inc(file.size);
+                    }
+                    files.push((file.tally, file.size, file.path.is_some()));
+                }
+            }
+        }
+        for (tally, size, read) in files {
+            summary.absorb(tally);
+            if read {
+                summary.bytes += size;
+            }
         }
         Ok(())
     })?;

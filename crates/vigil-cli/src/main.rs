@@ -41,9 +41,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("error: {err}");
+            // Messages quote file names and values from outside.
+            eprintln!("error: {}", output::term(&err.to_string()));
             for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                eprintln!("  caused by: {}", output::term(&cause.to_string()));
             }
             ExitCode::FAILURE
         }

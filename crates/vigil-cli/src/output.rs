@@ -1,5 +1,6 @@
 //! Printing: tables for people, JSON for programs (`--json`).
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use serde::Serialize;
@@ -84,10 +85,41 @@ impl Output {
 
 fn at(at: &str, reason: &str) -> String {
     if at.is_empty() {
-        reason.to_string()
+        term(reason).into_owned()
     } else {
-        format!("{at}: {reason}")
+        format!("{}: {}", term(at), term(reason))
     }
+}
+
+/// Text from outside (a title, a source, file or analyst name, a reason
+/// quoting one) made safe for one line of a terminal: control characters
+/// (escape sequences, newlines, carriage returns, tabs, C1 codes) and bidi
+/// overrides and isolates are shown escaped (`\n`, `\u{1b}`), so that they
+/// can neither drive the terminal (clear it, write the clipboard) nor forge
+/// a line of output nor reorder what the analyst reads.
+pub fn term(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn unsafe_char(c: char) -> bool {
+    c.is_control() || bidi_control(c)
+}
+
+/// Bidi embeddings, overrides and isolates: they reorder the text after
+/// them ("evil\u{202E}txt.exe" shows as "evilexe.txt").
+fn bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Prints `label  value` rows with the labels aligned.
@@ -98,14 +130,18 @@ pub fn print_pairs(rows: &[(&str, String)]) {
         .max()
         .unwrap_or(0);
     for (k, v) in rows {
-        println!("{k:<width$}  {v}");
+        println!("{k:<width$}  {}", term(v));
     }
 }
 
 /// Prints a table with a header row; columns sized to their widest cell.
 pub fn print_table(header: &[&str], rows: &[Vec<String>]) {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| term(c).into_owned()).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (i, cell) in row.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
                 *w = (*w).max(cell.chars().count());
@@ -124,15 +160,17 @@ pub fn print_table(header: &[&str], rows: &[Vec<String>]) {
         println!("{}", s.trim_end());
     };
     line(header.to_vec());
-    for row in rows {
+    for row in &rows {
         line(row.iter().map(String::as_str).collect());
     }
 }
 
-/// Cuts a string to at most `n` characters for a table cell, on one line.
+/// Cuts a string to at most `n` characters for a table cell, on one line
+/// (control characters as spaces, bidi overrides and isolates dropped).
 pub fn clip(s: &str, n: usize) -> String {
     let one_line: String = s
         .chars()
+        .filter(|c| !bidi_control(*c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     if one_line.chars().count() <= n {
@@ -141,5 +179,33 @@ pub fn clip(s: &str, n: usize) -> String {
         let mut out: String = one_line.chars().take(n.saturating_sub(1)).collect();
         out.push('…');
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_text_is_shown_escaped() {
+        // (from outside, as printed)
+        let cases = [
+            ("plain title", "plain title"),
+            ("بيان المكتب الإعلامي", "بيان المكتب الإعلامي"),
+            (
+                "\u{1b}]52;c;cm0gLXJmIH4=\u{7}",
+                "\\u{1b}]52;c;cm0gLXJmIH4=\\u{7}",
+            ),
+            ("\u{1b}[2J\u{1b}[H", "\\u{1b}[2J\\u{1b}[H"),
+            ("a.txt\nfiles read  0", "a.txt\\nfiles read  0"),
+            ("cr\rover", "cr\\rover"),
+            ("c1 \u{9b}31m", "c1 \\u{9b}31m"),
+            ("evil\u{202E}txt.exe", "evil\\u{202e}txt.exe"),
+        ];
+        for (raw, shown) in cases {
+            assert_eq!(term(raw), shown, "{raw:?}");
+        }
+        assert!(matches!(term("safe"), Cow::Borrowed(_)));
+        assert_eq!(clip("a\u{1b}[2Jb\u{202E}c", 20), "a [2Jbc");
     }
 }

@@ -1293,6 +1293,30 @@ async fn review_actions_are_recorded_with_who_and_when_and_persist() {
             StatusCode::BAD_REQUEST,
             "body:",
         ),
+        // A date outside 1900..=2100 is a slip: 9999-12-31 made the
+        // overview's default tally 521,776 weeks long.
+        (
+            format!("/api/v1/incidents/{a}/edit"),
+            Some("ana"),
+            "{\"changes\": [{\"field\": \"date\", \"value\": \"9999-12-31\"}]}",
+            StatusCode::BAD_REQUEST,
+            "changes: invalid date \"9999-12-31\": expected a day from 1900-01-01 to 2100-12-31",
+        ),
+        (
+            format!("/api/v1/incidents/{a}/edit"),
+            Some("ana"),
+            "{\"changes\": [{\"field\": \"killed\", \"value\": 2}, \
+              {\"field\": \"date\", \"value\": \"0000-01-01\"}]}",
+            StatusCode::BAD_REQUEST,
+            "1900-01-01 to 2100-12-31",
+        ),
+        (
+            format!("/api/v1/incidents/{a}/confirm"),
+            Some("%FF%FE"),
+            "{}",
+            StatusCode::BAD_REQUEST,
+            "not UTF-8 text; send the name as UTF-8, or percent-encoded",
+        ),
         (
             "/api/v1/incidents/999999/confirm".into(),
             Some("ana"),
@@ -1417,6 +1441,38 @@ async fn review_actions_are_recorded_with_who_and_when_and_persist() {
         .map(|e| e["who"].as_str().unwrap())
         .collect();
     assert!(who.contains(&"Omar"), "{who:?}");
+
+    // Names in any script: sent as UTF-8 bytes, or percent-encoded as
+    // the dashboard does (browsers put only Latin-1 in headers). Both were
+    // refused as "not UTF-8 text".
+    for (sent, name) in [
+        ("سارة الأحمد", "سارة الأحمد"),
+        ("Zeynep Kılıç", "Zeynep Kılıç"),
+        (
+            "%D8%B3%D8%A7%D8%B1%D8%A9%20%D8%A7%D9%84%D8%A3%D8%AD%D9%85%D8%AF",
+            "سارة الأحمد",
+        ),
+        ("Jos%C3%A9 Mar%C3%ADa", "José María"),
+        ("100% sure", "100% sure"),
+    ] {
+        let r = send(
+            &app,
+            &format!("/api/v1/incidents/{merged_id}/confirm"),
+            Some(sent),
+            "",
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{sent}: {}", r.json);
+        assert_eq!(r.json["who"], name, "{sent}");
+    }
+    let e = send(
+        &app,
+        &format!("/api/v1/incidents/{merged_id}/edit"),
+        Some("Omar"),
+        "{\"changes\": [{\"field\": \"date\", \"value\": \"2100-12-31\"}]}",
+    )
+    .await;
+    assert_eq!(e.status, StatusCode::OK, "the range's last day: {}", e.json);
 }
 
 /// A private copy of the demo store, for tests that write to it while

@@ -1102,3 +1102,59 @@ fn identical_claims_on_different_days_are_publications_and_forwards_are_copies()
         "each claim in the week of its attack; copies add nothing"
     );
 }
+
+/// Titles, source names and file names from outside reach the terminal
+/// escaped: an escape sequence could clear the screen or write the
+/// clipboard, a newline in a file name forged a summary line (issue 20,
+/// item 6).
+#[test]
+fn hostile_names_and_titles_are_printed_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // A newline and an escape sequence in the file name; its second line
+    // is rejected, so the name is printed in the rejection.
+    let name = "evil\nfiles read  999\u{1b}[2J.jsonl";
+    let file = dir.path().join(name);
+    std::fs::write(
+        &file,
+        "{\"text\": \"Shelling in Raqqa.\", \
+          \"title\": \"\\u001b]52;c;cm0gLXJmIH4=\\u0007Shelling\\u001b[2J\", \
+          \"source\": \"Wire\\u001b[31m\\u202e\", \"url\": \"javascript:alert(1)\"}\n\
+         {\"titel\": \"x\"}\n",
+    )
+    .unwrap();
+    let out = vigil(&data, &["ingest", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    let all = format!("{}{err}", String::from_utf8_lossy(&out.stdout));
+    assert!(!all.contains('\u{1b}'), "{all}");
+    assert!(
+        !all.lines().any(|l| l.starts_with("files read  999")),
+        "{all}"
+    );
+    assert!(
+        err.contains("evil\\nfiles read  999\\u{1b}[2J.jsonl:2"),
+        "{err}"
+    );
+    assert!(err.contains("\"javascript:alert(1)\" dropped"), "{err}");
+    for args in [
+        &["show", "1"][..],
+        &["search", "Raqqa"],
+        &["source", "list"],
+    ] {
+        let out = vigil(&data, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(!shown.contains('\u{1b}'), "{args:?}: {shown}");
+        assert!(!shown.contains('\u{7}'), "{args:?}: {shown}");
+        assert!(!shown.contains('\u{202e}'), "{args:?}: {shown}");
+        assert!(!shown.contains("javascript:"), "{args:?}: {shown}");
+    }
+    let show = vigil(&data, &["show", "1"]);
+    let shown = String::from_utf8_lossy(&show.stdout);
+    assert!(
+        shown.contains("\\u{1b}]52;c;cm0gLXJmIH4=\\u{7}Shelling\\u{1b}[2J"),
+        "{shown}"
+    );
+    assert!(shown.contains("Wire\\u{1b}[31m\\u{202e}"), "{shown}");
+}

@@ -60,16 +60,32 @@ impl<'de> Deserialize<'de> for RecordId {
     }
 }
 
-/// Reads a JSONL file; each bad line is rejected on its own.
-pub(crate) fn read(path: &str, text: &str, sink: &mut dyn FnMut(Item)) -> Result<(), IngestError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    for (index, line) in text.lines().enumerate() {
+/// Reads a JSONL file; each bad line is rejected on its own, a line that
+/// is not UTF-8 text too (by its line number: the rest of the file is
+/// kept).
+pub(crate) fn read(
+    path: &str,
+    bytes: &[u8],
+    sink: &mut dyn FnMut(Item),
+) -> Result<(), IngestError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    for (index, line) in bytes.split(|&b| b == b'\n').enumerate() {
         let line_no = index as u64 + 1;
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        sink(match read_line(path, line_no, line) {
+        let read = match std::str::from_utf8(line) {
+            Ok(line) => {
+                let line = line.trim();
+                if line.is_empty() {
+                    continue;
+                }
+                read_line(path, line_no, line)
+            }
+            Err(e) => Err(format!(
+                "not UTF-8 text (column {}); the file's other lines are kept; \
+                 convert the file to UTF-8 to keep this one",
+                e.valid_up_to() + 1
+            )),
+        };
+        sink(match read {
             Ok(doc) => Item::Document(doc),
             Err(reason) => Item::Rejected {
                 origin: origin(path, Some(line_no), None),

@@ -283,8 +283,35 @@ pub fn read_file(
         });
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    let text = decode_text(&shown, &bytes)?;
-    read_str(&shown, text, format, opts, sink)
+    read_bytes(&shown, &bytes, format, opts, sink)
+}
+
+/// Reads a file's bytes already in memory; `path` is used for origins and
+/// errors. JSONL and Telegram exports are read record by record from the
+/// bytes, so that a record that is not UTF-8 text loses only itself;
+/// every other format must be UTF-8 text as a whole.
+pub fn read_bytes(
+    path: &str,
+    bytes: &[u8],
+    format: Format,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Item),
+) -> Result<(), IngestError> {
+    match format {
+        Format::Jsonl | Format::Telegram => {
+            if let Some(pos) = memchr_nul(bytes) {
+                return Err(IngestError::Binary {
+                    path: path.to_string(),
+                    detail: format!("NUL byte at offset {pos}"),
+                });
+            }
+            read_checked(path, Input::Bytes(bytes), format, opts, sink)
+        }
+        _ => {
+            let text = decode_text(path, bytes)?;
+            read_checked(path, Input::Text(text), format, opts, sink)
+        }
+    }
 }
 
 /// Reads text already in memory; `path` is used for origins and errors.
@@ -295,29 +322,84 @@ pub fn read_str(
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Item),
 ) -> Result<(), IngestError> {
-    // Every document leaving a reader passes the size check here, so that
-    // no reader can forget it.
-    let mut checked = |item: Item| {
-        match item {
-        Item::Document(doc) if doc.text.len() > opts.max_doc_bytes => sink(Item::Rejected {
-            reason: format!(
-                "document text is {} bytes, over the {}-byte limit; raise --max-doc-bytes to keep it",
-                doc.text.len(),
-                opts.max_doc_bytes
-            ),
-            origin: doc.origin,
-        }),
-        other => sink(other),
+    read_checked(path, Input::Text(text), format, opts, sink)
+}
+
+/// A file's content: checked UTF-8 text, or bytes for the readers that
+/// check it record by record.
+#[derive(Clone, Copy)]
+enum Input<'a> {
+    Text(&'a str),
+    Bytes(&'a [u8]),
+}
+
+impl<'a> Input<'a> {
+    fn bytes(self) -> &'a [u8] {
+        match self {
+            Input::Text(t) => t.as_bytes(),
+            Input::Bytes(b) => b,
+        }
     }
+}
+
+fn read_checked(
+    path: &str,
+    input: Input<'_>,
+    format: Format,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Item),
+) -> Result<(), IngestError> {
+    // Every document leaving a reader passes the size and URL checks here,
+    // so that no reader can forget them.
+    let mut warned_sources = std::collections::HashSet::new();
+    let mut checked = |item: Item| {
+        let Item::Document(mut doc) = item else {
+            return sink(item);
+        };
+        for (source, url) in [(false, &mut doc.url), (true, &mut doc.source_url)] {
+            if let Some(u) = url.take_if(|u| !web_url(u)) {
+                // A feed's own link comes with each of its items: one
+                // warning per file says it.
+                if source && !warned_sources.insert(u.clone()) {
+                    continue;
+                }
+                let shown: String = u.chars().take(60).collect();
+                sink(Item::Warning {
+                    origin: doc.origin.clone(),
+                    message: format!(
+                        "URL {shown:?} dropped: only http and https URLs are kept (a \
+                         javascript: or data: URL would run in the dashboard); the document \
+                         is kept without it"
+                    ),
+                });
+            }
+        }
+        if doc.text.len() > opts.max_doc_bytes {
+            sink(Item::Rejected {
+                reason: format!(
+                    "document text is {} bytes, over the {}-byte limit; raise --max-doc-bytes \
+                     to keep it",
+                    doc.text.len(),
+                    opts.max_doc_bytes
+                ),
+                origin: doc.origin,
+            })
+        } else {
+            sink(Item::Document(doc))
+        }
+    };
+    let text = || match input {
+        Input::Text(t) => Ok(t),
+        Input::Bytes(b) => decode_text(path, b),
     };
     match format {
-        Format::Text | Format::Markdown => text::read(path, text, format, &mut checked),
-        Format::Html => html::read(path, text, &mut checked),
-        Format::Jsonl => jsonl::read(path, text, &mut checked),
-        Format::Csv => csv_reader::read(path, text, b',', &opts.csv_map, &mut checked),
-        Format::Tsv => csv_reader::read(path, text, b'\t', &opts.csv_map, &mut checked),
-        Format::Telegram => telegram::read(path, text, &mut checked),
-        Format::Feed => feed::read(path, text, &mut checked),
+        Format::Jsonl => jsonl::read(path, input.bytes(), &mut checked),
+        Format::Telegram => telegram::read(path, input.bytes(), &mut checked),
+        Format::Text | Format::Markdown => text::read(path, text()?, format, &mut checked),
+        Format::Html => html::read(path, text()?, &mut checked),
+        Format::Csv => csv_reader::read(path, text()?, b',', &opts.csv_map, &mut checked),
+        Format::Tsv => csv_reader::read(path, text()?, b'\t', &opts.csv_map, &mut checked),
+        Format::Feed => feed::read(path, text()?, &mut checked),
     }
 }
 
@@ -334,6 +416,15 @@ pub fn decode_text<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, IngestErr
     std::str::from_utf8(bytes).map_err(|e| IngestError::Binary {
         path: path.to_string(),
         detail: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+    })
+}
+
+/// An absolute http or https URL: the only kind a document keeps.
+fn web_url(url: &str) -> bool {
+    let url = url.trim_start();
+    ["http://", "https://"].iter().any(|scheme| {
+        url.get(..scheme.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
     })
 }
 

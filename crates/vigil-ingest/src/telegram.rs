@@ -3,8 +3,12 @@
 //!
 //! The export format is Telegram's, not ours, and grows fields between
 //! releases; so every value is read from a `serde_json::Value` and unknown
-//! fields are ignored. Only the file as a whole not being an export (not
-//! JSON, no `messages`) stops it.
+//! fields are ignored. The file is walked, not parsed whole: each message
+//! is parsed on its own (memory: the file's bytes and one message), so a
+//! damaged message, or one that is not UTF-8 text, is rejected by its line
+//! and the messages before and after it are kept; a file cut short keeps
+//! every message before the cut. Only a file that is not an export (not
+//! an object, no `messages`) is refused as one.
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
@@ -32,49 +36,64 @@ const MEDIA: &[(&str, &str)] = &[
 ];
 
 /// Reads a Telegram Desktop export.
-pub(crate) fn read(path: &str, text: &str, sink: &mut dyn FnMut(Item)) -> Result<(), IngestError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+pub(crate) fn read(
+    path: &str,
+    bytes: &[u8],
+    sink: &mut dyn FnMut(Item),
+) -> Result<(), IngestError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut r = Reader {
+        path,
+        b: bytes,
+        pos: 0,
+        line_pos: 0,
+        line: 1,
+        arrays: 0,
+    };
+    r.ws();
     let malformed = |line: Option<u64>, message: String| IngestError::Malformed {
         path: path.to_string(),
         line,
         message,
     };
-    let root: Value = serde_json::from_str(text).map_err(|e| {
-        // The line goes in the error's own field; serde's copy of it at
-        // the end of the message would only repeat it.
-        let message = e.to_string();
-        let suffix = format!(" at line {} column {}", e.line(), e.column());
-        let message = message.strip_suffix(&suffix).unwrap_or(&message);
-        malformed(
-            Some(e.line() as u64),
-            format!(
-                "not a Telegram export: {message} (column {}); export the channel from \
-                 Telegram Desktop (Export chat history, format JSON) and pass its result.json",
-                e.column()
-            ),
-        )
-    })?;
-    let Some(root) = root.as_object() else {
-        return Err(malformed(
-            None,
-            format!(
-                "not a Telegram export: the top level is {}, not an object with `messages`",
-                kind_of(&root)
-            ),
-        ));
-    };
-    let mut lines = LineFinder::new(text);
-    if root.get("messages").is_some() {
-        return read_chat(path, root, &mut lines, sink);
+    match r.peek() {
+        Some(b'{') => {}
+        first => {
+            return Err(malformed(
+                None,
+                format!(
+                    "not a Telegram export: the top level is {}, not an object with `messages`; \
+                     export the channel from Telegram Desktop (Export chat history, format \
+                     JSON) and pass its result.json",
+                    kind_of_start(first)
+                ),
+            ))
+        }
     }
-    // A full-account export ("Export Telegram data") lists each chat.
-    let chats: Vec<&Map<String, Value>> = ["chats", "left_chats"]
-        .iter()
-        .filter_map(|key| root.get(*key)?.get("list")?.as_array())
-        .flatten()
-        .filter_map(Value::as_object)
-        .collect();
-    if chats.is_empty() {
+    match r.object(Level::Top, sink) {
+        Ok(()) => {}
+        Err(Stop::Reported) => {}
+        Err(Stop::At(at, damage)) => {
+            let line = r.line_of(at);
+            if r.arrays == 0 {
+                return Err(malformed(
+                    Some(line),
+                    format!(
+                        "damaged or cut short before any message ({damage}); pass the \
+                         result.json written by Telegram Desktop's Export chat history"
+                    ),
+                ));
+            }
+            sink(Item::Rejected {
+                origin: origin(path, Some(line), None),
+                reason: format!(
+                    "{damage}: the export is damaged or cut short here; the messages before \
+                     it are kept, any after it are not read"
+                ),
+            });
+        }
+    }
+    if r.arrays == 0 {
         return Err(malformed(
             None,
             "not a Telegram export: no `messages` array (nor `chats.list`); pass the \
@@ -82,60 +101,438 @@ pub(crate) fn read(path: &str, text: &str, sink: &mut dyn FnMut(Item)) -> Result
                 .to_string(),
         ));
     }
-    for chat in chats {
-        read_chat(path, chat, &mut lines, sink)?;
-    }
     Ok(())
 }
 
-/// Reads one chat: its name, id and `messages`.
-fn read_chat(
-    path: &str,
-    chat: &Map<String, Value>,
-    lines: &mut LineFinder<'_>,
-    sink: &mut dyn FnMut(Item),
-) -> Result<(), IngestError> {
-    let Some(messages) = chat.get("messages").and_then(Value::as_array) else {
-        return Err(IngestError::Malformed {
-            path: path.to_string(),
-            line: None,
-            message: format!(
-                "not a Telegram export: `messages` is {}, not an array",
-                chat.get("messages").map_or("missing", kind_of)
-            ),
-        });
+/// Where a reader stopped walking the file's structure.
+enum Stop {
+    /// At this byte, for this reason.
+    At(usize, Damage),
+    /// The damage that ended the file was reported already.
+    Reported,
+}
+
+/// What is wrong at a place in the file.
+#[derive(Debug)]
+enum Damage {
+    Eof,
+    Unexpected(u8),
+    NewlineInString,
+    NotUtf8,
+    Json(String),
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Damage::Eof => f.write_str("the file ends here"),
+            Damage::Unexpected(c) if c.is_ascii_graphic() => {
+                write!(f, "unexpected {:?}", char::from(*c))
+            }
+            Damage::Unexpected(c) => write!(f, "unexpected byte 0x{c:02x}"),
+            Damage::NewlineInString => f.write_str("a string is not closed on its line"),
+            Damage::NotUtf8 => f.write_str("not UTF-8 text"),
+            Damage::Json(m) => f.write_str(m),
+        }
+    }
+}
+
+/// Which object the reader is in: the export (one chat, or a full
+/// account's), the `chats` of a full export, or one of its chats.
+#[derive(Clone, Copy, PartialEq)]
+enum Level {
+    Top,
+    Chats,
+    Chat,
+}
+
+/// What a chat says of itself before its `messages`.
+#[derive(Default)]
+struct Chat {
+    name: Option<String>,
+    username: Option<String>,
+    chat_type: String,
+    id: Option<String>,
+}
+
+/// Walks an export's JSON without holding it as a tree: each message is
+/// parsed on its own, so that memory stays one message beyond the file's
+/// bytes, and a damaged message loses only itself. Telegram Desktop writes
+/// a chat's `name`, `type` and `id` before its `messages`; fields after
+/// them do not name its documents.
+struct Reader<'a> {
+    path: &'a str,
+    b: &'a [u8],
+    pos: usize,
+    /// `line` is the line of byte `line_pos`; counted forward lazily.
+    line_pos: usize,
+    line: u64,
+    /// `messages` arrays met.
+    arrays: usize,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn line_of(&mut self, at: usize) -> u64 {
+        let at = at.min(self.b.len());
+        if at < self.line_pos {
+            self.line_pos = 0;
+            self.line = 1;
+        }
+        self.line += self.b[self.line_pos..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.line_pos = at;
+        self.line
+    }
+
+    /// The members of the object whose `{` is at `pos`.
+    fn object(&mut self, level: Level, sink: &mut dyn FnMut(Item)) -> Result<(), Stop> {
+        let mut chat = Chat::default();
+        self.pos += 1;
+        loop {
+            self.ws();
+            match self.peek() {
+                None => return Err(Stop::At(self.pos, Damage::Eof)),
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                Some(b',') => {
+                    self.pos += 1;
+                    continue;
+                }
+                Some(b'"') => {}
+                Some(c) => return Err(Stop::At(self.pos, Damage::Unexpected(c))),
+            }
+            let key_end = string_end(self.b, self.pos).map_err(|(at, d)| Stop::At(at, d))?;
+            let key = &self.b[self.pos + 1..key_end - 1];
+            self.pos = key_end;
+            self.ws();
+            match self.peek() {
+                Some(b':') => self.pos += 1,
+                Some(c) => return Err(Stop::At(self.pos, Damage::Unexpected(c))),
+                None => return Err(Stop::At(self.pos, Damage::Eof)),
+            }
+            self.ws();
+            let next = self.peek();
+            match (level, key, next) {
+                (Level::Top | Level::Chat, b"messages", Some(b'[')) => {
+                    self.arrays += 1;
+                    self.messages(&chat, sink)?;
+                }
+                (Level::Top, b"chats" | b"left_chats", Some(b'{')) => {
+                    self.object(Level::Chats, sink)?;
+                }
+                (Level::Chats, b"list", Some(b'[')) => self.chat_list(sink)?,
+                (Level::Top | Level::Chat, b"name" | b"type" | b"id" | b"username", _) => {
+                    let value = self.small_value()?;
+                    match key {
+                        b"name" => {
+                            chat.name = value
+                                .as_str()
+                                .map(str::trim)
+                                .filter(|n| !n.is_empty())
+                                .map(str::to_string);
+                        }
+                        b"username" => {
+                            chat.username = value
+                                .as_str()
+                                .map(|u| u.trim().trim_start_matches('@'))
+                                .filter(|u| !u.is_empty())
+                                .map(str::to_string);
+                        }
+                        b"type" => chat.chat_type = value.as_str().unwrap_or("").to_string(),
+                        _ => chat.id = id_text(&value),
+                    }
+                }
+                _ => {
+                    self.pos = value_end(self.b, self.pos).map_err(|(at, d)| Stop::At(at, d))?;
+                }
+            }
+        }
+    }
+
+    /// A small value (a chat's name or id), parsed.
+    fn small_value(&mut self) -> Result<Value, Stop> {
+        let end = value_end(self.b, self.pos).map_err(|(at, d)| Stop::At(at, d))?;
+        let value = parse(&self.b[self.pos..end]).map_err(|(_, d)| Stop::At(self.pos, d))?;
+        self.pos = end;
+        Ok(value)
+    }
+
+    /// A full export's `chats.list`, whose `[` is at `pos`.
+    fn chat_list(&mut self, sink: &mut dyn FnMut(Item)) -> Result<(), Stop> {
+        self.pos += 1;
+        loop {
+            self.ws();
+            match self.peek() {
+                None => return Err(Stop::At(self.pos, Damage::Eof)),
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                Some(b',') => self.pos += 1,
+                Some(b'{') => self.object(Level::Chat, sink)?,
+                Some(c) => return Err(Stop::At(self.pos, Damage::Unexpected(c))),
+            }
+        }
+    }
+
+    /// A chat's `messages`, whose `[` is at `pos`, one at a time. A message
+    /// that does not parse is rejected by its line, and reading goes on at
+    /// the next message (an object opening with `"id"`, which no string
+    /// can fake: quotes in strings are escaped).
+    fn messages(&mut self, chat: &Chat, sink: &mut dyn FnMut(Item)) -> Result<(), Stop> {
+        self.pos += 1;
+        let mut index = 0;
+        loop {
+            self.ws();
+            match self.peek() {
+                None => return Err(Stop::At(self.pos, Damage::Eof)),
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                Some(b',') => {
+                    self.pos += 1;
+                    continue;
+                }
+                Some(_) => {}
+            }
+            index += 1;
+            let start = self.pos;
+            let (id_at, id) = message_id(self.b, start);
+            let line = self.line_of(id_at.unwrap_or(start));
+            let parsed = value_end(self.b, start).and_then(|end| {
+                let message = parse(&self.b[start..end]).map_err(|(at, d)| (start + at, d))?;
+                Ok((message, end))
+            });
+            match parsed {
+                Ok((message, end)) => {
+                    read_message(self.path, chat, index, line, &message, sink);
+                    self.pos = end;
+                }
+                Err((at, damage)) => {
+                    let damage_line = self.line_of(at);
+                    let record = id.unwrap_or_else(|| format!("#{index}"));
+                    let next = next_message(self.b, start + 1);
+                    // Damage within its brackets: go on after them.
+                    let after = value_end(self.b, start).ok();
+                    let reason = match (next.or(after), &damage) {
+                        (Some(_), _) => format!(
+                            "damaged message (line {damage_line}: {damage}); the messages \
+                             around it are kept"
+                        ),
+                        (None, Damage::Eof) => format!(
+                            "the file ends inside this message (line {damage_line}): cut \
+                             short? The messages before it are kept"
+                        ),
+                        (None, _) => format!(
+                            "damaged message (line {damage_line}: {damage}) and no message \
+                             after it: the file is cut short or damaged from here; the \
+                             messages before it are kept"
+                        ),
+                    };
+                    sink(Item::Rejected {
+                        origin: origin(self.path, Some(line), Some(record)),
+                        reason,
+                    });
+                    match next.or(after) {
+                        Some(n) => self.pos = n,
+                        None => return Err(Stop::Reported),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Where the JSON value starting at `start` ends (one past it), by its
+/// brackets and strings alone; the byte and the damage where it cannot be
+/// told. A string may not span lines (JSON escapes newlines), so an
+/// unclosed quote is caught on its line, not at the end of the file.
+fn value_end(b: &[u8], start: usize) -> Result<usize, (usize, Damage)> {
+    let mut open: Vec<u8> = Vec::new();
+    let mut i = start;
+    loop {
+        let Some(&c) = b.get(i) else {
+            return Err((i, Damage::Eof));
+        };
+        match c {
+            b'"' => {
+                i = string_end(b, i)?;
+                if open.is_empty() {
+                    return Ok(i);
+                }
+                continue;
+            }
+            b'{' | b'[' => open.push(c),
+            b'}' | b']' => {
+                let want = if c == b'}' { b'{' } else { b'[' };
+                if open.pop() != Some(want) {
+                    return Err((i, Damage::Unexpected(c)));
+                }
+                if open.is_empty() {
+                    return Ok(i + 1);
+                }
+            }
+            _ if open.is_empty() => {
+                let len = b[i..]
+                    .iter()
+                    .position(|c| matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
+                    .unwrap_or(b.len() - i);
+                return Ok(i + len);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// One past the closing quote of the string whose opening quote is at `start`.
+fn string_end(b: &[u8], start: usize) -> Result<usize, (usize, Damage)> {
+    let mut i = start + 1;
+    loop {
+        match b.get(i) {
+            None => return Err((i, Damage::Eof)),
+            Some(b'\\') => i += 2,
+            Some(b'"') => return Ok(i + 1),
+            Some(b'\n') => return Err((i, Damage::NewlineInString)),
+            Some(_) => i += 1,
+        }
+    }
+}
+
+/// Parses one value; the offset of the damage where it does not.
+fn parse(bytes: &[u8]) -> Result<Value, (usize, Damage)> {
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Err((e.valid_up_to(), Damage::NotUtf8));
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        // Back from serde's line and column to an offset in `bytes`.
+        let line_start = bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, &b)| b == b'\n')
+            .map(|(i, _)| i + 1)
+            .nth(e.line().saturating_sub(2))
+            .filter(|_| e.line() > 1)
+            .unwrap_or(0);
+        let message = e.to_string();
+        let suffix = format!(" at line {} column {}", e.line(), e.column());
+        let message = message
+            .strip_suffix(&suffix)
+            .unwrap_or(&message)
+            .to_string();
+        (
+            line_start + e.column().saturating_sub(1),
+            Damage::Json(message),
+        )
+    })
+}
+
+/// The `"id"` a message opens with, as Telegram Desktop writes it: where
+/// the key is and the id's text.
+fn message_id(b: &[u8], start: usize) -> (Option<usize>, Option<String>) {
+    let skip = |mut i: usize| {
+        while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            i += 1;
+        }
+        i
     };
-    let name = chat
-        .get("name")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
-    let username = chat
-        .get("username")
-        .and_then(Value::as_str)
-        .map(|u| u.trim().trim_start_matches('@'))
-        .filter(|u| !u.is_empty());
-    let chat_type = chat.get("type").and_then(Value::as_str).unwrap_or("");
-    let link_id = if NO_LINK_TYPES.contains(&chat_type) {
+    if b.get(start) != Some(&b'{') {
+        return (None, None);
+    }
+    let key = skip(start + 1);
+    if !b[key..].starts_with(b"\"id\"") {
+        return (None, None);
+    }
+    let colon = skip(key + 4);
+    if b.get(colon) != Some(&b':') {
+        return (Some(key), None);
+    }
+    let value = skip(colon + 1);
+    let digits = b[value..]
+        .iter()
+        .position(|c| !(c.is_ascii_digit() || *c == b'-'))
+        .unwrap_or(b.len() - value);
+    let id = std::str::from_utf8(&b[value..value + digits])
+        .ok()
+        .filter(|d| !d.is_empty())
+        .map(str::to_string);
+    (Some(key), id)
+}
+
+/// The start of the next message at or after `from`: a `{` after a `,` or
+/// `[`, opening with the key `"id"`.
+fn next_message(b: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(offset) = b.get(at..)?.iter().position(|&c| c == b'{') {
+        let brace = at + offset;
+        at = brace + 1;
+        let before = b[..brace]
+            .iter()
+            .rev()
+            .find(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r'));
+        if matches!(before, Some(b',' | b'[')) && message_id(b, brace).0.is_some() {
+            return Some(brace);
+        }
+    }
+    None
+}
+
+/// What a value that should be an object starts as.
+fn kind_of_start(first: Option<u8>) -> &'static str {
+    match first {
+        None => "empty",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        Some(c) if c == b'-' || c.is_ascii_digit() => "a number",
+        Some(_) => "not JSON",
+    }
+}
+
+/// Reads one message of a chat, at `line`.
+fn read_message(
+    path: &str,
+    chat: &Chat,
+    index: usize,
+    line: u64,
+    message: &Value,
+    sink: &mut dyn FnMut(Item),
+) {
+    let name = chat.name.as_deref();
+    let username = chat.username.as_deref();
+    let link_id = if NO_LINK_TYPES.contains(&chat.chat_type.as_str()) {
         None
     } else {
-        chat.get("id")
-            .and_then(id_text)
-            .map(|id| channel_link_id(&id).to_string())
+        chat.id.as_deref().map(|id| channel_link_id(id).to_string())
     };
-    for (index, message) in messages.iter().enumerate() {
+    {
         let id = message.get("id").and_then(id_text);
-        let line = id.as_deref().and_then(|id| lines.find(id));
         // Every message has an id in real exports; the position is the
         // fallback so that a record is always named.
-        let record = id.clone().unwrap_or_else(|| format!("#{}", index + 1));
-        let at = origin(path, line, Some(record));
+        let record = id.clone().unwrap_or_else(|| format!("#{index}"));
+        let at = origin(path, Some(line), Some(record));
         let Some(message) = message.as_object() else {
             sink(Item::Rejected {
                 origin: at,
                 reason: format!("message is {}, not an object", kind_of(message)),
             });
-            continue;
+            return;
         };
         match message
             .get("type")
@@ -152,14 +549,14 @@ fn read_chat(
                     origin: at,
                     reason: format!("service message ({action})"),
                 });
-                continue;
+                return;
             }
             other => {
                 sink(Item::Skipped {
                     origin: at,
                     reason: format!("message of type {other:?}, which is not read"),
                 });
-                continue;
+                return;
             }
         }
         let text = message_text(message);
@@ -178,7 +575,7 @@ fn read_chat(
                 None => "no text".to_string(),
             };
             sink(Item::Skipped { origin: at, reason });
-            continue;
+            return;
         }
         let published = timestamp(message, "date_unixtime", "date", &at, sink);
         let edited = timestamp(message, "edited_unixtime", "edited", &at, sink);
@@ -205,7 +602,6 @@ fn read_chat(
             ..RawDocument::default()
         }));
     }
-    Ok(())
 }
 
 /// A message's text: a string, or an array of strings and entity objects
@@ -309,65 +705,6 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
-/// Finds the line of each message in the file, best effort, by searching
-/// forward for its `"id": N` key. Messages come in file order, so the
-/// search only moves forward and the file is scanned once; an id not found
-/// ends the search (every later lookup answers `None`) rather than
-/// rescanning the rest of the file for each message. JSON escapes quotes
-/// inside strings, so message text cannot fake the key; a nested object
-/// with the same id can, which at worst names a nearby line.
-#[derive(Debug)]
-struct LineFinder<'t> {
-    text: &'t str,
-    pos: usize,
-    line: u64,
-    gave_up: bool,
-}
-
-impl<'t> LineFinder<'t> {
-    fn new(text: &'t str) -> Self {
-        LineFinder {
-            text,
-            pos: 0,
-            line: 1,
-            gave_up: false,
-        }
-    }
-
-    fn find(&mut self, id: &str) -> Option<u64> {
-        const KEY: &str = "\"id\"";
-        if self.gave_up {
-            return None;
-        }
-        let mut at = self.pos;
-        while let Some(offset) = self.text[at..].find(KEY) {
-            let key = at + offset;
-            at = key + KEY.len();
-            let value = self.text[at..].trim_start();
-            let Some(value) = value.strip_prefix(':') else {
-                continue;
-            };
-            let value = value.trim_start();
-            let value = value.strip_prefix('"').unwrap_or(value);
-            // `"id": 12` must not match `"id": 123`.
-            let matches = value
-                .strip_prefix(id)
-                .is_some_and(|after| !after.as_bytes().first().is_some_and(|b| b.is_ascii_digit()));
-            if matches {
-                self.line += self.text.as_bytes()[self.pos..key]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count() as u64;
-                // Past the key, so that a repeated id finds the next one.
-                self.pos = at;
-                return Some(self.line);
-            }
-        }
-        self.gave_up = true;
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,17 +748,5 @@ mod tests {
             let m = v.as_object().expect("test JSON is an object");
             assert_eq!(message_text(m), want, "{json}");
         }
-    }
-
-    #[test]
-    fn line_finder_moves_forward() {
-        let text = "{\n\"id\": 1,\n\"x\": {\"id\": 12},\n\"id\" : \"123\"\n\"id\":7}";
-        let mut f = LineFinder::new(text);
-        assert_eq!(f.find("1"), Some(2));
-        assert_eq!(f.find("123"), Some(4));
-        assert_eq!(f.find("7"), Some(5));
-        // Not found: the finder stops looking.
-        assert_eq!(f.find("8"), None);
-        assert_eq!(f.find("7"), None);
     }
 }

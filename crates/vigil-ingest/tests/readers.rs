@@ -409,12 +409,121 @@ const CASES: &[Case] = &[
         ..CASE
     },
     Case {
-        name: "telegram export cut short",
+        name: "telegram export cut short inside its first message",
         input: Input::File("broken_telegram.json"),
-        error: Some((ErrorKind::Malformed, 5, &["not a Telegram export", "Export chat history"])),
+        rejected: 1,
+        checks: &[Rejected(0, 4, "cut short")],
+        ..CASE
+    },
+    Case {
+        name: "telegram message with a syntax error loses only itself",
+        input: Input::Generated(|| {
+            telegram_with(|k, m| if k == 3 { m.replace("\"type\":", "\"type\"") } else { m })
+        }),
+        format: Some(Format::Telegram),
+        docs: 4,
+        rejected: 1,
+        checks: &[
+            Rejected(0, 19, "damaged message (line 20: expected `:`"),
+            Record(2, "4"),
+            Line(2, 25),
+            Text(3, "Message 5"),
+        ],
+        ..CASE
+    },
+    Case {
+        name: "telegram message with an unclosed string loses only itself",
+        input: Input::Generated(|| {
+            telegram_with(|k, m| if k == 3 { m.replace("Message 3\"", "Message 3") } else { m })
+        }),
+        format: Some(Format::Telegram),
+        docs: 4,
+        rejected: 1,
+        checks: &[
+            Rejected(0, 19, "line 22: a string is not closed on its line"),
+            Record(2, "4"),
+        ],
+        ..CASE
+    },
+    Case {
+        name: "telegram message without its closing brace loses only itself",
+        input: Input::Generated(|| {
+            telegram_with(|k, m| if k == 3 { m.trim_end_matches('}').to_string() } else { m })
+        }),
+        format: Some(Format::Telegram),
+        docs: 4,
+        rejected: 1,
+        checks: &[Rejected(0, 19, "damaged message"), Record(2, "4"), Record(3, "5")],
+        ..CASE
+    },
+    Case {
+        name: "telegram export cut inside a message keeps the messages before",
+        input: Input::Generated(|| {
+            let full = telegram_with(|_, m| m);
+            let cut = full.find("Message 4").unwrap() + 4;
+            full[..cut].to_string()
+        }),
+        format: Some(Format::Telegram),
+        docs: 3,
+        rejected: 1,
+        checks: &[Rejected(0, 25, "cut short"), Text(2, "Message 3")],
+        ..CASE
+    },
+    Case {
+        name: "telegram export cut between messages keeps the messages before",
+        input: Input::Generated(|| {
+            let full = telegram_with(|_, m| m);
+            let cut = full.find("\"Message 3\"\n  },").unwrap() + 15;
+            full[..cut].to_string()
+        }),
+        format: Some(Format::Telegram),
+        docs: 3,
+        rejected: 1,
+        checks: &[Rejected(0, 23, "cut short here")],
+        ..CASE
+    },
+    Case {
+        name: "telegram-like object without messages is not an export",
+        input: Input::Generated(|| "{\"name\": \"x\", \"list\": []}".to_string()),
+        format: Some(Format::Telegram),
+        error: Some((ErrorKind::Malformed, 0, &["not a Telegram export", "no `messages`"])),
+        ..CASE
+    },
+    Case {
+        name: "telegram export damaged before its messages is not called no export",
+        input: Input::Generated(|| "{\n \"name\": \"x\",\n \"type\": ]".to_string()),
+        format: Some(Format::Telegram),
+        error: Some((ErrorKind::Malformed, 3, &["damaged or cut short before any message"])),
         ..CASE
     },
     // ---- Feeds ----
+    Case {
+        name: "feed links that are not http(s) are dropped with a warning",
+        input: Input::Generated(|| {
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Hostile</title>\
+             <link>javascript:alert(1)</link>\
+             <item><title>One</title><link>javascript:alert(document.cookie)</link>\
+             <description>Shelling in Raqqa.</description></item>\
+             <item><title>Two</title><link>data:text/html,&lt;script&gt;x&lt;/script&gt;</link>\
+             <description>Clashes in Hajin.</description></item>\
+             <item><title>Three</title><link>HTTPS://example.org/3</link>\
+             <description>A curfew in Raqqa.</description></item>\
+             </channel></rss>"
+                .to_string()
+        }),
+        format: Some(Format::Feed),
+        docs: 3,
+        warnings: 3,
+        checks: &[
+            NoUrl(0),
+            NoUrl(1),
+            Url(2, "HTTPS://example.org/3"),
+            Warning(0, "URL \"javascript:alert(document.cookie)\" dropped"),
+            Warning(1, "URL \"javascript:alert(1)\" dropped"),
+            Warning(2, "URL \"data:text/html,<script>x</script>\" dropped"),
+        ],
+        ..CASE
+    },
     Case {
         name: "rss with a broken pubDate and an empty item",
         input: Input::File("news.rss"),
@@ -496,6 +605,78 @@ struct Seen {
     rejected: Vec<(vigil_model::Origin, String)>,
     skipped: Vec<(vigil_model::Origin, String)>,
     warnings: Vec<(vigil_model::Origin, String)>,
+}
+
+/// A channel export of five messages as Telegram Desktop writes it, each
+/// message six lines (message k opens on line 6k, its `"id"` on 6k + 1,
+/// its text on 6k + 4), with `edit` applied to each message's JSON.
+fn telegram_with(edit: fn(usize, String) -> String) -> String {
+    let messages: Vec<String> = (1..=5)
+        .map(|k| {
+            edit(
+                k,
+                format!(
+                    "  {{\n   \"id\": {k},\n   \"type\": \"message\",\n   \
+                     \"date_unixtime\": \"157113360{k}\",\n   \"text\": \"Message {k}\"\n  }}"
+                ),
+            )
+        })
+        .collect();
+    format!(
+        "{{\n \"name\": \"Salvage\",\n \"type\": \"public_channel\",\n \"id\": 123,\n \
+         \"messages\": [\n{}\n ]\n}}\n",
+        messages.join(",\n")
+    )
+}
+
+/// Bytes that are not UTF-8 in one record lose that record only, named by
+/// its line (a byte offset in the whole file told the user nothing).
+#[test]
+fn a_record_that_is_not_utf8_loses_only_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut jsonl = b"{\"text\": \"one\"}\n".to_vec();
+    jsonl.extend_from_slice(b"{\"text\": \"caf\xe9\"}\n{\"text\": \"three\"}\n");
+    let tg = telegram_with(|k, m| {
+        if k == 2 {
+            m.replace("Message 2", "Message \u{1}2")
+        } else {
+            m
+        }
+    });
+    let tg = tg.replace('\u{1}', "\u{fffd}").into_bytes();
+    // The replacement character's three bytes become one Latin-1 byte.
+    let at = tg
+        .windows(3)
+        .position(|w| w == "\u{fffd}".as_bytes())
+        .unwrap();
+    let tg = [&tg[..at], b"\xe9".as_slice(), &tg[at + 3..]].concat();
+    for (name, bytes, docs, line, record) in [
+        ("latin1.jsonl", jsonl, 2, 2, None),
+        ("result.json", tg, 4, 13, Some("2")),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let mut kept = 0;
+        let mut rejected = Vec::new();
+        read_file(
+            &path,
+            None,
+            &ReadOptions::default(),
+            &mut |item| match item {
+                Item::Document(_) => kept += 1,
+                Item::Rejected { origin, reason } => rejected.push((origin, reason)),
+                _ => {}
+            },
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(kept, docs, "{name}: {rejected:?}");
+        assert_eq!(rejected.len(), 1, "{name}: {rejected:?}");
+        let (origin, reason) = &rejected[0];
+        assert_eq!(origin.line, Some(line), "{name}: {reason}");
+        assert_eq!(origin.record.as_deref(), record, "{name}: {reason}");
+        assert!(reason.contains("not UTF-8"), "{name}: {reason}");
+        assert!(!reason.contains("offset"), "{name}: {reason}");
+    }
 }
 
 fn fixture(name: &str) -> PathBuf {

@@ -629,7 +629,7 @@ impl IncidentChange {
                 .parse::<u32>()
                 .map_err(|_| ParseError::new("count", value, "a whole number"))
         };
-        Ok(match field.trim() {
+        match field.trim() {
             "killed" => IncidentChange::Killed(number()?),
             "injured" => IncidentChange::Injured(number()?),
             "abducted" => IncidentChange::Abducted(number()?),
@@ -641,7 +641,30 @@ impl IncidentChange {
             ),
             "sub_event_type" | "type" => IncidentChange::SubEventType(value.parse()?),
             other => return Err(ParseError::new("field", other, fields)),
-        })
+        }
+        .check()
+    }
+
+    /// The days an analyst may date an event to. A date outside is a slip
+    /// (0000-01-01 or 9999-12-31 made the overview's default tally
+    /// 521,776 weeks long).
+    pub fn date_range() -> std::ops::RangeInclusive<NaiveDate> {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a valid date");
+        day(1900, 1, 1)..=day(2100, 12, 31)
+    }
+
+    /// Checks a change that came from outside: a date within
+    /// [`IncidentChange::date_range`]. (Decisions already stored are read
+    /// as they are.)
+    pub fn check(self) -> Result<Self, ParseError> {
+        match self {
+            IncidentChange::Date(d) if !Self::date_range().contains(&d) => Err(ParseError::new(
+                "date",
+                &d.to_string(),
+                "a day from 1900-01-01 to 2100-12-31",
+            )),
+            other => Ok(other),
+        }
     }
 }
 
@@ -846,6 +869,31 @@ impl utoipa::ToSchema for ContentHash {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edited_dates_lie_in_a_sane_range() {
+        // (change as typed, Ok(date) or Err(part of the message))
+        let cases: &[(&str, Result<&str, &str>)] = &[
+            ("date=2019-10-11", Ok("2019-10-11")),
+            ("date=1900-01-01", Ok("1900-01-01")),
+            ("date=2100-12-31", Ok("2100-12-31")),
+            ("date=1899-12-31", Err("from 1900-01-01 to 2100-12-31")),
+            ("date=0000-01-01", Err("from 1900-01-01 to 2100-12-31")),
+            ("date=9999-12-31", Err("from 1900-01-01 to 2100-12-31")),
+            ("date=soon", Err("YYYY-MM-DD")),
+        ];
+        for (typed, want) in cases {
+            match (IncidentChange::parse(typed), want) {
+                (Ok(IncidentChange::Date(d)), Ok(day)) => assert_eq!(d.to_string(), *day),
+                (Err(e), Err(part)) => assert!(e.to_string().contains(part), "{typed}: {e}"),
+                (got, _) => panic!("{typed}: {got:?}"),
+            }
+        }
+        // Decisions stored before the check are still read.
+        let stored: IncidentChange =
+            serde_json::from_str(r#"{"field": "date", "value": "9999-12-31"}"#).unwrap();
+        assert!(stored.check().is_err());
+    }
 
     #[test]
     fn lang_is_checked_once_and_normalized() {

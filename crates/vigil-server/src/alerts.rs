@@ -367,7 +367,7 @@ pub async fn get_alert(
 /// acknowledgment and the answer says `newly_acknowledged: false`.
 #[utoipa::path(post, path = "/api/v1/alerts/{id}/ack", tag = "alerts",
     params(("id" = i64, Path, description = "The alert's id"),
-        ("X-Vigil-Analyst" = String, Header, description = "Who acknowledges it")),
+        ("X-Vigil-Analyst" = String, Header, description = "Who acknowledges it: a name in any script, as UTF-8 or percent-encoded UTF-8")),
     responses((status = 200, body = AckOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn ack(
     State(state): State<AppState>,

@@ -17,7 +17,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vigil_analyze::incident::canonical_filters;
-use vigil_analyze::relink::{relink, RelinkOptions};
+use vigil_analyze::relink::{relink_waiting, RelinkOptions};
 use vigil_analyze::surge::{SurgeOptions, SurgeResult};
 use vigil_analyze::tally::{
     series_from_counts, surges, surges_in_store, week_of, Series, TallyQuery,
@@ -582,7 +582,12 @@ pub async fn get_incident(
 
 // ---- handlers: review actions ---------------------------------------------------
 
-/// The analyst named by the `X-Vigil-Analyst` header.
+/// The analyst named by the `X-Vigil-Analyst` header, in any script: the
+/// header's bytes as UTF-8 (`X-Vigil-Analyst: Zeynep Kılıç`), or
+/// percent-encoded UTF-8 (`X-Vigil-Analyst: %D8%B3%D8%A7%D8%B1%D8%A9`, as
+/// `encodeURIComponent` writes it; browsers send only Latin-1 in
+/// headers, so the dashboard encodes). A `%` followed by two hex digits
+/// is always read as an escape: send a literal one as `%25`.
 pub(crate) fn analyst(headers: &HeaderMap) -> Result<String, ApiError> {
     let missing = || {
         ApiError::bad_request(
@@ -590,11 +595,14 @@ pub(crate) fn analyst(headers: &HeaderMap) -> Result<String, ApiError> {
         )
     };
     let v = headers.get(ANALYST_HEADER).ok_or_else(missing)?;
-    let name = v
-        .to_str()
-        .map_err(|_| ApiError::bad_request("X-Vigil-Analyst: not UTF-8 text; send a plain name"))?
-        .trim()
-        .to_string();
+    let not_text = || {
+        ApiError::bad_request(
+            "X-Vigil-Analyst: not UTF-8 text; send the name as UTF-8, or percent-encoded \
+             UTF-8 (encodeURIComponent)",
+        )
+    };
+    let raw = std::str::from_utf8(v.as_bytes()).map_err(|_| not_text())?;
+    let name = percent_decode(raw).ok_or_else(not_text)?.trim().to_string();
     if name.is_empty() {
         return Err(missing());
     }
@@ -604,6 +612,34 @@ pub(crate) fn analyst(headers: &HeaderMap) -> Result<String, ApiError> {
         ));
     }
     Ok(name)
+}
+
+/// Decodes `%XX` escapes; `None` when what they spell is not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    if !s.contains('%') {
+        return Some(s.to_string());
+    }
+    let hex = |b: u8| char::from(b).to_digit(16).map(|d| d as u8);
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push(hi << 4 | lo);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes, shape: &str) -> Result<T, ApiError> {
@@ -653,7 +689,9 @@ fn decide(
         note,
     };
     let id = s.record_decision(&decision)?;
-    relink(s, &RelinkOptions::default(), &mut |_, _| {})?;
+    relink_waiting(s, &RelinkOptions::default(), &mut |_, _| {}, &mut || {
+        tracing::info!("waiting for another link run on this store");
+    })?;
     let ids: Vec<ReportId> = s
         .link_inputs_of(&[], &decision.reports)?
         .into_iter()
@@ -674,7 +712,7 @@ fn decide(
 /// Confirm: the event is confirmed.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/confirm", tag = "review",
     params(("id" = i64, Path, description = "The incident's id"),
-        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision")),
+        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision: a name in any script, as UTF-8 or percent-encoded UTF-8")),
     request_body(content = ReviewBody, description = "An optional note; an empty body will do"),
     responses((status = 200, body = DecisionOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn confirm(
@@ -689,7 +727,7 @@ pub async fn confirm(
 /// Dispute: the event is disputed or denied.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/dispute", tag = "review",
     params(("id" = i64, Path, description = "The incident's id"),
-        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision")),
+        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision: a name in any script, as UTF-8 or percent-encoded UTF-8")),
     request_body(content = ReviewBody, description = "An optional note; an empty body will do"),
     responses((status = 200, body = DecisionOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn dispute(
@@ -726,7 +764,7 @@ async fn verdict(
 /// Merge: this incident and the others tell one event.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/merge", tag = "review",
     params(("id" = i64, Path, description = "The incident's id"),
-        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision")),
+        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision: a name in any script, as UTF-8 or percent-encoded UTF-8")),
     request_body = MergeBody,
     responses((status = 200, body = DecisionOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn merge(
@@ -772,7 +810,7 @@ pub async fn merge(
 /// Split: these reports tell an event of their own.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/split", tag = "review",
     params(("id" = i64, Path, description = "The incident's id"),
-        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision")),
+        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision: a name in any script, as UTF-8 or percent-encoded UTF-8")),
     request_body = SplitBody,
     responses((status = 200, body = DecisionOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn split(
@@ -817,7 +855,7 @@ pub async fn split(
 /// Edit: values that override the incident's estimates.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/edit", tag = "review",
     params(("id" = i64, Path, description = "The incident's id"),
-        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision")),
+        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision: a name in any script, as UTF-8 or percent-encoded UTF-8")),
     request_body = EditBody,
     responses((status = 200, body = Vec<DecisionOut>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn edit(
@@ -837,6 +875,11 @@ pub async fn edit(
         return Err(ApiError::bad_request(
             "changes: empty; give at least one {\"field\": ..., \"value\": ...}",
         ));
+    }
+    for change in &b.changes {
+        change
+            .check()
+            .map_err(|e| ApiError::bad_request(format!("changes: {e}")))?;
     }
     let out = state
         .pool

@@ -584,6 +584,35 @@ pub struct WeeklyCount {
     pub value: u64,
 }
 
+/// Held while this process owns a step of the store's work (see
+/// [`Store::lock_linking`]); the step is free again when it is dropped.
+pub struct StepLock {
+    _held: Option<Box<dyn std::any::Any + Send>>,
+}
+
+impl StepLock {
+    /// A lock that holds nothing: for a store no other process can reach.
+    pub fn none() -> StepLock {
+        StepLock { _held: None }
+    }
+
+    /// A lock held as long as `guard` lives (a locked file, a connection
+    /// holding an advisory lock).
+    pub fn held(guard: impl std::any::Any + Send) -> StepLock {
+        StepLock {
+            _held: Some(Box::new(guard)),
+        }
+    }
+}
+
+impl std::fmt::Debug for StepLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StepLock")
+            .field("held", &self._held.is_some())
+            .finish()
+    }
+}
+
 /// The store contract.
 ///
 /// Writes that take a batch are atomic: every item of the batch is stored
@@ -684,6 +713,12 @@ pub trait Store {
     /// Marks every incident to be redone by the next link (a full relink
     /// that keeps incident ids).
     fn mark_incidents_dirty(&mut self) -> Result<()>;
+
+    /// Takes the store's link lock for as long as the returned guard
+    /// lives: one link run at a time writes incidents, since two would
+    /// each replace incidents the other has just written. When another
+    /// process holds it, calls `waiting` once and waits its turn.
+    fn lock_linking(&self, waiting: &mut dyn FnMut()) -> Result<StepLock>;
 
     /// Reports as linking reads them: those dated within `days` (by their
     /// first possible day), or every report when `days` is `None`.

@@ -49,6 +49,10 @@ pub enum StoreError {
     /// A change that would break a rule (a duplicate name).
     #[error("{0}")]
     Conflict(String),
+    /// What a step read has changed since (another process re-extracted a
+    /// document whose reports it was linking): the step reads again.
+    #[error("changed while in use: {0}")]
+    Stale(String),
     /// A stored value does not parse (the file was edited by hand?).
     #[error("corrupt value in {table}.{column}: {message}")]
     Corrupt {

@@ -246,13 +246,15 @@ impl SqliteStore {
         by: &str,
         at: DateTime<Utc>,
     ) -> Result<Alert> {
-        self.conn
-            .execute(
-                "UPDATE alerts SET acknowledged_by = ?2, acknowledged_at = ?3
-                  WHERE id = ?1 AND acknowledged_at IS NULL",
-                params![id.0, by, ts(&at)],
-            )
-            .map_err(StoreError::sqlite("acknowledging an alert"))?;
+        let tx = self.tx()?;
+        tx.execute(
+            "UPDATE alerts SET acknowledged_by = ?2, acknowledged_at = ?3
+              WHERE id = ?1 AND acknowledged_at IS NULL",
+            params![id.0, by, ts(&at)],
+        )
+        .map_err(StoreError::sqlite("acknowledging an alert"))?;
+        tx.commit()
+            .map_err(StoreError::sqlite("committing an acknowledgement"))?;
         self.alert_impl(id)?
             .ok_or_else(|| StoreError::NotFound(format!("alert {id}")))
     }
@@ -408,13 +410,14 @@ impl SqliteStore {
     }
 
     pub(super) fn set_alert_cursor_impl(&mut self, rule: &str, last: DocumentId) -> Result<()> {
-        self.conn
-            .execute(
-                "INSERT INTO alert_cursors (rule, last_document_id) VALUES (?1, ?2)
-                 ON CONFLICT (rule) DO UPDATE SET last_document_id = ?2",
-                params![rule, last.0],
-            )
-            .map(|_| ())
-            .map_err(StoreError::sqlite("moving a watch cursor"))
+        let tx = self.tx()?;
+        tx.execute(
+            "INSERT INTO alert_cursors (rule, last_document_id) VALUES (?1, ?2)
+             ON CONFLICT (rule) DO UPDATE SET last_document_id = ?2",
+            params![rule, last.0],
+        )
+        .map_err(StoreError::sqlite("moving a watch cursor"))?;
+        tx.commit()
+            .map_err(StoreError::sqlite("committing a watch cursor"))
     }
 }

@@ -302,6 +302,19 @@ pub(super) fn replace_incidents(
               WHERE anchor_document = ?1 AND anchor_ordinal = ?2 AND dirty = 1",
         )
         .map_err(&err)?;
+    // Reports read before this transaction began may have been replaced
+    // since (a re-extraction in another process): then the caller reads
+    // again rather than link what is gone.
+    let mut exists = tx
+        .prepare_cached("SELECT 1 FROM event_reports WHERE id = ?1")
+        .map_err(&err)?;
+    for r in add.iter().flat_map(|n| &n.incident.reports) {
+        if !exists.exists([r.0]).map_err(&err)? {
+            return Err(StoreError::Stale(format!(
+                "report {r} was replaced after it was read for linking"
+            )));
+        }
+    }
     let mut ids = Vec::with_capacity(add.len());
     for n in add {
         let inc = &n.incident;

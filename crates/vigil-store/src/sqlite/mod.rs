@@ -1,10 +1,15 @@
 //! The embedded backend: one SQLite file, WAL journal.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{
+    params, params_from_iter, Connection, ErrorCode, OptionalExtension, Row, Transaction,
+    TransactionBehavior,
+};
 use vigil_model::{
     ContentHash, CopyKind, Decision, Document, DocumentCopy, DocumentId, EventReport, Incident,
     IncidentId, Lang, NewDocument, NewSource, Origin, ReportId, ReportKey, Site, Source, SourceId,
@@ -63,10 +68,21 @@ const MIGRATIONS: &[(&str, &str)] = &[
 /// and are checked before it commits. Its code step follows its SQL.
 const PUBLICATIONS: &str = "0008_publications";
 
+/// How long a write waits, in all, for other writers to finish before it
+/// fails (see [`SqliteStore::set_write_wait`]).
+const WRITE_WAIT: Duration = Duration::from_secs(600);
+
 /// The SQLite store.
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Connection,
+    /// The database file; `None` in memory.
+    path: Option<PathBuf>,
+    write_wait: Duration,
+    /// When this connection's last write began, and (set by a commit
+    /// hook) when one last committed: see [`SqliteStore::tx`].
+    write_began: Option<Instant>,
+    committed: Arc<Mutex<Option<Instant>>>,
 }
 
 impl SqliteStore {
@@ -84,17 +100,17 @@ impl SqliteStore {
         }
         let conn = Connection::open(path)
             .map_err(StoreError::sqlite(format!("opening {}", path.display())))?;
-        Self::init(conn, true)
+        Self::init(conn, Some(path.to_path_buf()))
     }
 
     /// A store in memory, for tests and one-off runs.
     pub fn open_in_memory() -> Result<SqliteStore> {
         let conn = Connection::open_in_memory().map_err(StoreError::sqlite("opening in memory"))?;
-        Self::init(conn, false)
+        Self::init(conn, None)
     }
 
-    fn init(conn: Connection, wal: bool) -> Result<SqliteStore> {
-        let pragmas = if wal {
+    fn init(conn: Connection, path: Option<PathBuf>) -> Result<SqliteStore> {
+        let pragmas = if path.is_some() {
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
         } else {
             ""
@@ -107,9 +123,31 @@ impl SqliteStore {
              PRAGMA cache_size = -65536;"
         ))
         .map_err(StoreError::sqlite("setting up the connection"))?;
-        let mut store = SqliteStore { conn };
+        let committed = Arc::new(Mutex::new(None));
+        let hook = Arc::clone(&committed);
+        conn.commit_hook(Some(move || {
+            if let Ok(mut at) = hook.lock() {
+                *at = Some(Instant::now());
+            }
+            false
+        }));
+        let mut store = SqliteStore {
+            conn,
+            path,
+            write_wait: WRITE_WAIT,
+            write_began: None,
+            committed,
+        };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Sets how long a write waits, in all, for other processes writing to
+    /// the same file (10 minutes by default) before it fails with
+    /// "database is locked". Each write is one transaction; one started
+    /// while another process's is open waits for it to end.
+    pub fn set_write_wait(&mut self, wait: Duration) {
+        self.write_wait = wait;
     }
 
     /// Sets this connection's page cache to `mib` MiB (64 by default).
@@ -123,19 +161,19 @@ impl SqliteStore {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(StoreError::sqlite("reading the schema version"))?;
         let known = MIGRATIONS.len() as i64;
-        if version > known {
-            return Err(StoreError::TooNew {
-                found: version,
-                known,
-            });
-        }
-        for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let rebuild = *name == PUBLICATIONS;
+        loop {
+            let version = self.schema_version()?;
+            if version > known {
+                return Err(StoreError::TooNew {
+                    found: version,
+                    known,
+                });
+            }
+            let Some(&(name, sql)) = MIGRATIONS.get(version as usize) else {
+                return Ok(());
+            };
+            let rebuild = name == PUBLICATIONS;
             if rebuild {
                 // A no-op inside a transaction: set before it starts.
                 self.conn
@@ -143,33 +181,43 @@ impl SqliteStore {
                     .map_err(StoreError::sqlite("turning foreign keys off"))?;
             }
             let tx = self.tx()?;
-            tx.execute_batch(sql)
-                .map_err(StoreError::sqlite(format!("applying migration {name}")))?;
-            if rebuild {
-                rejudge_copies(&tx)?;
-                let broken: Option<String> = tx
-                    .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
-                    .optional()
-                    .map_err(StoreError::sqlite("checking foreign keys"))?;
-                if let Some(table) = broken {
-                    return Err(StoreError::Corrupt {
-                        table: "documents",
-                        column: "id",
-                        message: format!("migration {name} left a row of {table} pointing nowhere"),
-                    });
+            // Another process opening the store at the same time may have
+            // applied it while this one waited for the write lock.
+            let now: i64 = tx
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .map_err(StoreError::sqlite("reading the schema version"))?;
+            if now == version {
+                tx.execute_batch(sql)
+                    .map_err(StoreError::sqlite(format!("applying migration {name}")))?;
+                if rebuild {
+                    rejudge_copies(&tx)?;
+                    let broken: Option<String> = tx
+                        .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+                        .optional()
+                        .map_err(StoreError::sqlite("checking foreign keys"))?;
+                    if let Some(table) = broken {
+                        return Err(StoreError::Corrupt {
+                            table: "documents",
+                            column: "id",
+                            message: format!(
+                                "migration {name} left a row of {table} pointing nowhere"
+                            ),
+                        });
+                    }
                 }
+                tx.execute_batch(&format!("PRAGMA user_version = {}", version + 1))
+                    .map_err(StoreError::sqlite("recording the schema version"))?;
+                tx.commit()
+                    .map_err(StoreError::sqlite(format!("committing migration {name}")))?;
+            } else {
+                drop(tx);
             }
-            tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))
-                .map_err(StoreError::sqlite("recording the schema version"))?;
-            tx.commit()
-                .map_err(StoreError::sqlite(format!("committing migration {name}")))?;
             if rebuild {
                 self.conn
                     .execute_batch("PRAGMA foreign_keys = ON")
                     .map_err(StoreError::sqlite("turning foreign keys on"))?;
             }
         }
-        Ok(())
     }
 
     /// The schema version (number of migrations applied).
@@ -179,11 +227,79 @@ impl SqliteStore {
             .map_err(StoreError::sqlite("reading the schema version"))
     }
 
+    /// Starts a write. IMMEDIATE, so that the write lock is taken at the
+    /// start, while the busy timeout applies: a deferred transaction that
+    /// read first could not wait for it and failed with "database is
+    /// locked" as soon as another process was writing. When the busy
+    /// timeout (5 s) runs out, it tries again, pausing longer each time,
+    /// until `write_wait` has passed.
     fn tx(&mut self) -> Result<Transaction<'_>> {
-        self.conn
-            .transaction()
-            .map_err(StoreError::sqlite("starting a transaction"))
+        self.give_way();
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(20);
+        loop {
+            match Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate) {
+                Ok(tx) => {
+                    self.write_began = Some(Instant::now());
+                    return Ok(tx);
+                }
+                Err(e) if is_busy(&e) && started.elapsed() < self.write_wait => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_secs(1));
+                }
+                Err(e) => {
+                    return Err(StoreError::Sqlite {
+                        context: format!(
+                            "starting a write (waited {:.1} s for other writers)",
+                            started.elapsed().as_secs_f64()
+                        ),
+                        source: e,
+                    })
+                }
+            }
+        }
     }
+
+    /// Lets a writer in another process have its turn. SQLite's busy
+    /// handler polls for the lock (every 100 ms at most), so a bulk job
+    /// that commits a long batch and at once begins the next would keep
+    /// the lock nearly always: a second `vigil ingest` waited for the
+    /// whole of the first. After a write that held the lock for over a
+    /// second, the next one begins only once the lock has been free for
+    /// 150 ms: a few per cent of a bulk job's time, nothing for short
+    /// writes.
+    fn give_way(&mut self) {
+        const LONG: Duration = Duration::from_secs(1);
+        const GAP: Duration = Duration::from_millis(150);
+        let Some(began) = self.write_began.take() else {
+            return;
+        };
+        let committed = self.committed.lock().ok().and_then(|mut c| c.take());
+        if let Some(end) = committed.filter(|end| *end > began && *end - began > LONG) {
+            let free = end.elapsed();
+            if free < GAP {
+                std::thread::sleep(GAP - free);
+            }
+        }
+    }
+
+    /// The file whose lock says who links the store: beside the database,
+    /// as SQLite's own `-wal` and `-shm` files are.
+    fn link_lock_path(&self) -> Option<PathBuf> {
+        let path = self.path.as_ref()?;
+        let mut name = path.file_name()?.to_os_string();
+        name.push("-link.lock");
+        Some(path.with_file_name(name))
+    }
+}
+
+/// Another connection holds the lock a statement needs.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
 }
 
 /// The code step of migration 0008: gives every document its
@@ -1807,10 +1923,40 @@ impl Store for SqliteStore {
     }
 
     fn mark_incidents_dirty(&mut self) -> Result<()> {
-        self.conn
-            .execute("UPDATE incidents SET dirty = 1", [])
-            .map(|_| ())
-            .map_err(StoreError::sqlite("marking incidents for relinking"))
+        let tx = self.tx()?;
+        tx.execute("UPDATE incidents SET dirty = 1", [])
+            .map_err(StoreError::sqlite("marking incidents for relinking"))?;
+        tx.commit().map_err(StoreError::sqlite(
+            "committing incidents marked for relinking",
+        ))
+    }
+
+    fn lock_linking(&self, waiting: &mut dyn FnMut()) -> Result<StepLock> {
+        let Some(path) = self.link_lock_path() else {
+            // In memory: no other process can reach the store.
+            return Ok(StepLock::none());
+        };
+        let err = |e: std::io::Error| StoreError::Sqlite {
+            context: format!("locking {} for linking", path.display()),
+            source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+        };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(err)?;
+        // The operating system releases the lock when the process ends,
+        // however it ends: a killed link never blocks the next.
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                waiting();
+                file.lock().map_err(err)?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
+        }
+        Ok(StepLock::held(file))
     }
 
     fn link_inputs(&self, days: Option<(NaiveDate, NaiveDate)>) -> Result<Vec<LinkInput>> {

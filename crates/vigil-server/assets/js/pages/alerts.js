@@ -78,7 +78,7 @@ async function renderOne(main, route, ctx) {
     const name = askAnalyst(who, msg, 'acknowledgments');
     if (!name) return;
     try {
-      const res = await post(`/api/v1/alerts/${a.id}/ack`, undefined, { 'X-Vigil-Analyst': name });
+      const res = await post(`/api/v1/alerts/${a.id}/ack`, undefined, { 'X-Vigil-Analyst': encodeURIComponent(name) });
       await renderOne(main, route, ctx);
       fill(document.getElementById('ack-status'), res.newly_acknowledged
         ? `Acknowledged by ${res.alert.acknowledged_by}.`

@@ -164,7 +164,7 @@ async function renderOne(main, route, ctx) {
     fill(msg, 'Recording…');
     msg.className = 'review-status';
     try {
-      const res = await post(`/api/v1/incidents/${i.id}/${action}`, { ...body, note }, { 'X-Vigil-Analyst': name });
+      const res = await post(`/api/v1/incidents/${i.id}/${action}`, { ...body, note }, { 'X-Vigil-Analyst': encodeURIComponent(name) });
       const last = Array.isArray(res) ? res[res.length - 1] : res;
       const target = last.incidents.includes(i.id) ? i.id : last.incidents[0];
       fill(msg, `Decision ${last.decision} recorded (${action} by ${last.who}); reports now in incident ${last.incidents.join(', ')}.`);
