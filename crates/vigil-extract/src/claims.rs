@@ -616,6 +616,16 @@ impl ClaimLanguage {
         ar_forms(tok).any(|f| set.contains(&f))
     }
 
+    /// Whether a thing that belongs to a side (a patrol, a checkpoint, a
+    /// vehicle: "دورية", "نقطة") follows an attack word ending at `end`,
+    /// within a few words: the attack has a concrete object.
+    pub fn object_after(&self, t: &Text<'_>, r: &std::ops::Range<usize>, end: usize) -> bool {
+        (end..(end + 4).min(r.end)).any(|k| {
+            let w = t.tok(k);
+            Self::in_set(&self.assets, w) || self.assets_en.contains(w)
+        })
+    }
+
     /// The actor an outlet speaks for, or the actor itself.
     pub fn speaker_of(&self, actor: usize) -> usize {
         self.outlets.get(&actor).copied().unwrap_or(actor)

@@ -183,12 +183,25 @@ impl Extractor {
             .map(|h| h.end)
             .collect();
         let trend = |k: usize| trends.iter().any(|&e| e <= k && k <= e + 1);
+        // An attack word with a concrete object ("استهدفوا دورية للجيش",
+        // "attacked a checkpoint"), or a blast that hurt people ("a blast
+        // wounded six"): an event, even where the text names only the
+        // province and no day.
+        let concrete = |r: &std::ops::Range<usize>| {
+            kb.context.find(&t, r.clone()).iter().any(|h| {
+                h.value.has(crate::kb::Context::GenericAttack)
+                    && !trend(h.start)
+                    && kb.claims.object_after(&t, r, h.end)
+            }) || (!kb.weak_triggers.find(&t, r.clone()).is_empty()
+                && !kb.count_cues.find(&t, r.clone()).is_empty())
+        };
         // Event sentences: those with a trigger of an ACLED class.
         let event_sentence: Vec<bool> = t
             .sentences
             .iter()
             .map(|r| {
-                kb.sub_event_triggers
+                concrete(r)
+                    || kb.sub_event_triggers
                     .find(&t, r.clone())
                     .iter()
                     // (Not a word of a date: "in March 2019" is no march.)
@@ -256,7 +269,8 @@ impl Extractor {
                 || dates.iter().any(|d| in_seg(d.start))
                 || sents
                     .iter()
-                    .any(|r| !counts::find(kb, &t, r.clone(), &masked).is_empty());
+                    .any(|r| !counts::find(kb, &t, r.clone(), &masked).is_empty())
+                || sents.iter().any(concrete);
             if !specific {
                 continue;
             }
