@@ -51,6 +51,10 @@ sys.dont_write_bytecode = True
 DROPPED = set(chr(c) for c in range(0x064B, 0x0660)) | {"\u0670", "\u0640"}
 
 
+# Languages written in Latin script (the CASE file is English).
+LATIN_LANGS = {"en", "fr", "es", "de", "it", "pt", "tr", "nl"}
+
+
 def tokens(text: str) -> list[str]:
     """Lower-cased runs of letters and digits; ASCII digits become 0."""
     out, cur = [], []
@@ -136,7 +140,7 @@ def main() -> int:
     ap.add_argument("--min-df", type=int, default=2)
     ap.add_argument("--features", type=int, default=4000, help="features kept (the strongest)")
     ap.add_argument("--weights", type=int, default=24000, help="weights kept (the largest)")
-    ap.add_argument("--C", type=float, nargs="+", default=[10, 30, 100, 300, 1000],
+    ap.add_argument("--C", type=float, nargs="+", default=[100, 300, 1000],
                     help="regularization values tried by cross-validation")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
@@ -261,6 +265,10 @@ def main() -> int:
         f.write("classes\t" + "\t".join(model_classes) + "\n")
         f.write("bias\t" + "\t".join(f"{b:g}" for b in model["bias"]) + "\n")
         f.write(f"rule_weight\t{rule_weight}\n")
+        # The model reads the script it was trained on: a passage in
+        # another script keeps the rules' class (event_model.rs, `reads`).
+        latin = all(r.get("lang") in LATIN_LANGS for r in rows)
+        f.write(f"script\t{'latin' if latin else 'any'}\n")
         for l in lines:
             f.write(l + "\n")
     log(f"wrote {args.out}: {len(model_classes)} classes, {len(model['vocab'])} features, {n_weights} weights, C={C}, "

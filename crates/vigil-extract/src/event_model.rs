@@ -11,6 +11,10 @@
 //! dev file and written to `data/kb/event_model.tsv` (weights over
 //! features; no record is in it).
 //!
+//! The model was trained on English text only; a passage written mostly in
+//! another script (Arabic) keeps the rules' class (the file's `script`
+//! line says which text the model read).
+//!
 //! The two are combined as the script calibrated them: the class of a
 //! passage is the argmax over classes of `log p(class) + rule_weight` when
 //! the class is the rules' own choice, `log p(class)` otherwise. So the
@@ -27,8 +31,6 @@
 //! file holds no run of words), and each 3-, 4- and 5-character window of
 //! " word " (the word padded with a space) as "c:…".
 
-use std::fmt::Write as _;
-
 use foldhash::{HashMap, HashMapExt};
 
 use crate::kb::Class;
@@ -42,9 +44,13 @@ pub struct EventModel {
     bias: Vec<f32>,
     /// The weight of the rules' vote, in log-probability units.
     pub rule_weight: f64,
-    /// Feature → (its number, idf, first weight in `weights`, number of
-    /// weights).
-    features: HashMap<Box<str>, (u32, f32, u32, u16)>,
+    /// Whether the model read only Latin-script text in training (then it
+    /// has nothing to say about an Arabic passage).
+    latin_only: bool,
+    /// Feature (the 64-bit FNV-1a of its name, so that reading a passage
+    /// builds no strings) → (its number, idf, first weight in `weights`,
+    /// number of weights).
+    features: HashMap<u64, (u32, f32, u32, u16)>,
     /// (class, weight) pairs of every feature, one run per feature.
     weights: Vec<(u16, f32)>,
 }
@@ -64,6 +70,7 @@ impl EventModel {
         let mut classes: Vec<Class> = Vec::new();
         let mut bias: Vec<f32> = Vec::new();
         let mut rule_weight = None;
+        let mut latin_only = false;
         let mut features = HashMap::new();
         let mut weights = Vec::new();
         let num = |line: usize, s: &str| -> Result<f32, KbError> {
@@ -92,6 +99,13 @@ impl EventModel {
                     for b in cells {
                         bias.push(num(line, b)?);
                     }
+                }
+                "script" => {
+                    latin_only = match cells.next().unwrap_or_default() {
+                        "latin" => true,
+                        "any" => false,
+                        other => return Err(bad(line, format!("script {other:?}: latin or any"))),
+                    };
                 }
                 "rule_weight" => {
                     rule_weight = Some(f64::from(num(line, cells.next().unwrap_or_default())?));
@@ -123,7 +137,7 @@ impl EventModel {
                     let id = u32::try_from(features.len())
                         .map_err(|_| bad(line, "too many features".into()))?;
                     if features
-                        .insert(feature.into(), (id, idf, start, n))
+                        .insert(fnv1a(feature.bytes()), (id, idf, start, n))
                         .is_some()
                     {
                         return Err(bad(line, format!("feature {feature:?} twice")));
@@ -149,6 +163,7 @@ impl EventModel {
             classes,
             bias,
             rule_weight,
+            latin_only,
             features,
             weights,
         })
@@ -171,36 +186,37 @@ impl EventModel {
         // Feature number → (count, idf, first weight, weights).
         type Counts = HashMap<u32, (u32, f32, u32, u16)>;
         let mut counts: Counts = HashMap::new();
-        let mut key = String::new();
-        let seen = |key: &str, counts: &mut Counts| {
-            if let Some(&(id, idf, start, n)) = self.features.get(key) {
+        let seen = |key: u64, counts: &mut Counts| {
+            if let Some(&(id, idf, start, n)) = self.features.get(&key) {
                 counts.entry(id).or_insert((0, idf, start, n)).0 += 1;
             }
         };
         let toks = tokens(text);
+        let mut padded = String::new();
+        let mut bounds: Vec<usize> = Vec::new();
         for (i, t) in toks.iter().enumerate() {
-            key.clear();
-            key.push_str("w:");
-            key.push_str(t);
-            seen(&key, &mut counts);
+            seen(fnv1a(b"w:".iter().copied().chain(t.bytes())), &mut counts);
             if let Some(next) = toks.get(i + 1) {
                 let h = fnv1a(t.bytes().chain([b' ']).chain(next.bytes()));
-                key.clear();
-                key.push_str("b:");
-                // (Writing to a String cannot fail.)
-                let _ = write!(key, "{h:016x}");
-                seen(&key, &mut counts);
+                let hex = hex16(h);
+                seen(fnv1a(b"b:".iter().copied().chain(hex)), &mut counts);
             }
-            let padded: Vec<char> = std::iter::once(' ')
-                .chain(t.chars())
-                .chain(std::iter::once(' '))
-                .collect();
+            // The 3-5-character windows of " word ".
+            padded.clear();
+            padded.push(' ');
+            padded.push_str(t);
+            padded.push(' ');
+            bounds.clear();
+            bounds.extend(padded.char_indices().map(|(k, _)| k));
+            bounds.push(padded.len());
+            let chars = bounds.len() - 1;
             for n in 3..=5 {
-                for w in padded.windows(n) {
-                    key.clear();
-                    key.push_str("c:");
-                    key.extend(w);
-                    seen(&key, &mut counts);
+                for a in 0..chars.saturating_sub(n - 1) {
+                    let gram = &padded.as_bytes()[bounds[a]..bounds[a + n]];
+                    seen(
+                        fnv1a(b"c:".iter().copied().chain(gram.iter().copied())),
+                        &mut counts,
+                    );
                 }
             }
         }
@@ -229,6 +245,22 @@ impl EventModel {
         scores.iter().map(|s| s - log_sum).collect()
     }
 
+    /// Whether the model can read a passage: a model trained on Latin
+    /// script only reads passages written mostly in it.
+    pub fn reads(&self, text: &str) -> bool {
+        if !self.latin_only {
+            return true;
+        }
+        let (mut letters, mut latin) = (0usize, 0usize);
+        for c in text.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            if c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c) {
+                latin += 1;
+            }
+        }
+        2 * latin >= letters
+    }
+
     /// The combined choice among `allowed` classes (all the model's when
     /// `None`): the model's log-probability, plus the rules' weight for the
     /// rules' class. `None` when no allowed class is the model's.
@@ -238,6 +270,11 @@ impl EventModel {
         rules: Option<Class>,
         allowed: Option<&[Class]>,
     ) -> Option<(Class, f64)> {
+        if !self.reads(text) {
+            return rules
+                .filter(|r| allowed.is_none_or(|a| a.contains(r)))
+                .map(|r| (r, 0.0));
+        }
         let lp = self.log_probs(text);
         self.classes
             .iter()
@@ -255,12 +292,22 @@ impl EventModel {
     }
 }
 
-/// 64-bit FNV-1a: the name of a word pair in the file, so that the file
-/// holds no run of words.
+/// 64-bit FNV-1a: the name of a word pair in the file (so that the file
+/// holds no run of words), and the key of every feature in memory.
 fn fnv1a(bytes: impl Iterator<Item = u8>) -> u64 {
     bytes.fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
+}
+
+/// A 64-bit number as 16 lower-case hex digits.
+fn hex16(h: u64) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    for (k, b) in out.iter_mut().enumerate() {
+        let nibble = (h >> (60 - 4 * k)) & 0xf;
+        *b = b"0123456789abcdef"[nibble as usize];
+    }
+    out
 }
 
 /// Arabic short vowels, shadda, sukun, dagger alif and tatweel: not letters
@@ -306,7 +353,7 @@ mod tests {
     #[test]
     fn word_pairs_are_hashed_as_the_script_hashes_them() {
         // scripts/train_event_types.py: fnv1a("car bomb"), fnv1a("قتل عنصر").
-        let h = |s: &str| format!("{:016x}", fnv1a(s.bytes()));
+        let h = |s: &str| String::from_utf8(hex16(fnv1a(s.bytes())).to_vec()).unwrap_or_default();
         assert_eq!(h("car bomb"), "ec422872f5c34f0b");
         assert_eq!(h("قتل عنصر"), "82c9fcbcc627bd8b");
     }
@@ -342,6 +389,16 @@ mod tests {
             let best = m.choose(text, None, None).map(|c| c.0);
             assert_eq!(best, Some(Class::Acled(*want)), "{text}");
         }
+    }
+
+    #[test]
+    fn an_arabic_passage_keeps_the_rules_class() {
+        let m = &Kb::bundled().event_model;
+        let rules = Class::Acled(SubEventType::RemoteExplosiveLandmineIed);
+        let text = "انفجار عبوة ناسفة بدورية لقسد في ريف دير الزور";
+        assert!(!m.reads(text));
+        assert_eq!(m.choose(text, Some(rules), None).map(|c| c.0), Some(rules));
+        assert!(m.reads("A roadside bomb hit a patrol near Deir ez-Zor."));
     }
 
     #[test]
