@@ -543,7 +543,7 @@ pub fn kb_check(dir: Option<&Path>, out: &Output) -> anyhow::Result<ExitCode> {
     } else if !out.quiet {
         for f in files.iter() {
             println!(
-                "{:<14} {}",
+                "{:<15} {}",
                 f.name,
                 if f.bundled {
                     "bundled".to_string()

@@ -126,6 +126,19 @@ fn classify_among(
     sentences: &[std::ops::Range<usize>],
     acled_only: bool,
 ) -> Option<Classification> {
+    candidates(kb, t, sentences, acled_only).into_iter().next()
+}
+
+/// Every class the rules found evidence for, best first (after ACLED's
+/// precedence), each with its score and its strongest trigger: the classes
+/// among which the event-type model may choose when the passage becomes a
+/// report, since each has a span of the text to show for it.
+pub fn candidates(
+    kb: &Kb,
+    t: &Text<'_>,
+    sentences: &[std::ops::Range<usize>],
+    acled_only: bool,
+) -> Vec<Classification> {
     let mut scores: HashMap<Class, (f64, (usize, usize), f64)> = HashMap::new();
     for (si, r) in sentences.iter().enumerate() {
         let lead = if si == 0 { 1.5 } else { 1.0 };
@@ -154,7 +167,7 @@ fn classify_among(
         scores.retain(|c, _| matches!(c, Class::Acled(_)));
     }
     if scores.is_empty() {
-        return None;
+        return Vec::new();
     }
     // Precedence: a present higher-ranked ACLED type absorbs the scores of
     // the types it outranks.
@@ -173,16 +186,21 @@ fn classify_among(
             }
         }
     }
-    let (class, (score, evidence, _)) = scores.into_iter().max_by(|a, b| {
-        a.1 .0
-            .total_cmp(&b.1 .0)
-            .then_with(|| order(&b.0).cmp(&order(&a.0)))
-    })?;
-    (score > 0.0).then_some(Classification {
-        class,
-        score,
-        evidence,
-    })
+    let mut out: Vec<Classification> = scores
+        .into_iter()
+        .filter(|(_, (score, _, _))| *score > 0.0)
+        .map(|(class, (score, evidence, _))| Classification {
+            class,
+            score,
+            evidence,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| order(&a.class).cmp(&order(&b.class)))
+    });
+    out
 }
 
 /// The weight of a generic trigger ("explosion").

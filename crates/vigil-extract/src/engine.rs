@@ -21,7 +21,7 @@ use vigil_model::{
 };
 
 use crate::actors::{roles, RoleMention};
-use crate::classify::{attack_mode, classify, classify_acled, weapon, Classification};
+use crate::classify::{attack_mode, candidates, classify, weapon, Classification};
 use crate::counts::{self, CountMention};
 use crate::dates::DateMention;
 use crate::kb::{Class, Kb, Outcome};
@@ -241,9 +241,15 @@ impl Extractor {
         for seg in segments {
             let sents: Vec<std::ops::Range<usize>> =
                 seg.iter().map(|&s| t.sentences[s].clone()).collect();
-            let Some(mut class) = classify(kb, &t, &sents) else {
+            // Every class the rules found a trigger for, best first.
+            let found = candidates(kb, &t, &sents, false);
+            let Some(mut class) = found.first().cloned() else {
                 continue;
             };
+            let acled: Vec<&Classification> = found
+                .iter()
+                .filter(|c| matches!(c.class, Class::Acled(_)))
+                .collect();
             // A claim of responsibility ("attribution", outside ACLED)
             // that also tells what was done and to whom reports the
             // attack it claims.
@@ -252,8 +258,34 @@ impl Extractor {
                     .iter()
                     .any(|r| !kb.count_cues.find(&t, r.clone()).is_empty())
             {
-                if let Some(acled) = classify_acled(kb, &t, &sents) {
-                    class = acled;
+                if let Some(&best) = acled.first() {
+                    class = best.clone();
+                }
+            }
+            // Among the ACLED classes the rules found a trigger for, the
+            // model reads the whole segment and may prefer another than the
+            // rules' own: that class's trigger is then the evidence. (A
+            // passage the rules put outside ACLED stays outside.) Only in
+            // a passage of one short report, as the model learned from
+            // (news snippets of a few hundred characters): a longer one
+            // tells of several acts, and its words are not one event's.
+            let passage: Vec<&str> = sents
+                .iter()
+                .map(|r| t.original_of(r.start, r.end))
+                .collect();
+            let passage = passage.join(" ");
+            if matches!(class.class, Class::Acled(_))
+                && acled.len() > 1
+                && passage.chars().count() <= MODEL_PASSAGE_CHARS
+            {
+                let allowed: Vec<Class> = acled.iter().map(|c| c.class).collect();
+                if let Some((chosen, _)) =
+                    kb.event_model
+                        .choose(&passage, Some(class.class), Some(&allowed))
+                {
+                    if let Some(&c) = acled.iter().find(|c| c.class == chosen) {
+                        class = c.clone();
+                    }
                 }
             }
             let Class::Acled(sub) = class.class else {
@@ -677,11 +709,37 @@ impl Extractor {
     }
 
     /// The CASE 2021 code of the best class of a text, including the
-    /// classes outside ACLED (for `vigil eval`).
+    /// classes outside ACLED (for `vigil eval`): the rules' class and the
+    /// event-type model's probabilities combined (`event_model`), so that
+    /// a text no trigger speaks for still gets the model's class.
     pub fn case_code(&self, text: &str) -> Option<String> {
         let t = Text::new(text);
-        let c = classify(self.kb, &t, &t.sentences)?;
-        let key = match c.class {
+        let rules = classify(self.kb, &t, &t.sentences).map(|c| c.class);
+        let class = self
+            .kb
+            .event_model
+            .choose(text, rules, None)
+            .map(|c| c.0)
+            .or(rules)?;
+        self.code_of(class)
+    }
+
+    /// The CASE 2021 code of the rules' class alone (no model): what the
+    /// model's training script weighs the rules' vote by.
+    pub fn case_code_rules(&self, text: &str) -> Option<String> {
+        let t = Text::new(text);
+        self.code_of(classify(self.kb, &t, &t.sentences)?.class)
+    }
+
+    /// The CASE 2021 code of the event-type model's class alone (no rules),
+    /// for the benchmark's comparison.
+    pub fn case_code_model(&self, text: &str) -> Option<String> {
+        self.code_of(self.kb.event_model.choose(text, None, None)?.0)
+    }
+
+    /// The CASE 2021 code of a class.
+    fn code_of(&self, class: Class) -> Option<String> {
+        let key = match class {
             Class::Acled(s) => s.as_str().to_string(),
             Class::Outside(i) => self.kb.sub_events[i].key.clone(),
         };
@@ -692,6 +750,11 @@ impl Extractor {
             .map(|s| s.case2021.clone())
     }
 }
+
+/// The longest passage, in characters, whose type the event-type model
+/// may choose among the rules' candidates: about the length of the news
+/// snippets it was trained on (most under 400).
+const MODEL_PASSAGE_CHARS: usize = 400;
 
 /// Whether sentence `s` opens with a list marker: a bullet ("*", "•",
 /// "-") or a number followed by ".", ")", "-" or ":" ("١-", "2.").

@@ -269,22 +269,25 @@ pub struct Kb {
     pub calendar: Calendar,
     /// How groups claim attacks and name the parties (claims.toml).
     pub claims: crate::claims::ClaimLanguage,
+    /// The event-type model beside the rules (event_model.tsv).
+    pub event_model: crate::event_model::EventModel,
 }
 
 /// The files of a knowledge base, as `data/kb/` holds them. One loader
 /// ([`KbFiles`]) reads them all, from the copy compiled into the binary or
 /// from a directory of edited copies; [`Kb::load`] parses and checks them.
-pub const FILES: [&str; 6] = [
+pub const FILES: [&str; 7] = [
     "actors.toml",
     "typology.toml",
     "calendar.toml",
     "claims.toml",
     "places.toml",
     "framing.toml",
+    "event_model.tsv",
 ];
 
 /// The bundled texts of [`FILES`], in the same order.
-const BUNDLED_TEXTS: [&str; 6] = [
+const BUNDLED_TEXTS: [&str; 7] = [
     include_str!("../../../data/kb/actors.toml"),
     include_str!("../../../data/kb/typology.toml"),
     include_str!("../../../data/kb/calendar.toml"),
@@ -293,6 +296,8 @@ const BUNDLED_TEXTS: [&str; 6] = [
     // The store judges copies with the copy vigil-text compiles in; this
     // one is what `vigil kb check` validates (the same file).
     vigil_text::FRAMING_TOML,
+    // Trained, not written: scripts/train_event_types.py.
+    include_str!("../../../data/kb/event_model.tsv"),
 ];
 
 /// One knowledge-base file: its name in [`FILES`], where it was read from
@@ -732,7 +737,20 @@ impl Kb {
             }
         }
 
+        // The event-type model: its classes are typology keys.
+        let model_file = files.get("event_model.tsv");
+        let event_model =
+            crate::event_model::EventModel::parse(model_file.0, model_file.1, |key| {
+                let i = tf.sub_event_type.iter().position(|s| s.key == key)?;
+                let s = &tf.sub_event_type[i];
+                Some(match s.key.parse::<SubEventType>() {
+                    Ok(t) if s.event_type != "outside_acled" => Class::Acled(t),
+                    _ => Class::Outside(i),
+                })
+            })?;
+
         Ok(Kb {
+            event_model,
             actor_names: Matcher::new(names),
             actors: af.actor,
             actor_by_key,

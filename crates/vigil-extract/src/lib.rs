@@ -19,6 +19,7 @@ pub mod counts;
 pub mod dates;
 mod engine;
 pub mod eval;
+pub mod event_model;
 pub mod kb;
 pub mod matcher;
 pub mod numbers;

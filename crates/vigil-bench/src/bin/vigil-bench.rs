@@ -8,7 +8,8 @@
 //!   `'*floor_pass*'`); `--out` writes each text's reports, to check that
 //!   a change made for speed leaves them the same.
 //! - `places`: place names found by Vigil in each text (char spans), timed.
-//! - `classify`: CASE 2021 code of each text, timed.
+//! - `classify`: CASE 2021 code of each text, timed (`--only rules`: the
+//!   rules without the event-type model; `--only model`: the model alone).
 //! - `claimstream`: writes a generated claim stream and its truth into
 //!   `--out` (see `vigil_bench::claimstream`); prints the weekly truth.
 //! - `claimstream-score`: scores a store built from a stream against its
@@ -29,7 +30,7 @@ use vigil_extract::{DocInput, Extractor};
 const USAGE: &str = "usage:
   vigil-bench floor    --jsonl FILE... [--limit N] [--reps R] [--only vigil|floor] [--out FILE]
   vigil-bench places   --jsonl FILE [--out FILE] [--reps R]
-  vigil-bench classify --jsonl FILE [--out FILE] [--reps R]
+  vigil-bench classify --jsonl FILE [--out FILE] [--reps R] [--only rules|model]
   vigil-bench claimstream --seed N --weeks N,N,... --start YYYY-MM-DD [--holdout] [--unknown-source] --out DIR
   vigil-bench claimstream-score --dir DIR --store STORE [--vigil PATH] [--run]";
 
@@ -278,7 +279,15 @@ fn classify_cmd(a: &Args) -> Result<Value> {
         let (c, s) = timed(|| {
             docs.iter()
                 // Nothing recognized: the catch-all class, as `vigil eval` scores it.
-                .map(|d| ex.case_code(&d.text).unwrap_or_else(|| "OTHER".to_string()))
+                // `--only rules|model`: one side without the other.
+                .map(|d| {
+                    match a.only.as_deref() {
+                        Some("rules") => ex.case_code_rules(&d.text),
+                        Some("model") => ex.case_code_model(&d.text),
+                        _ => ex.case_code(&d.text),
+                    }
+                    .unwrap_or_else(|| "OTHER".to_string())
+                })
                 .collect::<Vec<String>>()
         });
         codes = c;
