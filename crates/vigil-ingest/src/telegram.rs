@@ -158,8 +158,8 @@ struct Chat {
 /// Walks an export's JSON without holding it as a tree: each message is
 /// parsed on its own, so that memory stays one message beyond the file's
 /// bytes, and a damaged message loses only itself. Telegram Desktop writes
-/// a chat's `name`, `type` and `id` before its `messages`; fields after
-/// them do not name its documents.
+/// a chat's `name`, `type` and `id` before its `messages`; written after
+/// them, they are looked up ahead (`fields_after`).
 struct Reader<'a> {
     path: &'a str,
     b: &'a [u8],
@@ -229,6 +229,11 @@ impl Reader<'_> {
             match (level, key, next) {
                 (Level::Top | Level::Chat, b"messages", Some(b'[')) => {
                     self.arrays += 1;
+                    // A chat that names itself after its messages (keys in
+                    // another order than Telegram Desktop's) names them too.
+                    if chat.name.is_none() || chat.id.is_none() {
+                        fields_after(self.b, self.pos, &mut chat);
+                    }
                     self.messages(&chat, sink)?;
                 }
                 (Level::Top, b"chats" | b"left_chats", Some(b'{')) => {
@@ -362,6 +367,69 @@ impl Reader<'_> {
 /// brackets and strings alone; the byte and the damage where it cannot be
 /// told. A string may not span lines (JSON escapes newlines), so an
 /// unclosed quote is caught on its line, not at the end of the file.
+/// The chat's `name`, `type`, `id` and `username` written after its
+/// `messages` array (which opens at `start`), where the chat lacks them:
+/// the array and the fields after it are skipped over, not parsed. Nothing
+/// when the array or what follows is damaged (its messages then stay
+/// unnamed, as before).
+fn fields_after(b: &[u8], start: usize, chat: &mut Chat) {
+    let ws = |mut i: usize| {
+        while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            i += 1;
+        }
+        i
+    };
+    let Ok(mut i) = value_end(b, start) else {
+        return;
+    };
+    loop {
+        i = ws(i);
+        match b.get(i) {
+            Some(b',') => i = ws(i + 1),
+            _ => return,
+        }
+        if b.get(i) != Some(&b'"') {
+            return;
+        }
+        let Ok(key_end) = string_end(b, i) else {
+            return;
+        };
+        let key = &b[i + 1..key_end - 1];
+        i = ws(key_end);
+        if b.get(i) != Some(&b':') {
+            return;
+        }
+        i = ws(i + 1);
+        let Ok(end) = value_end(b, i) else {
+            return;
+        };
+        if let Ok(value) = parse(&b[i..end]) {
+            match key {
+                b"name" if chat.name.is_none() => {
+                    chat.name = value
+                        .as_str()
+                        .map(str::trim)
+                        .filter(|n| !n.is_empty())
+                        .map(str::to_string);
+                }
+                b"username" if chat.username.is_none() => {
+                    chat.username = value
+                        .as_str()
+                        .map(|u| u.trim().trim_start_matches('@'))
+                        .filter(|u| !u.is_empty())
+                        .map(str::to_string);
+                }
+                b"type" if chat.chat_type.is_empty() => {
+                    chat.chat_type = value.as_str().unwrap_or("").to_string();
+                }
+                b"id" if chat.id.is_none() => chat.id = id_text(&value),
+                _ => {}
+            }
+        }
+        i = end;
+    }
+}
+
 fn value_end(b: &[u8], start: usize) -> Result<usize, (usize, Damage)> {
     let mut open: Vec<u8> = Vec::new();
     let mut i = start;

@@ -877,3 +877,33 @@ proptest! {
         }
     }
 }
+
+/// A chat that names itself after its messages (keys written in another
+/// order than Telegram Desktop's, as other tools write them) still names
+/// the source of every message, and their links.
+#[test]
+fn a_chat_named_after_its_messages_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("result.json");
+    let json = "{\n \"id\": 1371229604,\n \"messages\": [\n  {\"id\": 7, \"type\": \"message\", \
+                \"date_unixtime\": \"1568786797\", \"text\": \"one\"},\n  {\"id\": 8, \"type\": \
+                \"message\", \"date_unixtime\": \"1568786897\", \"text\": \"two\"}\n ],\n \
+                \"name\": \"Wilayat Claims Channel\",\n \"type\": \"public_channel\"\n}\n";
+    std::fs::write(&path, json).unwrap();
+    let mut docs = Vec::new();
+    read_file(&path, None, &ReadOptions::default(), &mut |item| {
+        if let Item::Document(d) = item {
+            docs.push(d)
+        }
+    })
+    .unwrap();
+    assert_eq!(docs.len(), 2);
+    for d in &docs {
+        assert_eq!(d.source_name.as_deref(), Some("Wilayat Claims Channel"));
+        assert!(
+            d.url.as_deref().is_some_and(|u| u.contains("1371229604")),
+            "{:?}",
+            d.url
+        );
+    }
+}
