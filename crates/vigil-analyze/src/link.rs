@@ -21,7 +21,7 @@
 //! reports always give the same incidents.
 
 use std::borrow::Borrow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use vigil_geo::haversine_km;
@@ -461,11 +461,12 @@ pub fn link_from<R: Borrow<EventReport>>(
             continue;
         };
         let town = keys[i].town;
+        let name = keys[i].name.as_deref();
         let open = open.entry(keys[i].family).or_default();
         // Rank: most evidence, then fewest days, then fewest km, then the
         // oldest incident.
-        let mut best: Option<((u32, i64, f64), usize, Slot)> = None;
-        open.each_candidate(town, start, opts.max_days, |slot, n| {
+        let mut best: Option<((u32, i64, f64), usize)> = None;
+        open.each_candidate(town, name, start, opts.max_days, |n| {
             let (mut days, mut km, mut evidence) = (0i64, 0.0f64, 0u32);
             for &m in &incidents[n] {
                 let Ok(near) = distance(&keys[i], &keys[m], opts) else {
@@ -476,7 +477,7 @@ pub fn link_from<R: Borrow<EventReport>>(
                 evidence = evidence.max(near.evidence);
             }
             let rank = (evidence, days, km);
-            let better = best.as_ref().is_none_or(|(w, b, _)| {
+            let better = best.as_ref().is_none_or(|(w, b)| {
                 w.0.cmp(&rank.0)
                     .then(rank.1.cmp(&w.1))
                     .then(rank.2.total_cmp(&w.2))
@@ -484,16 +485,16 @@ pub fn link_from<R: Borrow<EventReport>>(
                     .is_lt()
             });
             if better {
-                best = Some((rank, n, slot));
+                best = Some((rank, n));
             }
         });
         match best {
-            Some((_, n, slot)) => {
+            Some((_, n)) => {
                 incidents[n].push(i);
-                open.joined(slot, town, end);
+                open.joined(n, town, name, end);
             }
             None => {
-                open.add(town, (incidents.len(), end));
+                open.add(incidents.len(), town, name, end);
                 incidents.push(vec![i]);
             }
         }
@@ -501,72 +502,99 @@ pub fn link_from<R: Borrow<EventReport>>(
     incidents
 }
 
-/// Where an open incident is kept: under its town (`Some`) or with those
-/// naming none, at an index of that list.
-#[derive(Debug, Clone, Copy)]
-struct Slot(Option<i64>, usize);
-
-/// The open incidents of one family: (incident, the last day it covers),
-/// by the town their reports name. The reports of one incident name at most
-/// one town, since two towns never link.
+/// The open incidents of one family, with the last day each covers, found
+/// by the town their reports name and by the name they give it: two
+/// reports calling a village by one name on one day may have read it as
+/// two namesakes (see `distance`), and must still meet.
 #[derive(Debug, Default)]
 struct Open {
-    by_town: HashMap<i64, Vec<(usize, NaiveDate)>>,
-    townless: Vec<(usize, NaiveDate)>,
+    last: HashMap<usize, NaiveDate>,
+    by_town: HashMap<i64, Vec<usize>>,
+    by_name: HashMap<String, Vec<usize>>,
+    townless: Vec<usize>,
 }
 
 impl Open {
-    fn list(&mut self, town: Option<i64>) -> &mut Vec<(usize, NaiveDate)> {
-        match town {
-            Some(t) => self.by_town.entry(t).or_default(),
-            None => &mut self.townless,
-        }
-    }
-
-    /// Calls `f(slot, incident)` for each incident still open on `start`
-    /// that a report at `town` may join (every open incident when the
-    /// report names no town), closing those that ended too long before.
+    /// Calls `f(incident)` once for each incident still open on `start`
+    /// that a report at `town` (called `name`) may join: those at its
+    /// town, those of its name and those naming none (every open incident
+    /// when the report names no town), dropping those that ended too long
+    /// before.
     fn each_candidate(
         &mut self,
         town: Option<i64>,
+        name: Option<&str>,
         start: NaiveDate,
         max_days: i64,
-        mut f: impl FnMut(Slot, usize),
+        mut f: impl FnMut(usize),
     ) {
-        let mut visit = |at: Option<i64>, list: &mut Vec<(usize, NaiveDate)>| {
-            list.retain(|&(_, last)| (start - last).num_days() <= max_days);
-            for (k, &(n, _)) in list.iter().enumerate() {
-                f(Slot(at, k), n);
+        let last = &self.last;
+        let mut stale: Vec<usize> = Vec::new();
+        let mut seen: HashSet<usize> = HashSet::new();
+        let mut visit = |list: &mut Vec<usize>| {
+            list.retain(|n| {
+                let fresh = last
+                    .get(n)
+                    .is_some_and(|&l| (start - l).num_days() <= max_days);
+                if !fresh {
+                    stale.push(*n);
+                }
+                fresh
+            });
+            for &n in list.iter() {
+                if seen.insert(n) {
+                    f(n);
+                }
             }
         };
         match town {
             Some(t) => {
                 if let Some(list) = self.by_town.get_mut(&t) {
-                    visit(Some(t), list);
+                    visit(list);
                 }
             }
-            None => {
-                for (&t, list) in self.by_town.iter_mut() {
-                    visit(Some(t), list);
-                }
+            None => self.by_town.values_mut().for_each(&mut visit),
+        }
+        if let Some(list) = name.and_then(|n| self.by_name.get_mut(n)) {
+            visit(list);
+        }
+        visit(&mut self.townless);
+        // An incident closed in one list is closed in all: the lists not
+        // visited drop it when next visited.
+        for n in stale {
+            self.last.remove(&n);
+        }
+    }
+
+    /// A new incident, of a report at `town` called `name`, ending on `end`.
+    fn add(&mut self, n: usize, town: Option<i64>, name: Option<&str>, end: NaiveDate) {
+        self.last.insert(n, end);
+        match town {
+            Some(t) => self.by_town.entry(t).or_default().push(n),
+            None => self.townless.push(n),
+        }
+        if let Some(name) = name {
+            self.by_name.entry(name.to_string()).or_default().push(n);
+        }
+    }
+
+    /// A report at `town` called `name`, ending on `end`, joined incident
+    /// `n`.
+    fn joined(&mut self, n: usize, town: Option<i64>, name: Option<&str>, end: NaiveDate) {
+        let last = self.last.entry(n).or_insert(end);
+        *last = (*last).max(end);
+        if let Some(t) = town {
+            if let Some(k) = self.townless.iter().position(|&m| m == n) {
+                // The incident now names a town.
+                self.townless.swap_remove(k);
+                self.by_town.entry(t).or_default().push(n);
             }
         }
-        visit(None, &mut self.townless);
-    }
-
-    fn add(&mut self, town: Option<i64>, entry: (usize, NaiveDate)) {
-        self.list(town).push(entry);
-    }
-
-    /// A report at `town` ending on `end` joined the incident at `slot`.
-    fn joined(&mut self, slot: Slot, town: Option<i64>, end: NaiveDate) {
-        let Slot(at, k) = slot;
-        let list = self.list(at);
-        list[k].1 = list[k].1.max(end);
-        if at.is_none() && town.is_some() {
-            // The incident now names a town.
-            let entry = list.swap_remove(k);
-            self.add(town, entry);
+        if let Some(name) = name {
+            let list = self.by_name.entry(name.to_string()).or_default();
+            if !list.contains(&n) {
+                list.push(n);
+            }
         }
     }
 }
@@ -1041,7 +1069,9 @@ mod tests {
         let sdf = Some("Syrian Democratic Forces");
         let kidnapping = {
             let mut r = told(1, 11, Attack, Some(Kidnapping), None);
-            r.place.as_mut().unwrap().geonames_id = Some(2);
+            let place = r.place.as_mut().unwrap();
+            place.geonames_id = Some(2);
+            place.name = "Hasakah".into();
             r
         };
         let ied = told(2, 11, RemoteExplosive, Some(BombingIed), sdf);

@@ -2565,8 +2565,12 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
         (Some(PlaceKind::Village), PlaceKind::Town)
         | (Some(PlaceKind::Town), PlaceKind::Village | PlaceKind::City)
         | (Some(PlaceKind::City), PlaceKind::Town) => 0.75,
-        // "the village of al-Sabha" is no city of 100,000.
+        // "the village of al-Sabha" is no city of 100,000; "قرية القنيطرة"
+        // is no province.
         (Some(PlaceKind::Village), PlaceKind::City) => -2.0,
+        (Some(PlaceKind::Village | PlaceKind::Town), PlaceKind::Province | PlaceKind::Country) => {
+            -4.0
+        }
         _ => 0.0,
     };
     // The text's countries, up to a point: a local paper names its own
