@@ -2136,6 +2136,14 @@ mod tests {
                 &["syrian-democratic-forces"],
                 Some(ClaimStatus::Confirmed),
             ),
+            // The speaker's own, told in the third person.
+            (
+                "The SDF denied that any of its fighters were killed by a car bomb near Hajin.",
+                None,
+                &[],
+                &["syrian-democratic-forces"],
+                Some(ClaimStatus::Denied),
+            ),
             (
                 "The attack could not be independently verified.",
                 None,
