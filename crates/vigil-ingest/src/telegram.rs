@@ -155,6 +155,25 @@ struct Chat {
     id: Option<String>,
 }
 
+impl Chat {
+    /// Takes the chat's `name`, `username`, `type` or `id` from its value.
+    fn set(&mut self, key: &[u8], value: &Value) {
+        let text = |v: &Value, strip: &[char]| {
+            v.as_str()
+                .map(|s| s.trim().trim_start_matches(strip))
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        match key {
+            b"name" => self.name = text(value, &[]),
+            b"username" => self.username = text(value, &['@']),
+            b"type" => self.chat_type = value.as_str().unwrap_or("").to_string(),
+            b"id" => self.id = id_text(value),
+            _ => {}
+        }
+    }
+}
+
 /// Walks an export's JSON without holding it as a tree: each message is
 /// parsed on its own, so that memory stays one message beyond the file's
 /// bytes, and a damaged message loses only itself. Telegram Desktop writes
@@ -242,24 +261,7 @@ impl Reader<'_> {
                 (Level::Chats, b"list", Some(b'[')) => self.chat_list(sink)?,
                 (Level::Top | Level::Chat, b"name" | b"type" | b"id" | b"username", _) => {
                     let value = self.small_value()?;
-                    match key {
-                        b"name" => {
-                            chat.name = value
-                                .as_str()
-                                .map(str::trim)
-                                .filter(|n| !n.is_empty())
-                                .map(str::to_string);
-                        }
-                        b"username" => {
-                            chat.username = value
-                                .as_str()
-                                .map(|u| u.trim().trim_start_matches('@'))
-                                .filter(|u| !u.is_empty())
-                                .map(str::to_string);
-                        }
-                        b"type" => chat.chat_type = value.as_str().unwrap_or("").to_string(),
-                        _ => chat.id = id_text(&value),
-                    }
+                    chat.set(key, &value);
                 }
                 _ => {
                     self.pos = value_end(self.b, self.pos).map_err(|(at, d)| Stop::At(at, d))?;
@@ -403,28 +405,15 @@ fn fields_after(b: &[u8], start: usize, chat: &mut Chat) {
         let Ok(end) = value_end(b, i) else {
             return;
         };
-        if let Ok(value) = parse(&b[i..end]) {
-            match key {
-                b"name" if chat.name.is_none() => {
-                    chat.name = value
-                        .as_str()
-                        .map(str::trim)
-                        .filter(|n| !n.is_empty())
-                        .map(str::to_string);
-                }
-                b"username" if chat.username.is_none() => {
-                    chat.username = value
-                        .as_str()
-                        .map(|u| u.trim().trim_start_matches('@'))
-                        .filter(|u| !u.is_empty())
-                        .map(str::to_string);
-                }
-                b"type" if chat.chat_type.is_empty() => {
-                    chat.chat_type = value.as_str().unwrap_or("").to_string();
-                }
-                b"id" if chat.id.is_none() => chat.id = id_text(&value),
-                _ => {}
-            }
+        let missing = match key {
+            b"name" => chat.name.is_none(),
+            b"username" => chat.username.is_none(),
+            b"type" => chat.chat_type.is_empty(),
+            b"id" => chat.id.is_none(),
+            _ => false,
+        };
+        if let (true, Ok(value)) = (missing, parse(&b[i..end])) {
+            chat.set(key, &value);
         }
         i = end;
     }
