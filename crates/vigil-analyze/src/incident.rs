@@ -13,7 +13,7 @@ use vigil_model::{
 };
 use vigil_store::{LinkInput, NewIncident};
 
-use crate::link::{link_from, report_days, LinkOptions, Origin};
+use crate::link::{link_from, report_days, Apart, LinkOptions, Origin};
 
 /// A report is a claim when the perpetrator's own media carry it, or when
 /// it is worded as one (a news report that relays the claim: "IS said via
@@ -90,6 +90,12 @@ fn origin(i: &LinkInput) -> Origin {
         forwarded: i.forwarded,
         list: i.document_events > 1,
     }
+}
+
+/// Why two reports cannot tell one event, weighing where each comes from
+/// as linking does; `None` when they may.
+pub fn why_apart(a: &LinkInput, b: &LinkInput, opts: &LinkOptions) -> Option<Apart> {
+    crate::link::apart_from((&a.report, origin(a)), (&b.report, origin(b)), opts)
 }
 
 /// Links `inputs` into incidents, applies `decisions` and attaches `sites`.

@@ -82,9 +82,14 @@ struct Key {
     town: Option<i64>,
     /// The point of the place the report names precisely, to about a km.
     spot: Option<(i32, i32)>,
-    /// The name the report gives the town it names precisely, as written
-    /// (normalized): what the source said, where `town` is our reading.
-    name: Option<String>,
+    /// The names of the town the report names precisely (normalized): as
+    /// written, what the source said, where `town` is our reading; and the
+    /// gazetteer's main name of the place read, which one village's names
+    /// in two scripts share ("القنيطرة" and "Quneitra" both read as a
+    /// Quneitra).
+    names: Vec<String>,
+    /// The country of its place.
+    country: Option<String>,
     perpetrators: Vec<String>,
     /// The knowledge base's actors the targets are, with all they belong
     /// to (the SDF for the YPG): two reports whose targets share none of
@@ -163,11 +168,16 @@ fn key(r: &EventReport, origin: Origin, cache: &mut HashMap<String, Vec<usize>>)
         .filter(|p| p.precision == GeoPrecision::Place)
         .and_then(|p| p.lat.zip(p.lon))
         .map(|(lat, lon)| spot_of(lat, lon));
-    let name = r
+    let mut names: Vec<String> = r
         .place
-        .as_ref()
-        .filter(|p| p.precision == GeoPrecision::Place && !p.name.is_empty())
-        .map(|p| vigil_text::normalize(&p.name));
+        .iter()
+        .filter(|p| p.precision == GeoPrecision::Place)
+        .flat_map(|p| [Some(p.name.as_str()), p.gazetteer_name.as_deref()])
+        .flatten()
+        .map(vigil_text::normalize)
+        .filter(|n| !n.is_empty())
+        .collect();
+    names.dedup();
     let mut perpetrators: Vec<String> = r
         .perpetrators
         .iter()
@@ -192,7 +202,8 @@ fn key(r: &EventReport, origin: Origin, cache: &mut HashMap<String, Vec<usize>>)
         province,
         town,
         spot,
-        name,
+        names,
+        country: r.place.as_ref().and_then(|p| p.country.clone()),
         perpetrators,
         targets: target_actors(r, cache),
         killed: r.counts.killed.filter(|_| !claimed).map(|c| c.value),
@@ -295,6 +306,23 @@ pub enum Apart {
     SameChannel,
 }
 
+impl Apart {
+    /// What keeps the two reports apart, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Apart::Family => "one tells political violence and the other does not, or they are of two sub-event types outside it",
+            Apart::Days => "one or both are undated (or dated only to a year), or they are too many days apart (--max-days)",
+            Apart::Type => "typed differently, and neither at one town on one day nor told as one kind of attack",
+            Apart::Towns => "each names a different town",
+            Apart::Place => "their places are too far apart (--max-km), or in two provinces",
+            Apart::Perpetrators => "their perpetrators share no one",
+            Apart::Targets => "their targets are on two sides",
+            Apart::Tolls => "independent death tolls that cannot be one event's",
+            Apart::SameChannel => "two claims one channel published apart: a channel claims each attack once",
+        }
+    }
+}
+
 /// How two compatible reports relate, for choosing among incidents.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Near {
@@ -304,10 +332,29 @@ struct Near {
     /// What they share beyond compatibility: the same town, attack mode,
     /// target, toll.
     evidence: u32,
+    /// At one town.
+    same_town: bool,
 }
 
 /// How far apart two reports are, or why they cannot be one event.
 fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Result<Near, Apart> {
+    distance_at(a, b, opts, false)
+}
+
+/// Whether two reports name one town: the same gazetteer id, or the same
+/// point (a village without an id); or, on one day, the same name.
+fn one_town(a: &Key, b: &Key) -> bool {
+    let same_day = matches!((a.days, b.days), (Some(x), Some(y)) if gap_days(x, y) == 0);
+    a.town.is_some() && a.town == b.town
+        || a.spot.is_some() && a.spot == b.spot
+        || same_day && a.names.iter().any(|n| b.names.contains(n))
+}
+
+/// [`distance`], where `bridged` says a third report names one town with
+/// each of the two (a wire's "Al Husayniyah" read as the claim's town, the
+/// claim's "الحسينية" said again in a newsletter that read a namesake):
+/// they are then at one town too.
+fn distance_at(a: &Key, b: &Key, opts: &LinkOptions, bridged: bool) -> Result<Near, Apart> {
     if a.family != b.family {
         return Err(Apart::Family);
     }
@@ -331,7 +378,7 @@ fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Result<Near, Apart> {
     // مشهد" in a claim and in the newsletter's list, read in two
     // provinces): the name is what the sources said, the namesake our
     // guess.
-    let same_name = days == 0 && a.name.is_some() && a.name == b.name;
+    let same_name = bridged || days == 0 && a.names.iter().any(|n| b.names.contains(n));
     let same_town =
         a.town.is_some() && a.town == b.town || a.spot.is_some() && a.spot == b.spot || same_name;
     // Sources often type one attack differently (a claim's bombing, a
@@ -357,8 +404,10 @@ fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Result<Near, Apart> {
             let d = haversine_km(p.0, p.1, q.0, q.1);
             let slack = a.slack_km + b.slack_km;
             if slack.is_infinite() {
-                // A province or no place: only the same province links.
-                if a.province.is_some() && a.province != b.province {
+                // A province or a country: only places in it link.
+                let apart =
+                    |x: &Option<String>, y: &Option<String>| x.is_some() && y.is_some() && x != y;
+                if apart(&a.province, &b.province) || apart(&a.country, &b.country) {
                     return Err(Apart::Place);
                 }
                 opts.max_km
@@ -393,6 +442,7 @@ fn distance(a: &Key, b: &Key, opts: &LinkOptions) -> Result<Near, Apart> {
         days: days + i64::from(retyped),
         km,
         evidence,
+        same_town,
     })
 }
 
@@ -461,15 +511,35 @@ pub fn link_from<R: Borrow<EventReport>>(
             continue;
         };
         let town = keys[i].town;
-        let name = keys[i].name.as_deref();
+        let names = keys[i].names.as_slice();
         let open = open.entry(keys[i].family).or_default();
         // Rank: most evidence, then fewest days, then fewest km, then the
         // oldest incident.
         let mut best: Option<((u32, i64, f64), usize)> = None;
-        open.each_candidate(town, name, start, opts.max_days, |n| {
+        open.each_candidate(town, names, start, opts.max_days, |n| {
             let (mut days, mut km, mut evidence) = (0i64, 0.0f64, 0u32);
-            for &m in &incidents[n] {
-                let Ok(near) = distance(&keys[i], &keys[m], opts) else {
+            let members = &incidents[n];
+            let near: Vec<Result<Near, Apart>> = members
+                .iter()
+                .map(|&m| distance(&keys[i], &keys[m], opts))
+                .collect();
+            // The members this report names one town with.
+            let at_its_town: Vec<usize> = members
+                .iter()
+                .zip(&near)
+                .filter(|(_, r)| r.is_ok_and(|x| x.same_town))
+                .map(|(&m, _)| m)
+                .collect();
+            for (&m, r) in members.iter().zip(near) {
+                let r = match r {
+                    Err(Apart::Place | Apart::Towns | Apart::Type)
+                        if at_its_town.iter().any(|&b| one_town(&keys[b], &keys[m])) =>
+                    {
+                        distance_at(&keys[i], &keys[m], opts, true)
+                    }
+                    r => r,
+                };
+                let Ok(near) = r else {
                     return;
                 };
                 days = days.max(near.days);
@@ -491,10 +561,10 @@ pub fn link_from<R: Borrow<EventReport>>(
         match best {
             Some((_, n)) => {
                 incidents[n].push(i);
-                open.joined(n, town, name, end);
+                open.joined(n, town, names, end);
             }
             None => {
-                open.add(incidents.len(), town, name, end);
+                open.add(incidents.len(), town, names, end);
                 incidents.push(vec![i]);
             }
         }
@@ -523,7 +593,7 @@ impl Open {
     fn each_candidate(
         &mut self,
         town: Option<i64>,
-        name: Option<&str>,
+        names: &[String],
         start: NaiveDate,
         max_days: i64,
         mut f: impl FnMut(usize),
@@ -555,8 +625,10 @@ impl Open {
             }
             None => self.by_town.values_mut().for_each(&mut visit),
         }
-        if let Some(list) = name.and_then(|n| self.by_name.get_mut(n)) {
-            visit(list);
+        for name in names {
+            if let Some(list) = self.by_name.get_mut(name) {
+                visit(list);
+            }
         }
         visit(&mut self.townless);
         // An incident closed in one list is closed in all: the lists not
@@ -567,20 +639,20 @@ impl Open {
     }
 
     /// A new incident, of a report at `town` called `name`, ending on `end`.
-    fn add(&mut self, n: usize, town: Option<i64>, name: Option<&str>, end: NaiveDate) {
+    fn add(&mut self, n: usize, town: Option<i64>, names: &[String], end: NaiveDate) {
         self.last.insert(n, end);
         match town {
             Some(t) => self.by_town.entry(t).or_default().push(n),
             None => self.townless.push(n),
         }
-        if let Some(name) = name {
-            self.by_name.entry(name.to_string()).or_default().push(n);
+        for name in names {
+            self.by_name.entry(name.clone()).or_default().push(n);
         }
     }
 
     /// A report at `town` called `name`, ending on `end`, joined incident
     /// `n`.
-    fn joined(&mut self, n: usize, town: Option<i64>, name: Option<&str>, end: NaiveDate) {
+    fn joined(&mut self, n: usize, town: Option<i64>, names: &[String], end: NaiveDate) {
         let last = self.last.entry(n).or_insert(end);
         *last = (*last).max(end);
         if let Some(t) = town {
@@ -590,8 +662,8 @@ impl Open {
                 self.by_town.entry(t).or_default().push(n);
             }
         }
-        if let Some(name) = name {
-            let list = self.by_name.entry(name.to_string()).or_default();
+        for name in names {
+            let list = self.by_name.entry(name.clone()).or_default();
             if !list.contains(&n) {
                 list.push(n);
             }
@@ -704,6 +776,56 @@ mod tests {
             let got = link(&[claim, list], &LinkOptions::default());
             assert_eq!(got.len() == 1, together, "{what}");
         }
+    }
+
+    #[test]
+    fn names_in_two_scripts_meet_through_the_gazetteer_and_a_third_report() {
+        // The claim's "الحسينية" and the wire's "Al Husayniyah", both read
+        // as the Deir ez-Zor village; the newsletter's "الحسينية", read as
+        // an Aleppo namesake and typed as a clash.
+        let at = |id: i64, place: (f64, f64), name: &str, gazetteer: &str| {
+            let mut r = report(id, 11, place, Some("Islamic State"));
+            let p = r.place.as_mut().unwrap();
+            p.name = name.into();
+            p.gazetteer_name = Some(gazetteer.into());
+            p.geonames_id = Some((place.0 * 1000.0) as i64);
+            r
+        };
+        let dez = (35.359, 40.151);
+        let aleppo = (36.631, 36.631);
+        let claim = at(1, dez, "الحسينية", "Al Husayniyah");
+        let list = retype(
+            at(2, aleppo, "الحسينية", "Hasan Kakawi"),
+            SubEventType::ArmedClash,
+        );
+        let wire = at(3, dez, "Al Husayniyah", "Al Husayniyah");
+        let got = link(
+            &[claim.clone(), list.clone(), wire.clone()],
+            &LinkOptions::default(),
+        );
+        assert_eq!(got, vec![vec![0, 1, 2]]);
+        // Without the claim between them, the wire and the list are two
+        // towns.
+        assert_eq!(link(&[list, wire], &LinkOptions::default()).len(), 2);
+        // One script's name and the other's meet through the gazetteer's.
+        let arabic = at(1, dez, "القنيطرة", "Quneitra");
+        let mut latin = at(2, (36.9, 40.0), "Quneitra", "Quneitra");
+        latin.place.as_mut().unwrap().geonames_id = None;
+        assert_eq!(link(&[arabic, latin], &LinkOptions::default()).len(), 1);
+    }
+
+    #[test]
+    fn a_country_links_with_its_towns_and_not_with_others() {
+        let town = report(1, 11, HASAKAH, Some("Islamic State"));
+        let country = |code: &str| {
+            let mut r = report(2, 11, (35.0, 38.0), Some("Islamic State"));
+            let p = r.place.as_mut().unwrap();
+            (p.province, p.country, p.precision) = (None, Some(code.into()), GeoPrecision::Region);
+            r
+        };
+        let opts = LinkOptions::default();
+        assert_eq!(link(&[town.clone(), country("SY")], &opts).len(), 1);
+        assert_eq!(link(&[town, country("IQ")], &opts).len(), 2);
     }
 
     #[test]

@@ -95,6 +95,11 @@ pub struct LinkArgs {
     /// Kilometres between two reports' places (both placed at a town)
     #[arg(long, default_value_t = 25.0, value_name = "KM")]
     pub max_km: f64,
+    /// Link nothing: say whether two reports may tell one event, and if
+    /// not, which test keeps them apart (report ids, as `vigil incident
+    /// show` lists them)
+    #[arg(long, num_args = 2, value_names = ["REPORT", "REPORT"])]
+    pub why: Option<Vec<i64>>,
 }
 
 /// Which incidents: the filters shared by `incidents`, `tally` and `surge`.

@@ -14,7 +14,8 @@ use vigil_analyze::relink::{relink_waiting, RelinkOptions, RelinkSummary};
 use vigil_analyze::surge::SurgeOptions;
 use vigil_analyze::tally::{series_from_counts, surges_in_store, week_of, Series, TallyQuery};
 use vigil_model::{
-    Decision, DecisionAction, Dimension, Incident, IncidentId, Measure, ReportKey, SubEventType,
+    Decision, DecisionAction, Dimension, Incident, IncidentId, Measure, ReportId, ReportKey,
+    SubEventType,
 };
 use vigil_store::{IncidentFilter, IncidentSort, SortOrder, SqliteStore, Store};
 
@@ -60,13 +61,17 @@ pub fn link(dir: &Path, args: &LinkArgs, out: &Output) -> anyhow::Result<ExitCod
             args.max_km
         );
     }
+    let link = LinkOptions {
+        max_days: args.max_days,
+        max_km: args.max_km,
+    };
+    if let Some(ids) = &args.why {
+        return why(dir, (ids[0], ids[1]), &link, out);
+    }
     let mut store = open_for_bulk(dir, true)?;
     let started = Instant::now();
     let opts = RelinkOptions {
-        link: LinkOptions {
-            max_days: args.max_days,
-            max_km: args.max_km,
-        },
+        link,
         full: args.full,
         ..RelinkOptions::default()
     };
@@ -95,6 +100,50 @@ pub fn link(dir: &Path, args: &LinkArgs, out: &Output) -> anyhow::Result<ExitCod
             ("incidents in the store", total.to_string()),
             ("time", format!("{seconds:.2} s")),
         ]);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `vigil link --why A B`: whether two reports may tell one event, and if
+/// not, the first test that keeps them apart.
+fn why(
+    dir: &Path,
+    (a, b): (i64, i64),
+    opts: &LinkOptions,
+    out: &Output,
+) -> anyhow::Result<ExitCode> {
+    let store = open_existing(dir)?;
+    let ids = [ReportId(a), ReportId(b)];
+    let inputs = store.link_inputs_of(&ids, &[])?;
+    let find = |id: ReportId| {
+        inputs.iter().find(|i| i.report.id == id).ok_or_else(|| {
+            anyhow::anyhow!(
+                "no report {} in the store (`vigil incident show ID` lists an incident's reports)",
+                id.0
+            )
+        })
+    };
+    let (x, y) = (find(ids[0])?, find(ids[1])?);
+    let apart = vigil_analyze::incident::why_apart(x, y, opts);
+    if out.json {
+        #[derive(Serialize)]
+        struct J {
+            reports: [i64; 2],
+            may_link: bool,
+            apart: Option<String>,
+            reason: Option<&'static str>,
+        }
+        out.json(&J {
+            reports: [a, b],
+            may_link: apart.is_none(),
+            apart: apart.map(|r| format!("{r:?}")),
+            reason: apart.map(|r| r.describe()),
+        })?;
+    } else {
+        match apart {
+            None => println!("reports {a} and {b} may tell one event (each joins the incident with the most evidence)"),
+            Some(r) => println!("reports {a} and {b} are kept apart: {}", r.describe()),
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
