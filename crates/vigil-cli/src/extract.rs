@@ -528,6 +528,16 @@ pub fn kb_check(dir: Option<&Path>, out: &Output) -> anyhow::Result<ExitCode> {
         Ok(kb) => kb,
         Err(e) => bail!("knowledge base is invalid: {e}"),
     };
+    let gaz = vigil_geo::Gazetteer::bundled();
+    for a in &kb.actors {
+        if let Err(name) = vigil_extract::places::provinces_named(gaz, &a.provinces, &a.countries) {
+            bail!(
+                "knowledge base is invalid: actors.toml: actor {:?}: provinces: {name:?} is no province of its countries {:?} in the gazetteer (`vigil gazetteer lookup NAME` shows what a name is)",
+                a.key,
+                a.countries
+            );
+        }
+    }
     let (path, text) = files.get("places.toml");
     if let Err(e) =
         vigil_extract::places::Lexicon::from_toml(path, text, vigil_geo::Gazetteer::bundled())

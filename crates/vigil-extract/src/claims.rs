@@ -49,6 +49,8 @@ pub(crate) struct ClaimsFile {
     generic_term: Vec<GenericDef>,
     #[serde(default)]
     control: Vec<ControlDef>,
+    #[serde(default)]
+    voice_reading: Vec<VoiceReadingDef>,
     victims: VictimsDef,
     #[serde(default)]
     implied_count: Vec<ImpliedDef>,
@@ -147,6 +149,17 @@ struct BareRefDef {
     en: Vec<String>,
     countries: Vec<String>,
     since: String,
+}
+
+/// Another actor's name as a group's voice uses it, in some countries
+/// (`[[voice_reading]]`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VoiceReadingDef {
+    used_by: String,
+    name: String,
+    reads_as: String,
+    countries: Vec<String>,
 }
 
 /// One party's term for another (`[[term]]`).
@@ -272,6 +285,9 @@ pub struct ClaimLanguage {
     /// since when they stand for it.
     bare: Matcher<usize>,
     bare_where: HashMap<usize, (Vec<String>, NaiveDate)>,
+    /// (voice, actor named, actor meant, countries): in the voice's own
+    /// texts about those countries, the name stands for the actor meant.
+    voice_readings: Vec<(usize, usize, usize, Vec<String>)>,
     /// Outlet actor → the actor it speaks for.
     outlets: HashMap<usize, usize>,
     /// Self-names and opening formulae → the actor whose voice they are.
@@ -468,6 +484,15 @@ impl ClaimLanguage {
             let since = day(&b.since, "bare_reference since")?;
             bare_where.insert(a, (b.countries.clone(), since));
         }
+        let mut voice_readings = Vec::new();
+        for v in &f.voice_reading {
+            voice_readings.push((
+                actor(&v.used_by, "voice_reading used_by")?,
+                actor(&v.name, "voice_reading name")?,
+                actor(&v.reads_as, "voice_reading reads_as")?,
+                v.countries.clone(),
+            ));
+        }
         let mut control = Vec::new();
         for k in &f.control {
             control.push(Control {
@@ -517,6 +542,7 @@ impl ClaimLanguage {
             media_words_ar: word_set(&c.media_words_ar),
             bare: Matcher::new(bare),
             bare_where,
+            voice_readings,
             outlets,
             voice: Matcher::new(voice),
             generic: Matcher::new(generic),
@@ -927,6 +953,24 @@ impl ClaimLanguage {
         })
     }
 
+    /// The actor that `actor`'s name stands for in a text in `voice`'s
+    /// voice about `country` (the Islamic State's "PKK" in Syria is the
+    /// SDF): `actor` itself unless a `[[voice_reading]]` says otherwise.
+    pub fn read_in_voice(
+        &self,
+        voice: Option<usize>,
+        actor: usize,
+        country: Option<&str>,
+    ) -> usize {
+        let (Some(voice), Some(country)) = (voice, country) else {
+            return actor;
+        };
+        self.voice_readings
+            .iter()
+            .find(|(v, a, _, cs)| *v == voice && *a == actor && cs.iter().any(|c| c == country))
+            .map_or(actor, |r| r.2)
+    }
+
     /// The bare words for a group in sentence `r`, as actor mentions.
     pub fn bare_hits(&self, t: &Text<'_>, r: &std::ops::Range<usize>) -> Vec<Hit<'_, usize>> {
         self.bare.find(t, r.clone())
@@ -999,7 +1043,11 @@ impl ClaimLanguage {
         numbers: &crate::numbers::NumberWords,
     ) -> Option<Side> {
         let h = &actors[i];
-        if t.tok(h.start).is_ascii() {
+        // A Latin-script name inside Arabic ("لمرتدي PKK") is read by the
+        // Arabic grammar around it.
+        let word_before = (r.start..h.start).rev().find(|&k| t.kind(k) == Kind::Word);
+        let in_arabic = word_before.is_some_and(|k| !t.tok(k).is_ascii());
+        if t.tok(h.start).is_ascii() && !in_arabic {
             return self.side_en(t, r, h, numbers);
         }
         // The noun phrase the name ends: a noun of people, things or

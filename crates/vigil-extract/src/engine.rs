@@ -128,7 +128,7 @@ impl Extractor {
     pub fn places(&self, text: &str, doc: &DocInput) -> Vec<(Span, PlaceIdx, Vec<PlaceIdx>)> {
         let t = Text::new(text);
         let ctx = self.context(doc);
-        let forces = self.forces_countries(&t);
+        let forces = self.forces(&t);
         places::find(self.gaz, &t, 0..t.tokens.len(), &ctx, &forces)
             .into_iter()
             .map(|m| (t.span(m.start, m.end), m.place, m.candidates))
@@ -143,15 +143,32 @@ impl Extractor {
         }
     }
 
-    /// The countries that the forces a text names belong to, each named by
-    /// a force of one country only ("the SDF" → Syria, "Peshmerga" →
-    /// Iraq): evidence of where its villages lie.
-    fn forces_countries(&self, t: &Text<'_>) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
+    /// What the forces a text names say of where its villages lie: the
+    /// countries of those of one country only ("the SDF" → Syria,
+    /// "Peshmerga" → Iraq), and the provinces where they fight.
+    fn forces(&self, t: &Text<'_>) -> places::Forces {
+        let mut out = places::Forces::default();
         for h in self.kb.actor_names.find(t, 0..t.tokens.len()) {
-            if let [c] = self.kb.actors[*h.value].countries.as_slice() {
-                if !out.contains(c) {
-                    out.push(c.clone());
+            let actor = &self.kb.actors[*h.value];
+            if let [c] = actor.countries.as_slice() {
+                if !out.countries.contains(c) {
+                    out.countries.push(c.clone());
+                }
+            }
+            if actor.provinces.is_empty() {
+                continue;
+            }
+            let Some(sentence) = t.sentences.iter().find(|s| s.contains(&h.start)) else {
+                continue;
+            };
+            // Checked by `vigil kb check`: a name that is no province
+            // leaves the theatre to the others.
+            for (c, p) in places::provinces_named(self.gaz, &actor.provinces, &actor.countries)
+                .unwrap_or_default()
+            {
+                let entry = (sentence.clone(), c, p);
+                if !out.theatre.contains(&entry) {
+                    out.theatre.push(entry);
                 }
             }
         }
@@ -171,7 +188,7 @@ impl Extractor {
         let all = 0..t.tokens.len();
         let dates = kb.calendar.find(&t, all.clone(), reference);
         let masked: HashSet<usize> = dates.iter().flat_map(|d| d.start..d.end).collect();
-        let forces = self.forces_countries(&t);
+        let forces = self.forces(&t);
         let place_mentions = places::find(self.gaz, &t, all, &self.context(doc), &forces);
 
         // "A rise in attacks", "تصاعد الهجمات": attacks counted over time.
@@ -617,7 +634,15 @@ impl Extractor {
 
         // A generic enemy term ("المرتدين") is the holder of the place at
         // the time, where one force held it; else a target with no actor.
-        let mut targets: Vec<ActorRef> = roles.targets.iter().map(actor_ref).collect();
+        // A name the group's own voice uses for another ("مرتدي PKK" in
+        // its Syrian claims: the SDF).
+        let country = place.as_ref().and_then(|p| p.country.as_deref());
+        let read = |m: &RoleMention| RoleMention {
+            actor: kb.claims.read_in_voice(source_actor, m.actor, country),
+            ..*m
+        };
+        let mut targets: Vec<ActorRef> =
+            roles.targets.iter().map(|m| actor_ref(&read(m))).collect();
         // "A policeman was shot dead", "قتل جندي": the force of the
         // country where it happened.
         if let (true, Some(country)) = (

@@ -30,6 +30,12 @@ pub struct Actor {
     pub predecessor: String,
     /// Countries where it is active.
     pub countries: Vec<String>,
+    /// Where it holds ground or fights, when that is a part of its
+    /// countries (the SDF: north-east Syria): names of the gazetteer's
+    /// provinces. A village named in a text about it lies there rather
+    /// than at a namesake elsewhere.
+    #[serde(default)]
+    pub provinces: Vec<String>,
     /// Years active.
     pub active: String,
     /// Latin-script names.

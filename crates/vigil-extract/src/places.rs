@@ -397,13 +397,46 @@ const LOCATIVE: &[&str] = &[
     "بلدة",
 ];
 
+/// What the forces a text names say about where its places are.
+#[derive(Debug, Clone, Default)]
+pub struct Forces {
+    /// The countries of forces of one country each ("the SDF" → Syria,
+    /// "Peshmerga" → Iraq): evidence of the country, as a demonym is.
+    pub countries: Vec<String>,
+    /// (sentence, country, province): where the forces a sentence names
+    /// hold ground or fight (`provinces` in actors.toml). A village's
+    /// namesake there is the one the sentence means; another sentence (a
+    /// newsletter's next item, on another front) may mean another.
+    pub theatre: Vec<(std::ops::Range<usize>, String, String)>,
+}
+
+/// The provinces named `names` in the gazetteer, within `countries`: each
+/// as (country, province), or the first name that is no such province.
+pub fn provinces_named<'n>(
+    gaz: &Gazetteer,
+    names: &'n [String],
+    countries: &[String],
+) -> Result<Vec<(String, String)>, &'n str> {
+    names
+        .iter()
+        .map(|n| {
+            gaz.lookup(n)
+                .iter()
+                .map(|&c| gaz.place(c))
+                .find(|p| p.kind == PlaceKind::Province && countries.contains(&p.country))
+                .and_then(|p| Some((p.country.clone(), p.province.clone()?)))
+                .ok_or(n.as_str())
+        })
+        .collect()
+}
+
 /// Places named in tokens `range`.
 pub fn find(
     gaz: &Gazetteer,
     t: &Text<'_>,
     range: std::ops::Range<usize>,
     context_countries: &[String],
-    forces_countries: &[String],
+    forces: &Forces,
 ) -> Vec<PlaceMention> {
     if range.is_empty() {
         return Vec::new();
@@ -421,14 +454,34 @@ pub fn find(
     // Tokens that the name index spotted, kept or not: a word the rules
     // below reject (a person, a hashtag's part) is not read again by `cued`.
     let mut spotted = vec![false; t.tokens.len()];
+    // Where the last name read ends: a name read over the next match
+    // consumes it.
+    let mut consumed = range.start;
     for m in matches {
-        let start = token_at(from + m.start);
+        let mut start = token_at(from + m.start);
         let mut end = token_at(from + m.end);
         spotted[start..end.min(t.tokens.len())].fill(true);
-        if start >= end || end > range.end {
+        if start >= end || end > range.end || start < consumed {
             continue;
         }
         let mut places = m.places;
+        // "قرية حسن زيد": a name that begins with the word for village
+        // (a gazetteer's "Qaryat Hassan"), where the words after that word
+        // run on to a longer name of their own, is that longer name.
+        if end - start >= 2 && matches!(t.tok(start), "قريه" | "بلده" | "مدينه") {
+            let longer = (end + 1..=(end + 2).min(range.end)).rev().find_map(|e| {
+                if t.kind(e - 1) != Kind::Word {
+                    return None;
+                }
+                let found = gaz.lookup(t.original_of(start + 1, e));
+                (!found.is_empty()).then(|| (e, found.to_vec()))
+            });
+            if let Some((e, found)) = longer {
+                (start, end, places) = (start + 1, e, found);
+                spotted[start..end].fill(true);
+            }
+        }
+        consumed = end;
         if !looks_like_a_name(t, start, end) {
             // "Basra province" is a name too, but written so it is the
             // name "Basra" and a common noun.
@@ -529,7 +582,7 @@ pub fn find(
     // found before the loop are the only ones that can cover a word.)
     let covered = covered_tokens(t, &out);
     // The countries of the forces the text names count as a demonym does.
-    let mut evidence: Vec<String> = forces_countries.to_vec();
+    let mut evidence: Vec<String> = forces.countries.clone();
     for i in range.clone() {
         if t.kind(i) != Kind::Word || covered[i] {
             continue;
@@ -587,7 +640,15 @@ pub fn find(
         out.sort_by_key(|m| m.start);
     }
     let holders = holders(lex, gaz, t, &range, &out);
-    resolve(gaz, t, &mut out, context_countries, &evidence, &holders);
+    resolve(
+        gaz,
+        t,
+        &mut out,
+        context_countries,
+        &evidence,
+        &forces.theatre,
+        &holders,
+    );
     if !compounds.is_empty() {
         first_words(lex, gaz, &mut out, &holders, compounds);
     }
@@ -1663,7 +1724,7 @@ pub fn facilities(
             }
         }
     }
-    resolve(gaz, t, &mut out, context_countries, &[], &[]);
+    resolve(gaz, t, &mut out, context_countries, &[], &[], &[]);
     out
 }
 
@@ -2149,6 +2210,7 @@ fn resolve(
     mentions: &mut [PlaceMention],
     context: &[String],
     evidence: &[String],
+    theatre: &[(std::ops::Range<usize>, String, String)],
     holders: &[Vec<usize>],
 ) {
     // A name said again in the same words, with the same candidates and
@@ -2345,6 +2407,11 @@ fn resolve(
                     .collect();
                 *memo.entry((r, container, held.clone())).or_insert_with(|| {
                     let m = &mentions[r];
+                    let theatre: Vec<(&str, &str)> = theatre
+                        .iter()
+                        .filter(|(s, _, _)| s.contains(&m.start))
+                        .map(|(_, c, p)| (c.as_str(), p.as_str()))
+                        .collect();
                     // "California" in a list of states is the state, not
                     // the village of California in a state the list also
                     // names.
@@ -2356,6 +2423,7 @@ fn resolve(
                         kind_hint: m.kind_hint,
                         own_admin,
                         region: context,
+                        theatre: &theatre,
                         countries: &total,
                         own: &own[r],
                         container: container.map(|c| gaz.place(c)),
@@ -2396,6 +2464,8 @@ struct Context<'g> {
     own_admin: bool,
     /// The region's countries (the prior).
     region: &'g [String],
+    /// Where the forces the mention's sentence names hold ground or fight.
+    theatre: &'g [(&'g str, &'g str)],
     /// Country code → weight of the text's evidence for it, the mention's
     /// own evidence included ...
     countries: &'g HashMap<String, f64>,
@@ -2509,6 +2579,11 @@ const ARTICLES: &[&str] = &[
     "ez", "et", "en",
 ];
 
+/// What a place in the theatre of the forces a text names gains: as much
+/// as sharing a province with another place the text names, plus the cost
+/// of a city's size over a village's.
+const THEATRE: f64 = 3.0;
+
 fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
     let p = gaz.place(idx);
     // Countries and provinces often come without a population: count them
@@ -2573,6 +2648,17 @@ fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
         }
         _ => 0.0,
     };
+    // A village or town where the forces the text names fight, over its
+    // namesakes elsewhere: "قرية القنيطرة" in a claim against the SDF is
+    // the Raqqa village, not the Golan town nor Kenitra.
+    let in_theatre = is_local(p.kind)
+        && !is_region(p)
+        && p.province
+            .as_deref()
+            .is_some_and(|pr| ctx.theatre.iter().any(|&(c, v)| c == p.country && v == pr));
+    if in_theatre {
+        s += THEATRE;
+    }
     // The text's countries, up to a point: a local paper names its own
     // country often, and a namesake village there is still no country.
     s += ctx.country_weight(&p.country).min(2.5) * 2.0;
@@ -2732,7 +2818,7 @@ mod tests {
         let gaz = Gazetteer::bundled();
         let t = Text::new(text);
         let region = ["SY", "IQ", "TR"].map(String::from);
-        find(gaz, &t, 0..t.tokens.len(), &region, &[])
+        find(gaz, &t, 0..t.tokens.len(), &region, &Forces::default())
             .into_iter()
             .map(|m| {
                 let p = gaz.place(m.place);
@@ -2765,6 +2851,57 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_village_is_read_where_the_forces_its_sentence_names_fight() {
+        let gaz = Gazetteer::bundled();
+        let region = ["SY".to_string(), "IQ".to_string()];
+        let read = |text: &str, theatre: &[&str]| {
+            let t = Text::new(text);
+            let forces = Forces {
+                countries: vec!["SY".into()],
+                theatre: theatre
+                    .iter()
+                    .map(|p| (0..t.tokens.len(), "SY".to_string(), p.to_string()))
+                    .collect(),
+            };
+            let found = find(gaz, &t, 0..t.tokens.len(), &region, &forces);
+            found
+                .last()
+                .map(|m| gaz.place(m.place))
+                .map(|p| (p.name.clone(), p.province.clone().unwrap_or_default()))
+        };
+        let quneitra = "الهجوم على حاجز لميليشيا قسد في قرية القنيطرة";
+        assert_eq!(read(quneitra, &[]).unwrap().1, "Quneitra");
+        assert_eq!(read(quneitra, &["Al-Raqqah"]).unwrap().1, "Al-Raqqah");
+        let fas = "مقتل عنصر من قسد برصاص قناص في بلدة فاس";
+        assert_eq!(read(fas, &["Al-Hasakah"]).unwrap().1, "Al-Hasakah");
+        // "قرية حسن زيد": the village Hassan Zaid, not a "Qaryat Hassan".
+        let t = "تفجير عبوة ناسفة على دورية في قرية حسن زيد، مما أدى لهلاك خمسة منهم";
+        assert_eq!(read(t, &[]).unwrap().0, "Hassan Zaid");
+    }
+
+    #[test]
+    fn actors_fight_in_provinces_of_their_countries() {
+        let gaz = Gazetteer::bundled();
+        let kb = crate::kb::Kb::bundled();
+        for a in &kb.actors {
+            let theatre = provinces_named(gaz, &a.provinces, &a.countries);
+            assert!(theatre.is_ok(), "{}: {theatre:?}", a.key);
+        }
+        let sdf = &kb.actors[kb.actor_by_key["syrian-democratic-forces"]];
+        let theatre = provinces_named(gaz, &sdf.provinces, &sdf.countries).unwrap();
+        assert!(theatre.contains(&("SY".to_string(), "Al-Raqqah".to_string())));
+        let golan = ["Quneitra".to_string()];
+        assert_eq!(
+            provinces_named(gaz, &golan, &sdf.countries).unwrap().len(),
+            1
+        );
+        assert_eq!(
+            provinces_named(gaz, &golan, &["IQ".to_string()]),
+            Err("Quneitra")
+        );
     }
 
     #[test]
@@ -3354,7 +3491,7 @@ mod tests {
         let mut failures = Vec::new();
         for &(rule, text, written, want) in VILLAGES_OF_THE_CLAIMS {
             let t = Text::new(text);
-            let found = find(gaz, &t, 0..t.tokens.len(), &region, &[]);
+            let found = find(gaz, &t, 0..t.tokens.len(), &region, &Forces::default());
             let Some(m) = found
                 .iter()
                 .find(|m| t.original_of(m.start, m.end) == written)
@@ -3386,7 +3523,7 @@ mod tests {
         let gaz = Gazetteer::bundled();
         let text = "A bomb went off on the road to Baghdad airport.";
         let t = Text::new(text);
-        assert!(find(gaz, &t, 0..t.tokens.len(), &[], &[]).is_empty());
+        assert!(find(gaz, &t, 0..t.tokens.len(), &[], &Forces::default()).is_empty());
         let f = facilities(gaz, &t, &t.sentences, &["IQ".to_string()]);
         assert_eq!(gaz.place(f[0].place).name, "Baghdad");
     }
@@ -3420,7 +3557,7 @@ mod tests {
             ),
         ] {
             let t = Text::new(text);
-            let found = find(gaz, &t, 0..t.tokens.len(), &region, &[]);
+            let found = find(gaz, &t, 0..t.tokens.len(), &region, &Forces::default());
             let refs: Vec<&PlaceMention> = found.iter().collect();
             let got =
                 capital_in(gaz, &t, &t.sentences, &refs).map(|m| gaz.place(m.place).name.clone());
@@ -3432,7 +3569,13 @@ mod tests {
     fn an_area_named_after_a_locative_is_locative() {
         let gaz = Gazetteer::bundled();
         let t = Text::new("وقع الهجوم في منطقة السرمانية");
-        let found = find(gaz, &t, 0..t.tokens.len(), &["SY".to_string()], &[]);
+        let found = find(
+            gaz,
+            &t,
+            0..t.tokens.len(),
+            &["SY".to_string()],
+            &Forces::default(),
+        );
         assert!(found[0].locative, "{found:?}");
     }
 
