@@ -273,9 +273,9 @@ pub struct TallyParams {
     measure: Option<String>,
     /// One series per value of this dimension (perpetrator, target, event_type, sub_event_type, attack_mode, province, site, status, source_kind).
     by: Option<String>,
-    /// The first week: the week holding this day (default: the first incident's).
+    /// The first week: the week holding this day (default: the first incident's, or 520 weeks before `to`). A tally spans at most 520 weeks (ten years): from and to further apart are a 400; page through longer spans 520 weeks at a time.
     from: Option<String>,
-    /// The last week: the week holding this day (default: the last incident's).
+    /// The last week: the week holding this day (default: the last incident's, or 520 weeks after `from`).
     to: Option<String>,
     /// The first day of each week, any day named in English, any case: `monday` (default, ISO weeks), `tuesday`, `wednesday`, `thursday`, `friday`, `saturday` (ACLED's weeks) or `sunday`.
     week_start: Option<String>,
@@ -919,6 +919,10 @@ pub async fn get_tally(
     let week_start: WeekStart = one("week_start", &p.week_start)?.unwrap_or(WeekStart::Monday);
     let bw = baseline_weeks(&p.baseline_weeks)?;
     let (from, to) = params::date_range(&p.from, &p.to)?;
+    let (p_from, p_to) = (from, to);
+    if let (Some(f), Some(t)) = (from, to) {
+        params::bounded_weeks(from, to, (f, t), week_start)?;
+    }
     one::<vigil_model::EventType>("event_type", &p.event_type)?;
     one::<IncidentStatus>("status", &p.status)?;
     let filters = dimension_filters(&[
@@ -947,8 +951,7 @@ pub async fn get_tally(
                     series: Vec::new(),
                 });
             };
-            let first = week_of(from, week_start);
-            let last = week_of(to, week_start);
+            let (first, last) = params::bounded_weeks(p_from, p_to, (from, to), week_start)?;
             // The baseline of the first weeks shown lies before them, but
             // not before the store's first week: weeks before collection
             // began are unknown, not quiet, and would make every early
