@@ -23,6 +23,7 @@ mod alerts;
 mod api;
 pub mod assets;
 mod error;
+mod guard;
 mod incidents;
 mod narratives;
 mod params;
@@ -32,14 +33,17 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderName, HeaderValue};
 use axum::routing::{get, post};
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
-pub use params::{DEFAULT_LIMIT, MAX_LIMIT};
+pub use guard::{
+    Exposure, EXPENSIVE_IN_FLIGHT, EXPENSIVE_WAITING, MAX_BODY_BYTES, RETRY_AFTER_SECS,
+};
+pub use params::{DEFAULT_LIMIT, MAX_LIMIT, MAX_WEEKS};
 pub use pool::Pool;
 
 /// Connections to the store kept for requests at most.
@@ -52,6 +56,10 @@ pub struct AppState {
     /// The narratives file's narratives: names, descriptions and their
     /// order for `/api/v1/narratives` (without it, the store's keys).
     narratives: Option<Arc<vigil_analyze::narratives::NarrativeSet>>,
+    /// Which `Host` names are answered (loopback only by default).
+    exposure: Exposure,
+    /// The places for tallies, surge tests and searches.
+    expensive: Arc<guard::Expensive>,
 }
 
 impl AppState {
@@ -60,7 +68,24 @@ impl AppState {
         Ok(AppState {
             pool: Arc::new(Pool::open(path, POOL_SIZE)?),
             narratives: None,
+            exposure: Exposure::default(),
+            expensive: Arc::default(),
         })
+    }
+
+    /// Says who the server answers: `vigil serve` passes the address it
+    /// bound (loopback: only its names, with its port) or
+    /// [`Exposure::AnyHost`] under `--insecure-bind`. Without it, as in
+    /// tests that call [`router`] in memory, loopback names with any port
+    /// are answered, and a request must still name one in `Host`.
+    pub fn with_exposure(mut self, exposure: Exposure) -> AppState {
+        self.exposure = exposure;
+        self
+    }
+
+    /// Who the server answers.
+    pub fn exposure(&self) -> Exposure {
+        self.exposure
     }
 
     /// Names the narratives the store was tagged with (the file `vigil
@@ -105,6 +130,7 @@ pub const ROUTES: &[(&str, &str)] = &[
 
 /// The application: routes, JSON fallbacks and security headers.
 pub fn router(state: AppState) -> Router {
+    let expensive = || axum::middleware::from_fn_with_state(state.clone(), guard::limit_expensive);
     let routes = Router::new()
         .route("/", get(assets::dashboard))
         .route("/assets/{*path}", get(assets::file))
@@ -114,7 +140,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/sources/{id}", get(api::get_source))
         .route("/api/v1/documents", get(api::list_documents))
         .route("/api/v1/documents/{id}", get(api::get_document))
-        .route("/api/v1/search", get(api::search))
+        .route("/api/v1/search", get(api::search).layer(expensive()))
         .route("/api/v1/reports", get(api::list_reports))
         .route("/api/v1/reports/{id}", get(api::get_report))
         .route("/api/v1/stats", get(api::stats))
@@ -125,13 +151,22 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/incidents/{id}/merge", post(incidents::merge))
         .route("/api/v1/incidents/{id}/split", post(incidents::split))
         .route("/api/v1/incidents/{id}/edit", post(incidents::edit))
-        .route("/api/v1/tally", get(incidents::get_tally))
-        .route("/api/v1/surges", get(incidents::get_surges))
+        .route(
+            "/api/v1/tally",
+            get(incidents::get_tally).layer(expensive()),
+        )
+        .route(
+            "/api/v1/surges",
+            get(incidents::get_surges).layer(expensive()),
+        )
         .route("/api/v1/sites", get(incidents::list_sites))
         .route("/api/v1/alerts", get(alerts::list_alerts))
         .route("/api/v1/alerts/{id}", get(alerts::get_alert))
         .route("/api/v1/alerts/{id}/ack", post(alerts::ack))
-        .route("/api/v1/narratives", get(narratives::list_narratives))
+        .route(
+            "/api/v1/narratives",
+            get(narratives::list_narratives).layer(expensive()),
+        )
         .route(
             "/api/v1/narratives/{key}/documents",
             get(narratives::narrative_documents),
@@ -139,10 +174,31 @@ pub fn router(state: AppState) -> Router {
     routes
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
-        .with_state(state)
+        .with_state(state.clone())
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(guard::json_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            guard::check_host_and_origin,
+        ))
+        // The dashboard loads only its own files: no inline script or
+        // style (Leaflet styles through the CSSOM, which CSP allows), and
+        // no page may frame it (clickjacking a review button).
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'"),
+            HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("same-origin"),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -196,7 +252,51 @@ struct ApiDoc;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").into();
+    tighten(&mut doc);
     doc
+}
+
+/// States in the description the constraints that `params.rs` and the
+/// handlers enforce on the parameters every endpoint shares (the structs
+/// hold them as text, to answer a bad value with a message of our own), so
+/// that a request the description allows is one the server accepts: ids
+/// from 1, `limit` from 1 to [`MAX_LIMIT`], days as `YYYY-MM-DD`,
+/// `baseline_weeks` from 1 to 52, an analyst's name that is not blank.
+fn tighten(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    use utoipa::openapi::{RefOr, Schema};
+    let integer = |min: i64, max: i64| {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(min))
+            .maximum(Some(max))
+    };
+    for item in doc.paths.paths.values_mut() {
+        for op in [&mut item.get, &mut item.post].into_iter().flatten() {
+            for p in op.parameters.iter_mut().flatten() {
+                let schema = match (&p.parameter_in, p.name.as_str()) {
+                    (ParameterIn::Path, "id") => integer(1, i64::MAX),
+                    (ParameterIn::Query, "limit") => integer(1, MAX_LIMIT as i64),
+                    (ParameterIn::Query, "baseline_weeks") => integer(1, 52),
+                    (ParameterIn::Query, "from" | "to" | "week") => ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+                    (ParameterIn::Header, name)
+                        if name.eq_ignore_ascii_case(incidents::ANALYST_HEADER) =>
+                    {
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .min_length(Some(1))
+                            .pattern(Some(r"\S"))
+                    }
+                    _ => continue,
+                };
+                p.schema = Some(RefOr::T(Schema::Object(schema.build())));
+            }
+        }
+    }
 }
 
 /// Binds `addr`. A port already in use is an error that says so.
