@@ -924,6 +924,9 @@ pub async fn get_tally(
         params::bounded_weeks(from, to, (f, t), week_start)?;
     }
     one::<vigil_model::EventType>("event_type", &p.event_type)?;
+    one::<vigil_model::SubEventType>("sub_event_type", &p.sub_event_type)?;
+    one::<vigil_model::AttackMode>("attack_mode", &p.attack_mode)?;
+    one::<SourceKind>("source_kind", &p.source_kind)?;
     one::<IncidentStatus>("status", &p.status)?;
     let filters = dimension_filters(&[
         (Dimension::Perpetrator, &p.perpetrator),

@@ -257,15 +257,22 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 /// States in the description the constraints that `params.rs` and the
-/// handlers enforce on the parameters every endpoint shares (the structs
-/// hold them as text, to answer a bad value with a message of our own), so
-/// that a request the description allows is one the server accepts: ids
-/// from 1, `limit` from 1 to [`MAX_LIMIT`], days as `YYYY-MM-DD`,
-/// `baseline_weeks` from 1 to 52, an analyst's name that is not blank.
+/// handlers enforce (the parameter structs hold text, to answer a bad value
+/// with a message of our own), so that a request the description allows
+/// is one the server accepts: ids from 1, `limit` from 1 to [`MAX_LIMIT`],
+/// days as `YYYY-MM-DD`, `baseline_weeks` from 1 to 52, the vocabularies
+/// (`measure`, `by`, `week_start`, `sort`, event types, statuses, kinds) as
+/// enums or comma-separated lists of them, no empty value (leave a
+/// parameter out instead), `q` required by search, an analyst's name that
+/// is not blank, at least one item in a merge, split or edit.
 fn tighten(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::ParameterIn;
-    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
-    use utoipa::openapi::{RefOr, Schema};
+    use utoipa::openapi::schema::{ArrayItems, KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    use utoipa::openapi::{Array, RefOr, Required, Schema};
+    use vigil_model::{
+        AttackMode, ClaimStatus, Dimension, EventType, IncidentStatus, Measure, SourceKind,
+        SubEventType, WeekStart,
+    };
     let integer = |min: i64, max: i64| {
         ObjectBuilder::new()
             .schema_type(Type::Integer)
@@ -273,7 +280,33 @@ fn tighten(doc: &mut utoipa::openapi::OpenApi) {
             .minimum(Some(min))
             .maximum(Some(max))
     };
-    for item in doc.paths.paths.values_mut() {
+    let one_of = |names: Vec<String>| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(names))
+    };
+    // Comma-separated values of a vocabulary: `a`, `a,b`.
+    let list_of = |names: Vec<String>| {
+        let alt = names.join("|");
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(format!("^({alt})(,({alt}))*$")))
+    };
+    fn names<T: Copy + std::fmt::Display>(all: &[T]) -> Vec<String> {
+        all.iter().map(|v| v.to_string()).collect()
+    }
+    let sorts = |keys: &[&str]| {
+        one_of(
+            keys.iter()
+                .flat_map(|k| [k.to_string(), format!("-{k}")])
+                .collect(),
+        )
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let lists = matches!(
+            path.as_str(),
+            "/api/v1/reports" | "/api/v1/documents" | "/api/v1/search"
+        );
         for op in [&mut item.get, &mut item.post].into_iter().flatten() {
             for p in op.parameters.iter_mut().flatten() {
                 let schema = match (&p.parameter_in, p.name.as_str()) {
@@ -283,17 +316,86 @@ fn tighten(doc: &mut utoipa::openapi::OpenApi) {
                     (ParameterIn::Query, "from" | "to" | "week") => ObjectBuilder::new()
                         .schema_type(Type::String)
                         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+                    (ParameterIn::Query, "measure") => one_of(names(Measure::ALL)),
+                    (ParameterIn::Query, "by") => one_of(names(Dimension::ALL)),
+                    (ParameterIn::Query, "week_start") => one_of(names(WeekStart::ALL)),
+                    (ParameterIn::Query, "sort") => match path.as_str() {
+                        "/api/v1/documents" => sorts(&["published", "id"]),
+                        "/api/v1/reports" => sorts(&["date", "id"]),
+                        "/api/v1/incidents" => sorts(&["date", "killed", "id"]),
+                        _ => continue,
+                    },
+                    (ParameterIn::Query, "event_type") if lists => list_of(names(EventType::ALL)),
+                    (ParameterIn::Query, "event_type") => one_of(names(EventType::ALL)),
+                    (ParameterIn::Query, "sub_event_type") if lists => {
+                        list_of(names(SubEventType::ALL))
+                    }
+                    (ParameterIn::Query, "sub_event_type") => one_of(names(SubEventType::ALL)),
+                    (ParameterIn::Query, "attack_mode") => one_of(names(AttackMode::ALL)),
+                    (ParameterIn::Query, "claim_status") => list_of(names(ClaimStatus::ALL)),
+                    (ParameterIn::Query, "kind") if lists => list_of(names(SourceKind::ALL)),
+                    (ParameterIn::Query, "source_kind") => one_of(names(SourceKind::ALL)),
+                    (ParameterIn::Query, "status") if path == "/api/v1/incidents" => {
+                        list_of(names(IncidentStatus::ALL))
+                    }
+                    (ParameterIn::Query, "status") => one_of(names(IncidentStatus::ALL)),
+                    (ParameterIn::Query, "q") if path == "/api/v1/search" => {
+                        p.required = Required::True;
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .pattern(Some(r"\S"))
+                    }
+                    // Free text where an empty value means "any" (the
+                    // dimension filters, a document listing's `q`).
+                    (ParameterIn::Query, "perpetrator" | "target" | "province" | "site") => {
+                        ObjectBuilder::new().schema_type(Type::String)
+                    }
+                    (ParameterIn::Query, "q") => ObjectBuilder::new().schema_type(Type::String),
+                    // Any other value is text: given, it is not empty.
+                    (ParameterIn::Query, _) => ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .min_length(Some(1)),
                     (ParameterIn::Header, name)
                         if name.eq_ignore_ascii_case(incidents::ANALYST_HEADER) =>
                     {
                         ObjectBuilder::new()
                             .schema_type(Type::String)
                             .min_length(Some(1))
-                            .pattern(Some(r"\S"))
+                            .max_length(Some(100))
+                            .pattern(Some(
+                                r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$",
+                            ))
                     }
                     _ => continue,
                 };
                 p.schema = Some(RefOr::T(Schema::Object(schema.build())));
+            }
+            // An empty body will do for a verdict (confirm, dispute, ack).
+            if path.ends_with("/confirm") || path.ends_with("/dispute") {
+                if let Some(body) = op.request_body.as_mut() {
+                    body.required = Some(Required::False);
+                }
+            }
+        }
+    }
+    // A merge, split or edit names at least one thing.
+    if let Some(components) = doc.components.as_mut() {
+        for (schema, field) in [
+            ("MergeBody", "with"),
+            ("SplitBody", "reports"),
+            ("EditBody", "changes"),
+        ] {
+            if let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(schema) {
+                if let Some(RefOr::T(Schema::Array(a))) = o.properties.get_mut(field) {
+                    let a: &mut Array = a;
+                    a.min_items = Some(1);
+                    if field != "changes" {
+                        // Ids, from 1.
+                        a.items = ArrayItems::RefOrSchema(Box::new(
+                            Schema::Object(integer(1, i64::MAX).build()).into(),
+                        ));
+                    }
+                }
             }
         }
     }

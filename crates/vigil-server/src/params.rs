@@ -90,7 +90,8 @@ pub fn bounded_weeks(
         (Some(_), Some(_)) => {
             let end = first + span + chrono::Days::new(6);
             Err(ApiError::bad_request(format!(
-                "from..to spans {weeks} weeks; at most {MAX_WEEKS} weeks (ten years) are                  answered at once: narrow from and to, and ask for the rest in pages, e.g. \
+                "from..to spans {weeks} weeks; at most {MAX_WEEKS} weeks (ten years) are \
+                 answered at once: narrow from and to, and ask for the rest in pages, e.g. \
                  from={first}&to={end}, then from={}",
                 end + chrono::Days::new(1)
             )))
