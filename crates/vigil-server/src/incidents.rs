@@ -139,8 +139,38 @@ pub struct TallyOut {
     pub to: Option<NaiveDate>,
     /// Weeks in each week's baseline.
     pub baseline_weeks: usize,
-    /// The series, one per value of `by`.
+    /// The series, one per value of `by`: at most [`MAX_SERIES`], the
+    /// largest by their total over the weeks shown, in the store's order.
     pub series: Vec<TallySeries>,
+    /// Series left out beyond [`MAX_SERIES`] (the smallest); filter on a
+    /// value to see its series.
+    pub omitted_series: usize,
+}
+
+/// The most series a tally or a surge test answers (`by` a dimension with
+/// many values, such as `perpetrator` in a large store): 520 weeks of one
+/// series are some 40 kB.
+pub const MAX_SERIES: usize = 50;
+
+/// Keeps the [`MAX_SERIES`] largest of `items` by `size`, in their order;
+/// how many were left out.
+fn largest<T>(items: &mut Vec<T>, size: impl Fn(&T) -> f64) -> usize {
+    if items.len() <= MAX_SERIES {
+        return 0;
+    }
+    let mut order: Vec<(usize, f64)> = items.iter().map(&size).enumerate().collect();
+    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut keep = vec![false; items.len()];
+    for (i, _) in order.into_iter().take(MAX_SERIES) {
+        keep[i] = true;
+    }
+    let omitted = items.len() - MAX_SERIES;
+    let mut at = 0;
+    items.retain(|_| {
+        at += 1;
+        keep[at - 1]
+    });
+    omitted
 }
 
 /// One series' week tested against the weeks before it.
@@ -170,8 +200,11 @@ pub struct SurgesOut {
     pub week: Option<NaiveDate>,
     /// Weeks in the baseline.
     pub baseline_weeks: usize,
-    /// Each series' verdict, surges first.
+    /// Each series' verdict, surges first, then the largest counts: at
+    /// most [`MAX_SERIES`].
     pub items: Vec<SurgeOut>,
+    /// Series left out beyond [`MAX_SERIES`] (no surge, the smallest counts).
+    pub omitted_series: usize,
 }
 
 /// A watched site with what happened there.
@@ -952,6 +985,7 @@ pub async fn get_tally(
                     to: None,
                     baseline_weeks: bw,
                     series: Vec::new(),
+                    omitted_series: 0,
                 });
             };
             let (first, last) = params::bounded_weeks(p_from, p_to, (from, to), week_start)?;
@@ -974,10 +1008,13 @@ pub async fn get_tally(
                 baseline_weeks: bw,
                 ..SurgeOptions::default()
             };
-            let series = series_from_counts(&counts, &q)
+            let mut series: Vec<TallySeries> = series_from_counts(&counts, &q)
                 .into_iter()
                 .map(|sr| tested(&sr, first, &opts))
                 .collect();
+            let omitted_series = largest(&mut series, |sr| {
+                sr.weeks.iter().map(|w| w.value).sum::<u64>() as f64
+            });
             Ok(TallyOut {
                 measure,
                 week_start,
@@ -985,6 +1022,7 @@ pub async fn get_tally(
                 to: Some(last),
                 baseline_weeks: bw,
                 series,
+                omitted_series,
             })
         })
         .await?;
@@ -1067,6 +1105,7 @@ pub async fn get_surges(
                     week: None,
                     baseline_weeks: bw,
                     items: Vec::new(),
+                    omitted_series: 0,
                 });
             };
             let last = week_of(week, week_start);
@@ -1085,6 +1124,8 @@ pub async fn get_surges(
             };
             let (_, mut found) = surges_in_store(s, &q, &opts)?;
             found.sort_by(|a, b| b.surge.cmp(&a.surge).then(b.count.cmp(&a.count)));
+            let omitted_series = found.len().saturating_sub(MAX_SERIES);
+            found.truncate(MAX_SERIES);
             Ok(SurgesOut {
                 measure,
                 week: Some(last),
@@ -1100,6 +1141,7 @@ pub async fn get_surges(
                         surge: f.surge,
                     })
                     .collect(),
+                omitted_series,
             })
         })
         .await?;
@@ -1148,4 +1190,24 @@ pub async fn list_sites(
         })
         .await?;
     Ok(Json(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tally_keeps_its_largest_series_in_their_order() {
+        let mut few: Vec<u32> = (0..MAX_SERIES as u32).collect();
+        assert_eq!(largest(&mut few, |v| f64::from(*v)), 0);
+        assert_eq!(few.len(), MAX_SERIES);
+        // Twice as many as allowed, the large ones interleaved with small.
+        let mut many: Vec<u32> = (0..2 * MAX_SERIES as u32)
+            .map(|i| if i % 2 == 0 { 1000 + i } else { i })
+            .collect();
+        assert_eq!(largest(&mut many, |v| f64::from(*v)), MAX_SERIES);
+        assert_eq!(many.len(), MAX_SERIES);
+        assert!(many.iter().all(|v| *v >= 1000), "{many:?}");
+        assert!(many.windows(2).all(|w| w[0] < w[1]), "order kept: {many:?}");
+    }
 }

@@ -43,6 +43,7 @@ pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use guard::{
     Exposure, EXPENSIVE_IN_FLIGHT, EXPENSIVE_WAITING, MAX_BODY_BYTES, RETRY_AFTER_SECS,
 };
+pub use incidents::MAX_SERIES;
 pub use params::{DEFAULT_LIMIT, MAX_LIMIT, MAX_WEEKS};
 pub use pool::Pool;
 
