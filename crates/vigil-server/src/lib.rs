@@ -216,7 +216,7 @@ pub fn router(state: AppState) -> Router {
 #[openapi(
     info(
         title = "Vigil API",
-        description = "A JSON view of a Vigil store: sources, documents, full-text search, event reports, incidents, weekly tallies with surge tests, sites and counts, the alert feed with its deliveries, narratives' weekly shares and their tagged documents; and the analyst's actions (POST, with the analyst named in the X-Vigil-Analyst header): review of incidents, acknowledgment of alerts. Lists are {items, next_cursor}; pass next_cursor back as cursor. Errors are {\"error\": {\"status\", \"message\"}}."
+        description = "Served on loopback for one analyst, without accounts: a request must name localhost, 127.0.0.1 or [::1] in Host (421 otherwise), and a POST that sends an Origin must send the server's own (403 otherwise). Tallies, surge tests, searches and narratives tables run at most 2 at a time with 6 waiting (429 with Retry-After beyond); a tally spans at most 520 weeks. A JSON view of a Vigil store: sources, documents, full-text search, event reports, incidents, weekly tallies with surge tests, sites and counts, the alert feed with its deliveries, narratives' weekly shares and their tagged documents; and the analyst's actions (POST, with the analyst named in the X-Vigil-Analyst header): review of incidents, acknowledgment of alerts. Lists are {items, next_cursor}; pass next_cursor back as cursor. Errors are {\"error\": {\"status\", \"message\"}}."
     ),
     paths(
         api::index,
@@ -370,6 +370,48 @@ fn tighten(doc: &mut utoipa::openapi::OpenApi) {
                     _ => continue,
                 };
                 p.schema = Some(RefOr::T(Schema::Object(schema.build())));
+            }
+            // The answers every operation may give before its handler runs.
+            let error = |why: &str| {
+                utoipa::openapi::ResponseBuilder::new()
+                    .description(why)
+                    .content(
+                        "application/json",
+                        utoipa::openapi::Content::new(Some(
+                            utoipa::openapi::Ref::from_schema_name("ErrorBody"),
+                        )),
+                    )
+                    .build()
+            };
+            let answers = &mut op.responses.responses;
+            answers.insert(
+                "421".into(),
+                RefOr::T(error(
+                    "Host is not a loopback name (localhost, 127.0.0.1, [::1]) with the bound port",
+                )),
+            );
+            if matches!(
+                path.as_str(),
+                "/api/v1/tally" | "/api/v1/surges" | "/api/v1/search" | "/api/v1/narratives"
+            ) {
+                answers.insert(
+                    "429".into(),
+                    RefOr::T(error(
+                        "Too many tallies, surge tests, searches and narratives tables at once; retry after Retry-After seconds",
+                    )),
+                );
+            }
+            if path.contains("/incidents/{id}/") || path.ends_with("/ack") {
+                answers.insert(
+                    "403".into(),
+                    RefOr::T(error(
+                        "Origin is another site than the Host the request names",
+                    )),
+                );
+                answers.insert(
+                    "413".into(),
+                    RefOr::T(error("The body is larger than 1 MiB")),
+                );
             }
             // An empty body will do for a verdict (confirm, dispute, ack).
             if path.ends_with("/confirm") || path.ends_with("/dispute") {

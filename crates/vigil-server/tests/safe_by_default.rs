@@ -430,6 +430,17 @@ async fn the_description_states_the_constraints_the_server_enforces() {
     let merge = &doc["components"]["schemas"]["MergeBody"]["properties"]["with"];
     assert_eq!(merge["minItems"], 1, "{merge}");
     assert_eq!(merge["items"]["minimum"], 1, "{merge}");
+    // The answers of the guards are described.
+    let tally = &doc["paths"]["/api/v1/tally"]["get"]["responses"];
+    assert!(
+        tally["429"].is_object() && tally["421"].is_object(),
+        "{tally}"
+    );
+    let confirm = &doc["paths"]["/api/v1/incidents/{id}/confirm"]["post"]["responses"];
+    assert!(
+        confirm["403"].is_object() && confirm["413"].is_object(),
+        "{confirm}"
+    );
     // A verdict takes an empty body.
     let body = &doc["paths"]["/api/v1/incidents/{id}/confirm"]["post"]["requestBody"];
     assert_eq!(body["required"], false, "{body}");
