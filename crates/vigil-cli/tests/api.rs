@@ -2028,3 +2028,37 @@ fn serve_stays_on_loopback_unless_told_and_checks_host_on_the_socket() {
     let lan = lan.unwrap();
     assert!(lan.starts_with("HTTP/1.1 200"), "{lan}");
 }
+
+#[tokio::test]
+async fn a_much_copied_document_answers_a_page_of_its_copies_and_their_count() {
+    // A publication forwarded by more sources than a page holds: the
+    // answer grew with the store; now it holds MAX_LIMIT and the count.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("forwards.jsonl");
+    let copies = vigil_server::MAX_LIMIT + 3;
+    let lines: Vec<String> = (0..=copies)
+        .map(|i| {
+            serde_json::json!({
+                "source": format!("channel {i}"),
+                "published": "2019-10-14T08:00:00Z",
+                "text": "A car bomb exploded near the market in Tal Abyad on Monday, killing four people.",
+            })
+            .to_string()
+        })
+        .collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let data = dir.path().join("store");
+    let out = vigil(&data, &["--quiet", "ingest", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let app = app_for(&data);
+    let doc = get(&app, "/api/v1/documents/1").await;
+    assert_eq!(doc["copies_total"], copies, "{}", doc["copies_total"]);
+    assert_eq!(
+        doc["copies"].as_array().unwrap().len(),
+        vigil_server::MAX_LIMIT
+    );
+}

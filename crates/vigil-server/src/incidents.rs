@@ -79,8 +79,12 @@ pub struct IncidentReportOut {
 pub struct IncidentOut {
     /// The incident (its `edits` are the decisions about it, with who and when).
     pub incident: Incident,
-    /// Its reports, in the incident's order.
+    /// Its reports, in the incident's order, quoted: the first
+    /// [`crate::MAX_LIMIT`] (all of their ids are in `incident.reports`).
     pub reports: Vec<IncidentReportOut>,
+    /// Reports left out of `reports` beyond [`crate::MAX_LIMIT`]: see them
+    /// one by one at `/api/v1/reports/{id}`.
+    pub reports_omitted: usize,
 }
 
 /// A recorded review action and where its reports are now.
@@ -548,7 +552,10 @@ fn incident_out(s: &SqliteStore, id: IncidentId) -> Result<IncidentOut, ApiError
     // benchmarks/query.sh).
     let mut sources: HashMap<i64, Option<SourceBrief>> = HashMap::new();
     let mut reports = Vec::new();
-    for rid in &incident.reports {
+    // An incident may gather any number of reports; each is quoted with its
+    // evidence, so the answer stops at a page's worth.
+    let reports_omitted = incident.reports.len().saturating_sub(crate::MAX_LIMIT);
+    for rid in incident.reports.iter().take(crate::MAX_LIMIT) {
         let Some(report) = s.report(*rid)? else {
             continue;
         };
@@ -595,7 +602,11 @@ fn incident_out(s: &SqliteStore, id: IncidentId) -> Result<IncidentOut, ApiError
             report,
         });
     }
-    Ok(IncidentOut { incident, reports })
+    Ok(IncidentOut {
+        incident,
+        reports,
+        reports_omitted,
+    })
 }
 
 /// One incident with every report side by side: source, kind, reliability,
