@@ -92,10 +92,10 @@ pub struct DocumentOut {
     pub origin: Origin,
     /// Its copies: forwards, reposts and re-runs by other sources (README,
     /// "Copies and publications"), never independent sources; the first
-    /// [`crate::MAX_LIMIT`] recorded.
+    /// 500 (`MAX_LIMIT`) recorded.
     pub copies: Vec<DocumentCopy>,
     /// Copies recorded in all (more than `copies` holds when a publication
-    /// was reposted more than [`crate::MAX_LIMIT`] times).
+    /// was reposted more than 500 times).
     pub copies_total: usize,
     /// Ids of the event reports extracted from it.
     pub reports: Vec<ReportId>,

@@ -80,9 +80,9 @@ pub struct IncidentOut {
     /// The incident (its `edits` are the decisions about it, with who and when).
     pub incident: Incident,
     /// Its reports, in the incident's order, quoted: the first
-    /// [`crate::MAX_LIMIT`] (all of their ids are in `incident.reports`).
+    /// 500 (`MAX_LIMIT`) (all of their ids are in `incident.reports`).
     pub reports: Vec<IncidentReportOut>,
-    /// Reports left out of `reports` beyond [`crate::MAX_LIMIT`]: see them
+    /// Reports left out of `reports` beyond 500: see them
     /// one by one at `/api/v1/reports/{id}`.
     pub reports_omitted: usize,
 }
@@ -143,10 +143,10 @@ pub struct TallyOut {
     pub to: Option<NaiveDate>,
     /// Weeks in each week's baseline.
     pub baseline_weeks: usize,
-    /// The series, one per value of `by`: at most [`MAX_SERIES`], the
+    /// The series, one per value of `by`: at most 50 (`MAX_SERIES`), the
     /// largest by their total over the weeks shown, in the store's order.
     pub series: Vec<TallySeries>,
-    /// Series left out beyond [`MAX_SERIES`] (the smallest); filter on a
+    /// Series left out beyond 50 (the smallest); filter on a
     /// value to see its series.
     pub omitted_series: usize,
 }
@@ -205,9 +205,9 @@ pub struct SurgesOut {
     /// Weeks in the baseline.
     pub baseline_weeks: usize,
     /// Each series' verdict, surges first, then the largest counts: at
-    /// most [`MAX_SERIES`].
+    /// most 50 (`MAX_SERIES`).
     pub items: Vec<SurgeOut>,
-    /// Series left out beyond [`MAX_SERIES`] (no surge, the smallest counts).
+    /// Series left out beyond 50 (no surge, the smallest counts).
     pub omitted_series: usize,
 }
 

@@ -441,6 +441,22 @@ async fn the_description_states_the_constraints_the_server_enforces() {
         confirm["403"].is_object() && confirm["413"].is_object(),
         "{confirm}"
     );
+    // The caps the answers state are the constants.
+    let schemas = &doc["components"]["schemas"];
+    let series = schemas["TallyOut"]["properties"]["series"]["description"]
+        .as_str()
+        .unwrap();
+    assert!(
+        series.contains(&format!("at most {}", vigil_server::MAX_SERIES)),
+        "{series}"
+    );
+    let copies = schemas["DocumentOut"]["properties"]["copies"]["description"]
+        .as_str()
+        .unwrap();
+    assert!(
+        copies.contains(&vigil_server::MAX_LIMIT.to_string()),
+        "{copies}"
+    );
     // A verdict takes an empty body.
     let body = &doc["paths"]["/api/v1/incidents/{id}/confirm"]["post"]["requestBody"];
     assert_eq!(body["required"], false, "{body}");
