@@ -332,9 +332,15 @@ pub enum SitesCommand {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on (127.0.0.1 keeps it to this machine; 0.0.0.0 opens it to the network)
+    /// Address to listen on (127.0.0.1 keeps it to this machine; any other
+    /// needs --insecure-bind)
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
     pub bind: std::net::IpAddr,
+    /// Allow a non-loopback --bind (0.0.0.0, a LAN address) and answer any
+    /// Host name (a reverse proxy's). There are no accounts yet: anyone who
+    /// reaches the port reads the store and takes review actions
+    #[arg(long)]
+    pub insecure_bind: bool,
     /// Port to listen on
     #[arg(long, default_value_t = 8080, value_name = "N")]
     pub port: u16,

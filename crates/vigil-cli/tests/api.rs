@@ -692,9 +692,10 @@ async fn every_answer_carries_the_security_headers() {
     ] {
         let a = call(&app, Method::GET, uri).await;
         assert_eq!(
-            a.headers["content-security-policy"], "default-src 'self'",
+            a.headers["content-security-policy"], "default-src 'self'; frame-ancestors 'none'",
             "{uri}"
         );
+        assert_eq!(a.headers["x-frame-options"], "DENY", "{uri}");
         assert_eq!(a.headers["x-content-type-options"], "nosniff", "{uri}");
         assert_eq!(a.headers[header::CONTENT_TYPE], "application/json", "{uri}");
     }
@@ -719,7 +720,10 @@ async fn the_dashboard_and_its_files_are_served_from_the_binary() {
     let (status, headers, body) = raw("/").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
-    assert_eq!(headers["content-security-policy"], "default-src 'self'");
+    assert_eq!(
+        headers["content-security-policy"],
+        "default-src 'self'; frame-ancestors 'none'"
+    );
     let html = String::from_utf8(body.to_vec()).unwrap();
     // No inline script or style (the policy would block them), nothing remote.
     assert!(!html.contains("<script>") && !html.contains("<style") && !html.contains("style="));
@@ -1934,4 +1938,127 @@ async fn alert_and_narrative_errors_are_json_with_status() {
     let c = docs["next_cursor"].as_str().unwrap();
     let a = call(&app, Method::GET, &format!("/api/v1/alerts?cursor={c}")).await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.json);
+}
+
+/// Sends `request` (an HTTP/1.1 head) to the port; the whole answer.
+fn http_raw(port: u16, request: &str) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    s.write_all(request.as_bytes())?;
+    let mut out = String::new();
+    s.read_to_string(&mut out)?;
+    Ok(out)
+}
+
+/// Starts `vigil serve` with `args` on a free port; the child, its port and
+/// what it printed up to its "Vigil API on" line.
+fn serve(args: &[&str]) -> (std::process::Child, u16, String) {
+    use std::io::BufRead;
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .arg("--data-dir")
+        .arg(demo_store())
+        .arg("serve")
+        .args(args)
+        .args(["--port", &port.to_string()])
+        .env_remove("RUST_LOG")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut printed = String::new();
+    while !printed.contains("Vigil API on") {
+        if err.read_line(&mut printed).unwrap() == 0 {
+            let _ = child.wait();
+            panic!("vigil serve stopped: {printed}");
+        }
+    }
+    (child, port, printed)
+}
+
+#[test]
+fn serve_stays_on_loopback_unless_told_and_checks_host_on_the_socket() {
+    // A public address without the flag: refused, naming the flag.
+    let empty = tempfile::tempdir().unwrap();
+    let out = vigil(empty.path(), &["serve", "--bind", "0.0.0.0", "--port", "1"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--insecure-bind"), "{err}");
+    assert!(err.contains("no accounts yet"), "{err}");
+    assert!(err.contains("0.0.0.0"), "{err}");
+
+    // On loopback: its names answered, another refused, none a 400.
+    let (mut child, port, _) = serve(&[]);
+    let ask = |host: Option<&str>| {
+        let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+        http_raw(
+            port,
+            &format!("GET /api/v1/stats HTTP/1.1\r\n{host}Connection: close\r\n\r\n"),
+        )
+        .unwrap()
+    };
+    let ok = ask(Some(&format!("localhost:{port}")));
+    let rebound = ask(Some(&format!("attacker.example:{port}")));
+    let other_port = ask(Some("127.0.0.1:1"));
+    let none = ask(None);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+    assert!(rebound.starts_with("HTTP/1.1 421"), "{rebound}");
+    assert!(
+        rebound.contains(&format!("http://localhost:{port}/")),
+        "{rebound}"
+    );
+    assert!(other_port.starts_with("HTTP/1.1 421"), "{other_port}");
+    assert!(none.starts_with("HTTP/1.1 400"), "{none}");
+
+    // With the flag: a loud warning, and any Host answered.
+    let (mut child, port, printed) = serve(&["--bind", "0.0.0.0", "--insecure-bind"]);
+    let lan = http_raw(
+        port,
+        "GET /api/v1/stats HTTP/1.1\r\nHost: vigil.lan\r\nConnection: close\r\n\r\n",
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(printed.contains("WARNING: --insecure-bind"), "{printed}");
+    assert!(
+        printed.contains("NO accounts and NO Host check"),
+        "{printed}"
+    );
+    let lan = lan.unwrap();
+    assert!(lan.starts_with("HTTP/1.1 200"), "{lan}");
+}
+
+#[tokio::test]
+async fn a_much_copied_document_answers_a_page_of_its_copies_and_their_count() {
+    // A publication forwarded by more sources than a page holds: the
+    // answer grew with the store; now it holds MAX_LIMIT and the count.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("forwards.jsonl");
+    let copies = vigil_server::MAX_LIMIT + 3;
+    let lines: Vec<String> = (0..=copies)
+        .map(|i| {
+            serde_json::json!({
+                "source": format!("channel {i}"),
+                "published": "2019-10-14T08:00:00Z",
+                "text": "A car bomb exploded near the market in Tal Abyad on Monday, killing four people.",
+            })
+            .to_string()
+        })
+        .collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let data = dir.path().join("store");
+    let out = vigil(&data, &["--quiet", "ingest", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let app = app_for(&data);
+    let doc = get(&app, "/api/v1/documents/1").await;
+    assert_eq!(doc["copies_total"], copies, "{}", doc["copies_total"]);
+    assert_eq!(
+        doc["copies"].as_array().unwrap().len(),
+        vigil_server::MAX_LIMIT
+    );
 }

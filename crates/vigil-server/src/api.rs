@@ -91,8 +91,12 @@ pub struct DocumentOut {
     /// Where it was read from.
     pub origin: Origin,
     /// Its copies: forwards, reposts and re-runs by other sources (README,
-    /// "Copies and publications"), never independent sources.
+    /// "Copies and publications"), never independent sources; the first
+    /// 500 (`MAX_LIMIT`) recorded.
     pub copies: Vec<DocumentCopy>,
+    /// Copies recorded in all (more than `copies` holds when a publication
+    /// was reposted more than 500 times).
+    pub copies_total: usize,
     /// Ids of the event reports extracted from it.
     pub reports: Vec<ReportId>,
 }
@@ -626,7 +630,10 @@ pub async fn get_document(
                 .source(&d.source_id.to_string())?
                 .map(|s| s.name)
                 .unwrap_or_default();
-            let copies = s.copies(id)?;
+            // A much-forwarded message can have any number of copies.
+            let mut copies = s.copies(id)?;
+            let copies_total = copies.len();
+            copies.truncate(crate::MAX_LIMIT);
             let reports = s.reports(id)?.into_iter().map(|r| r.id).collect();
             Ok(DocumentOut {
                 id: d.id,
@@ -644,6 +651,7 @@ pub async fn get_document(
                 content_hash: d.content_hash.to_string(),
                 origin: d.origin,
                 copies,
+                copies_total,
                 reports,
             })
         })

@@ -79,8 +79,12 @@ pub struct IncidentReportOut {
 pub struct IncidentOut {
     /// The incident (its `edits` are the decisions about it, with who and when).
     pub incident: Incident,
-    /// Its reports, in the incident's order.
+    /// Its reports, in the incident's order, quoted: the first
+    /// 500 (`MAX_LIMIT`) (all of their ids are in `incident.reports`).
     pub reports: Vec<IncidentReportOut>,
+    /// Reports left out of `reports` beyond 500: see them
+    /// one by one at `/api/v1/reports/{id}`.
+    pub reports_omitted: usize,
 }
 
 /// A recorded review action and where its reports are now.
@@ -139,8 +143,38 @@ pub struct TallyOut {
     pub to: Option<NaiveDate>,
     /// Weeks in each week's baseline.
     pub baseline_weeks: usize,
-    /// The series, one per value of `by`.
+    /// The series, one per value of `by`: at most 50 (`MAX_SERIES`), the
+    /// largest by their total over the weeks shown, in the store's order.
     pub series: Vec<TallySeries>,
+    /// Series left out beyond 50 (the smallest); filter on a
+    /// value to see its series.
+    pub omitted_series: usize,
+}
+
+/// The most series a tally or a surge test answers (`by` a dimension with
+/// many values, such as `perpetrator` in a large store): 520 weeks of one
+/// series are some 40 kB.
+pub const MAX_SERIES: usize = 50;
+
+/// Keeps the [`MAX_SERIES`] largest of `items` by `size`, in their order;
+/// how many were left out.
+fn largest<T>(items: &mut Vec<T>, size: impl Fn(&T) -> f64) -> usize {
+    if items.len() <= MAX_SERIES {
+        return 0;
+    }
+    let mut order: Vec<(usize, f64)> = items.iter().map(&size).enumerate().collect();
+    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut keep = vec![false; items.len()];
+    for (i, _) in order.into_iter().take(MAX_SERIES) {
+        keep[i] = true;
+    }
+    let omitted = items.len() - MAX_SERIES;
+    let mut at = 0;
+    items.retain(|_| {
+        at += 1;
+        keep[at - 1]
+    });
+    omitted
 }
 
 /// One series' week tested against the weeks before it.
@@ -170,8 +204,11 @@ pub struct SurgesOut {
     pub week: Option<NaiveDate>,
     /// Weeks in the baseline.
     pub baseline_weeks: usize,
-    /// Each series' verdict, surges first.
+    /// Each series' verdict, surges first, then the largest counts: at
+    /// most 50 (`MAX_SERIES`).
     pub items: Vec<SurgeOut>,
+    /// Series left out beyond 50 (no surge, the smallest counts).
+    pub omitted_series: usize,
 }
 
 /// A watched site with what happened there.
@@ -273,9 +310,9 @@ pub struct TallyParams {
     measure: Option<String>,
     /// One series per value of this dimension (perpetrator, target, event_type, sub_event_type, attack_mode, province, site, status, source_kind).
     by: Option<String>,
-    /// The first week: the week holding this day (default: the first incident's).
+    /// The first week: the week holding this day (default: the first incident's, or 520 weeks before `to`). A tally spans at most 520 weeks (ten years): from and to further apart are a 400; page through longer spans 520 weeks at a time.
     from: Option<String>,
-    /// The last week: the week holding this day (default: the last incident's).
+    /// The last week: the week holding this day (default: the last incident's, or 520 weeks after `from`).
     to: Option<String>,
     /// The first day of each week, any day named in English, any case: `monday` (default, ISO weeks), `tuesday`, `wednesday`, `thursday`, `friday`, `saturday` (ACLED's weeks) or `sunday`.
     week_start: Option<String>,
@@ -515,7 +552,10 @@ fn incident_out(s: &SqliteStore, id: IncidentId) -> Result<IncidentOut, ApiError
     // benchmarks/query.sh).
     let mut sources: HashMap<i64, Option<SourceBrief>> = HashMap::new();
     let mut reports = Vec::new();
-    for rid in &incident.reports {
+    // An incident may gather any number of reports; each is quoted with its
+    // evidence, so the answer stops at a page's worth.
+    let reports_omitted = incident.reports.len().saturating_sub(crate::MAX_LIMIT);
+    for rid in incident.reports.iter().take(crate::MAX_LIMIT) {
         let Some(report) = s.report(*rid)? else {
             continue;
         };
@@ -562,7 +602,11 @@ fn incident_out(s: &SqliteStore, id: IncidentId) -> Result<IncidentOut, ApiError
             report,
         });
     }
-    Ok(IncidentOut { incident, reports })
+    Ok(IncidentOut {
+        incident,
+        reports,
+        reports_omitted,
+    })
 }
 
 /// One incident with every report side by side: source, kind, reliability,
@@ -919,7 +963,14 @@ pub async fn get_tally(
     let week_start: WeekStart = one("week_start", &p.week_start)?.unwrap_or(WeekStart::Monday);
     let bw = baseline_weeks(&p.baseline_weeks)?;
     let (from, to) = params::date_range(&p.from, &p.to)?;
+    let (p_from, p_to) = (from, to);
+    if let (Some(f), Some(t)) = (from, to) {
+        params::bounded_weeks(from, to, (f, t), week_start)?;
+    }
     one::<vigil_model::EventType>("event_type", &p.event_type)?;
+    one::<vigil_model::SubEventType>("sub_event_type", &p.sub_event_type)?;
+    one::<vigil_model::AttackMode>("attack_mode", &p.attack_mode)?;
+    one::<SourceKind>("source_kind", &p.source_kind)?;
     one::<IncidentStatus>("status", &p.status)?;
     let filters = dimension_filters(&[
         (Dimension::Perpetrator, &p.perpetrator),
@@ -945,10 +996,10 @@ pub async fn get_tally(
                     to: None,
                     baseline_weeks: bw,
                     series: Vec::new(),
+                    omitted_series: 0,
                 });
             };
-            let first = week_of(from, week_start);
-            let last = week_of(to, week_start);
+            let (first, last) = params::bounded_weeks(p_from, p_to, (from, to), week_start)?;
             // The baseline of the first weeks shown lies before them, but
             // not before the store's first week: weeks before collection
             // began are unknown, not quiet, and would make every early
@@ -968,10 +1019,13 @@ pub async fn get_tally(
                 baseline_weeks: bw,
                 ..SurgeOptions::default()
             };
-            let series = series_from_counts(&counts, &q)
+            let mut series: Vec<TallySeries> = series_from_counts(&counts, &q)
                 .into_iter()
                 .map(|sr| tested(&sr, first, &opts))
                 .collect();
+            let omitted_series = largest(&mut series, |sr| {
+                sr.weeks.iter().map(|w| w.value).sum::<u64>() as f64
+            });
             Ok(TallyOut {
                 measure,
                 week_start,
@@ -979,6 +1033,7 @@ pub async fn get_tally(
                 to: Some(last),
                 baseline_weeks: bw,
                 series,
+                omitted_series,
             })
         })
         .await?;
@@ -1061,6 +1116,7 @@ pub async fn get_surges(
                     week: None,
                     baseline_weeks: bw,
                     items: Vec::new(),
+                    omitted_series: 0,
                 });
             };
             let last = week_of(week, week_start);
@@ -1079,6 +1135,8 @@ pub async fn get_surges(
             };
             let (_, mut found) = surges_in_store(s, &q, &opts)?;
             found.sort_by(|a, b| b.surge.cmp(&a.surge).then(b.count.cmp(&a.count)));
+            let omitted_series = found.len().saturating_sub(MAX_SERIES);
+            found.truncate(MAX_SERIES);
             Ok(SurgesOut {
                 measure,
                 week: Some(last),
@@ -1094,6 +1152,7 @@ pub async fn get_surges(
                         surge: f.surge,
                     })
                     .collect(),
+                omitted_series,
             })
         })
         .await?;
@@ -1142,4 +1201,24 @@ pub async fn list_sites(
         })
         .await?;
     Ok(Json(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tally_keeps_its_largest_series_in_their_order() {
+        let mut few: Vec<u32> = (0..MAX_SERIES as u32).collect();
+        assert_eq!(largest(&mut few, |v| f64::from(*v)), 0);
+        assert_eq!(few.len(), MAX_SERIES);
+        // Twice as many as allowed, the large ones interleaved with small.
+        let mut many: Vec<u32> = (0..2 * MAX_SERIES as u32)
+            .map(|i| if i % 2 == 0 { 1000 + i } else { i })
+            .collect();
+        assert_eq!(largest(&mut many, |v| f64::from(*v)), MAX_SERIES);
+        assert_eq!(many.len(), MAX_SERIES);
+        assert!(many.iter().all(|v| *v >= 1000), "{many:?}");
+        assert!(many.windows(2).all(|w| w[0] < w[1]), "order kept: {many:?}");
+    }
 }

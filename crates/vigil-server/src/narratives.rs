@@ -151,7 +151,7 @@ pub struct NarrativeDocumentPage {
 pub struct NarrativeParams {
     /// The first day of each week, any day named in English, any case: `monday` (default, ISO weeks), `tuesday`, `wednesday`, `thursday`, `friday`, `saturday` (ACLED's weeks) or `sunday`.
     week_start: Option<String>,
-    /// First week shown: the week holding this day (YYYY-MM-DD); earlier weeks still serve as baseline.
+    /// First week shown: the week holding this day (YYYY-MM-DD); earlier weeks still serve as baseline. At most 520 weeks (ten years) are shown: from and to further apart are a 400; a bound left out comes within 520 weeks of the other.
     from: Option<String>,
     /// Last week shown: the week holding this day (YYYY-MM-DD).
     to: Option<String>,
@@ -219,11 +219,23 @@ pub async fn list_narratives(
             .map_err(|e| ApiError::bad_request(format!("week_start: {e}")))?,
     };
     let (from, to) = params::date_range(&p.from, &p.to)?;
+    if let (Some(f), Some(t)) = (from, to) {
+        params::bounded_weeks(from, to, (f, t), week_start)?;
+    }
     // Every week before `to` counts: the first weeks shown need their baseline.
     let counts = state
         .pool
         .run(move |s| Ok(s.narrative_day_counts(None, to)?))
         .await?;
+    // At most MAX_WEEKS shown: a bound left out comes within them of the other.
+    let days = counts.iter().map(|c| c.day);
+    let (from, to) = match (days.clone().min(), days.max()) {
+        (Some(a), Some(b)) => {
+            let (f, t) = params::bounded_weeks(from, to, (a, b), week_start)?;
+            (Some(f), Some(t))
+        }
+        _ => (from, to),
+    };
     let known = known(&state, &counts);
     let keys: Vec<String> = known.iter().map(|(k, _, _)| k.clone()).collect();
     let opts = WeeklyOptions {

@@ -58,6 +58,49 @@ pub fn limit(v: &Option<String>) -> Result<usize, ApiError> {
     }
 }
 
+/// The most weeks a tally or a narratives table spans: ten years, so
+/// that an answer stays a few megabytes (`from=0001-01-01&to=9999-12-31`
+/// once made 285 MB).
+pub const MAX_WEEKS: u64 = 520;
+
+/// The weeks from the one holding `from` to the one holding `to`, each
+/// given or else `default` (the store's first and last days). Given both,
+/// more than [`MAX_WEEKS`] is a 400 that says how to page; a bound left
+/// out is brought within [`MAX_WEEKS`] of the other (the last weeks when
+/// both are left out), so that a default view always answers.
+pub fn bounded_weeks(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    default: (NaiveDate, NaiveDate),
+    week_start: vigil_model::WeekStart,
+) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    use vigil_analyze::tally::week_of;
+    let first = week_of(from.unwrap_or(default.0), week_start);
+    let last = week_of(to.unwrap_or(default.1), week_start);
+    if last < first {
+        // A default bound on the wrong side of a given one: no weeks.
+        return Ok((first, last));
+    }
+    let weeks = (last - first).num_days() as u64 / 7 + 1;
+    if weeks <= MAX_WEEKS {
+        return Ok((first, last));
+    }
+    let span = chrono::Days::new(7 * (MAX_WEEKS - 1));
+    match (from, to) {
+        (Some(_), Some(_)) => {
+            let end = first + span + chrono::Days::new(6);
+            Err(ApiError::bad_request(format!(
+                "from..to spans {weeks} weeks; at most {MAX_WEEKS} weeks (ten years) are \
+                 answered at once: narrow from and to, and ask for the rest in pages, e.g. \
+                 from={first}&to={end}, then from={}",
+                end + chrono::Days::new(1)
+            )))
+        }
+        (Some(_), None) => Ok((first, first + span)),
+        (None, _) => Ok((last - span, last)),
+    }
+}
+
 /// A day, `YYYY-MM-DD`.
 pub fn date(name: &str, v: &Option<String>) -> Result<Option<NaiveDate>, ApiError> {
     v.as_deref()
@@ -257,6 +300,36 @@ mod tests {
         assert!(Cursor::decode(&Some("nonsense!".into()), "published").is_err());
         let other = Some(URL_SAFE_NO_PAD.encode(br#"{"s":"published","i":-1}"#));
         assert!(Cursor::decode(&other, "published").is_err());
+    }
+
+    #[test]
+    fn week_ranges_are_bounded() {
+        use vigil_model::WeekStart::Monday;
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let weeks = |(a, b): (NaiveDate, NaiveDate)| (b - a).num_days() / 7 + 1;
+        let store = (d("2019-01-07"), d("2024-06-30"));
+        // Within the bound: the weeks asked for.
+        let r = bounded_weeks(None, None, store, Monday).unwrap();
+        assert_eq!(r, (d("2019-01-07"), d("2024-06-24")));
+        // Both given and too far apart: a 400 that says how to page.
+        let err =
+            bounded_weeks(Some(d("0001-01-01")), Some(d("9999-12-31")), store, Monday).unwrap_err();
+        assert!(err.message.contains("at most 520 weeks"), "{err}");
+        // A store whose dates went wild (an edit to 0001-01-01): the last
+        // 520 weeks by default, or 520 from a given start.
+        let wild = (d("0001-01-01"), d("2024-06-30"));
+        let r = bounded_weeks(None, None, wild, Monday).unwrap();
+        assert_eq!((weeks(r), r.1), (MAX_WEEKS as i64, d("2024-06-24")));
+        let r = bounded_weeks(None, Some(d("2024-06-30")), wild, Monday).unwrap();
+        assert_eq!(weeks(r), MAX_WEEKS as i64);
+        let r = bounded_weeks(
+            Some(d("2000-01-03")),
+            None,
+            (d("2000-01-03"), d("9999-12-31")),
+            Monday,
+        )
+        .unwrap();
+        assert_eq!((r.0, weeks(r)), (d("2000-01-03"), MAX_WEEKS as i64));
     }
 
     #[test]
