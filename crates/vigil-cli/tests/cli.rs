@@ -747,6 +747,16 @@ fn incidents_are_reviewed_and_the_decisions_survive_re_extraction() {
     // Re-extraction replaces every report; linking again keeps the
     // incident, its id and the analysts' decisions.
     run(&["--quiet", "extract"]);
+    // Before the link, the incident still holds its reports (their ids
+    // survive re-extraction), and the same confirm again (a retry whose
+    // answer was lost) adds nothing.
+    let retry = json(&run(&["--json", "incident", "confirm", &m, "--by", "omar"]));
+    assert_eq!(retry["repeated"], true, "{retry}");
+    assert_eq!(
+        retry["incidents"],
+        serde_json::json!([m.parse::<i64>().unwrap()]),
+        "{retry}"
+    );
     run(&["--quiet", "link"]);
     let inc = check("after re-extraction and relinking");
     let full = json(&run(&["--json", "link", "--full"]));
