@@ -986,10 +986,10 @@ fn reports_and_incidents_round_trip<S: Store>(store: &mut S) {
         ..decision.clone()
     };
     let k1 = store
-        .record_decisions(&[keyed.clone()], Some("req-1"))
+        .record_decisions(std::slice::from_ref(&keyed), Some("req-1"))
         .unwrap();
     let k2 = store
-        .record_decisions(&[keyed.clone()], Some("req-1"))
+        .record_decisions(std::slice::from_ref(&keyed), Some("req-1"))
         .unwrap();
     assert!(k2.repeated);
     assert_eq!(k1.decisions[0].id, k2.decisions[0].id);
