@@ -1198,7 +1198,11 @@ fn symbolic_links_are_followed_and_every_path_is_counted() {
     let s = json(&out);
     assert_eq!(count(&s, "files"), 3, "{s}");
     assert_eq!(count(&s, "new"), 3, "{s}");
-    assert_eq!(count(&s, "files_skipped"), 2, "more/b.txt again, sub/up: {s}");
+    assert_eq!(
+        count(&s, "files_skipped"),
+        2,
+        "more/b.txt again, sub/up: {s}"
+    );
     assert_eq!(count(&s, "files_rejected"), 1, "dangling.txt: {s}");
     let skipped: Vec<&str> = s["skip_list"]
         .as_array()
@@ -1218,5 +1222,8 @@ fn symbolic_links_are_followed_and_every_path_is_counted() {
     // Without --json the summary says so too.
     let out = vigil(&data, &["ingest", drop.to_str().unwrap()]);
     let err = stderr(&out);
-    assert!(err.contains("skipped: ") && err.contains("read once"), "{err}");
+    assert!(
+        err.contains("skipped: ") && err.contains("read once"),
+        "{err}"
+    );
 }
