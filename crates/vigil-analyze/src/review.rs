@@ -234,3 +234,118 @@ pub fn review<S: Store + ?Sized>(
         pending,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use vigil_model::{
+        ClaimStatus, Counts, DatePrecision, EventDate, EventReport, EventType, IncidentStatus,
+        SubEventType,
+    };
+    use vigil_store::{conformance, DedupOptions, InsertOutcome, SqliteStore};
+
+    use super::*;
+    use crate::relink::relink;
+
+    fn report(doc: vigil_model::DocumentId, attribution: &str) -> EventReport {
+        EventReport {
+            id: ReportId(0),
+            document_id: doc,
+            event_type: EventType::ExplosionsRemoteViolence,
+            sub_event_type: SubEventType::RemoteExplosiveLandmineIed,
+            attack_mode: None,
+            date: Some(EventDate {
+                date: NaiveDate::from_ymd_opt(2019, 10, 15).unwrap(),
+                precision: DatePrecision::Day,
+            }),
+            place: None,
+            perpetrators: vec![],
+            targets: vec![],
+            counts: Counts::default(),
+            attribution: Some(attribution.into()),
+            claim_status: ClaimStatus::Reported,
+            evidence: vec![],
+        }
+    }
+
+    fn request(incident: IncidentId, action: ReviewAction) -> Review {
+        Review {
+            incident,
+            action,
+            who: "Sara".into(),
+            at: Utc::now(),
+            note: None,
+            request_key: None,
+        }
+    }
+
+    /// Issue 20: a decision taken after a re-extraction and before the
+    /// link was about no report and was lost; a retry recorded it twice.
+    #[test]
+    fn a_decision_before_link_takes_once_and_an_empty_incident_is_refused() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let out = store
+            .insert_documents(
+                &[conformance::doc("Wire", "A bomb hit a patrol.", "en", 15)],
+                &DedupOptions::default(),
+            )
+            .unwrap();
+        let InsertOutcome::New { id: doc, .. } = out[0] else {
+            panic!("{out:?}")
+        };
+        let ids = store
+            .replace_reports(doc, &[report(doc, "police")])
+            .unwrap();
+        relink(&mut store, &Default::default(), &mut |_, _| {}).unwrap();
+        let inc = store.incidents_of(&ids).unwrap()[0].id;
+
+        // Re-extraction changes the report; no link yet.
+        let again = store
+            .replace_reports(doc, &[report(doc, "officials")])
+            .unwrap();
+        assert_eq!(again, ids);
+        assert_eq!(store.link_backlog().unwrap().dirty, [inc]);
+        let done = review(&mut store, &request(inc, ReviewAction::Confirm), &mut || {}).unwrap();
+        assert_eq!((done.incidents.clone(), done.repeated), (vec![inc], false));
+        assert_eq!(done.pending, None);
+        let got = store.incident(inc).unwrap().unwrap();
+        assert_eq!(got.status, IncidentStatus::Confirmed);
+        // The same request again: the same decision, nothing added.
+        let retry = review(&mut store, &request(inc, ReviewAction::Confirm), &mut || {}).unwrap();
+        assert!(retry.repeated);
+        assert_eq!(retry.decisions, done.decisions);
+        assert_eq!(store.decisions().unwrap().len(), 1);
+
+        // Splits name some of the incident's reports, not all, not others.
+        let all = ReviewAction::Split {
+            reports: ids.clone(),
+        };
+        assert!(matches!(
+            review(&mut store, &request(inc, all), &mut || {}),
+            Err(ReviewError::EveryReport(_))
+        ));
+        let other = ReviewAction::Split {
+            reports: vec![ReportId(999)],
+        };
+        assert!(matches!(
+            review(&mut store, &request(inc, other), &mut || {}),
+            Err(ReviewError::NotInIncident { .. })
+        ));
+        assert!(matches!(
+            review(
+                &mut store,
+                &request(IncidentId(999), ReviewAction::Confirm),
+                &mut || {}
+            ),
+            Err(ReviewError::NoIncident(_))
+        ));
+
+        // Its reports removed, the incident holds none until the next
+        // link: refused, and nothing recorded.
+        store.replace_reports(doc, &[]).unwrap();
+        let err = review(&mut store, &request(inc, ReviewAction::Dispute), &mut || {}).unwrap_err();
+        assert!(matches!(err, ReviewError::NoReports(_)), "{err}");
+        assert!(err.to_string().contains("vigil link"), "{err}");
+        assert_eq!(store.decisions().unwrap().len(), 1);
+    }
+}
