@@ -414,6 +414,7 @@ fn estimate(
             .expect("an incident has a report"),
         days,
         facets: Vec::new(),
+        read: members.iter().map(|m| (m.report.id, m.revision)).collect(),
     }
 }
 
@@ -527,6 +528,7 @@ mod tests {
                         document_id: DocumentId(doc),
                         ordinal: n as u32,
                     },
+                    revision: 0,
                     source_kind: kind,
                     affiliation: None,
                     forwarded: false,
@@ -750,6 +752,7 @@ mod tests {
                     document_id: DocumentId(n),
                     ordinal: 0,
                 },
+                revision: 0,
                 source_kind: self.kind,
                 affiliation: self.affiliation.map(str::to_string),
                 forwarded: self.forwarded,

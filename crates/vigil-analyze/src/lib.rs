@@ -1,7 +1,7 @@
 //! Vigil's analytics over event reports: incident linking (`link` compares
 //! reports, `incident` weighs them together and applies analysts'
-//! decisions, `relink` does it incrementally over the store), watched
-//! `sites`, weekly `tally` series, the `surge` tests that say how
+//! decisions, `relink` does it incrementally over the store), `review`
+//! records analysts' decisions for every front end, watched `sites`, weekly `tally` series, the `surge` tests that say how
 //! unusual a week's count is against the weeks before it,
 //! and `narratives` (tagging and weekly shares) and `alerts` (rules evaluated
 //! over plain inputs, webhook channels).
@@ -21,6 +21,7 @@ pub mod incident;
 pub mod link;
 pub mod narratives;
 pub mod relink;
+pub mod review;
 pub mod sites;
 pub mod surge;
 pub mod tally;

@@ -11,12 +11,10 @@ use indicatif::ProgressBar;
 use serde::Serialize;
 use vigil_analyze::link::LinkOptions;
 use vigil_analyze::relink::{relink_waiting, RelinkOptions, RelinkSummary};
+use vigil_analyze::review::{review, Review, ReviewAction, ReviewError};
 use vigil_analyze::surge::SurgeOptions;
 use vigil_analyze::tally::{series_from_counts, surges_in_store, week_of, Series, TallyQuery};
-use vigil_model::{
-    Decision, DecisionAction, Dimension, Incident, IncidentId, Measure, ReportId, ReportKey,
-    SubEventType,
-};
+use vigil_model::{Decision, Dimension, Incident, IncidentId, Measure, ReportId, SubEventType};
 use vigil_store::{IncidentFilter, IncidentSort, SortOrder, SqliteStore, Store};
 
 use crate::cli::{
@@ -228,141 +226,129 @@ fn get(store: &SqliteStore, id: i64) -> anyhow::Result<Incident> {
         .with_context(|| format!("no incident {id}: `vigil incidents` lists them"))
 }
 
-/// The keys of an incident's reports.
-fn keys_of(store: &SqliteStore, inc: &Incident) -> anyhow::Result<Vec<ReportKey>> {
-    let mut inputs = store.link_inputs_of(&inc.reports, &[])?;
-    inputs.sort_by_key(|i| i.key);
-    Ok(inputs.into_iter().map(|i| i.key).collect())
-}
-
-/// Records a decision, relinks what it touches, and says where its
+/// Records a review's decisions (once), links, and says where their
 /// reports ended up.
 fn decide(
     store: &mut SqliteStore,
-    action: DecisionAction,
-    reports: Vec<ReportKey>,
-    review: &ReviewArgs,
+    incident: i64,
+    action: ReviewAction,
+    review_args: &ReviewArgs,
     out: &Output,
 ) -> anyhow::Result<ExitCode> {
-    let decision = Decision {
-        id: 0,
-        who: who(review),
-        at: Utc::now(),
+    let request = Review {
+        incident: IncidentId(incident),
         action,
-        reports,
-        note: review.note.clone(),
+        who: who(review_args),
+        at: Utc::now(),
+        note: review_args.note.clone(),
+        request_key: None,
     };
-    let id = store.record_decision(&decision)?;
-    link_store(
-        store,
-        &RelinkOptions::default(),
-        &Output {
-            quiet: true,
-            ..*out
-        },
-    )?;
-    // Where the decision's reports are now.
-    let inputs = store.link_inputs_of(&[], &decision.reports)?;
-    let ids: Vec<_> = inputs.iter().map(|i| i.report.id).collect();
-    let spans = store.incidents_of(&ids)?;
-    let now: Vec<i64> = spans.iter().map(|s| s.id.0).collect();
-    if out.json {
-        #[derive(Serialize)]
-        struct J<'a> {
-            decision: i64,
-            #[serde(flatten)]
-            d: &'a Decision,
-            incidents: Vec<i64>,
+    let done = review(store, &request, &mut || {
+        if !out.quiet {
+            eprintln!("waiting for another link run on this store…");
         }
-        out.json(&J {
-            decision: id,
-            d: &decision,
-            incidents: now,
-        })?;
-    } else if !out.quiet {
-        println!(
-            "decision {id} recorded ({} by {}); its reports are now in incident{} {}",
-            decision.action,
-            crate::output::term(&decision.who),
-            if now.len() == 1 { "" } else { "s" },
-            now.iter()
-                .map(|i| i.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+    })
+    .map_err(|e| match e {
+        ReviewError::NoIncident(id) | ReviewError::NoOtherIncident(id) => {
+            anyhow::anyhow!("no incident {id}: `vigil incidents` lists them")
+        }
+        ReviewError::Store(e) => anyhow::Error::new(e).context("recording the decision"),
+        e => anyhow::anyhow!("{e}"),
+    })?;
+    let now: Vec<i64> = done.incidents.iter().map(|i| i.0).collect();
+    if let Some(why) = &done.pending {
+        eprintln!(
+            "note: the decision is recorded but not yet applied ({}); `vigil link` applies it",
+            crate::output::term(why)
         );
+    }
+    for d in &done.decisions {
+        if out.json {
+            #[derive(Serialize)]
+            struct J<'a> {
+                decision: i64,
+                #[serde(flatten)]
+                d: &'a Decision,
+                incidents: &'a [i64],
+                repeated: bool,
+                applied: bool,
+            }
+            out.json(&J {
+                decision: d.id,
+                d,
+                incidents: &now,
+                repeated: done.repeated,
+                applied: done.pending.is_none(),
+            })?;
+        } else if !out.quiet {
+            println!(
+                "decision {} {} ({} by {}); its reports are now in incident{} {}",
+                d.id,
+                if done.repeated {
+                    "was recorded before: nothing added"
+                } else {
+                    "recorded"
+                },
+                d.action,
+                crate::output::term(&d.who),
+                if now.len() == 1 { "" } else { "s" },
+                now.iter()
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn incident(dir: &Path, cmd: &IncidentCommand, out: &Output) -> anyhow::Result<ExitCode> {
+    let store = || open_existing(dir);
     match cmd {
         IncidentCommand::Show { id } => show(dir, *id, out),
         IncidentCommand::Merge { ids, review } => {
-            let mut store = open_existing(dir)?;
-            let mut keys = Vec::new();
-            for id in ids {
-                keys.extend(keys_of(&store, &get(&store, *id)?)?);
-            }
-            decide(&mut store, DecisionAction::Merge, keys, review, out)
+            let with = ids[1..].iter().map(|&i| IncidentId(i)).collect();
+            decide(
+                &mut store()?,
+                ids[0],
+                ReviewAction::Merge { with },
+                review,
+                out,
+            )
         }
         IncidentCommand::Split {
             id,
             reports,
             review,
         } => {
-            let mut store = open_existing(dir)?;
-            let inc = get(&store, *id)?;
-            let wanted: Vec<vigil_model::ReportId> =
-                reports.iter().map(|r| vigil_model::ReportId(*r)).collect();
-            if let Some(r) = wanted.iter().find(|r| !inc.reports.contains(r)) {
-                bail!(
-                    "report {} is not in incident {id}; its reports are {}",
-                    r.0,
-                    inc.reports
-                        .iter()
-                        .map(|r| r.0.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-            }
-            if wanted.len() == inc.reports.len() {
-                bail!("that is every report of incident {id}: name only those to take out");
-            }
-            let keys = store
-                .link_inputs_of(&wanted, &[])?
-                .into_iter()
-                .map(|i| i.key)
-                .collect();
-            decide(&mut store, DecisionAction::Split, keys, review, out)
+            let reports = reports.iter().map(|&r| ReportId(r)).collect();
+            decide(
+                &mut store()?,
+                *id,
+                ReviewAction::Split { reports },
+                review,
+                out,
+            )
         }
-        IncidentCommand::Confirm { id, review } | IncidentCommand::Dispute { id, review } => {
-            let mut store = open_existing(dir)?;
-            let keys = keys_of(&store, &get(&store, *id)?)?;
-            let action = if matches!(cmd, IncidentCommand::Confirm { .. }) {
-                DecisionAction::Confirm
-            } else {
-                DecisionAction::Dispute
-            };
-            decide(&mut store, action, keys, review, out)
+        IncidentCommand::Confirm { id, review } => {
+            decide(&mut store()?, *id, ReviewAction::Confirm, review, out)
+        }
+        IncidentCommand::Dispute { id, review } => {
+            decide(&mut store()?, *id, ReviewAction::Dispute, review, out)
         }
         IncidentCommand::Edit {
             id,
             changes,
             review,
         } => {
-            let mut store = open_existing(dir)?;
-            let keys = keys_of(&store, &get(&store, *id)?)?;
-            let mut code = ExitCode::SUCCESS;
-            for change in changes {
-                code = decide(
-                    &mut store,
-                    DecisionAction::Set { change: *change },
-                    keys.clone(),
-                    review,
-                    out,
-                )?;
-            }
-            Ok(code)
+            let changes = changes.clone();
+            decide(
+                &mut store()?,
+                *id,
+                ReviewAction::Edit { changes },
+                review,
+                out,
+            )
         }
     }
 }

@@ -6,7 +6,9 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use vigil_ingest::{prepare, read_file, walk, Item, PrepareOptions, ReadOptions, WalkEntry};
+use vigil_ingest::{
+    prepare, read_file, walk, Item, PrepareOptions, ReadOptions, SkipReason, WalkEntry,
+};
 use vigil_model::{NewDocument, Origin};
 use vigil_store::{DedupOptions, InsertOutcome, Store};
 
@@ -34,8 +36,12 @@ pub struct Summary {
     pub files: u64,
     /// Files refused whole (unreadable, binary, too large, unparseable).
     pub files_rejected: u64,
-    /// Files met in directories whose format is not known.
+    /// Paths met in directories and not read: files whose format is not
+    /// known, second paths to a file already read (symbolic links), links
+    /// back to a folder being walked, things that are not files.
     pub files_skipped: u64,
+    /// Every skipped path but those of an unknown format, with why.
+    pub skip_list: Vec<Problem>,
     /// Publications stored: every document that is not a copy, with its
     /// own event reports to come.
     pub new: u64,
@@ -84,6 +90,7 @@ impl Summary {
         self.files += file.files;
         self.files_rejected += file.files_rejected;
         self.files_skipped += file.files_skipped;
+        self.skip_list.extend(file.skip_list);
         self.records_rejected += file.records_rejected;
         self.records_skipped += file.records_skipped;
         self.warnings += file.warnings;
@@ -179,9 +186,15 @@ pub fn run(
         let mut tally = Summary::default();
         let (path, format) = match entry {
             WalkEntry::File(p, f) => (p, f),
-            WalkEntry::Skipped(p) => {
+            WalkEntry::Skipped(p, why) => {
                 tally.files_skipped += 1;
-                tracing::debug!(path = %p.display(), "skipped: not a known format");
+                tracing::debug!(path = %p.display(), reason = %why, "skipped");
+                if why != SkipReason::UnknownFormat {
+                    tally.skip_list.push(Problem {
+                        at: p.display().to_string(),
+                        reason: why.to_string(),
+                    });
+                }
                 return FileRead::nothing(tally);
             }
             WalkEntry::Error(e) => {

@@ -44,6 +44,15 @@ impl Output {
         if self.quiet {
             return Ok(());
         }
+        for p in s.skip_list.iter().take(SHOWN) {
+            eprintln!("skipped: {}", at(p.at.as_str(), &p.reason));
+        }
+        if s.skip_list.len() > SHOWN {
+            eprintln!(
+                "skipped: … and {} more (use --json for the full list)",
+                s.skip_list.len() - SHOWN
+            );
+        }
         for p in s.warning_list.iter().take(SHOWN) {
             eprintln!("warning: {}", at(p.at.as_str(), &p.reason));
         }
@@ -56,10 +65,7 @@ impl Output {
         let rows = [
             ("files read", s.files.to_string()),
             ("files rejected", s.files_rejected.to_string()),
-            (
-                "files skipped (unknown format)",
-                s.files_skipped.to_string(),
-            ),
+            ("files skipped", s.files_skipped.to_string()),
             ("publications new", s.new.to_string()),
             ("  with a text seen before", s.new_text_seen.to_string()),
             ("  like one seen before", s.new_like_seen.to_string()),

@@ -2062,3 +2062,199 @@ async fn a_much_copied_document_answers_a_page_of_its_copies_and_their_count() {
         vigil_server::MAX_LIMIT
     );
 }
+
+/// Sends a review action with headers of its own (an Idempotency-Key).
+async fn send_with(app: &Router, uri: &str, headers: &[(&str, &str)], body: &str) -> Answer {
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json");
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    let res = app
+        .clone()
+        .oneshot(req.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        headers,
+        json: serde_json::from_slice(&bytes).unwrap(),
+    }
+}
+
+/// Issue 20: after a re-extraction and before `vigil link`, a confirm
+/// answered 200 with `"incidents": []` and was lost; a retried confirm was
+/// recorded twice; an incident without reports took a decision about
+/// nothing.
+#[tokio::test]
+async fn decisions_taken_before_link_take_once_and_an_empty_incident_is_refused() {
+    use vigil_model::{IncidentId, ReportId};
+    use vigil_store::{SqliteStore, Store};
+    let dir = demo_store();
+    let path = dir.join("vigil.sqlite");
+    let app = app_for(&dir);
+    let all = walk(&app, "/api/v1/incidents?sort=id").await;
+    let pick = |n: usize| {
+        all.iter()
+            .filter(|i| i["reports"].as_array().unwrap().len() == n)
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let (single, pair) = (pick(1), pick(2));
+    let (a, b) = (single[0], pair[0]);
+
+    // Re-extraction that changes the reports of both incidents, as a new
+    // knowledge base would; no link after it.
+    let mut store = SqliteStore::open(&path).unwrap();
+    let inc = store.incident(IncidentId(b)).unwrap().unwrap();
+    let before: Vec<ReportId> = inc.reports.clone();
+    for id in [a, b] {
+        let inc = store.incident(IncidentId(id)).unwrap().unwrap();
+        let doc = store.report(inc.reports[0]).unwrap().unwrap().document_id;
+        let mut reports = store.reports(doc).unwrap();
+        for r in &mut reports {
+            r.attribution = Some("re-extracted".into());
+        }
+        let ids = store.replace_reports(doc, &reports).unwrap();
+        assert_eq!(
+            ids,
+            reports.iter().map(|r| r.id).collect::<Vec<_>>(),
+            "report ids survive re-extraction"
+        );
+    }
+    let backlog = store.link_backlog().unwrap();
+    assert!(backlog.dirty.contains(&IncidentId(b)), "{backlog:?}");
+    assert_eq!(
+        store.incident(IncidentId(b)).unwrap().unwrap().reports,
+        before,
+        "the incident keeps its reports until the next link"
+    );
+
+    // The confirm is anchored on the incident's reports and applied.
+    let c = send(
+        &app,
+        &format!("/api/v1/incidents/{b}/confirm"),
+        Some("Sara"),
+        "{}",
+    )
+    .await;
+    assert_eq!(c.status, StatusCode::OK, "{}", c.json);
+    assert_eq!(c.json["incidents"], serde_json::json!([b]), "{}", c.json);
+    assert_eq!(
+        (c.json["repeated"].as_bool(), c.json["applied"].as_bool()),
+        (Some(false), Some(true))
+    );
+    let shown = get(&app, &format!("/api/v1/incidents/{b}")).await;
+    assert_eq!(shown["incident"]["status"], "confirmed", "{shown}");
+    // The answer was lost and the request sent again: one decision.
+    let decisions = store.decisions().unwrap().len();
+    let again = send(
+        &app,
+        &format!("/api/v1/incidents/{b}/confirm"),
+        Some("Sara"),
+        "{}",
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.json);
+    assert_eq!(again.json["decision"], c.json["decision"]);
+    assert_eq!(again.json["repeated"], true);
+    assert_eq!(store.decisions().unwrap().len(), decisions);
+    // Another analyst's confirm is a decision of its own.
+    let other = send(
+        &app,
+        &format!("/api/v1/incidents/{b}/confirm"),
+        Some("Omar"),
+        "{}",
+    )
+    .await;
+    assert_eq!(other.json["repeated"], false, "{}", other.json);
+    assert_eq!(store.decisions().unwrap().len(), decisions + 1);
+    // A full relink keeps the decision.
+    vigil_analyze::relink::relink(
+        &mut store,
+        &vigil_analyze::relink::RelinkOptions {
+            full: true,
+            ..Default::default()
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let shown = get(&app, &format!("/api/v1/incidents/{b}")).await;
+    assert_eq!(shown["incident"]["status"], "confirmed", "{shown}");
+
+    // An Idempotency-Key: the same key returns the decisions recorded
+    // under it; sent with another request, it is refused.
+    let uri = format!("/api/v1/incidents/{a}/edit");
+    let body =
+        r#"{"changes": [{"field": "killed", "value": 4}, {"field": "injured", "value": 2}]}"#;
+    let keyed = [
+        ("X-Vigil-Analyst", "Sara"),
+        ("Idempotency-Key", "3f2a-edit-1"),
+    ];
+    let e1 = send_with(&app, &uri, &keyed, body).await;
+    assert_eq!(e1.status, StatusCode::OK, "{}", e1.json);
+    let e2 = send_with(&app, &uri, &keyed, body).await;
+    assert_eq!(e2.status, StatusCode::OK, "{}", e2.json);
+    assert_eq!(e2.json[0]["decision"], e1.json[0]["decision"]);
+    assert_eq!(e2.json[1]["decision"], e1.json[1]["decision"]);
+    assert_eq!(e2.json[1]["repeated"], true);
+    let reused = send_with(
+        &app,
+        &format!("/api/v1/incidents/{a}/dispute"),
+        &keyed,
+        "{}",
+    )
+    .await;
+    assert_eq!(reused.status, StatusCode::CONFLICT, "{}", reused.json);
+    assert!(
+        reused.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Idempotency-Key"),
+        "{}",
+        reused.json
+    );
+    let bad = send_with(
+        &app,
+        &uri,
+        &[("X-Vigil-Analyst", "Sara"), ("Idempotency-Key", "a key")],
+        body,
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.json);
+
+    // An incident whose reports re-extraction removed holds none until the
+    // next link: a decision about it is refused, saying to link.
+    let inc = store.incident(IncidentId(a)).unwrap().unwrap();
+    let doc = store.report(inc.reports[0]).unwrap().unwrap().document_id;
+    store.replace_reports(doc, &[]).unwrap();
+    let decisions = store.decisions().unwrap().len();
+    for action in ["confirm", "dispute"] {
+        let r = send(
+            &app,
+            &format!("/api/v1/incidents/{a}/{action}"),
+            Some("Sara"),
+            "{}",
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.json);
+        assert!(
+            r.json["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("vigil link"),
+            "{}",
+            r.json
+        );
+    }
+    assert_eq!(
+        store.decisions().unwrap().len(),
+        decisions,
+        "nothing recorded"
+    );
+}

@@ -747,6 +747,16 @@ fn incidents_are_reviewed_and_the_decisions_survive_re_extraction() {
     // Re-extraction replaces every report; linking again keeps the
     // incident, its id and the analysts' decisions.
     run(&["--quiet", "extract"]);
+    // Before the link, the incident still holds its reports (their ids
+    // survive re-extraction), and the same confirm again (a retry whose
+    // answer was lost) adds nothing.
+    let retry = json(&run(&["--json", "incident", "confirm", &m, "--by", "omar"]));
+    assert_eq!(retry["repeated"], true, "{retry}");
+    assert_eq!(
+        retry["incidents"],
+        serde_json::json!([m.parse::<i64>().unwrap()]),
+        "{retry}"
+    );
     run(&["--quiet", "link"]);
     let inc = check("after re-extraction and relinking");
     let full = json(&run(&["--json", "link", "--full"]));
@@ -1157,4 +1167,63 @@ fn hostile_names_and_titles_are_printed_escaped() {
         "{shown}"
     );
     assert!(shown.contains("Wire\\u{1b}[31m\\u{202e}"), "{shown}");
+}
+
+/// Issue 20: symbolic links to files and folders were skipped silently,
+/// counted nowhere. They are followed; a second path to a file and a link
+/// back up are skipped with the reason, a link to nothing is refused, and
+/// the summary accounts for every path met.
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_followed_and_every_path_is_counted() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let (drop, elsewhere) = (tmp.path().join("drop"), tmp.path().join("elsewhere"));
+    std::fs::create_dir_all(drop.join("sub")).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let text = |place: &str| {
+        format!("A roadside bomb hit a patrol near {place} on Tuesday, local sources said.\n")
+    };
+    std::fs::write(drop.join("a.txt"), text("Amuda")).unwrap();
+    std::fs::write(elsewhere.join("b.txt"), text("Qamishli")).unwrap();
+    std::fs::write(elsewhere.join("c.txt"), text("Hasakah")).unwrap();
+    symlink(elsewhere.join("b.txt"), drop.join("b-link.txt")).unwrap();
+    symlink(&elsewhere, drop.join("more")).unwrap();
+    symlink(&drop, drop.join("sub/up")).unwrap();
+    symlink(tmp.path().join("gone.txt"), drop.join("dangling.txt")).unwrap();
+
+    let data = tmp.path().join("data");
+    let out = vigil(&data, &["--json", "ingest", drop.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "a link to nothing is refused");
+    let s = json(&out);
+    assert_eq!(count(&s, "files"), 3, "{s}");
+    assert_eq!(count(&s, "new"), 3, "{s}");
+    assert_eq!(
+        count(&s, "files_skipped"),
+        2,
+        "more/b.txt again, sub/up: {s}"
+    );
+    assert_eq!(count(&s, "files_rejected"), 1, "dangling.txt: {s}");
+    let skipped: Vec<&str> = s["skip_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["reason"].as_str().unwrap())
+        .collect();
+    assert!(skipped[0].contains("the same file as"), "{skipped:?}");
+    assert!(skipped[1].contains("symbolic link back to"), "{skipped:?}");
+    assert!(
+        s["rejections"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("symbolic link to nothing"),
+        "{s}"
+    );
+    // Without --json the summary says so too.
+    let out = vigil(&data, &["ingest", drop.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("skipped: ") && err.contains("read once"),
+        "{err}"
+    );
 }

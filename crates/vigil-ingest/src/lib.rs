@@ -37,7 +37,7 @@ pub use csv_reader::CsvMap;
 pub use dates::parse_datetime;
 pub use html::html_to_text;
 pub use prepare::{prepare, PrepareOptions};
-pub use walk::{walk, WalkEntry};
+pub use walk::{walk, SkipReason, WalkEntry};
 
 /// One document as a reader found it, before normalization.
 #[derive(Debug, Clone, PartialEq, Default)]

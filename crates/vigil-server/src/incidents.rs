@@ -1,30 +1,32 @@
 //! Incidents, the analyst's review actions on them, weekly tallies with
 //! their surge tests, and watched sites.
 //!
-//! A review action is a [`Decision`] recorded with who (the
-//! `X-Vigil-Analyst` header) and when (the server's clock); the incidents it
-//! touches are relinked at once, as `vigil incident merge` does, so that the
-//! answer and every later read show its effect.
+//! A review action is recorded by [`vigil_analyze::review`], as `vigil
+//! incident ...` records it: decisions anchored on the incident's reports,
+//! with who (the `X-Vigil-Analyst` header) and when (the server's clock),
+//! once (a retry, with or without an `Idempotency-Key`, adds nothing),
+//! then linked at once so that the answer and every later read show their
+//! effect.
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vigil_analyze::incident::canonical_filters;
-use vigil_analyze::relink::{relink_waiting, RelinkOptions};
+use vigil_analyze::review::{review, Review, ReviewAction, ReviewError};
 use vigil_analyze::surge::{SurgeOptions, SurgeResult};
 use vigil_analyze::tally::{
     series_from_counts, surges, surges_in_store, week_of, Series, TallyQuery,
 };
 use vigil_model::{
-    Decision, DecisionAction, Dimension, EventReport, Incident, IncidentChange, IncidentId,
-    IncidentStatus, Measure, ReportId, ReportKey, SiteKind, SourceKind, WeekStart,
+    DecisionAction, Dimension, EventReport, Incident, IncidentChange, IncidentId, IncidentStatus,
+    Measure, ReportId, SiteKind, SourceKind, WeekStart,
 };
 use vigil_store::{incident_page_after, IncidentFilter, IncidentSort, SqliteStore, Store};
 
@@ -36,6 +38,9 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
 
 /// The request header that names the analyst making a decision.
 pub const ANALYST_HEADER: &str = "x-vigil-analyst";
+
+/// The request header with the client's key for a request it may retry.
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 
 // ---- answers ---------------------------------------------------------------
 
@@ -102,6 +107,12 @@ pub struct DecisionOut {
     pub note: Option<String>,
     /// The incidents that hold its reports after relinking.
     pub incidents: Vec<IncidentId>,
+    /// The same request had been recorded before (a retry): this is the
+    /// decision recorded then, and nothing was added.
+    pub repeated: bool,
+    /// Linking has applied it. When false, it is recorded and the next
+    /// link (`vigil link`, or the next review action) applies it.
+    pub applied: bool,
 }
 
 /// One week of a tally, tested against the weeks before it.
@@ -704,83 +715,129 @@ fn note(n: Option<String>) -> Result<Option<String>, ApiError> {
     Ok(n)
 }
 
-fn keys_of(s: &SqliteStore, reports: &[ReportId]) -> Result<Vec<ReportKey>, ApiError> {
-    let mut inputs = s.link_inputs_of(reports, &[])?;
-    inputs.sort_by_key(|i| i.key);
-    Ok(inputs.into_iter().map(|i| i.key).collect())
+/// The client's key for a request it may send again (`Idempotency-Key`):
+/// the same key returns the decisions recorded under it.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(v) = headers.get(IDEMPOTENCY_HEADER) else {
+        return Ok(None);
+    };
+    let key = v.to_str().ok().map(str::trim).unwrap_or_default();
+    if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::bad_request(
+            "Idempotency-Key: 1 to 200 visible ASCII characters, new for each request \
+             (a UUID will do); leave it out to rely on the content alone",
+        ));
+    }
+    Ok(Some(key.to_string()))
 }
 
-fn existing(s: &SqliteStore, id: IncidentId) -> Result<Incident, ApiError> {
-    s.incident(id)?.ok_or_else(|| {
-        ApiError::not_found(format!("incident {id} not found; see /api/v1/incidents"))
-    })
+/// A refused review as an answer that says what to change.
+fn review_error(e: ReviewError) -> ApiError {
+    match e {
+        ReviewError::NoIncident(id) => {
+            ApiError::not_found(format!("incident {id} not found; see /api/v1/incidents"))
+        }
+        ReviewError::NoOtherIncident(id) => {
+            ApiError::bad_request(format!("with: no incident {id}; see /api/v1/incidents"))
+        }
+        ReviewError::NoReports(_) | ReviewError::KeyReused(_) => ApiError {
+            status: StatusCode::CONFLICT,
+            message: e.to_string(),
+        },
+        ReviewError::NotInIncident { .. } | ReviewError::EveryReport(_) => {
+            ApiError::bad_request(format!("reports: {e}"))
+        }
+        ReviewError::NoneNamed(_) => {
+            ApiError::bad_request("reports: empty; name the reports to take out of the incident")
+        }
+        ReviewError::Store(e) => ApiError::from(e),
+    }
 }
 
-/// Records the decision, relinks, and says where its reports are now.
+/// Records the review (once), links, and says where its reports are now.
 fn decide(
     s: &mut SqliteStore,
+    incident: IncidentId,
+    action: ReviewAction,
     who: String,
-    action: DecisionAction,
-    reports: Vec<ReportKey>,
     note: Option<String>,
-) -> Result<DecisionOut, ApiError> {
-    let decision = Decision {
-        id: 0,
+    request_key: Option<String>,
+) -> Result<Vec<DecisionOut>, ApiError> {
+    let request = Review {
+        incident,
+        action,
         who,
         at: Utc::now(),
-        action,
-        reports,
         note,
+        request_key,
     };
-    let id = s.record_decision(&decision)?;
-    relink_waiting(s, &RelinkOptions::default(), &mut |_, _| {}, &mut || {
+    let done = review(s, &request, &mut || {
         tracing::info!("waiting for another link run on this store");
-    })?;
-    let ids: Vec<ReportId> = s
-        .link_inputs_of(&[], &decision.reports)?
-        .into_iter()
-        .map(|i| i.report.id)
-        .collect();
-    let incidents = s.incidents_of(&ids)?.into_iter().map(|sp| sp.id).collect();
-    tracing::info!(decision = id, who = %decision.who, action = %decision.action, "review decision recorded");
-    Ok(DecisionOut {
-        decision: id,
-        who: decision.who,
-        at: decision.at,
-        action: decision.action,
-        note: decision.note,
-        incidents,
     })
+    .map_err(review_error)?;
+    if let Some(why) = &done.pending {
+        // Recorded: the next link applies it. The analyst is told it is
+        // not yet applied; the cause is for the log.
+        tracing::warn!(incident = %incident, error = %why, "decision recorded, linking deferred");
+    }
+    Ok(done
+        .decisions
+        .into_iter()
+        .map(|d| {
+            tracing::info!(decision = d.id, who = %d.who, action = %d.action,
+                repeated = done.repeated, "review decision recorded");
+            DecisionOut {
+                decision: d.id,
+                who: d.who,
+                at: d.at,
+                action: d.action,
+                note: d.note,
+                incidents: done.incidents.clone(),
+                repeated: done.repeated,
+                applied: done.pending.is_none(),
+            }
+        })
+        .collect())
+}
+
+/// The one decision of a review that makes one.
+fn single(mut out: Vec<DecisionOut>) -> Result<DecisionOut, ApiError> {
+    out.pop()
+        .ok_or_else(|| ApiError::internal(&"a review recorded no decision"))
 }
 
 /// Confirm: the event is confirmed.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/confirm", tag = "review",
     params(("id" = i64, Path, description = "The incident's id"),
-        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision: a name in any script, as UTF-8 or percent-encoded UTF-8")),
+        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision: a name in any script, as UTF-8 or percent-encoded UTF-8"),
+        ("Idempotency-Key" = Option<String>, Header, description = "A key new for each request (a UUID): sent again with a retry, it returns the decision recorded under it")),
     request_body(content = ReviewBody, description = "An optional note; an empty body will do"),
-    responses((status = 200, body = DecisionOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = DecisionOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "The incident holds no reports to decide on (run `vigil link`), or the Idempotency-Key was sent with another request", body = ErrorBody)))]
 pub async fn confirm(
     state: State<AppState>,
     id: Path<String>,
     headers: HeaderMap,
     bytes: Bytes,
 ) -> ApiResult<DecisionOut> {
-    verdict(state, id, headers, bytes, DecisionAction::Confirm).await
+    verdict(state, id, headers, bytes, ReviewAction::Confirm).await
 }
 
 /// Dispute: the event is disputed or denied.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/dispute", tag = "review",
     params(("id" = i64, Path, description = "The incident's id"),
-        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision: a name in any script, as UTF-8 or percent-encoded UTF-8")),
+        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision: a name in any script, as UTF-8 or percent-encoded UTF-8"),
+        ("Idempotency-Key" = Option<String>, Header, description = "A key new for each request (a UUID): sent again with a retry, it returns the decision recorded under it")),
     request_body(content = ReviewBody, description = "An optional note; an empty body will do"),
-    responses((status = 200, body = DecisionOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = DecisionOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "The incident holds no reports to decide on (run `vigil link`), or the Idempotency-Key was sent with another request", body = ErrorBody)))]
 pub async fn dispute(
     state: State<AppState>,
     id: Path<String>,
     headers: HeaderMap,
     bytes: Bytes,
 ) -> ApiResult<DecisionOut> {
-    verdict(state, id, headers, bytes, DecisionAction::Dispute).await
+    verdict(state, id, headers, bytes, ReviewAction::Dispute).await
 }
 
 async fn verdict(
@@ -788,19 +845,16 @@ async fn verdict(
     Path(id): Path<String>,
     headers: HeaderMap,
     bytes: Bytes,
-    action: DecisionAction,
+    action: ReviewAction,
 ) -> ApiResult<DecisionOut> {
     let who = analyst(&headers)?;
+    let key = idempotency_key(&headers)?;
     let id: IncidentId = id_param("incident", &id)?;
     let b: ReviewBody = body(&bytes, r#"{"note": "why"}"#)?;
     let note = note(b.note)?;
     let out = state
         .pool
-        .write(move |s| {
-            let inc = existing(s, id)?;
-            let keys = keys_of(s, &inc.reports)?;
-            decide(s, who, action, keys, note)
-        })
+        .write(move |s| single(decide(s, id, action, who, note, key)?))
         .await?;
     Ok(Json(out))
 }
@@ -808,9 +862,11 @@ async fn verdict(
 /// Merge: this incident and the others tell one event.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/merge", tag = "review",
     params(("id" = i64, Path, description = "The incident's id"),
-        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision: a name in any script, as UTF-8 or percent-encoded UTF-8")),
+        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision: a name in any script, as UTF-8 or percent-encoded UTF-8"),
+        ("Idempotency-Key" = Option<String>, Header, description = "A key new for each request (a UUID): sent again with a retry, it returns the decision recorded under it")),
     request_body = MergeBody,
-    responses((status = 200, body = DecisionOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = DecisionOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "An incident holds no reports to decide on (run `vigil link`), or the Idempotency-Key was sent with another request", body = ErrorBody)))]
 pub async fn merge(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -818,6 +874,7 @@ pub async fn merge(
     bytes: Bytes,
 ) -> ApiResult<DecisionOut> {
     let who = analyst(&headers)?;
+    let key = idempotency_key(&headers)?;
     let id: IncidentId = id_param("incident", &id)?;
     let b: MergeBody = body(&bytes, r#"{"with": [12, 15], "note": "why"}"#)?;
     let note = note(b.note)?;
@@ -831,22 +888,10 @@ pub async fn merge(
             "with: lists incident {id} itself; name the other incidents"
         )));
     }
+    let with = b.with.iter().map(|&i| IncidentId(i)).collect();
     let out = state
         .pool
-        .write(move |s| {
-            let mut reports = existing(s, id)?.reports;
-            for other in &b.with {
-                let other = IncidentId(*other);
-                let inc = s.incident(other)?.ok_or_else(|| {
-                    ApiError::bad_request(format!(
-                        "with: no incident {other}; see /api/v1/incidents"
-                    ))
-                })?;
-                reports.extend(inc.reports);
-            }
-            let keys = keys_of(s, &reports)?;
-            decide(s, who, DecisionAction::Merge, keys, note)
-        })
+        .write(move |s| single(decide(s, id, ReviewAction::Merge { with }, who, note, key)?))
         .await?;
     Ok(Json(out))
 }
@@ -854,9 +899,11 @@ pub async fn merge(
 /// Split: these reports tell an event of their own.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/split", tag = "review",
     params(("id" = i64, Path, description = "The incident's id"),
-        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision: a name in any script, as UTF-8 or percent-encoded UTF-8")),
+        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision: a name in any script, as UTF-8 or percent-encoded UTF-8"),
+        ("Idempotency-Key" = Option<String>, Header, description = "A key new for each request (a UUID): sent again with a retry, it returns the decision recorded under it")),
     request_body = SplitBody,
-    responses((status = 200, body = DecisionOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = DecisionOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "The incident holds no reports to decide on (run `vigil link`), or the Idempotency-Key was sent with another request", body = ErrorBody)))]
 pub async fn split(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -864,6 +911,7 @@ pub async fn split(
     bytes: Bytes,
 ) -> ApiResult<DecisionOut> {
     let who = analyst(&headers)?;
+    let key = idempotency_key(&headers)?;
     let id: IncidentId = id_param("incident", &id)?;
     let b: SplitBody = body(&bytes, r#"{"reports": [40], "note": "why"}"#)?;
     let note = note(b.note)?;
@@ -872,25 +920,18 @@ pub async fn split(
             "reports: empty; name the reports to take out of the incident",
         ));
     }
+    let reports = b.reports.iter().map(|&r| ReportId(r)).collect();
     let out = state
         .pool
         .write(move |s| {
-            let inc = existing(s, id)?;
-            let wanted: Vec<ReportId> = b.reports.iter().map(|r| ReportId(*r)).collect();
-            if let Some(r) = wanted.iter().find(|r| !inc.reports.contains(r)) {
-                let have: Vec<String> = inc.reports.iter().map(|r| r.to_string()).collect();
-                return Err(ApiError::bad_request(format!(
-                    "reports: report {r} is not in incident {id}; its reports are {}",
-                    have.join(", ")
-                )));
-            }
-            if wanted.len() >= inc.reports.len() {
-                return Err(ApiError::bad_request(format!(
-                    "reports: that is every report of incident {id}; name only those to take out"
-                )));
-            }
-            let keys = keys_of(s, &wanted)?;
-            decide(s, who, DecisionAction::Split, keys, note)
+            single(decide(
+                s,
+                id,
+                ReviewAction::Split { reports },
+                who,
+                note,
+                key,
+            )?)
         })
         .await?;
     Ok(Json(out))
@@ -899,9 +940,11 @@ pub async fn split(
 /// Edit: values that override the incident's estimates.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/edit", tag = "review",
     params(("id" = i64, Path, description = "The incident's id"),
-        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision: a name in any script, as UTF-8 or percent-encoded UTF-8")),
+        ("X-Vigil-Analyst" = String, Header, description = "Who makes the decision: a name in any script, as UTF-8 or percent-encoded UTF-8"),
+        ("Idempotency-Key" = Option<String>, Header, description = "A key new for each request (a UUID): sent again with a retry, it returns the decisions recorded under it")),
     request_body = EditBody,
-    responses((status = 200, body = Vec<DecisionOut>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<DecisionOut>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "The incident holds no reports to decide on (run `vigil link`), or the Idempotency-Key was sent with another request", body = ErrorBody)))]
 pub async fn edit(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -909,6 +952,7 @@ pub async fn edit(
     bytes: Bytes,
 ) -> ApiResult<Vec<DecisionOut>> {
     let who = analyst(&headers)?;
+    let key = idempotency_key(&headers)?;
     let id: IncidentId = id_param("incident", &id)?;
     let b: EditBody = body(
         &bytes,
@@ -925,24 +969,10 @@ pub async fn edit(
             .check()
             .map_err(|e| ApiError::bad_request(format!("changes: {e}")))?;
     }
+    let changes = b.changes;
     let out = state
         .pool
-        .write(move |s| {
-            let inc = existing(s, id)?;
-            let keys = keys_of(s, &inc.reports)?;
-            b.changes
-                .into_iter()
-                .map(|change| {
-                    decide(
-                        s,
-                        who.clone(),
-                        DecisionAction::Set { change },
-                        keys.clone(),
-                        note.clone(),
-                    )
-                })
-                .collect::<Result<Vec<_>, _>>()
-        })
+        .write(move |s| decide(s, id, ReviewAction::Edit { changes }, who, note, key))
         .await?;
     Ok(Json(out))
 }

@@ -867,6 +867,7 @@ fn reports_and_incidents_round_trip<S: Store>(store: &mut S) {
         anchor: inputs[0].key,
         days: Some((day, day)),
         facets: vec![(Dimension::Perpetrator, "Islamic State".into())],
+        read: inputs.iter().map(|i| (i.report.id, i.revision)).collect(),
     };
     let first = store
         .replace_incidents(None, std::slice::from_ref(&new))
@@ -950,27 +951,94 @@ fn reports_and_incidents_round_trip<S: Store>(store: &mut S) {
         ["set killed=3: hospital figure", "confirm"]
     );
 
-    // Re-extraction replaces the reports, unlinks them and marks their
-    // incident for the next link.
+    // The same decision again (a request retried after its answer was
+    // lost) is recorded once; after another decision it is a new one.
+    let again = store.record_decision(&decision).unwrap();
+    assert!(again > d2, "the same content after another decision is new");
+    let retried = store
+        .record_decisions(std::slice::from_ref(&decision), None)
+        .unwrap();
+    assert!(retried.repeated);
+    assert_eq!(retried.decisions[0].id, again);
+    assert_eq!(store.decisions().unwrap().len(), 3);
+    // A request of several decisions is recognized whole.
+    let pair = [
+        Decision {
+            action: DecisionAction::Dispute,
+            ..decision.clone()
+        },
+        Decision {
+            action: DecisionAction::Set {
+                change: IncidentChange::Injured(2),
+            },
+            ..decision.clone()
+        },
+    ];
+    let first_pair = store.record_decisions(&pair, None).unwrap();
+    assert!(!first_pair.repeated);
+    let second_pair = store.record_decisions(&pair, None).unwrap();
+    assert!(second_pair.repeated);
+    assert_eq!(second_pair.decisions, first_pair.decisions);
+    // A client's Idempotency-Key names its request.
+    let keyed = Decision {
+        action: DecisionAction::Confirm,
+        note: Some("keyed".into()),
+        ..decision.clone()
+    };
+    let k1 = store
+        .record_decisions(std::slice::from_ref(&keyed), Some("req-1"))
+        .unwrap();
+    let k2 = store
+        .record_decisions(std::slice::from_ref(&keyed), Some("req-1"))
+        .unwrap();
+    assert!(k2.repeated);
+    assert_eq!(k1.decisions[0].id, k2.decisions[0].id);
+    assert!(matches!(
+        store.record_decisions(&pair[..1], Some("req-1")),
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.decisions().unwrap().len(), 6);
+
+    // Re-extraction keeps the id of the report at each place (its key):
+    // the incident keeps it and is marked for the next link; places the
+    // document no longer has are removed.
     store.replace_reports(doc_id, &[report(doc_id, 3)]).unwrap();
-    assert!(store
-        .incident(first[0])
-        .unwrap()
-        .unwrap()
-        .reports
-        .is_empty());
+    assert_eq!(store.reports(doc_id).unwrap()[0].id, ids[0]);
+    assert_eq!(
+        store.incident(first[0]).unwrap().unwrap().reports,
+        ids[..1].to_vec()
+    );
     let backlog = store.link_backlog().unwrap();
     assert_eq!(backlog.dirty, first);
-    assert_eq!(backlog.unlinked, 1);
+    assert_eq!(backlog.unlinked, 0);
     assert_eq!(store.stats().unwrap().event_reports, 1);
-    // The decision's key still names the new report at that place.
+    // A report rewritten since linking read it makes the write stale.
+    store.replace_reports(doc_id, &[report(doc_id, 7)]).unwrap();
+    assert_eq!(store.reports(doc_id).unwrap()[0].id, ids[0]);
+    let stale = NewIncident {
+        incident: incident(ids[..1].to_vec()),
+        read: new.read[..1].to_vec(),
+        ..new.clone()
+    };
+    assert!(matches!(
+        store.replace_incidents(Some(&first), &[stale]),
+        Err(StoreError::Stale(_))
+    ));
+    // The same reports again rewrite nothing.
+    store.replace_reports(doc_id, &[report(doc_id, 7)]).unwrap();
+    let now = store.link_inputs(None).unwrap();
+    assert_eq!(now[0].revision, inputs[0].revision + 1);
+    // The decision's key still names the report at that place.
     assert_eq!(
-        store.link_inputs_of(&[], &decision.reports).unwrap().len(),
-        1
+        store.link_inputs_of(&[], &decision.reports).unwrap()[0]
+            .report
+            .id,
+        ids[0]
     );
     // A new incident with the stale one's anchor takes its place and id.
     let renewed = NewIncident {
         incident: incident(vec![store.reports(doc_id).unwrap()[0].id]),
+        read: now.iter().map(|i| (i.report.id, i.revision)).collect(),
         ..new.clone()
     };
     assert_eq!(

@@ -377,6 +377,9 @@ pub struct LinkInput {
     pub report: EventReport,
     /// Its key, which survives re-extraction.
     pub key: ReportKey,
+    /// How many times re-extraction has rewritten it: an incident built
+    /// from it is written only while it is still this revision.
+    pub revision: i64,
     /// The kind of its document's source.
     pub source_kind: SourceKind,
     /// The actor its document's source speaks for or is aligned with,
@@ -432,6 +435,12 @@ pub struct NewIncident {
     pub days: Option<(NaiveDate, NaiveDate)>,
     /// What tallies split and filter it by.
     pub facets: Vec<(Dimension, String)>,
+    /// The revision (see [`LinkInput::revision`]) of each of its reports as
+    /// linking read them: when one was rewritten since (a re-extraction in
+    /// another process), [`Store::replace_incidents`] fails with
+    /// [`StoreError::Stale`] and the caller reads again. Reports not listed
+    /// need only exist.
+    pub read: Vec<(ReportId, i64)>,
 }
 
 /// What an incident listing is ordered by (then by id).
@@ -584,6 +593,34 @@ pub struct WeeklyCount {
     pub value: u64,
 }
 
+/// What [`Store::record_decisions`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedDecisions {
+    /// The decisions with their ids, in the request's order: those
+    /// recorded before, when `repeated`.
+    pub decisions: Vec<Decision>,
+    /// The request had been recorded before: nothing was written.
+    pub repeated: bool,
+}
+
+/// What makes two decisions the same decision: who took it, what it does,
+/// the reports it is about (as a set) and the note, as a SHA-256 digest in
+/// hex. The time is left out: a retried request is made later.
+pub fn decision_digest(d: &Decision) -> String {
+    use sha2::Digest;
+    let mut reports = d.reports.clone();
+    reports.sort_unstable();
+    reports.dedup();
+    let content = serde_json::json!({
+        "who": d.who,
+        "action": d.action,
+        "reports": reports,
+        "note": d.note,
+    });
+    let hash = sha2::Sha256::digest(content.to_string().as_bytes());
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Held while this process owns a step of the store's work (see
 /// [`Store::lock_linking`]); the step is free again when it is dropped.
 pub struct StepLock {
@@ -687,7 +724,11 @@ pub trait Store {
     fn report(&self, id: ReportId) -> Result<Option<EventReport>>;
 
     /// Replaces the event reports of a document (re-extraction) and returns
-    /// the new ids, in order. Incidents lose the replaced reports.
+    /// their ids, in order. A report keeps the id of the one it replaces at
+    /// its place (document and ordinal, its [`ReportKey`]), so ids are
+    /// stable across re-extraction: an unchanged report is untouched, a
+    /// changed one stays in its incident, which is marked for the next
+    /// link, and the places the document no longer has are removed.
     fn replace_reports(
         &mut self,
         doc: DocumentId,
@@ -774,8 +815,31 @@ pub trait Store {
     fn weekly_counts(&self, q: &WeeklyCountQuery) -> Result<Vec<WeeklyCount>>;
 
     /// Records an analyst's decision and marks the incidents it touches,
-    /// so that the next link applies it. Returns its id.
-    fn record_decision(&mut self, decision: &Decision) -> Result<i64>;
+    /// so that the next link applies it. Returns its id (that of the same
+    /// decision recorded before, for a repeat: see
+    /// [`Store::record_decisions`]).
+    fn record_decision(&mut self, decision: &Decision) -> Result<i64> {
+        Ok(self
+            .record_decisions(std::slice::from_ref(decision), None)?
+            .decisions
+            .first()
+            .map_or(0, |d| d.id))
+    }
+
+    /// Records the decisions of one request of an analyst's, in order, in
+    /// one transaction, and marks the incidents they touch so that the next
+    /// link applies them. Once: when the latest decisions about their
+    /// reports are already these (the same analyst, action, reports and
+    /// note: [`decision_digest`]), as when a request whose answer was lost
+    /// is sent again, nothing is written and those are returned
+    /// (`repeated`). With `request_key` (a client's Idempotency-Key),
+    /// decisions recorded under that key are returned instead, and a key
+    /// sent before with other content is a [`StoreError::Conflict`].
+    fn record_decisions(
+        &mut self,
+        decisions: &[Decision],
+        request_key: Option<&str>,
+    ) -> Result<RecordedDecisions>;
 
     /// Every decision, oldest first.
     fn decisions(&self) -> Result<Vec<Decision>>;

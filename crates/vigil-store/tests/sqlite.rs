@@ -71,6 +71,7 @@ fn migration_0002_indexes_the_actors_of_existing_reports() {
     drop(store);
     // Back to the schema of version 1, with the report in it.
     let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(UNDO_0009).unwrap();
     conn.execute_batch(
         "DROP TABLE report_actors; DROP INDEX event_reports_type; DROP INDEX event_reports_sub_type;
          DROP INDEX event_reports_claim; DROP INDEX event_reports_place;
@@ -119,6 +120,7 @@ fn migration_0006_gives_existing_facets_their_days() {
     drop(store);
     // Back to the schema of version 5, with the incidents in it.
     let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(UNDO_0009).unwrap();
     conn.execute_batch(
         "DROP INDEX incident_facets_day; DROP INDEX incident_facets_value_day;
          DROP INDEX incidents_date_killed;
@@ -154,6 +156,7 @@ fn documents_stored_before_migration_0007_are_still_found_as_originals() {
     drop(store);
     // Back to the schema of version 6: the document has no stored shingles.
     let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(UNDO_0009).unwrap();
     conn.execute_batch("DROP TABLE document_shingles; PRAGMA user_version = 6;")
         .unwrap();
     drop(conn);
@@ -334,4 +337,115 @@ fn migration_0008_turns_same_source_copies_into_publications() {
         .copies
         .iter()
         .any(|(k, n)| *k == CopyKind::Near && *n > 0));
+}
+
+/// What takes a store of the current schema back to schema 8's tables.
+const UNDO_0009: &str = "DROP INDEX decisions_once; DROP INDEX decisions_request;
+     DROP INDEX decision_reports_decision;
+     ALTER TABLE decisions DROP COLUMN digest; ALTER TABLE decisions DROP COLUMN after_id;
+     ALTER TABLE decisions DROP COLUMN request_key;
+     ALTER TABLE event_reports DROP COLUMN revision;";
+
+/// A store as schema 8 left it: a document with two reports and a decision
+/// about the first, without the columns and indexes 0009 adds.
+fn schema_8_store(path: &std::path::Path) -> (vigil_model::DocumentId, Vec<vigil_model::ReportId>) {
+    use vigil_store::{DedupOptions, InsertOutcome};
+    let mut store = SqliteStore::open(path).unwrap();
+    let out = store
+        .insert_documents(
+            &[conformance::doc(
+                "Wire",
+                "Daesh attacked a checkpoint.",
+                "en",
+                11,
+            )],
+            &DedupOptions::default(),
+        )
+        .unwrap();
+    let InsertOutcome::New { id, .. } = out[0] else {
+        panic!()
+    };
+    let report = |killed: u32| vigil_model::EventReport {
+        id: vigil_model::ReportId(0),
+        document_id: id,
+        event_type: vigil_model::EventType::Battles,
+        sub_event_type: vigil_model::SubEventType::ArmedClash,
+        attack_mode: None,
+        date: None,
+        place: None,
+        perpetrators: vec![],
+        targets: vec![],
+        counts: vigil_model::Counts {
+            killed: Some(vigil_model::Count {
+                value: killed,
+                exactness: vigil_model::CountExactness::Exact,
+            }),
+            ..Default::default()
+        },
+        attribution: None,
+        claim_status: vigil_model::ClaimStatus::Reported,
+        evidence: vec![],
+    };
+    let ids = store.replace_reports(id, &[report(1), report(2)]).unwrap();
+    drop(store);
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(UNDO_0009).unwrap();
+    // A decision as schema 8 wrote it.
+    conn.execute(
+        "INSERT INTO decisions (id, who, at, body) VALUES (1, 'sara', '2019-10-12T08:00:00Z',
+            json_object('id', 0, 'who', 'sara', 'at', '2019-10-12T08:00:00Z',
+                        'action', json_object('action', 'confirm'),
+                        'reports', json_array(json_object('document_id', ?1, 'ordinal', 0))))",
+        [id.0],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO decision_reports (document_id, ordinal, decision_id) VALUES (?1, 0, 1)",
+        [id.0],
+    )
+    .unwrap();
+    conn.execute_batch("PRAGMA user_version = 8").unwrap();
+    (id, ids)
+}
+
+#[test]
+fn migration_0009_keeps_report_ids_and_recognizes_decisions_made_before() {
+    use vigil_model::{Decision, DecisionAction, ReportKey};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.sqlite");
+    let (doc, ids) = schema_8_store(&path);
+    let mut store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SqliteStore::SCHEMA_VERSION);
+
+    // Re-extraction after the migration keeps the ids at each place.
+    let mut reports = store.reports(doc).unwrap();
+    reports[0].counts.killed.as_mut().unwrap().value = 5;
+    let again = store.replace_reports(doc, &reports).unwrap();
+    assert_eq!(again, ids);
+    assert_eq!(store.link_inputs(None).unwrap()[0].revision, 1);
+
+    // The decision made before is recognized when it is sent again.
+    let before = store.decisions().unwrap();
+    assert_eq!(before.len(), 1);
+    let retried = store
+        .record_decisions(
+            &[Decision {
+                id: 0,
+                at: chrono::Utc::now(),
+                ..before[0].clone()
+            }],
+            None,
+        )
+        .unwrap();
+    assert!(retried.repeated, "{retried:?}");
+    assert_eq!(retried.decisions[0].id, 1);
+    assert_eq!(before[0].action, DecisionAction::Confirm);
+    assert_eq!(
+        before[0].reports,
+        [ReportKey {
+            document_id: doc,
+            ordinal: 0
+        }]
+    );
+    assert_eq!(store.decisions().unwrap().len(), 1);
 }

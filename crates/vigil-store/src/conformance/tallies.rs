@@ -90,6 +90,7 @@ pub fn sample_incidents() -> Vec<NewIncident> {
                 },
                 days: date.map(|d| (d, d)),
                 facets,
+                read: vec![],
             }
         })
         .collect()

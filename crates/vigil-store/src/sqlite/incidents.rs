@@ -72,7 +72,24 @@ pub(super) fn link_backlog(conn: &Connection) -> Result<LinkBacklog> {
         .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
         .map_err(&err)?;
     let mut days = day(first).map_err(&err)?.zip(day(last).map_err(&err)?);
-    for (_, a, b) in &dirty {
+    // A re-extracted report stays in its incident (same id) but may now
+    // tell of other days: the days of the reports of incidents to redo.
+    let (first, last): (Option<String>, Option<String>) = conn
+        .query_row(
+            "SELECT MIN(r.event_date), MAX(r.event_date) FROM incidents i
+               JOIN incident_reports ir ON ir.incident_id = i.id
+               JOIN event_reports r ON r.id = ir.report_id
+              WHERE i.dirty = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(&err)?;
+    let held = day(first).map_err(&err)?.zip(day(last).map_err(&err)?);
+    for (_, a, b) in dirty.iter().chain(std::iter::once(&(
+        IncidentId(0),
+        held.map(|h| h.0),
+        held.map(|h| h.1),
+    ))) {
         if let (Some(a), Some(b)) = (a, b) {
             days = Some(match days {
                 Some((x, y)) => (x.min(*a), y.max(*b)),
@@ -88,7 +105,7 @@ pub(super) fn link_backlog(conn: &Connection) -> Result<LinkBacklog> {
     })
 }
 
-const LINK_COLUMNS: &str = "SELECT r.id, r.document_id, r.ordinal, s.kind, r.body,
+const LINK_COLUMNS: &str = "SELECT r.id, r.document_id, r.ordinal, s.kind, r.body, r.revision,
              s.affiliation, d.forwarded_from IS NOT NULL, d.source_id,
              (SELECT COUNT(DISTINCT COALESCE(x.event_date, '') || '|'
                      || COALESCE(json_extract(x.body, '$.place.name'), ''))
@@ -108,23 +125,25 @@ fn link_rows(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Resul
                 r.get::<_, u32>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, bool>(6)?,
-                r.get::<_, i64>(7)?,
-                r.get::<_, u32>(8)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, bool>(7)?,
+                r.get::<_, i64>(8)?,
+                r.get::<_, u32>(9)?,
             ))
         })
         .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
         .map_err(&err)?;
     rows.into_iter()
         .map(
-            |(id, doc, ordinal, kind, body, affiliation, forwarded, source, reports)| {
+            |(id, doc, ordinal, kind, body, revision, affiliation, forwarded, source, reports)| {
                 Ok(LinkInput {
                     report: report_from(id, doc, &body)?,
                     key: ReportKey {
                         document_id: DocumentId(doc),
                         ordinal,
                     },
+                    revision,
                     source_kind: parse_col(kind, "sources", "kind")?,
                     affiliation: affiliation.filter(|a| !a.trim().is_empty()),
                     forwarded,
@@ -311,7 +330,17 @@ pub(super) fn replace_incidents(
     for r in add.iter().flat_map(|n| &n.incident.reports) {
         if !exists.exists([r.0]).map_err(&err)? {
             return Err(StoreError::Stale(format!(
-                "report {r} was replaced after it was read for linking"
+                "report {r} was removed after it was read for linking"
+            )));
+        }
+    }
+    let mut same = tx
+        .prepare_cached("SELECT 1 FROM event_reports WHERE id = ?1 AND revision = ?2")
+        .map_err(&err)?;
+    for (r, revision) in add.iter().flat_map(|n| &n.read) {
+        if !same.exists(params![r.0, revision]).map_err(&err)? {
+            return Err(StoreError::Stale(format!(
+                "report {r} was re-extracted after it was read for linking"
             )));
         }
     }
@@ -805,36 +834,126 @@ pub(super) fn weekly_counts(conn: &Connection, q: &WeeklyCountQuery) -> Result<V
         .collect()
 }
 
-pub(super) fn record_decision(tx: &Transaction<'_>, d: &Decision) -> Result<i64> {
-    let err = sql_err("recording a decision");
-    let body = serde_json::to_string(d).map_err(|e| corrupt("decisions", e))?;
-    tx.execute(
-        "INSERT INTO decisions (who, at, body) VALUES (?1, ?2, ?3)",
-        params![d.who, ts(&d.at), body],
-    )
-    .map_err(&err)?;
-    let id = tx.last_insert_rowid();
-    let mut key = tx
+/// The latest `n` decisions about any of `keys`, oldest first.
+fn latest_about(conn: &Connection, keys: &[ReportKey], n: usize) -> Result<Vec<Decision>> {
+    let err = sql_err("reading the latest decisions about reports");
+    let mut stmt = conn
         .prepare_cached(
-            "INSERT OR IGNORE INTO decision_reports (document_id, ordinal, decision_id)
-             VALUES (?1, ?2, ?3)",
+            "SELECT decision_id FROM decision_reports WHERE document_id = ?1 AND ordinal = ?2
+              ORDER BY decision_id DESC LIMIT ?3",
         )
         .map_err(&err)?;
-    for k in &d.reports {
-        key.execute(params![k.document_id.0, k.ordinal, id])
+    let mut ids = std::collections::BTreeSet::new();
+    for k in keys {
+        let found = stmt
+            .query_map(params![k.document_id.0, k.ordinal, n as i64], |r| {
+                r.get::<_, i64>(0)
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(&err)?;
+        ids.extend(found);
     }
-    // The incidents it touches are redone by the next link.
-    tx.execute(
-        "UPDATE incidents SET dirty = 1 WHERE id IN (
-            SELECT ir.incident_id FROM decision_reports k
-              JOIN event_reports r ON r.document_id = k.document_id AND r.ordinal = k.ordinal
-              JOIN incident_reports ir ON ir.report_id = r.id
-             WHERE k.decision_id = ?1)",
-        [id],
-    )
-    .map_err(&err)?;
-    Ok(id)
+    let mut out = Vec::new();
+    for id in ids.into_iter().rev().take(n) {
+        out.extend(decisions_where(conn, "WHERE d.id = ?1", [id])?);
+    }
+    out.reverse();
+    Ok(out)
+}
+
+fn same_content(stored: &[Decision], digests: &[String]) -> bool {
+    stored.len() == digests.len()
+        && stored
+            .iter()
+            .zip(digests)
+            .all(|(d, digest)| decision_digest(d) == *digest)
+}
+
+pub(super) fn record_decisions(
+    tx: &Transaction<'_>,
+    ds: &[Decision],
+    request_key: Option<&str>,
+) -> Result<RecordedDecisions> {
+    let err = sql_err("recording a decision");
+    let digests: Vec<String> = ds.iter().map(decision_digest).collect();
+    if let Some(k) = request_key {
+        let before = decisions_where(tx, "WHERE d.request_key = ?1", [k])?;
+        if !before.is_empty() {
+            if same_content(&before, &digests) {
+                return Ok(RecordedDecisions {
+                    decisions: before,
+                    repeated: true,
+                });
+            }
+            return Err(StoreError::Conflict(format!(
+                "Idempotency-Key {k:?} was sent before with another request (decision {}); \
+                 send a new key with each new request",
+                before[0].id
+            )));
+        }
+    }
+    // The same content in the same state: the latest decisions about
+    // these reports are these.
+    let mut keys: Vec<ReportKey> = ds.iter().flat_map(|d| d.reports.iter().copied()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let latest = latest_about(tx, &keys, ds.len())?;
+    if !ds.is_empty() && same_content(&latest, &digests) {
+        return Ok(RecordedDecisions {
+            decisions: latest,
+            repeated: true,
+        });
+    }
+    let mut after = latest.last().map_or(0, |d| d.id);
+    let mut out = Vec::with_capacity(ds.len());
+    for (d, digest) in ds.iter().zip(&digests) {
+        let body = serde_json::to_string(d).map_err(|e| corrupt("decisions", e))?;
+        // The unique index on (digest, after_id) is the last word: the same
+        // decision in the same state is never written twice.
+        let written = tx
+            .execute(
+                "INSERT OR IGNORE INTO decisions (who, at, body, digest, after_id, request_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![d.who, ts(&d.at), body, digest, after, request_key],
+            )
+            .map_err(&err)?;
+        let id = if written == 1 {
+            tx.last_insert_rowid()
+        } else {
+            tx.query_row(
+                "SELECT id FROM decisions WHERE digest = ?1 AND after_id = ?2",
+                params![digest, after],
+                |r| r.get(0),
+            )
+            .map_err(&err)?
+        };
+        let mut key = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO decision_reports (document_id, ordinal, decision_id)
+                 VALUES (?1, ?2, ?3)",
+            )
+            .map_err(&err)?;
+        for k in &d.reports {
+            key.execute(params![k.document_id.0, k.ordinal, id])
+                .map_err(&err)?;
+        }
+        // The incidents it touches are redone by the next link.
+        tx.execute(
+            "UPDATE incidents SET dirty = 1 WHERE id IN (
+                SELECT ir.incident_id FROM decision_reports k
+                  JOIN event_reports r ON r.document_id = k.document_id AND r.ordinal = k.ordinal
+                  JOIN incident_reports ir ON ir.report_id = r.id
+                 WHERE k.decision_id = ?1)",
+            [id],
+        )
+        .map_err(&err)?;
+        out.push(Decision { id, ..d.clone() });
+        after = id;
+    }
+    Ok(RecordedDecisions {
+        decisions: out,
+        repeated: false,
+    })
 }
 
 fn decisions_where(

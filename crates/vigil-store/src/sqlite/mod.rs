@@ -60,6 +60,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_publications",
         include_str!("../../migrations/0008_publications.sql"),
     ),
+    (
+        "0009_stable_reports_decisions_once",
+        include_str!("../../migrations/0009_stable_reports_decisions_once.sql"),
+    ),
 ];
 
 /// The migration that rebuilds `documents` and `document_copies` (SQLite
@@ -431,7 +435,13 @@ fn rejudge_copies(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Replaces the reports of one document inside `tx`.
+/// Replaces the reports of one document inside `tx`. A report keeps the
+/// id of the one it replaces at its place (its key: document and
+/// ordinal), so ids are stable across re-extraction and the incidents that
+/// hold them keep them: an unchanged report is left as it is; a changed
+/// one is rewritten in place, its revision counted and its incident
+/// marked for the next link; places the document no longer has are
+/// removed (and their incidents marked).
 fn replace_reports_in(
     tx: &Transaction<'_>,
     doc: DocumentId,
@@ -439,7 +449,6 @@ fn replace_reports_in(
 ) -> Result<Vec<ReportId>> {
     // Cached statements: a run of `vigil extract` replaces the reports of
     // every document.
-    let exec = |sql: &str| tx.prepare_cached(sql).and_then(|mut s| s.execute([doc.0]));
     let exists: Option<i64> = tx
         .prepare_cached("SELECT id FROM documents WHERE id = ?1")
         .and_then(|mut s| s.query_row([doc.0], |r| r.get(0)))
@@ -448,18 +457,29 @@ fn replace_reports_in(
     if exists.is_none() {
         return Err(StoreError::NotFound(format!("document {doc}")));
     }
-    // Incidents that hold the old reports are redone by the next link.
-    exec(
-        "UPDATE incidents SET dirty = 1 WHERE id IN (
-            SELECT ir.incident_id FROM incident_reports ir
-              JOIN event_reports r ON r.id = ir.report_id WHERE r.document_id = ?1)",
-    )
-    .map_err(StoreError::sqlite(format!(
-        "marking the incidents of document {doc}"
-    )))?;
-    exec("DELETE FROM event_reports WHERE document_id = ?1").map_err(StoreError::sqlite(
-        format!("clearing reports of document {doc}"),
-    ))?;
+    let old: Vec<(i64, String)> = tx
+        .prepare_cached(
+            "SELECT id, body FROM event_reports WHERE document_id = ?1 ORDER BY ordinal",
+        )
+        .and_then(|mut s| {
+            s.query_map([doc.0], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .map_err(StoreError::sqlite(format!(
+            "reading reports of document {doc}"
+        )))?;
+    let changed = |id: i64| -> Result<()> {
+        // The incident holding the old report is redone by the next link.
+        tx.prepare_cached(
+            "UPDATE incidents SET dirty = 1 WHERE id = (
+                SELECT incident_id FROM incident_reports WHERE report_id = ?1)",
+        )
+        .and_then(|mut s| s.execute([id]))
+        .map_err(StoreError::sqlite(format!(
+            "marking the incident of report {id} of document {doc}"
+        )))?;
+        Ok(())
+    };
     let mut ids = Vec::with_capacity(reports.len());
     for (ordinal, r) in reports.iter().enumerate() {
         let body = serde_json::to_string(r).map_err(|e| StoreError::Corrupt {
@@ -467,28 +487,58 @@ fn replace_reports_in(
             column: "body",
             message: e.to_string(),
         })?;
-        tx.prepare_cached(
-            "INSERT INTO event_reports (document_id, event_type, sub_event_type, event_date,
-                lat, lon, claim_status, body, ordinal)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )
-        .and_then(|mut insert| {
-            insert.execute(params![
-                doc.0,
-                r.event_type.as_str(),
-                r.sub_event_type.as_str(),
-                r.date.map(|d| d.date.to_string()),
-                r.place.as_ref().and_then(|p| p.lat),
-                r.place.as_ref().and_then(|p| p.lon),
-                r.claim_status.as_str(),
-                body,
-                ordinal as u32
-            ])
-        })
-        .map_err(StoreError::sqlite(format!(
-            "storing a report of document {doc}"
-        )))?;
-        let id = tx.last_insert_rowid();
+        let values = params![
+            doc.0,
+            r.event_type.as_str(),
+            r.sub_event_type.as_str(),
+            r.date.map(|d| d.date.to_string()),
+            r.place.as_ref().and_then(|p| p.lat),
+            r.place.as_ref().and_then(|p| p.lon),
+            r.claim_status.as_str(),
+            body,
+            ordinal as u32
+        ];
+        let id = match old.get(ordinal) {
+            Some((id, was)) if *was == body => {
+                ids.push(ReportId(*id));
+                continue;
+            }
+            Some(&(id, _)) => {
+                changed(id)?;
+                tx.prepare_cached(
+                    "UPDATE event_reports SET document_id = ?1, event_type = ?2,
+                        sub_event_type = ?3, event_date = ?4, lat = ?5, lon = ?6,
+                        claim_status = ?7, body = ?8, ordinal = ?9, revision = revision + 1
+                      WHERE id = ?10",
+                )
+                .and_then(|mut update| {
+                    let mut args: Vec<&dyn rusqlite::ToSql> = values.to_vec();
+                    args.push(&id);
+                    update.execute(args.as_slice())
+                })
+                .map_err(StoreError::sqlite(format!(
+                    "rewriting a report of document {doc}"
+                )))?;
+                tx.prepare_cached("DELETE FROM report_actors WHERE report_id = ?1")
+                    .and_then(|mut s| s.execute([id]))
+                    .map_err(StoreError::sqlite(format!(
+                        "clearing the actors of a report of document {doc}"
+                    )))?;
+                id
+            }
+            None => {
+                tx.prepare_cached(
+                    "INSERT INTO event_reports (document_id, event_type, sub_event_type,
+                        event_date, lat, lon, claim_status, body, ordinal)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )
+                .and_then(|mut insert| insert.execute(values))
+                .map_err(StoreError::sqlite(format!(
+                    "storing a report of document {doc}"
+                )))?;
+                tx.last_insert_rowid()
+            }
+        };
         let mut actors = tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO report_actors (name, report_id, role)
@@ -512,6 +562,15 @@ fn replace_reports_in(
             }
         }
         ids.push(ReportId(id));
+    }
+    // Places the document no longer has.
+    for &(id, _) in old.iter().skip(reports.len()) {
+        changed(id)?;
+        tx.prepare_cached("DELETE FROM event_reports WHERE id = ?1")
+            .and_then(|mut s| s.execute([id]))
+            .map_err(StoreError::sqlite(format!(
+                "removing a report of document {doc}"
+            )))?;
     }
     Ok(ids)
 }
@@ -2004,12 +2063,16 @@ impl Store for SqliteStore {
         incidents::weekly_counts(&self.conn, q)
     }
 
-    fn record_decision(&mut self, decision: &Decision) -> Result<i64> {
+    fn record_decisions(
+        &mut self,
+        decisions: &[Decision],
+        request_key: Option<&str>,
+    ) -> Result<RecordedDecisions> {
         let tx = self.tx()?;
-        let id = incidents::record_decision(&tx, decision)?;
+        let recorded = incidents::record_decisions(&tx, decisions, request_key)?;
         tx.commit()
-            .map_err(StoreError::sqlite("committing a decision"))?;
-        Ok(id)
+            .map_err(StoreError::sqlite("committing decisions"))?;
+        Ok(recorded)
     }
 
     fn decisions(&self) -> Result<Vec<Decision>> {
