@@ -123,6 +123,29 @@ fn spot_of(lat: f64, lon: f64) -> (i32, i32) {
     ((lat * 100.0).round() as i32, (lon * 100.0).round() as i32)
 }
 
+/// The namesakes of a written name that count for linking: a name of a
+/// hundred places ("Hay al-Askari") says little.
+const NAMESAKES: usize = 12;
+
+/// A place's name without the word for village, town or city before it
+/// nor the article ("قرية حميرة", "Al Humayrah" and "Humayrah" are one
+/// name), normalized.
+fn bare_name(normalized: &str) -> String {
+    let mut n = normalized;
+    for noun in ["قريه ", "بلده ", "مدينه ", "village of ", "town of "] {
+        n = n.strip_prefix(noun).unwrap_or(n);
+    }
+    for article in ["al-", "al ", "el-", "el ", "ال"] {
+        if let Some(rest) = n.strip_prefix(article) {
+            if rest.chars().count() >= 2 {
+                n = rest;
+                break;
+            }
+        }
+    }
+    n.to_string()
+}
+
 /// The targets' actors with their lineage, resolved once per name.
 fn target_actors(r: &EventReport, cache: &mut HashMap<String, Vec<usize>>) -> Vec<usize> {
     let kb = vigil_extract::kb::Kb::bundled();
@@ -174,10 +197,34 @@ fn key(r: &EventReport, origin: Origin, cache: &mut HashMap<String, Vec<usize>>)
         .filter(|p| p.precision == GeoPrecision::Place)
         .flat_map(|p| [Some(p.name.as_str()), p.gazetteer_name.as_deref()])
         .flatten()
-        .map(vigil_text::normalize)
+        .map(|n| bare_name(&vigil_text::normalize(n)))
         .filter(|n| !n.is_empty())
         .collect();
     names.dedup();
+    // Every place the name as written may be ("سويدية": a Raqqa and a
+    // Hasakah village), as '@' and the gazetteer's index: a report that
+    // read one namesake and a report that read another, or the same
+    // village spelt in Latin letters, still share one.
+    if let Some(p) = r
+        .place
+        .as_ref()
+        .filter(|p| p.precision == GeoPrecision::Place)
+    {
+        let gaz = vigil_geo::Gazetteer::bundled();
+        for w in [Some(p.name.as_str()), p.gazetteer_name.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            names.extend(
+                gaz.lookup(w)
+                    .iter()
+                    .take(NAMESAKES)
+                    .map(|i| format!("@{i}")),
+            );
+        }
+        names.sort();
+        names.dedup();
+    }
     let mut perpetrators: Vec<String> = r
         .perpetrators
         .iter()
@@ -793,12 +840,14 @@ mod tests {
         };
         let dez = (35.359, 40.151);
         let aleppo = (36.631, 36.631);
-        let claim = at(1, dez, "الحسينية", "Al Husayniyah");
+        // (Names the gazetteer lacks: its namesakes would join the wire
+        // and the list by themselves, see below.)
+        let claim = at(1, dez, "خربة زعتر", "Khirbat Zaatar");
         let list = retype(
-            at(2, aleppo, "الحسينية", "Hasan Kakawi"),
+            at(2, aleppo, "خربة زعتر", "Tell Zaatar"),
             SubEventType::ArmedClash,
         );
-        let wire = at(3, dez, "Al Husayniyah", "Al Husayniyah");
+        let wire = at(3, dez, "Khirbat Zaatar", "Khirbat Zaatar");
         let got = link(
             &[claim.clone(), list.clone(), wire.clone()],
             &LinkOptions::default(),
@@ -812,6 +861,25 @@ mod tests {
         let mut latin = at(2, (36.9, 40.0), "Quneitra", "Quneitra");
         latin.place.as_mut().unwrap().geonames_id = None;
         assert_eq!(link(&[arabic, latin], &LinkOptions::default()).len(), 1);
+        // A written name that may be the other's place: the newsletter's
+        // "الحسينية" read at an Aleppo namesake, the wire's "Al Husayniyah"
+        // in Deir ez-Zor.
+        let list = retype(
+            at(2, aleppo, "الحسينية", "Hasan Kakawi"),
+            SubEventType::ArmedClash,
+        );
+        let wire = at(3, dez, "Al Husayniyah", "Al Husayniyah");
+        assert_eq!(link(&[list, wire], &LinkOptions::default()).len(), 1);
+    }
+
+    #[test]
+    fn a_name_is_compared_without_its_article_or_the_word_for_village() {
+        assert_eq!(bare_name("قريه حميره"), "حميره");
+        assert_eq!(bare_name("al humayrah"), "humayrah");
+        assert_eq!(bare_name("al-hadi"), "hadi");
+        assert_eq!(bare_name("الزر"), "زر");
+        assert_eq!(bare_name("al"), "al");
+        assert_eq!(bare_name("village of zir"), "zir");
     }
 
     #[test]

@@ -136,7 +136,7 @@ pub fn print_pairs(rows: &[(&str, String)]) {
         .max()
         .unwrap_or(0);
     for (k, v) in rows {
-        println!("{k:<width$}  {}", term(v));
+        out_line(&format!("{k:<width$}  {}", term(v)));
     }
 }
 
@@ -163,11 +163,24 @@ pub fn print_table(header: &[&str], rows: &[Vec<String>]) {
                 s.push_str(&" ".repeat(pad + 2));
             }
         }
-        println!("{}", s.trim_end());
+        out_line(s.trim_end());
     };
     line(header.to_vec());
     for row in &rows {
         line(row.iter().map(String::as_str).collect());
+    }
+}
+
+/// Prints one line of a table on stdout. A reader that stopped early
+/// (`vigil gazetteer lookup X | head`) ends the command quietly, as the
+/// errors `main` sees do, rather than with a panic.
+fn out_line(line: &str) {
+    use std::io::Write;
+    if let Err(e) = writeln!(std::io::stdout().lock(), "{line}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        panic!("cannot write to stdout: {e}");
     }
 }
 

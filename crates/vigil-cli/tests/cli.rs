@@ -698,6 +698,28 @@ fn incidents_are_reviewed_and_the_decisions_survive_re_extraction() {
     let (a, b) = (list[0]["id"].to_string(), list[1]["id"].to_string());
     let reports = |v: &Value| v["reports"].as_array().unwrap().len();
     let n = reports(&show(&a)) + reports(&show(&b));
+    // `link --why` says whether two reports may tell one event, and why not.
+    let first = |v: &Value| v["report_details"][0]["report"]["id"].to_string();
+    let (ra, rb) = (first(&show(&a)), first(&show(&b)));
+    let why = json(&run(&["--json", "link", "--why", &ra, &rb]));
+    assert_eq!(
+        why["reports"],
+        serde_json::json!([ra.parse::<i64>().unwrap(), rb.parse::<i64>().unwrap()])
+    );
+    assert_eq!(
+        why["may_link"].as_bool().unwrap(),
+        why["reason"].is_null(),
+        "{why}"
+    );
+    let same = json(&run(&["--json", "link", "--why", &ra, &ra]));
+    assert_eq!(same["may_link"], true, "{same}");
+    let missing = vigil(&data, &["link", "--why", &ra, "999999"]);
+    assert!(!missing.status.success());
+    assert!(
+        stderr(&missing).contains("no report 999999"),
+        "{}",
+        stderr(&missing)
+    );
 
     let merged = json(&run(&[
         "--json",

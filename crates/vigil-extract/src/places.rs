@@ -481,7 +481,6 @@ pub fn find(
                 spotted[start..end].fill(true);
             }
         }
-        consumed = end;
         if !looks_like_a_name(t, start, end) {
             // "Basra province" is a name too, but written so it is the
             // name "Basra" and a common noun.
@@ -489,11 +488,37 @@ pub fn find(
                 let found = gaz.lookup(t.original_of(start, e));
                 (!found.is_empty() && looks_like_a_name(t, start, e)).then(|| (e, found.to_vec()))
             });
+            // "the eastern Deir ez-Zor countryside": a lower-case word
+            // that began a longer match ("Eastern Deir …") hid the name
+            // that starts after it, which may run past the match.
+            // Not past an article: "al-Sharqi" in "Jurdi al-Sharqi" is
+            // part of a name the transliterations read whole.
+            let article = LOWER_ARTICLES.contains(&t.tok(start));
+            let later = || {
+                (start + 1..if article { start } else { end })
+                    .filter(|&s| t.kind(s) == Kind::Word)
+                    .find_map(|s| {
+                        (s + 1..=(end + 4).min(range.end)).rev().find_map(|e| {
+                            let found = gaz.lookup(t.original_of(s, e));
+                            (!found.is_empty()
+                                && t.kind(e - 1) == Kind::Word
+                                && looks_like_a_name(t, s, e))
+                            .then(|| (s, e, found.to_vec()))
+                        })
+                    })
+            };
             match shorter {
                 Some((e, found)) => (end, places) = (e, found),
-                None => continue,
+                None => match later() {
+                    Some((s, e, found)) => {
+                        (start, end, places) = (s, e, found);
+                        spotted[start..end].fill(true);
+                    }
+                    None => continue,
+                },
             }
         }
+        consumed = end;
         let next = if end < range.end { t.tok(end) } else { "" };
         // "Diyala province": the province, whatever else bears the name.
         let mut candidates = places;
@@ -2149,11 +2174,18 @@ fn looks_like_a_name(t: &Text<'_>, start: usize, end: usize) -> bool {
         .chars()
         .filter(|c| c.is_alphabetic())
         .all(char::is_uppercase);
+    // A particle ends no name: "Zir in Deir ez-Zor" is Zir, not Zir'in.
+    let last_lower = original.contains(' ')
+        && original
+            .rsplit(' ')
+            .next()
+            .is_some_and(|w| w.chars().all(char::is_lowercase));
     shouting
-        || original
-            .split([' ', '-'])
-            .filter(|w| w.chars().count() > 3)
-            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        || !last_lower
+            && original
+                .split([' ', '-'])
+                .filter(|w| w.chars().count() > 3)
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
 }
 
 /// "near X", "35 km west of X", "ريف X", "قرب X": precision 2.
