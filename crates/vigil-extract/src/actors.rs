@@ -2440,6 +2440,24 @@ mod tests {
                 &["iraqi-army"],
                 Some(ClaimStatus::Claimed),
             ),
+            // A headline's "the sniping of a member of ...": no object
+            // follows, so the verb is read as passive and the member's side
+            // is the victim; a Latin-script name is read by the Arabic
+            // grammar around it.
+            (
+                "قنص عنصر لقسد في قرية الهادي",
+                Some("islamic-state"),
+                &["islamic-state"],
+                &["syrian-democratic-forces"],
+                Some(ClaimStatus::Claimed),
+            ),
+            (
+                "قنص عنصر لمرتدي PKK في قرية الهادي",
+                Some("islamic-state"),
+                &["islamic-state"],
+                &["pkk"],
+                Some(ClaimStatus::Claimed),
+            ),
         ];
         let mut failed = Vec::new();
         for (text, src, perps, targets, claim) in rows {

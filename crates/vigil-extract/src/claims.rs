@@ -1119,7 +1119,14 @@ impl ClaimLanguage {
                 if by || (is(&self.event_nouns, p) && !counted) {
                     return Some(Side::Agent(p));
                 }
-                if is(&self.active_verbs, p) && !counted && !oblique {
+                // Unvowelled, a verb that may be read as passive before a
+                // noun of people ("قنص عنصر لقسد": a headline's "the
+                // sniping of an SDF member") is active only with an object
+                // after it ("قنص عنصر من قسد مدنيا").
+                let patient = holder.is_some_and(|j| is(&self.members, j))
+                    && is(&self.passive, p)
+                    && !self.object_follows(t, r, h.end);
+                if is(&self.active_verbs, p) && !counted && !oblique && !patient {
                     return Some(Side::Agent(p));
                 }
             }
