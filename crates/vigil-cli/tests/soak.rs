@@ -265,7 +265,11 @@ fn reviewer(port: u16, stop: Arc<AtomicBool>) -> (Vec<Reviewed>, Vec<String>, u6
                 break;
             }
             tried.insert(id);
-            let verb = if n % 2 == 0 { "confirm" } else { "dispute" };
+            let verb = if n.is_multiple_of(2) {
+                "confirm"
+            } else {
+                "dispute"
+            };
             n += 1;
             let path = format!("/api/v1/incidents/{id}/{verb}");
             let key = format!("soak-{id}-{verb}");
