@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use serde::Serialize;
 use vigil_model::{
-    Alert, AlertId, ClaimStatus, CopyKind, Decision, Delivery, DeliveryAttempt, Dimension,
-    Document, DocumentCopy, DocumentId, EventReport, EventType, Incident, IncidentId,
+    Alert, AlertId, ClaimStatus, CopyKind, Decision, DecisionAction, Delivery, DeliveryAttempt,
+    Dimension, Document, DocumentCopy, DocumentId, EventReport, EventType, Incident, IncidentId,
     IncidentStatus, Lang, Measure, NarrativeDayCount, NarrativeTag, NewAlert, NewDocument,
     NewSource, Reliability, ReportId, ReportKey, Site, Source, SourceId, SourceKind, Span,
     SubEventType, WeekStart,
@@ -621,6 +621,32 @@ pub fn decision_digest(d: &Decision) -> String {
     hash.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Whether `retry`, sent under the Idempotency-Key that recorded `stored`,
+/// is the same request: the same analyst, actions and notes, about the
+/// same event. A split names its reports, so they must be the same; the
+/// other actions take the incident's reports when they are made, and
+/// linking may add reports to the incident, or take some away, between a
+/// request and its retry, so the two need only share one. (Comparing every
+/// report refused a client's retry with a conflict whenever a link ran in
+/// between; the soak test found it.)
+pub fn same_request(stored: &[Decision], retry: &[Decision]) -> bool {
+    stored.len() == retry.len()
+        && stored.iter().zip(retry).all(|(s, r)| {
+            let mut a = s.reports.clone();
+            let mut b = r.reports.clone();
+            a.sort_unstable();
+            a.dedup();
+            b.sort_unstable();
+            b.dedup();
+            let reports = if s.action == DecisionAction::Split {
+                a == b
+            } else {
+                a.iter().any(|k| b.binary_search(k).is_ok())
+            };
+            s.who == r.who && s.action == r.action && s.note == r.note && reports
+        })
+}
+
 /// Held while this process owns a step of the store's work (see
 /// [`Store::lock_linking`]); the step is free again when it is dropped.
 pub struct StepLock {
@@ -834,7 +860,8 @@ pub trait Store {
     /// is sent again, nothing is written and those are returned
     /// (`repeated`). With `request_key` (a client's Idempotency-Key),
     /// decisions recorded under that key are returned instead, and a key
-    /// sent before with other content is a [`StoreError::Conflict`].
+    /// sent before with another request ([`same_request`]) is a
+    /// [`StoreError::Conflict`].
     fn record_decisions(
         &mut self,
         decisions: &[Decision],

@@ -879,7 +879,7 @@ pub(super) fn record_decisions(
     if let Some(k) = request_key {
         let before = decisions_where(tx, "WHERE d.request_key = ?1", [k])?;
         if !before.is_empty() {
-            if same_content(&before, &digests) {
+            if crate::contract::same_request(&before, ds) {
                 return Ok(RecordedDecisions {
                     decisions: before,
                     repeated: true,
