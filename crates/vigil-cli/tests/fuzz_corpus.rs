@@ -25,7 +25,7 @@ fn every_fuzz_corpus_input_runs_without_panic() {
         assert!(!files.is_empty(), "{}: no corpus inputs", dir.display());
         for path in files {
             let data = std::fs::read(&path).unwrap();
-            if std::panic::catch_unwind(|| run(&data)).is_err() {
+            if std::panic::catch_unwind(|| run(data.as_slice())).is_err() {
                 failures.push(path.display().to_string());
             }
         }
