@@ -44,7 +44,9 @@ pub use guard::{
     Exposure, EXPENSIVE_IN_FLIGHT, EXPENSIVE_WAITING, MAX_BODY_BYTES, RETRY_AFTER_SECS,
 };
 pub use incidents::MAX_SERIES;
-pub use params::{DEFAULT_LIMIT, MAX_LIMIT, MAX_WEEKS};
+// `Cursor` is public (its `decode` reads a client's `cursor=` parameter)
+// so that the fuzz target and its corpus replay reach the decoder itself.
+pub use params::{Cursor, DEFAULT_LIMIT, MAX_LIMIT, MAX_WEEKS};
 pub use pool::Pool;
 
 /// Connections to the store kept for requests at most.

@@ -19,6 +19,13 @@ mod sqlite;
 pub use contract::*;
 pub use sqlite::{SqliteStore, RANKED_MATCHES};
 
+/// Compiles an analyst's search text (the language of `vigil search` and
+/// the API's `q=`) to the FTS5 query the store runs, or says why it cannot
+/// be searched. The store calls it itself; it is public so that the fuzz
+/// target and its corpus replay reach exactly the code that parses what a
+/// user types.
+pub use query::compile as compile_search;
+
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -1,0 +1,5 @@
+#![no_main]
+//! See `vigil_fuzz::ingest_html`: the call made here is shared with the corpus
+//! replay in `crates/vigil-cli/tests/fuzz_corpus.rs`.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| vigil_fuzz::ingest_html(data));
