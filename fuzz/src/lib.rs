@@ -9,9 +9,12 @@
 
 use vigil_ingest::{read_bytes, Format, ReadOptions};
 
+/// What a target does with the fuzzer's bytes.
+pub type Target = fn(&[u8]);
+
 /// Every target, by the name of its file in `fuzz_targets/` and of its
 /// corpus folder in `corpus/`.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("ingest_text", ingest_text),
     ("ingest_markdown", ingest_markdown),
     ("ingest_html", ingest_html),
