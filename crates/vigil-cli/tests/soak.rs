@@ -21,6 +21,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+mod support;
+use support::{finish, spawn};
 use vigil_store::Store;
 
 /// Records per file and round: a few thousand in one default run, each
@@ -57,30 +60,6 @@ fn soak_seconds() -> u64 {
             .unwrap_or_else(|_| panic!("VIGIL_SOAK_SECONDS={s:?} is not a number of seconds")),
         Err(_) => 15,
     }
-}
-
-fn spawn(data: &Path, args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("VIGIL_DATA_DIR")
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starting vigil")
-}
-
-fn finish(child: Child, what: &str) -> Output {
-    let out = child.wait_with_output().expect("waiting for vigil");
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
 }
 
 fn json(out: &Output, what: &str) -> Value {

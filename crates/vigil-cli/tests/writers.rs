@@ -4,9 +4,12 @@
 //! "database is locked" and stored nothing.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
+
+mod support;
+use support::{finish, spawn};
 
 /// Records per file: enough that the runs overlap (each takes a few
 /// hundred milliseconds), few enough that the test takes seconds.
@@ -20,30 +23,6 @@ const VILLAGES: [&str; 6] = [
     "Gharanij",
     "al-Susah",
 ];
-
-fn spawn(data: &Path, args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("VIGIL_DATA_DIR")
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starting vigil")
-}
-
-fn finish(child: Child, what: &str) -> Output {
-    let out = child.wait_with_output().expect("waiting for vigil");
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {

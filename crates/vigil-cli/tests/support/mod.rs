@@ -1,8 +1,11 @@
 //! What the integration tests of the HTTP API and the dashboard share:
 //! running the `vigil` binary and the demo store, built once per build.
 
+// Each test binary includes this module and uses only part of it.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 /// Runs `vigil --data-dir DATA ARGS...`.
 pub fn vigil(data: &Path, args: &[&str]) -> Output {
@@ -14,6 +17,33 @@ pub fn vigil(data: &Path, args: &[&str]) -> Output {
         .env_remove("RUST_LOG")
         .output()
         .expect("running vigil")
+}
+
+/// Starts `vigil --data-dir DATA ARGS...` with its output piped, for
+/// tests that run several at once.
+pub fn spawn(data: &Path, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("VIGIL_DATA_DIR")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting vigil")
+}
+
+/// Waits for a process [`spawn`] started; it must have succeeded.
+pub fn finish(child: Child, what: &str) -> Output {
+    let out = child.wait_with_output().expect("waiting for vigil");
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }
 
 /// The demo store, ingested, extracted and linked once per build of the binary and
