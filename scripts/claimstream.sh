@@ -10,6 +10,8 @@
 #   --holdout  draw only from the held-out template families
 #   --out DIR  where streams, stores and scores go [default: a temp dir]
 #   SEED...    seeds [default: 1 2 3]
+# Environment: VIGIL=path scores that vigil binary (an earlier build, for
+# a before/after) instead of the one built here.
 # Shapes: 10,10,10,27 (a surge in week 4), 5,6,4,15,5 (a surge in week 4,
 # then back down), 12,12,12,12 (no surge).
 set -euo pipefail
@@ -24,7 +26,7 @@ while [ $# -gt 0 ]; do
     --debug) profile=debug ;;
     --holdout) holdout=(--holdout) ;;
     --out) out="$2"; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     *) seeds+=("$1") ;;
   esac
@@ -56,7 +58,7 @@ for seed in "${seeds[@]}"; do
       "$bin/vigil-bench" claimstream --seed "$seed" --weeks "$shape" --start "$start" \
         "${holdout[@]}" "${unknown[@]}" --out "$stream" >/dev/null
       "$bin/vigil-bench" claimstream-score --dir "$stream" --store "$store" \
-        --vigil "$bin/vigil" --run >"$out/$name/score.json"
+        --vigil "${VIGIL:-$bin/vigil}" --run >"$out/$name/score.json"
       echo "$name" >>"$out/runs.txt"
     done
   done

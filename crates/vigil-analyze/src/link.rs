@@ -191,10 +191,11 @@ fn key(r: &EventReport, origin: Origin, cache: &mut HashMap<String, Vec<usize>>)
         .filter(|p| p.precision == GeoPrecision::Place)
         .and_then(|p| p.lat.zip(p.lon))
         .map(|(lat, lon)| spot_of(lat, lon));
+    // The names of a village, "in" or "near" it: one village by name.
     let mut names: Vec<String> = r
         .place
         .iter()
-        .filter(|p| p.precision == GeoPrecision::Place)
+        .filter(|p| p.precision != GeoPrecision::Region)
         .flat_map(|p| [Some(p.name.as_str()), p.gazetteer_name.as_deref()])
         .flatten()
         .map(|n| bare_name(&vigil_text::normalize(n)))
@@ -208,7 +209,7 @@ fn key(r: &EventReport, origin: Origin, cache: &mut HashMap<String, Vec<usize>>)
     if let Some(p) = r
         .place
         .as_ref()
-        .filter(|p| p.precision == GeoPrecision::Place)
+        .filter(|p| p.precision != GeoPrecision::Region)
     {
         let gaz = vigil_geo::Gazetteer::bundled();
         for w in [Some(p.name.as_str()), p.gazetteer_name.as_deref()]
@@ -823,6 +824,26 @@ mod tests {
             let got = link(&[claim, list], &LinkOptions::default());
             assert_eq!(got.len() == 1, together, "{what}");
         }
+    }
+
+    #[test]
+    fn near_a_village_names_the_village() {
+        // A wire's "near the village of Quneitra" (Raqqa) and the weekly
+        // list's "قرية القنيطرة" read at a Hasakah namesake, on one day.
+        let wire = {
+            let mut r = report(1, 12, (36.664, 39.224), None);
+            let p = r.place.as_mut().unwrap();
+            p.name = "Quneitra".into();
+            p.province = Some("Al-Raqqah".into());
+            p.precision = GeoPrecision::Near;
+            r
+        };
+        let list = {
+            let mut r = report(2, 12, (37.028, 41.885), Some("Islamic State"));
+            r.place.as_mut().unwrap().name = "القنيطرة".into();
+            r
+        };
+        assert_eq!(link(&[wire, list], &LinkOptions::default()).len(), 1);
     }
 
     #[test]

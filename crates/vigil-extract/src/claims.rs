@@ -971,6 +971,20 @@ impl ClaimLanguage {
             .map_or(actor, |r| r.2)
     }
 
+    /// What `actor`'s name may stand for in `voice`'s own texts: each
+    /// actor meant, with the countries where it does (the Islamic State's
+    /// "PKK" is the SDF in Syria).
+    pub fn voice_meanings(
+        &self,
+        voice: usize,
+        actor: usize,
+    ) -> impl Iterator<Item = (usize, &[String])> + '_ {
+        self.voice_readings
+            .iter()
+            .filter(move |(v, a, _, _)| *v == voice && *a == actor)
+            .map(|(_, _, meant, cs)| (*meant, cs.as_slice()))
+    }
+
     /// The bare words for a group in sentence `r`, as actor mentions.
     pub fn bare_hits(&self, t: &Text<'_>, r: &std::ops::Range<usize>) -> Vec<Hit<'_, usize>> {
         self.bare.find(t, r.clone())

@@ -126,23 +126,31 @@ fn classify_among(
     sentences: &[std::ops::Range<usize>],
     acled_only: bool,
 ) -> Option<Classification> {
-    candidates(kb, t, sentences, acled_only).into_iter().next()
+    candidates(kb, t, sentences, acled_only, &|_| true)
+        .into_iter()
+        .next()
 }
 
 /// Every class the rules found evidence for, best first (after ACLED's
 /// precedence), each with its score and its strongest trigger: the classes
 /// among which the event-type model may choose when the passage becomes a
-/// report, since each has a span of the text to show for it.
+/// report, since each has a span of the text to show for it. A trigger
+/// counts only where `word(token)` says its first token is a word of the
+/// text's own (not of a date or a place's name).
 pub fn candidates(
     kb: &Kb,
     t: &Text<'_>,
     sentences: &[std::ops::Range<usize>],
     acled_only: bool,
+    word: &dyn Fn(usize) -> bool,
 ) -> Vec<Classification> {
     let mut scores: HashMap<Class, (f64, (usize, usize), f64)> = HashMap::new();
     for (si, r) in sentences.iter().enumerate() {
         let lead = if si == 0 { 1.5 } else { 1.0 };
         for hit in kb.sub_event_triggers.find(t, r.clone()) {
+            if !word(hit.start) {
+                continue;
+            }
             let w = lead * (1.0 + 0.6 * (hit.words as f64 - 1.0));
             let e = scores
                 .entry(*hit.value)
@@ -156,6 +164,9 @@ pub fn candidates(
     }
     for r in sentences {
         for hit in kb.weak_triggers.find(t, r.clone()) {
+            if !word(hit.start) {
+                continue;
+            }
             let e = scores
                 .entry(*hit.value)
                 .or_insert((0.0, (hit.start, hit.end), 0.0));
@@ -517,10 +528,12 @@ pub fn attack_mode(
     kb: &Kb,
     t: &Text<'_>,
     sentences: &[std::ops::Range<usize>],
+    word: &dyn Fn(usize) -> bool,
 ) -> Option<(AttackMode, (usize, usize))> {
     let hits: Vec<_> = sentences
         .iter()
         .flat_map(|r| kb.attack_triggers.find(t, r.clone()))
+        .filter(|h| word(h.start))
         .collect();
     MODE_ORDER.iter().find_map(|m| {
         hits.iter()
@@ -547,10 +560,12 @@ pub fn weapon(
     t: &Text<'_>,
     sentences: &[std::ops::Range<usize>],
     mode: Option<AttackMode>,
+    word: &dyn Fn(usize) -> bool,
 ) -> (String, Option<(usize, usize)>) {
     let hits: Vec<_> = sentences
         .iter()
         .flat_map(|r| kb.weapon_triggers.find(t, r.clone()))
+        .filter(|h| word(h.start))
         .collect();
     let mut count: HashMap<&str, usize> = HashMap::new();
     for h in &hits {
@@ -755,9 +770,13 @@ mod tests {
         ];
         for (text, want, mode) in rows {
             let t = Text::new(text);
-            let m = attack_mode(kb, &t, &t.sentences).map(|m| m.0);
+            let m = attack_mode(kb, &t, &t.sentences, &|_| true).map(|m| m.0);
             assert_eq!(m, *mode, "{text}");
-            assert_eq!(weapon(kb, &t, &t.sentences, m).0, *want, "{text}");
+            assert_eq!(
+                weapon(kb, &t, &t.sentences, m, &|_| true).0,
+                *want,
+                "{text}"
+            );
         }
     }
 }

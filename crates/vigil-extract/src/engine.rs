@@ -128,11 +128,25 @@ impl Extractor {
     pub fn places(&self, text: &str, doc: &DocInput) -> Vec<(Span, PlaceIdx, Vec<PlaceIdx>)> {
         let t = Text::new(text);
         let ctx = self.context(doc);
-        let forces = self.forces(&t);
+        let forces = self.forces(&t, self.voice_of(&t, doc));
         places::find(self.gaz, &t, 0..t.tokens.len(), &ctx, &forces)
             .into_iter()
             .map(|m| (t.span(m.start, m.end), m.place, m.candidates))
             .collect()
+    }
+
+    /// Whose claims the text carries: the group an official outlet speaks
+    /// for, else the group whose own voice the text is (its names for
+    /// itself, its opening formula), whoever relays it.
+    fn voice_of(&self, t: &Text<'_>, doc: &DocInput) -> Option<usize> {
+        match doc.source_kind {
+            Some(SourceKind::MilitantOfficial | SourceKind::MilitantSupporter) => doc
+                .affiliation
+                .as_deref()
+                .and_then(|a| self.kb.resolve_actor(a)),
+            _ => None,
+        }
+        .or_else(|| self.kb.claims.voice(t).map(|(actor, _)| actor))
     }
 
     fn context(&self, doc: &DocInput) -> Vec<String> {
@@ -146,7 +160,12 @@ impl Extractor {
     /// What the forces a text names say of where its villages lie: the
     /// countries of those of one country only ("the SDF" → Syria,
     /// "Peshmerga" → Iraq), and the provinces where they fight.
-    fn forces(&self, t: &Text<'_>) -> places::Forces {
+    ///
+    /// In `voice`'s own texts a name may stand for another force (the
+    /// Islamic State's "PKK" is the SDF in Syria): that force's theatre
+    /// in those countries counts too, and no country is inferred from
+    /// the reading (the name may still mean itself elsewhere).
+    fn forces(&self, t: &Text<'_>, voice: Option<usize>) -> places::Forces {
         let mut out = places::Forces::default();
         for h in self.kb.actor_names.find(t, 0..t.tokens.len()) {
             let actor = &self.kb.actors[*h.value];
@@ -155,20 +174,28 @@ impl Extractor {
                     out.countries.push(c.clone());
                 }
             }
-            if actor.provinces.is_empty() {
-                continue;
-            }
             let Some(sentence) = t.sentences.iter().find(|s| s.contains(&h.start)) else {
                 continue;
             };
-            // Checked by `vigil kb check`: a name that is no province
-            // leaves the theatre to the others.
-            for (c, p) in places::provinces_named(self.gaz, &actor.provinces, &actor.countries)
-                .unwrap_or_default()
+            let meant = voice
+                .into_iter()
+                .flat_map(|v| self.kb.claims.voice_meanings(v, *h.value))
+                .map(|(a, cs)| (&self.kb.actors[a], cs));
+            for (force, countries) in
+                std::iter::once((actor, actor.countries.as_slice())).chain(meant)
             {
-                let entry = (sentence.clone(), c, p);
-                if !out.theatre.contains(&entry) {
-                    out.theatre.push(entry);
+                if force.provinces.is_empty() {
+                    continue;
+                }
+                // Checked by `vigil kb check`: a name that is no province
+                // leaves the theatre to the others.
+                for (c, p) in places::provinces_named(self.gaz, &force.provinces, &force.countries)
+                    .unwrap_or_default()
+                {
+                    let entry = (sentence.clone(), c, p);
+                    if countries.contains(&entry.1) && !out.theatre.contains(&entry) {
+                        out.theatre.push(entry);
+                    }
                 }
             }
         }
@@ -188,8 +215,18 @@ impl Extractor {
         let all = 0..t.tokens.len();
         let dates = kb.calendar.find(&t, all.clone(), reference);
         let masked: HashSet<usize> = dates.iter().flat_map(|d| d.start..d.end).collect();
-        let forces = self.forces(&t);
+        let source_actor = self.voice_of(&t, doc);
+        let forces = self.forces(&t, source_actor);
         let place_mentions = places::find(self.gaz, &t, all, &self.context(doc), &forces);
+        // The words of a place's name of several words ("رجمة حبس", a
+        // village) are not event words ("رجمة", stoning), as a date's are
+        // not.
+        let named: HashSet<usize> = place_mentions
+            .iter()
+            .filter(|m| m.end - m.start > 1 && places::is_local(self.gaz.place(m.place).kind))
+            .flat_map(|m| m.start..m.end)
+            .collect();
+        let unnamed = |i: usize| !masked.contains(&i) && !named.contains(&i);
 
         // "A rise in attacks", "تصاعد الهجمات": attacks counted over time.
         let trends: Vec<usize> = kb
@@ -222,7 +259,7 @@ impl Extractor {
                     .find(&t, r.clone())
                     .iter()
                     // (Not a word of a date: "in March 2019" is no march.)
-                    .any(|h| matches!(h.value, Class::Acled(_)) && !masked.contains(&h.start))
+                    .any(|h| matches!(h.value, Class::Acled(_)) && unnamed(h.start))
                     // "its members attacked a checkpoint", "قتل عنصرا":
                     // attack verbs silent about the type still report an
                     // event (the classifier decides which) when the
@@ -244,22 +281,12 @@ impl Extractor {
         }
         let segments = self.segments(&t, &event_sentence, &place_mentions, &dates, &masked);
 
-        // Whose claims the text carries: the group an official outlet
-        // speaks for, else the group whose own voice the text is (its
-        // names for itself, its opening formula), whoever relays it.
-        let source_actor = match doc.source_kind {
-            Some(SourceKind::MilitantOfficial | SourceKind::MilitantSupporter) => {
-                doc.affiliation.as_deref().and_then(|a| kb.resolve_actor(a))
-            }
-            _ => None,
-        }
-        .or_else(|| kb.claims.voice(&t).map(|(actor, _)| actor));
         let mut out = Vec::new();
         for seg in segments {
             let sents: Vec<std::ops::Range<usize>> =
                 seg.iter().map(|&s| t.sentences[s].clone()).collect();
             // Every class the rules found a trigger for, best first.
-            let found = candidates(kb, &t, &sents, false);
+            let found = candidates(kb, &t, &sents, false, &unnamed);
             let Some(mut class) = found.first().cloned() else {
                 continue;
             };
@@ -332,6 +359,7 @@ impl Extractor {
                 &class,
                 &dates,
                 &masked,
+                &unnamed,
                 &place_mentions,
                 source_actor,
                 reference,
@@ -386,8 +414,13 @@ impl Extractor {
                 _ => false,
             };
             // An item of a list ("١- تفجير عبوة …", "* al-Khayr: IED on
-            // …", "2. …") is an event of its own, wherever it happened.
-            if segments.is_empty() || (far && (own_toll || own_date)) || list_item(t, s) {
+            // …", "2. …") is an event of its own, wherever it happened; so
+            // is one told after "Separately," or "وفي هجوم آخر".
+            if segments.is_empty()
+                || (far && (own_toll || own_date))
+                || list_item(t, s)
+                || another_event(self.kb, t, s)
+            {
                 let mut seg = std::mem::take(&mut leading);
                 seg.push(s);
                 segments.push(seg);
@@ -401,6 +434,17 @@ impl Extractor {
         }
         if let (Some(first), false) = (segments.first_mut(), leading.is_empty()) {
             first.extend(leading);
+        }
+        // A title told alone ("Gunmen attack SDF checkpoint in Syria's
+        // Deir ez-Zor", a claim's headline) names the event its text then
+        // tells: not an event of its own when the text goes on to tell one.
+        if segments.len() > 1
+            && segments[0]
+                .iter()
+                .filter(|&&s| event_sentence[s])
+                .all(|&s| is_title(t, s))
+        {
+            segments.remove(0);
         }
         segments
     }
@@ -416,6 +460,7 @@ impl Extractor {
         class: &Classification,
         dates: &[DateMention],
         masked: &HashSet<usize>,
+        word: &dyn Fn(usize) -> bool,
         place_mentions: &[PlaceMention],
         source_actor: Option<usize>,
         reference: NaiveDate,
@@ -434,11 +479,11 @@ impl Extractor {
         };
         cite("event_type", class.evidence.0, class.evidence.1);
 
-        let mut mode = attack_mode(kb, t, sents);
+        let mut mode = attack_mode(kb, t, sents, word);
         if let Some((_, (a, b))) = mode {
             cite("attack_mode", a, b);
         }
-        let (weapon_class, weapon_span) = weapon(kb, t, sents, mode.map(|m| m.0));
+        let (weapon_class, weapon_span) = weapon(kb, t, sents, mode.map(|m| m.0), word);
         if let Some((a, b)) = weapon_span {
             cite("weapon", a, b);
         }
@@ -795,6 +840,32 @@ fn list_item(t: &Text<'_>, s: usize) -> bool {
     }
 }
 
+/// Whether sentence `s` opens with words that begin the telling of another
+/// event ("Separately,", "وفي هجوم آخر").
+fn another_event(kb: &Kb, t: &Text<'_>, s: usize) -> bool {
+    let r = &t.sentences[s];
+    kb.context
+        .find(t, r.clone())
+        .iter()
+        .any(|h| h.start == r.start && h.value.has(crate::kb::Context::AnotherEvent))
+}
+
+/// Whether sentence `s` is a title: a line of its own, not a list's item,
+/// ending without a full stop, with a blank line and more text after it.
+fn is_title(t: &Text<'_>, s: usize) -> bool {
+    let r = &t.sentences[s];
+    if r.is_empty() || s + 1 >= t.sentences.len() || list_item(t, s) {
+        return false;
+    }
+    let last = r.end - 1;
+    let stop = t.kind(last) == crate::text::Kind::Punct
+        && matches!(t.tok(last), "." | "!" | "?" | "؟" | "…");
+    let next = t.sentences[s + 1].start;
+    let (a, b) = (t.span(last, last + 1).end, t.span(next, next + 1).start);
+    let between = t.original.get(t.byte_of(a)..t.byte_of(b)).unwrap_or("");
+    !stop && between.matches('\n').count() >= 2
+}
+
 /// Whether a date opens a short line of its own, as a byline's does
 /// ("2019-09-18 · Field monitoring team"): the day of publication, not of
 /// the event.
@@ -908,5 +979,124 @@ mod tests {
         for (text, want) in rows {
             assert_eq!(place_of(text).as_deref(), *want, "{text}");
         }
+    }
+
+    /// (sub-event type, place name, province, targets) of a report.
+    type Read = (String, Option<String>, Option<String>, Vec<String>);
+
+    /// What each report of a text in the Islamic State's own voice (its
+    /// official channel) says.
+    fn official(text: &str) -> Vec<Read> {
+        let doc = DocInput {
+            published: NaiveDate::from_ymd_opt(2019, 10, 20),
+            source_kind: Some(SourceKind::MilitantOfficial),
+            affiliation: Some("Islamic State".to_string()),
+            ..DocInput::default()
+        };
+        Extractor::new()
+            .extract(text, &doc)
+            .into_iter()
+            .map(|r| {
+                (
+                    r.sub_event_type.to_string(),
+                    r.place.as_ref().map(|p| p.name.clone()),
+                    r.place.as_ref().and_then(|p| p.province.clone()),
+                    r.targets
+                        .iter()
+                        .filter_map(|a| a.canonical.clone())
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn another_event_and_a_title_split_and_join_a_wire() {
+        let doc = DocInput {
+            published: NaiveDate::from_ymd_opt(2019, 10, 2),
+            ..DocInput::default()
+        };
+        let text = "Gunmen attack SDF checkpoint in Syria's Deir ez-Zor\n\nGunmen attacked a checkpoint of the US-backed Syrian Democratic Forces (SDF) in the village of Ar Rushdi in Deir ez-Zor province on Monday, killing four and wounding three, a war monitor said. Separately, mortar rounds struck a post of the Kurdish-led Syrian Democratic Forces in the village of Barr ash Sham in Deir ez-Zor province on Tuesday. There were no reports of casualties.";
+        let reports: Vec<(String, String, String)> = Extractor::new()
+            .extract(text, &doc)
+            .into_iter()
+            .map(|r| {
+                (
+                    r.sub_event_type.to_string(),
+                    r.place.map(|p| p.name).unwrap_or_default(),
+                    r.date.map(|d| d.date.to_string()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        // The title tells the first event again; "Separately," opens the
+        // second, 10 km away, a day later.
+        assert_eq!(
+            reports,
+            [
+                (
+                    "armed_clash".into(),
+                    "Ar Rushdi".into(),
+                    "2019-09-30".into()
+                ),
+                (
+                    "shelling_artillery_missile_attack".into(),
+                    "Barr ash Sham".into(),
+                    "2019-10-01".into()
+                ),
+            ]
+        );
+        // A list's items, a line each without a full stop, are no titles.
+        let list = "Al-Naba infographic, rendered into English:\n1. al-Khayr - IED vs SDF vehicle in al-Kasrah - 2 killed - 20 September\n2. al-Khayr - SDF member killed in Jadid Ekeidat - 21 September";
+        assert_eq!(Extractor::new().extract(list, &doc).len(), 2);
+    }
+
+    #[test]
+    fn a_villages_name_holds_no_event_word() {
+        // "رجمة" is stoning, but not in the village رجمة حبس.
+        let got = official(
+            "- يوم الثلاثاء 16 صفر: الإغارة على مقر لمرتدي PKK في قرية رجمة حبس، وهلاك خمسة مرتدين.",
+        );
+        assert_eq!(got.len(), 1);
+        assert_ne!(got[0].0, "mob_violence");
+        assert_eq!(got[0].1.as_deref(), Some("رجمة حبس"));
+    }
+
+    #[test]
+    fn the_groups_name_for_a_force_brings_that_forces_theatre() {
+        // In the group's voice "PKK" is the SDF in Syria: سويدية is a
+        // village where they fight (in Raqqa or Hasakah: nothing says
+        // which), not Samandağ (السويدية) in Turkey; القصير one of the
+        // villages where they fight, not the Homs town; and "في الكرامة", a
+        // common word too, the village where the SDF fight.
+        for (text, provinces) in [
+            ("وكالة أعماق: مقتل 6 عناصر من مرتدي PKK في هجوم لمقاتلي الدولة الإسلامية على نقطة لهم في سويدية اليوم الأربعاء", &["Al-Hasakah", "Al-Raqqah"][..]),
+            ("- يوم الثلاثاء 16 صفر: قنص عنصر لمرتدي PKK في بلدة القصير وهلاكه.", &["Al-Hasakah", "Deir ez-Zor", "Aleppo"]),
+        ] {
+            let got = official(text);
+            assert_eq!(got.len(), 1, "{text}");
+            let province = got[0].2.as_deref().unwrap_or_default();
+            assert!(provinces.contains(&province), "{text}: {province}");
+            assert_eq!(got[0].3, ["Syrian Democratic Forces"], "{text}");
+        }
+        let got = official("- يوم الثلاثاء 2 صفر: تفجير عبوة ناسفة على دورية لمرتدي PKK في الكرامة، وهلاك ثلاثة مقاتلين.");
+        assert_eq!(got[0].1.as_deref(), Some("الكرامة"));
+        // Without a force that fights there, the word stays a word.
+        let doc = DocInput::default();
+        assert!(Extractor::new()
+            .places("تحدث عن الحق في الكرامة للجميع", &doc)
+            .is_empty());
+    }
+
+    #[test]
+    fn apostates_of_a_named_force_are_that_force() {
+        let got = official("وكالة أعماق: مقاتلو الدولة الإسلامية يأسرون مرتدين اثنين من ما يسمى قوات سوريا الديمقراطية في قرية جديد بو خير اليوم");
+        assert_eq!(got[0].3, ["Syrian Democratic Forces"]);
+    }
+
+    #[test]
+    fn a_name_written_as_the_gazetteer_writes_it_is_read() {
+        // OCHA writes "Qba salhya", lower case and all.
+        let text = "Soldiers of the Caliphate attacked a checkpoint of the PKK militia in the village of Qba salhya, in the Raqqa countryside, killing 4 members.";
+        assert_eq!(place_of(text).as_deref(), Some("Qba salhya"));
     }
 }

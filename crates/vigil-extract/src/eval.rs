@@ -520,7 +520,7 @@ fn incidents(ex: &Extractor, records: &[Record]) -> Metrics {
             Some(x) => x.weapon.clone(),
             None => {
                 let t = Text::new(&r.text);
-                crate::classify::weapon(kb, &t, &t.sentences, None).0
+                crate::classify::weapon(kb, &t, &t.sentences, None, &|_| true).0
             }
         };
         if let Some(g) = e.get("weapon").and_then(Value::as_str) {
@@ -861,7 +861,7 @@ fn text_weapon(ex: &Extractor, text: &str, input: &DocInput) -> String {
         Some(x) => x.weapon.clone(),
         None => {
             let t = Text::new(text);
-            crate::classify::weapon(ex.kb(), &t, &t.sentences, None).0
+            crate::classify::weapon(ex.kb(), &t, &t.sentences, None, &|_| true).0
         }
     }
 }

@@ -203,6 +203,9 @@ pub enum Context {
     /// Words of a trend ("a rise in attacks", "تصاعد الهجمات"): what
     /// follows is counted over time, not one event.
     Trend,
+    /// Words that open the telling of another event ("Separately,", "وفي
+    /// هجوم آخر"): what follows is not the event before.
+    AnotherEvent,
 }
 
 impl Context {
@@ -661,10 +664,11 @@ impl Kb {
                 "industrial" => Context::Industrial,
                 "protest" => Context::Protest,
                 "trend" => Context::Trend,
+                "another_event" => Context::AnotherEvent,
                 other => {
                     return Err(invalid(
                         typology.0,
-                        format!("context_cue key {other:?}: expected discovery, armed_target, state_actor, nonstate_actor, generic_attack, weapon_item, industrial, protest or trend"),
+                        format!("context_cue key {other:?}: expected discovery, armed_target, state_actor, nonstate_actor, generic_attack, weapon_item, industrial, protest, trend or another_event"),
                     ))
                 }
             };

@@ -481,7 +481,18 @@ pub fn find(
                 spotted[start..end].fill(true);
             }
         }
-        if !looks_like_a_name(t, start, end) {
+        // "Qba salhya": a name written, capitals and all, as the gazetteer
+        // writes one of its places is that name, whatever its case, when
+        // its first words name nothing ("Basra province" is Basra and a
+        // noun).
+        let as_written = || {
+            let original = t.original_of(start, end);
+            original.contains(' ')
+                && original.starts_with(|c: char| c.is_uppercase())
+                && places.iter().any(|&p| gaz.names_of(p).contains(&original))
+                && (start + 1..end).all(|e| gaz.lookup(t.original_of(start, e)).is_empty())
+        };
+        if !looks_like_a_name(t, start, end) && !as_written() {
             // "Basra province" is a name too, but written so it is the
             // name "Basra" and a common noun.
             let shorter = (start + 1..end).rev().find_map(|e| {
@@ -648,7 +659,16 @@ pub fn find(
     out.sort_by_key(|m| m.start);
     // "قرية الكرامة", "بلدة صور", "سويدان بريف دير الزور": names that the
     // wording says are places (see `cued`).
-    let compounds = cued(lex, gaz, t, &range, &mut out, context_countries, &spotted);
+    let compounds = cued(
+        lex,
+        gaz,
+        t,
+        &range,
+        &mut out,
+        context_countries,
+        &spotted,
+        &forces.theatre,
+    );
     // Spellings the gazetteer lacks ("Hretan", "Joubar"), in a text about
     // the region.
     let regional = out.iter().any(|m| {
@@ -930,10 +950,14 @@ fn holders(
 /// بريف الرقة"). Such a word is read as a place although it is a common
 /// word too (الكرامة, الصور: the stoplist), with or without its article
 /// where the gazetteer writes the other form (صور, الصور), or as the first
-/// word of a two-word village name (سويدان). Adds those mentions to `out`
-/// and the other spellings to single-word Arabic mentions already there;
-/// returns, by the mention's first token, the two-word villages each
-/// word may stand for (settled by `first_words` once resolved).
+/// word of a two-word village name (سويدان). So is a word after "في" in
+/// a sentence that names forces, where they fight has a village of that
+/// name ("تفجير عبوة على دورية لقسد في الكرامة"): that village. Adds those
+/// mentions to `out` and the other spellings to single-word Arabic
+/// mentions already there; returns, by the mention's first token, the
+/// two-word villages each word may stand for (settled by `first_words`
+/// once resolved).
+#[allow(clippy::too_many_arguments)]
 fn cued(
     lex: &Lexicon,
     gaz: &Gazetteer,
@@ -942,6 +966,7 @@ fn cued(
     out: &mut Vec<PlaceMention>,
     region: &[String],
     spotted: &[bool],
+    theatre: &[(std::ops::Range<usize>, String, String)],
 ) -> Vec<(usize, Vec<PlaceIdx>)> {
     // "قرية الكرامة": GeoNames names Iraqi villages "Qaryat al Karamah",
     // and the words are also the village of al-Karama; the noun is no part
@@ -1000,10 +1025,21 @@ fn cued(
                     holds_villages(p.kind) && region.contains(&p.country)
                 })
         });
-        if holder.is_none() {
+        let (named, compound) = if holder.is_some() {
+            cued_candidates(lex, gaz, t.tok(i), region)
+        } else if i > range.start && t.tok(i - 1) == "في" {
+            let in_theatre = |c: &PlaceIdx| {
+                let p = gaz.place(*c);
+                theatre.iter().any(|(r, country, province)| {
+                    r.contains(&i) && *country == p.country && p.province.as_ref() == Some(province)
+                })
+            };
+            let (named, _) = cued_candidates(lex, gaz, t.tok(i), region);
+            (named.into_iter().filter(in_theatre).collect(), Vec::new())
+        } else {
             continue;
-        }
-        let (named, compound) = cued_candidates(lex, gaz, t.tok(i), region);
+        };
+
         match at.filter(|_| single) {
             Some(j) => {
                 for c in named {
@@ -2613,8 +2649,10 @@ const ARTICLES: &[&str] = &[
 
 /// What a place in the theatre of the forces a text names gains: as much
 /// as sharing a province with another place the text names, plus the cost
-/// of a city's size over a village's.
-const THEATRE: f64 = 3.0;
+/// of a town's size (up to a hundred thousand people) and kind over a
+/// village's: the forces fight at the village, not at the town of the
+/// same name in a province where they have none.
+const THEATRE: f64 = 5.0;
 
 fn score(gaz: &Gazetteer, idx: PlaceIdx, main: f64, ctx: &Context<'_>) -> f64 {
     let p = gaz.place(idx);
