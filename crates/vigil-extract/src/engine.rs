@@ -645,6 +645,37 @@ impl Extractor {
                     .or_else(|| seg_places.first())
                     .map(|m| (*m).clone())
             });
+        // "In Deir ez-Zor, gunmen killed a fighter in Ar Rushdi", "in Deir
+        // ez-Zor's Ar Rushdi village": the name of a city and of its
+        // province, then a village of the province where the event was.
+        // The name may mean the province; the village is the finer place.
+        // (Not one someone came "from".)
+        let chosen = chosen.map(|c| {
+            let city = self.gaz.place(c.place);
+            let province_too = c.candidates.iter().any(|&k| {
+                let p = self.gaz.place(k);
+                p.kind == vigil_geo::PlaceKind::Province
+                    && p.country == city.country
+                    && p.province == city.province
+            });
+            if city.kind != vigil_geo::PlaceKind::City || !province_too {
+                return c;
+            }
+            seg_places
+                .iter()
+                .find(|m| {
+                    let p = self.gaz.place(m.place);
+                    matches!(
+                        p.kind,
+                        vigil_geo::PlaceKind::Village | vigil_geo::PlaceKind::Town
+                    ) && (m.locative || m.relation_start.is_some() || m.kind_hint.is_some())
+                        && !places::from_there(t, m)
+                        && p.country == city.country
+                        && p.province.is_some()
+                        && p.province == city.province
+                })
+                .map_or(c, |m| (*m).clone())
+        });
         // "in the Iraqi capital", "over the capital": the capital of the
         // country the report names, when it names no town.
         let national = chosen
@@ -1098,5 +1129,20 @@ mod tests {
         // OCHA writes "Qba salhya", lower case and all.
         let text = "Soldiers of the Caliphate attacked a checkpoint of the PKK militia in the village of Qba salhya, in the Raqqa countryside, killing 4 members.";
         assert_eq!(place_of(text).as_deref(), Some("Qba salhya"));
+    }
+
+    #[test]
+    fn a_village_of_the_province_is_finer_than_the_city_that_names_it() {
+        let rows = [
+            ("In Deir ez-Zor, gunmen killed an SDF fighter in Ar Rushdi on Monday.", "Ar Rushdi"),
+            ("Gunmen killed an SDF fighter in Deir ez-Zor's Ar Rushdi village on Monday.", "Ar Rushdi"),
+            ("Gunmen killed an SDF fighter on the road to Ar Rushdi in Deir ez-Zor province on Monday.", "Ar Rushdi"),
+            ("A bomb hit an SDF patrol at the entrance of Ar Rushdi in Deir ez-Zor province on Monday.", "Ar Rushdi"),
+            // Where someone came from is not where it happened.
+            ("A bomb in Deir ez-Zor city killed a man from the village of Ar Rushdi on Monday.", "Deir ez-Zor"),
+        ];
+        for (text, want) in rows {
+            assert_eq!(place_of(text).as_deref(), Some(want), "{text}");
+        }
     }
 }

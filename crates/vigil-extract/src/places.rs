@@ -1900,6 +1900,21 @@ const ATTRIBUTIVE: &[&str] = &[
     "residents",
 ];
 
+/// Whether the place is where someone came from ("from the village of
+/// X"), not where anything happened.
+pub fn from_there(t: &Text<'_>, m: &PlaceMention) -> bool {
+    let mut b = m.start;
+    while b > 0
+        && matches!(
+            t.tok(b - 1),
+            "the" | "town" | "city" | "village" | "of" | "al" | "el" | "-" | "area"
+        )
+    {
+        b -= 1;
+    }
+    b > 0 && matches!(t.tok(b - 1), "from" | "من")
+}
+
 /// Whether a locative preposition introduces the name at `start` ("in",
 /// "in the town of", "في").
 fn is_locative(t: &Text<'_>, floor: usize, start: usize) -> bool {
