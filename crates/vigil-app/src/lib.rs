@@ -4,6 +4,7 @@
 //!
 //! | use case | here | front ends |
 //! | --- | --- | --- |
+//! | register sources | [`sources::import`] | `vigil source import`, `vigil demo` |
 //! | ingest files | [`ingest::ingest_files`] | `vigil ingest`, `vigil demo` |
 //! | extract | [`extract::extract_documents`] | `vigil extract`, `vigil demo` |
 //! | link | [`link::link`] | `vigil link`, `vigil sites load`, `vigil demo` |
@@ -34,6 +35,7 @@ pub mod ingest;
 pub mod link;
 pub mod narratives;
 pub mod sites;
+pub mod sources;
 pub mod surges;
 
 /// How a long step reports how far it is. Every method has a default that

@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use vigil_model::{NewSource, Source};
-use vigil_store::{BoxStore, OpenOptions, SearchQuery, SourcePatch, Store};
+use vigil_store::{BoxStore, OpenOptions, SearchQuery, SourcePatch};
 
 use crate::cli::{SearchArgs, ShowArgs, SourceCommand, SourceEditArgs};
 use crate::output::{clip, print_pairs, print_table, Output};
@@ -62,40 +62,6 @@ fn must_exist_at(dir: &Path) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// The sources file: `[[source]]` tables.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SourcesFile {
-    source: Vec<NewSource>,
-}
-
-/// Creates or updates every source of a TOML sources file; returns (created, updated).
-pub fn import_sources(store: &mut dyn Store, file: &Path) -> anyhow::Result<(usize, usize)> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let parsed: SourcesFile = toml::from_str(&text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
-        anyhow::anyhow!(
-            "{}{}: {}",
-            file.display(),
-            line.map(|l| format!(":{l}")).unwrap_or_default(),
-            e.message()
-        )
-    })?;
-    let (mut created, mut updated) = (0, 0);
-    for s in &parsed.source {
-        let (_, new) = store
-            .put_source(s)
-            .with_context(|| format!("saving source {:?}", s.name))?;
-        if new {
-            created += 1;
-        } else {
-            updated += 1;
-        }
-    }
-    Ok((created, updated))
 }
 
 pub fn source(dir: &Path, cmd: SourceCommand, out: &Output) -> anyhow::Result<ExitCode> {
@@ -165,7 +131,7 @@ pub fn source(dir: &Path, cmd: SourceCommand, out: &Output) -> anyhow::Result<Ex
             print_source(&s, out)?;
         }
         SourceCommand::Import { file } => {
-            let (created, updated) = import_sources(&mut *store, &file)?;
+            let (created, updated) = vigil_app::sources::import(&mut *store, &file)?;
             if out.json {
                 out.json(&serde_json::json!({"created": created, "updated": updated}))?;
             } else if !out.quiet {

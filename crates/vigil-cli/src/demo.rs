@@ -12,7 +12,7 @@ use vigil_app::ingest::ingest_files;
 use vigil_app::NoProgress;
 
 use crate::cli::{DemoArgs, IngestArgs};
-use crate::commands::{import_sources, open_store, print_stats, store_path};
+use crate::commands::{open_store, print_stats, store_path};
 use crate::output::{clip, Output};
 use crate::progress::Bar;
 
@@ -53,7 +53,8 @@ pub fn run(data_dir: &Path, args: &DemoArgs, out: &Output) -> anyhow::Result<Exi
         .context("unpacking the demo corpus")?;
 
     let mut store = open_store(&dir)?;
-    let (created, _) = import_sources(&mut *store, &corpus.path().join("sources.toml"))?;
+    let (created, _) =
+        vigil_app::sources::import(&mut *store, &corpus.path().join("sources.toml"))?;
     if !out.quiet && !out.json {
         println!(
             "Vigil demo: north-east Syria, September–October 2019 (see data/demo/README.md)\n"
