@@ -31,7 +31,6 @@ use vigil_model::{
     ActorRef, ClaimStatus, Count, CountExactness, Counts, DatePrecision, Dimension, EventDate,
     EventReport, GeoPrecision, Measure, Place, ReportId, SubEventType, WeekStart,
 };
-use vigil_store::{SqliteStore, Store};
 
 /// A small, fast, seeded generator (xorshift64*).
 struct Rng(u64);
@@ -438,16 +437,16 @@ fn main() -> anyhow::Result<()> {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
-    drop(SqliteStore::open(&path)?); // the schema
+    drop(vigil_store::open(&path)?); // the schema
     let t = Instant::now();
     let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
     let last_doc = generate(&path, n, 42, 0, (start, 730), text)?;
     println!("generate\t{n} reports\t{:.2} s", t.elapsed().as_secs_f64());
 
-    let mut store = SqliteStore::open(&path)?;
+    let mut store = vigil_store::open(&path)?;
     let opts = RelinkOptions::default();
     let t = Instant::now();
-    let first = relink(&mut store, &opts, &mut |_, _| {})?;
+    let first = relink(&mut *store, &opts, &mut |_, _| {})?;
     println!(
         "link (all new)\t{} reports -> {} incidents\t{:.2} s",
         first.new_reports,
@@ -460,7 +459,7 @@ fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let t = Instant::now();
-    let again = relink(&mut store, &opts, &mut |_, _| {})?;
+    let again = relink(&mut *store, &opts, &mut |_, _| {})?;
     println!(
         "link (nothing new)\t{} incidents written\t{:.3} s",
         again.incidents_written,
@@ -470,9 +469,9 @@ fn main() -> anyhow::Result<()> {
     // New documents are about the last fortnight.
     let recent = (start + Days::new(716), 14);
     generate(&path, (n / 100).max(1), 7, last_doc as i64, recent, text)?;
-    let mut store = SqliteStore::open(&path)?;
+    let mut store = vigil_store::open(&path)?;
     let t = Instant::now();
-    let more = relink(&mut store, &opts, &mut |_, _| {})?;
+    let more = relink(&mut *store, &opts, &mut |_, _| {})?;
     println!(
         "link (1% more, the last fortnight)\t{} new, {} relinked\t{:.2} s",
         more.new_reports,

@@ -242,7 +242,7 @@ mod tests {
         ClaimStatus, Counts, DatePrecision, EventDate, EventReport, EventType, IncidentStatus,
         SubEventType,
     };
-    use vigil_store::{conformance, DedupOptions, InsertOutcome, SqliteStore};
+    use vigil_store::{conformance, DedupOptions, InsertOutcome};
 
     use super::*;
     use crate::relink::relink;
@@ -283,7 +283,7 @@ mod tests {
     /// link was about no report and was lost; a retry recorded it twice.
     #[test]
     fn a_decision_before_link_takes_once_and_an_empty_incident_is_refused() {
-        let mut store = SqliteStore::open_in_memory().unwrap();
+        let mut store = vigil_store::open_in_memory().unwrap();
         let out = store
             .insert_documents(
                 &[conformance::doc("Wire", "A bomb hit a patrol.", "en", 15)],
@@ -296,7 +296,7 @@ mod tests {
         let ids = store
             .replace_reports(doc, &[report(doc, "police")])
             .unwrap();
-        relink(&mut store, &Default::default(), &mut |_, _| {}).unwrap();
+        relink(&mut *store, &Default::default(), &mut |_, _| {}).unwrap();
         let inc = store.incidents_of(&ids).unwrap()[0].id;
 
         // Re-extraction changes the report; no link yet.
@@ -305,13 +305,23 @@ mod tests {
             .unwrap();
         assert_eq!(again, ids);
         assert_eq!(store.link_backlog().unwrap().dirty, [inc]);
-        let done = review(&mut store, &request(inc, ReviewAction::Confirm), &mut || {}).unwrap();
+        let done = review(
+            &mut *store,
+            &request(inc, ReviewAction::Confirm),
+            &mut || {},
+        )
+        .unwrap();
         assert_eq!((done.incidents.clone(), done.repeated), (vec![inc], false));
         assert_eq!(done.pending, None);
         let got = store.incident(inc).unwrap().unwrap();
         assert_eq!(got.status, IncidentStatus::Confirmed);
         // The same request again: the same decision, nothing added.
-        let retry = review(&mut store, &request(inc, ReviewAction::Confirm), &mut || {}).unwrap();
+        let retry = review(
+            &mut *store,
+            &request(inc, ReviewAction::Confirm),
+            &mut || {},
+        )
+        .unwrap();
         assert!(retry.repeated);
         assert_eq!(retry.decisions, done.decisions);
         assert_eq!(store.decisions().unwrap().len(), 1);
@@ -321,19 +331,19 @@ mod tests {
             reports: ids.clone(),
         };
         assert!(matches!(
-            review(&mut store, &request(inc, all), &mut || {}),
+            review(&mut *store, &request(inc, all), &mut || {}),
             Err(ReviewError::EveryReport(_))
         ));
         let other = ReviewAction::Split {
             reports: vec![ReportId(999)],
         };
         assert!(matches!(
-            review(&mut store, &request(inc, other), &mut || {}),
+            review(&mut *store, &request(inc, other), &mut || {}),
             Err(ReviewError::NotInIncident { .. })
         ));
         assert!(matches!(
             review(
-                &mut store,
+                &mut *store,
                 &request(IncidentId(999), ReviewAction::Confirm),
                 &mut || {}
             ),
@@ -343,7 +353,12 @@ mod tests {
         // Its reports removed, the incident holds none until the next
         // link: refused, and nothing recorded.
         store.replace_reports(doc, &[]).unwrap();
-        let err = review(&mut store, &request(inc, ReviewAction::Dispute), &mut || {}).unwrap_err();
+        let err = review(
+            &mut *store,
+            &request(inc, ReviewAction::Dispute),
+            &mut || {},
+        )
+        .unwrap_err();
         assert!(matches!(err, ReviewError::NoReports(_)), "{err}");
         assert!(err.to_string().contains("vigil link"), "{err}");
         assert_eq!(store.decisions().unwrap().len(), 1);

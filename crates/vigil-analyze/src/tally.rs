@@ -590,8 +590,8 @@ mod tests {
     /// week; series whose incidents killed no one included.
     #[test]
     fn surges_in_store_are_the_surges_of_the_rows() {
-        use vigil_store::{conformance, SqliteStore, Store};
-        let mut store = SqliteStore::open_in_memory().unwrap();
+        use vigil_store::conformance;
+        let mut store = vigil_store::open_in_memory().unwrap();
         store
             .replace_incidents(None, &conformance::sample_incidents())
             .unwrap();
@@ -624,7 +624,7 @@ mod tests {
                             .unwrap();
                         let series = tally(&rows, &q);
                         let want = surges(&series, &opts);
-                        let (tested, got) = surges_in_store(&store, &q, &opts).unwrap();
+                        let (tested, got) = surges_in_store(&*store, &q, &opts).unwrap();
                         assert_eq!(tested, series.len(), "{q:?}");
                         let view = |s: &[SeriesSurge]| -> Vec<_> {
                             s.iter()

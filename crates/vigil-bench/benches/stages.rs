@@ -19,7 +19,7 @@ use vigil_bench::inputs::{sample_docs, synthetic_reports, Rng, SampleDoc};
 use vigil_extract::{DocInput, Extractor};
 use vigil_ingest::{prepare, PrepareOptions, RawDocument};
 use vigil_model::NewDocument;
-use vigil_store::{DedupOptions, SearchQuery, SqliteStore, Store};
+use vigil_store::{BoxStore, DedupOptions, SearchQuery};
 
 fn main() {
     divan::main();
@@ -157,7 +157,7 @@ fn store_insert(bencher: Bencher, n: usize) {
         .counter(ItemsCount::new(n))
         .with_inputs(|| {
             let dir = tempfile::tempdir().expect("a temporary directory");
-            let store = SqliteStore::open(&dir.path().join("vigil.sqlite")).expect("a store");
+            let store = vigil_store::open(&dir.path().join("vigil.sqlite")).expect("a store");
             (dir, store)
         })
         .bench_local_values(|(dir, mut store)| {
@@ -179,10 +179,10 @@ const QUERIES: &[&str] = &[
 /// Full-text search on a store of 3,000 documents.
 #[divan::bench(args = QUERIES)]
 fn search(bencher: Bencher, query: &str) {
-    static STORE: OnceLock<(tempfile::TempDir, std::sync::Mutex<SqliteStore>)> = OnceLock::new();
+    static STORE: OnceLock<(tempfile::TempDir, std::sync::Mutex<BoxStore>)> = OnceLock::new();
     let (_, store) = STORE.get_or_init(|| {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let mut store = SqliteStore::open(&dir.path().join("vigil.sqlite")).expect("a store");
+        let mut store = vigil_store::open(&dir.path().join("vigil.sqlite")).expect("a store");
         store
             .insert_documents(&documents(3000, 2), &DedupOptions::default())
             .expect("inserted");
@@ -209,11 +209,11 @@ fn link(bencher: Bencher, n: usize) {
 
 /// A store of 3,000 documents with four synthetic reports of 2019 each,
 /// linked into incidents (built once).
-fn tally_store() -> &'static std::sync::Mutex<SqliteStore> {
-    static STORE: OnceLock<(tempfile::TempDir, std::sync::Mutex<SqliteStore>)> = OnceLock::new();
+fn tally_store() -> &'static std::sync::Mutex<BoxStore> {
+    static STORE: OnceLock<(tempfile::TempDir, std::sync::Mutex<BoxStore>)> = OnceLock::new();
     let (_, store) = STORE.get_or_init(|| {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let mut store = SqliteStore::open(&dir.path().join("vigil.sqlite")).expect("a store");
+        let mut store = vigil_store::open(&dir.path().join("vigil.sqlite")).expect("a store");
         store
             .insert_documents(&documents(3000, 3), &DedupOptions::default())
             .expect("inserted");
@@ -227,7 +227,7 @@ fn tally_store() -> &'static std::sync::Mutex<SqliteStore> {
                 .expect("reports stored");
         }
         vigil_analyze::relink::relink(
-            &mut store,
+            &mut *store,
             &vigil_analyze::relink::RelinkOptions::default(),
             &mut |_, _| {},
         )

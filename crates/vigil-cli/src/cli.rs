@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use vigil_ingest::{CsvMap, Format};
-use vigil_model::{Lang, Reliability, SourceKind};
+use vigil_model::{AlertId, Lang, Reliability, SourceKind, WeekStart};
 
 /// Vigil: a monitoring workbench for analysts who track armed and extremist
 /// groups from open sources.
@@ -78,10 +78,10 @@ pub enum Command {
     Sites(SitesCommand),
     /// Narratives: tag documents with the themes they carry, weekly shares
     #[command(subcommand)]
-    Narratives(crate::narratives::NarrativesCommand),
+    Narratives(NarrativesCommand),
     /// Alerts: evaluate rules, deliver webhooks, the alert feed
     #[command(subcommand)]
-    Alerts(crate::alerts::AlertsCommand),
+    Alerts(AlertsCommand),
 }
 
 #[derive(Debug, Args)]
@@ -502,6 +502,29 @@ pub struct IngestArgs {
     pub near_threshold: f64,
 }
 
+impl IngestArgs {
+    /// What `vigil_app::ingest` takes.
+    pub fn options(self) -> vigil_app::ingest::IngestOptions {
+        vigil_app::ingest::IngestOptions {
+            paths: self.paths,
+            format: self.format,
+            read: vigil_ingest::ReadOptions {
+                max_doc_bytes: self.max_doc_bytes,
+                max_file_bytes: self.max_file_bytes,
+                csv_map: self.csv_map.unwrap_or_default(),
+            },
+            prepare: vigil_ingest::PrepareOptions {
+                source: self.source,
+                lang: self.lang,
+            },
+            dedup: vigil_store::DedupOptions {
+                near_threshold: self.near_threshold,
+                ..vigil_store::DedupOptions::default()
+            },
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum SourceCommand {
     /// Register a source
@@ -638,6 +661,121 @@ fn parse_unit(s: &str) -> Result<f64, String> {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
         _ => Err(format!("{s:?} is not a number between 0 and 1")),
     }
+}
+
+// ---- vigil alerts -----------------------------------------------------------
+
+#[derive(Debug, Subcommand)]
+pub enum AlertsCommand {
+    /// Evaluate the rules over the store and record new alerts (each
+    /// condition fires once) with their pending webhook deliveries
+    Check(CheckArgs),
+    /// Send pending webhook deliveries, retrying with backoff; a delivery
+    /// out of attempts is kept as a dead letter
+    Deliver(DeliverArgs),
+    /// The alert feed, newest first
+    List(ListArgs),
+    /// Acknowledge an alert
+    Ack(AckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The rules file [default: the bundled demo rules]
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// The narratives file whose tags narrative_rising rules read [default: the bundled demo narratives]
+    #[arg(long, value_name = "FILE")]
+    pub narratives: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeliverArgs {
+    /// The rules file holding the [[webhook]] channels [default: the bundled demo rules]
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Longest time the pass waits for retries falling due, in seconds;
+    /// later retries are left for the next pass
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub max_wait: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only alerts not yet acknowledged
+    #[arg(long)]
+    pub unacked: bool,
+    /// Alerts to show
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct AckArgs {
+    /// The alert's id (`3` or `alert:3`)
+    pub id: AlertId,
+    /// Who acknowledges it [default: $USER]
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+}
+
+// ---- vigil narratives -------------------------------------------------------
+
+#[derive(Debug, Subcommand)]
+pub enum NarrativesCommand {
+    /// Tag stored documents with the narratives they carry (the matching
+    /// terms and their offsets are kept as evidence). Only documents not
+    /// yet tagged with this version of the file, unless --all
+    Tag(TagArgs),
+    /// Weekly share of documents per narrative and source kind, and whether
+    /// each narrative is rising against the weeks before
+    Weekly(WeeklyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// The narratives file [default: the bundled demo narratives]
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Tag every document again, not only those new since the last run
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// How the weekly table is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NarrativeFormat {
+    /// Aligned columns.
+    Table,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// A JSON array of rows.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct WeeklyArgs {
+    /// The narratives file whose narratives are counted [default: the bundled demo narratives]
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The day weeks start on, any day named in English: monday (ISO), saturday (ACLED), …
+    #[arg(long, default_value = "monday", value_name = "DAY")]
+    pub week_start: WeekStart,
+    /// First week shown (the week holding this day, YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+    /// Last week shown (the week holding this day, YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<NaiveDate>,
+    /// Output format (--json means json)
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: NarrativeFormat,
+    /// Weeks before a week that make its baseline in the rising test
+    #[arg(long, default_value_t = 3, value_name = "K", value_parser = clap::value_parser!(u64).range(1..=520))]
+    pub baseline_weeks: u64,
+    /// Tail probability below which the Poisson and negative-binomial tests flag a rise
+    #[arg(long, default_value_t = 0.01, value_name = "P")]
+    pub alpha: f64,
 }
 
 #[cfg(test)]

@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use vigil_model::{NewSource, Source};
-use vigil_store::{SearchQuery, SourcePatch, SqliteStore, Store};
+use vigil_store::{BoxStore, OpenOptions, SearchQuery, SourcePatch};
 
 use crate::cli::{SearchArgs, ShowArgs, SourceCommand, SourceEditArgs};
 use crate::output::{clip, print_pairs, print_table, Output};
@@ -17,9 +17,16 @@ pub fn store_path(dir: &Path) -> PathBuf {
 }
 
 /// Opens (creating) the store of a data directory.
-pub fn open_store(dir: &Path) -> anyhow::Result<SqliteStore> {
+pub fn open_store(dir: &Path) -> anyhow::Result<BoxStore> {
+    open_with(dir, &OpenOptions::default())
+}
+
+/// The CLI's composition root: the store of a data directory, behind its
+/// contract (`vigil_store::open_with` picks the backend).
+fn open_with(dir: &Path, opts: &OpenOptions) -> anyhow::Result<BoxStore> {
     let path = store_path(dir);
-    SqliteStore::open(&path).with_context(|| format!("opening the store at {}", path.display()))
+    vigil_store::open_with(&path, opts)
+        .with_context(|| format!("opening the store at {}", path.display()))
 }
 
 /// Page cache, MiB, of the commands that read and write a whole store.
@@ -27,19 +34,26 @@ const BULK_CACHE_MIB: u32 = 256;
 
 /// Opens the store for a command that works through all of it (ingest,
 /// extract, link), with a larger page cache.
-pub fn open_for_bulk(dir: &Path, must_exist: bool) -> anyhow::Result<SqliteStore> {
-    let store = if must_exist {
-        open_existing(dir)?
-    } else {
-        open_store(dir)?
-    };
-    store.set_cache_mib(BULK_CACHE_MIB)?;
-    Ok(store)
+pub fn open_for_bulk(dir: &Path, must_exist: bool) -> anyhow::Result<BoxStore> {
+    if must_exist {
+        must_exist_at(dir)?;
+    }
+    open_with(
+        dir,
+        &OpenOptions {
+            cache_mib: Some(BULK_CACHE_MIB),
+        },
+    )
 }
 
 /// Opens the store of a data directory for reading; a missing store is an
 /// error that says how to make one, not a silently created empty file.
-pub fn open_existing(dir: &Path) -> anyhow::Result<SqliteStore> {
+pub fn open_existing(dir: &Path) -> anyhow::Result<BoxStore> {
+    must_exist_at(dir)?;
+    open_store(dir)
+}
+
+fn must_exist_at(dir: &Path) -> anyhow::Result<()> {
     let path = store_path(dir);
     if !path.exists() {
         bail!(
@@ -47,41 +61,7 @@ pub fn open_existing(dir: &Path) -> anyhow::Result<SqliteStore> {
             path.display()
         );
     }
-    open_store(dir)
-}
-
-/// The sources file: `[[source]]` tables.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SourcesFile {
-    source: Vec<NewSource>,
-}
-
-/// Creates or updates every source of a TOML sources file; returns (created, updated).
-pub fn import_sources(store: &mut dyn Store, file: &Path) -> anyhow::Result<(usize, usize)> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let parsed: SourcesFile = toml::from_str(&text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
-        anyhow::anyhow!(
-            "{}{}: {}",
-            file.display(),
-            line.map(|l| format!(":{l}")).unwrap_or_default(),
-            e.message()
-        )
-    })?;
-    let (mut created, mut updated) = (0, 0);
-    for s in &parsed.source {
-        let (_, new) = store
-            .put_source(s)
-            .with_context(|| format!("saving source {:?}", s.name))?;
-        if new {
-            created += 1;
-        } else {
-            updated += 1;
-        }
-    }
-    Ok((created, updated))
+    Ok(())
 }
 
 pub fn source(dir: &Path, cmd: SourceCommand, out: &Output) -> anyhow::Result<ExitCode> {
@@ -151,7 +131,7 @@ pub fn source(dir: &Path, cmd: SourceCommand, out: &Output) -> anyhow::Result<Ex
             print_source(&s, out)?;
         }
         SourceCommand::Import { file } => {
-            let (created, updated) = import_sources(&mut store, &file)?;
+            let (created, updated) = vigil_app::sources::import(&mut *store, &file)?;
             if out.json {
                 out.json(&serde_json::json!({"created": created, "updated": updated}))?;
             } else if !out.quiet {

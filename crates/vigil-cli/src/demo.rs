@@ -5,11 +5,16 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use include_dir::{include_dir, Dir};
-use vigil_store::{SearchQuery, Store};
+use vigil_store::SearchQuery;
+
+use vigil_app::extract::{all_document_ids, extract_documents, jobs};
+use vigil_app::ingest::ingest_files;
+use vigil_app::NoProgress;
 
 use crate::cli::{DemoArgs, IngestArgs};
-use crate::commands::{import_sources, open_store, print_stats, store_path};
+use crate::commands::{open_store, print_stats, store_path};
 use crate::output::{clip, Output};
+use crate::progress::Bar;
 
 /// The demo corpus (see data/demo/README.md), compiled into the binary so
 /// that `vigil demo` works from any directory.
@@ -48,7 +53,8 @@ pub fn run(data_dir: &Path, args: &DemoArgs, out: &Output) -> anyhow::Result<Exi
         .context("unpacking the demo corpus")?;
 
     let mut store = open_store(&dir)?;
-    let (created, _) = import_sources(&mut store, &corpus.path().join("sources.toml"))?;
+    let (created, _) =
+        vigil_app::sources::import(&mut *store, &corpus.path().join("sources.toml"))?;
     if !out.quiet && !out.json {
         println!(
             "Vigil demo: north-east Syria, September–October 2019 (see data/demo/README.md)\n"
@@ -62,7 +68,7 @@ pub fn run(data_dir: &Path, args: &DemoArgs, out: &Output) -> anyhow::Result<Exi
         .filter(|p| p.is_dir())
         .collect();
     paths.sort();
-    let ingest_args = IngestArgs {
+    let ingest = IngestArgs {
         paths,
         source: None,
         lang: None,
@@ -71,55 +77,32 @@ pub fn run(data_dir: &Path, args: &DemoArgs, out: &Output) -> anyhow::Result<Exi
         max_doc_bytes: 2 * 1024 * 1024,
         max_file_bytes: 1024 * 1024 * 1024,
         near_threshold: 0.7,
-    };
-    let summary = crate::ingest::run(
-        &mut store,
-        &ingest_args,
-        out,
-        Some((corpus.path(), "data/demo")),
-    )?;
+    }
+    .options();
+    let store = &mut *store;
+    let rebase = Some((corpus.path(), "data/demo"));
+    let summary = ingest_files(store, &ingest, rebase, &Bar::bytes(out))?;
+    out.ingest_summary(&summary)?;
     // Events, incidents and watched sites, so that every command has
     // something to show.
     let ex = crate::gazetteer::extractor(&dir)?;
-    let mut ids = Vec::new();
-    let mut after = vigil_model::DocumentId(0);
-    loop {
-        let page = store.document_ids(after, 10_000)?;
-        let Some(&last) = page.last() else { break };
-        ids.extend(page);
-        after = last;
-    }
-    let quiet = Output {
-        quiet: true,
-        ..*out
-    };
-    let extracted = crate::extract::extract_documents(
-        &mut store,
-        &ex,
-        &ids,
-        crate::extract::jobs(None),
-        None,
-        &quiet,
-    )?;
-    let sites = crate::incidents::load_sites(&corpus.path().join("sites.toml"))?;
+    let ids = all_document_ids(store)?;
+    let extracted = extract_documents(store, &ex, &ids, jobs(None), None, &NoProgress)?;
+    let sites = vigil_app::sites::load(&corpus.path().join("sites.toml"))?;
     store.put_sites(&sites)?;
-    let linked = crate::incidents::link_store(
-        &mut store,
-        &vigil_analyze::relink::RelinkOptions::default(),
-        &quiet,
-    )?;
+    let linked = vigil_app::link::link(store, &Default::default(), &NoProgress)?;
     // Narrative tags and alerts, so that the dashboard's narratives and
     // alerts pages have something to show. Alerts are recorded with their
     // deliveries pending; no webhook is sent (that is `vigil alerts deliver`).
-    let narratives = crate::narratives::load(None)?;
-    let tagged = crate::narratives::tag(&mut store, &narratives, false, &quiet)?;
-    let rules = crate::alerts::load_rules(None)?;
+    let narratives = vigil_app::narratives::load(None)?;
+    let tagged = vigil_app::narratives::tag(store, &narratives, false, &NoProgress)?;
+    let rules = vigil_app::alerts::load_rules(None)?;
     // Each new alert is also logged (a channel of its own); here that would
     // be a screenful of warnings before the tour, and the summary below
     // points to `vigil alerts list` instead.
     let none = tracing::subscriber::NoSubscriber::default();
     let checked = tracing::subscriber::with_default(none, || {
-        crate::alerts::check_store(&mut store, &rules, &narratives, chrono::Utc::now())
+        vigil_app::alerts::check_store(store, &rules, &narratives, chrono::Utc::now())
     })?;
     if out.json || out.quiet {
         return Ok(ExitCode::SUCCESS);
@@ -159,7 +142,7 @@ pub fn run(data_dir: &Path, args: &DemoArgs, out: &Output) -> anyhow::Result<Exi
         }
     }
     let flag = format!("--data-dir {}", shell_quote(&dir.display().to_string()));
-    tour_surge(&store)?;
+    tour_surge(store)?;
     println!("\nExplore further:");
     println!("  vigil {flag} incidents --target 'Syrian Democratic Forces'");
     println!("  vigil {flag} tally --measure claims --by province");
@@ -180,7 +163,7 @@ pub fn run(data_dir: &Path, args: &DemoArgs, out: &Output) -> anyhow::Result<Exi
 
 /// The question the demo is about: claimed attacks on the SDF per week,
 /// and whether the week of the offensive is a surge.
-fn tour_surge(store: &vigil_store::SqliteStore) -> anyhow::Result<()> {
+fn tour_surge(store: &dyn vigil_store::Store) -> anyhow::Result<()> {
     use vigil_analyze::surge::SurgeOptions;
     use vigil_analyze::tally::{surges, tally, TallyQuery};
     use vigil_model::{Dimension, Measure, WeekStart};

@@ -89,7 +89,7 @@ fn import(dir: &Path, args: &ImportArgs, out: &Output) -> anyhow::Result<ExitCod
     let size = std::fs::metadata(&args.file)
         .with_context(|| format!("{}: cannot read it", args.file.display()))?
         .len();
-    let bar = crate::ingest::progress_bar(size, out);
+    let bar = crate::progress::bytes_bar(size, out);
     bar.set_message(format!("reading {}", args.file.display()));
     let opts = ImportOptions {
         alternate_names: args.alternate_names.clone(),

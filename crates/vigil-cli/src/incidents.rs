@@ -6,51 +6,24 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use chrono::{Days, Utc};
-use indicatif::ProgressBar;
+use chrono::Utc;
 use serde::Serialize;
 use vigil_analyze::link::LinkOptions;
-use vigil_analyze::relink::{relink_waiting, RelinkOptions, RelinkSummary};
+use vigil_analyze::relink::{RelinkOptions, RelinkSummary};
 use vigil_analyze::review::{review, Review, ReviewAction, ReviewError};
 use vigil_analyze::surge::SurgeOptions;
-use vigil_analyze::tally::{series_from_counts, surges_in_store, week_of, Series, TallyQuery};
-use vigil_model::{Decision, Dimension, Incident, IncidentId, Measure, ReportId, SubEventType};
-use vigil_store::{IncidentFilter, IncidentSort, SortOrder, SqliteStore, Store};
+use vigil_analyze::tally::{series_from_counts, Series, TallyQuery};
+use vigil_app::surges::{at_week, AtWeek, WeekSurges};
+use vigil_model::{Decision, Incident, IncidentId, Measure, ReportId};
+use vigil_store::{IncidentFilter, IncidentSort, SortOrder, Store};
 
 use crate::cli::{
     IncidentCommand, IncidentsArgs, LinkArgs, ReviewArgs, SitesCommand, SurgeArgs, TallyArgs,
 };
 use crate::commands::{open_existing, open_for_bulk, open_store};
 use crate::output::{clip, print_pairs, print_table, Output};
-
-/// Links what changed, with a progress bar; quiet when `out` is.
-pub fn link_store(
-    store: &mut SqliteStore,
-    opts: &RelinkOptions,
-    out: &Output,
-) -> anyhow::Result<RelinkSummary> {
-    let bar = if out.quiet || out.json {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(0)
-    };
-    let summary = relink_waiting(
-        store,
-        opts,
-        &mut |done, total| {
-            bar.set_length(total);
-            bar.set_position(done);
-        },
-        &mut || {
-            if !out.quiet {
-                eprintln!("waiting for another link run on this store…");
-            }
-        },
-    )
-    .context("linking reports into incidents")?;
-    bar.finish_and_clear();
-    Ok(summary)
-}
+use crate::progress::Bar;
+use vigil_app::Progress;
 
 pub fn link(dir: &Path, args: &LinkArgs, out: &Output) -> anyhow::Result<ExitCode> {
     if !(args.max_km.is_finite() && args.max_km >= 0.0) {
@@ -73,7 +46,7 @@ pub fn link(dir: &Path, args: &LinkArgs, out: &Output) -> anyhow::Result<ExitCod
         full: args.full,
         ..RelinkOptions::default()
     };
-    let summary = link_store(&mut store, &opts, out)?;
+    let summary = vigil_app::link::link(&mut *store, &opts, &Bar::count(out))?;
     let seconds = started.elapsed().as_secs_f64();
     let total = store.stats()?.incidents;
     if out.json {
@@ -220,7 +193,7 @@ fn who(review: &ReviewArgs) -> String {
         .unwrap_or_else(|| "analyst".into())
 }
 
-fn get(store: &SqliteStore, id: i64) -> anyhow::Result<Incident> {
+fn get(store: &dyn Store, id: i64) -> anyhow::Result<Incident> {
     store
         .incident(IncidentId(id))?
         .with_context(|| format!("no incident {id}: `vigil incidents` lists them"))
@@ -229,7 +202,7 @@ fn get(store: &SqliteStore, id: i64) -> anyhow::Result<Incident> {
 /// Records a review's decisions (once), links, and says where their
 /// reports ended up.
 fn decide(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     incident: i64,
     action: ReviewAction,
     review_args: &ReviewArgs,
@@ -243,12 +216,8 @@ fn decide(
         note: review_args.note.clone(),
         request_key: None,
     };
-    let done = review(store, &request, &mut || {
-        if !out.quiet {
-            eprintln!("waiting for another link run on this store…");
-        }
-    })
-    .map_err(|e| match e {
+    let bar = Bar::count(out);
+    let done = review(store, &request, &mut || bar.waiting()).map_err(|e| match e {
         ReviewError::NoIncident(id) | ReviewError::NoOtherIncident(id) => {
             anyhow::anyhow!("no incident {id}: `vigil incidents` lists them")
         }
@@ -309,7 +278,7 @@ pub fn incident(dir: &Path, cmd: &IncidentCommand, out: &Output) -> anyhow::Resu
         IncidentCommand::Merge { ids, review } => {
             let with = ids[1..].iter().map(|&i| IncidentId(i)).collect();
             decide(
-                &mut store()?,
+                &mut *store()?,
                 ids[0],
                 ReviewAction::Merge { with },
                 review,
@@ -323,7 +292,7 @@ pub fn incident(dir: &Path, cmd: &IncidentCommand, out: &Output) -> anyhow::Resu
         } => {
             let reports = reports.iter().map(|&r| ReportId(r)).collect();
             decide(
-                &mut store()?,
+                &mut *store()?,
                 *id,
                 ReviewAction::Split { reports },
                 review,
@@ -331,10 +300,10 @@ pub fn incident(dir: &Path, cmd: &IncidentCommand, out: &Output) -> anyhow::Resu
             )
         }
         IncidentCommand::Confirm { id, review } => {
-            decide(&mut store()?, *id, ReviewAction::Confirm, review, out)
+            decide(&mut *store()?, *id, ReviewAction::Confirm, review, out)
         }
         IncidentCommand::Dispute { id, review } => {
-            decide(&mut store()?, *id, ReviewAction::Dispute, review, out)
+            decide(&mut *store()?, *id, ReviewAction::Dispute, review, out)
         }
         IncidentCommand::Edit {
             id,
@@ -343,7 +312,7 @@ pub fn incident(dir: &Path, cmd: &IncidentCommand, out: &Output) -> anyhow::Resu
         } => {
             let changes = changes.clone();
             decide(
-                &mut store()?,
+                &mut *store()?,
                 *id,
                 ReviewAction::Edit { changes },
                 review,
@@ -355,7 +324,7 @@ pub fn incident(dir: &Path, cmd: &IncidentCommand, out: &Output) -> anyhow::Resu
 
 fn show(dir: &Path, id: i64, out: &Output) -> anyhow::Result<ExitCode> {
     let store = open_existing(dir)?;
-    let inc = get(&store, id)?;
+    let inc = get(&*store, id)?;
     let inputs = store.link_inputs_of(&inc.reports, &[])?;
     if out.json {
         #[derive(Serialize)]
@@ -475,7 +444,7 @@ fn week_days(s: &Series) -> Vec<String> {
 
 pub fn tally_cmd(dir: &Path, args: &TallyArgs, out: &Output) -> anyhow::Result<ExitCode> {
     let store = open_existing(dir)?;
-    let span = vigil_store::incident_span(&store)?;
+    let span = vigil_store::incident_span(&*store)?;
     let (from, to) = match (args.from, args.to, span) {
         (Some(a), Some(b), _) => (a, b),
         (a, b, Some((first, last))) => (a.unwrap_or(first), b.unwrap_or(last)),
@@ -550,24 +519,23 @@ pub fn surge_store(
     out: &Output,
 ) -> anyhow::Result<ExitCode> {
     let store = open_existing(dir)?;
-    let week = match (args.week, vigil_store::incident_span(&store)?) {
-        (Some(w), _) => w,
-        (None, Some((_, last))) => last,
-        (None, None) => bail!("no dated incidents in the store: run `vigil extract` and `vigil link` first, or give --counts"),
-    };
-    let last = week_of(week, args.week_start);
-    let first = last - Days::new(7 * opts.baseline_weeks as u64);
     let measure = args.measure.unwrap_or(Measure::Incidents);
-    let q = TallyQuery {
+    let q = AtWeek {
+        week: args.week,
+        week_start: args.week_start,
         measure,
         by: args.by,
         filters: args.select.all(),
-        week_start: args.week_start,
-        from: first,
-        to: last,
+        opts: opts.clone(),
     };
-    let (tested, mut found) = surges_in_store(&store, &q, opts)?;
-    found.sort_by(|a, b| b.surge.cmp(&a.surge).then(b.count.cmp(&a.count)));
+    let Some(WeekSurges {
+        week: last,
+        tested,
+        mut found,
+    }) = at_week(&*store, &q)?
+    else {
+        bail!("no dated incidents in the store: run `vigil extract` and `vigil link` first, or give --counts")
+    };
     if !args.all {
         found.retain(|s| s.surge);
     }
@@ -631,65 +599,14 @@ pub fn surge_store(
     Ok(ExitCode::SUCCESS)
 }
 
-/// What happened at a site.
-#[derive(Debug, Default, Serialize)]
-struct SiteTotals {
-    key: String,
-    name: String,
-    kind: String,
-    incidents: u64,
-    attacks: u64,
-    escapes: u64,
-    freed: u64,
-    killed: u64,
-}
-
-fn is_attack(t: SubEventType) -> bool {
-    use vigil_model::EventType;
-    matches!(
-        t.event_type(),
-        EventType::Battles
-            | EventType::ExplosionsRemoteViolence
-            | EventType::ViolenceAgainstCivilians
-    )
-}
-
-fn site_incidents(store: &SqliteStore, key: &str) -> anyhow::Result<Vec<Incident>> {
-    let mut all = Vec::new();
-    let mut filter = IncidentFilter {
-        facets: vec![(Dimension::Site, key.to_string())],
-        order: SortOrder::Asc,
-        limit: 1000,
-        ..IncidentFilter::default()
-    };
-    loop {
-        let page = store.list_incidents(&filter)?;
-        let Some(last) = page.last() else { break };
-        filter.after = Some(vigil_store::incident_page_after(last, filter.sort));
-        let done = page.len() < filter.limit;
-        all.extend(page);
-        if done {
-            break;
-        }
-    }
-    Ok(all)
-}
-
-/// Reads and checks a sites file.
-pub fn load_sites(file: &Path) -> anyhow::Result<Vec<vigil_model::Site>> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("reading the sites file {}", file.display()))?;
-    vigil_analyze::sites::parse(&file.display().to_string(), &text)
-        .context("the sites file cannot be used")
-}
-
 pub fn sites(dir: &Path, cmd: &SitesCommand, out: &Output) -> anyhow::Result<ExitCode> {
     match cmd {
         SitesCommand::Load { file } => {
-            let sites = load_sites(file)?;
+            let sites = vigil_app::sites::load(file)?;
             let mut store = open_store(dir)?;
             store.put_sites(&sites)?;
-            let summary = link_store(&mut store, &RelinkOptions::default(), out)?;
+            let summary =
+                vigil_app::link::link(&mut *store, &RelinkOptions::default(), &Bar::count(out))?;
             if out.json {
                 out.json(&serde_json::json!({"sites": sites.len(), "link": summary}))?;
             } else if !out.quiet {
@@ -704,29 +621,7 @@ pub fn sites(dir: &Path, cmd: &SitesCommand, out: &Output) -> anyhow::Result<Exi
         }
         SitesCommand::List => {
             let store = open_existing(dir)?;
-            let mut totals = Vec::new();
-            for site in store.sites()? {
-                let incs = site_incidents(&store, &site.key)?;
-                let mut t = SiteTotals {
-                    key: site.key.clone(),
-                    name: site.name.clone(),
-                    kind: site.kind.to_string(),
-                    incidents: incs.len() as u64,
-                    ..SiteTotals::default()
-                };
-                for i in &incs {
-                    let freed = i.counts.freed.map_or(0, |c| c.value as u64);
-                    if freed > 0 {
-                        t.escapes += 1;
-                        t.freed += freed;
-                    }
-                    if is_attack(i.sub_event_type) {
-                        t.attacks += 1;
-                    }
-                    t.killed += i.counts.killed.map_or(0, |c| c.value as u64);
-                }
-                totals.push(t);
-            }
+            let totals = vigil_app::sites::totals(&*store)?;
             if out.json {
                 out.json(&totals)?;
                 return Ok(ExitCode::SUCCESS);
@@ -778,7 +673,7 @@ pub fn sites(dir: &Path, cmd: &SitesCommand, out: &Output) -> anyhow::Result<Exi
                         .join(", ")
                 );
             };
-            let incs = site_incidents(&store, key)?;
+            let incs = vigil_app::sites::incidents_at(&*store, key)?;
             if out.json {
                 out.json(&serde_json::json!({"site": site, "incidents": incs}))?;
                 return Ok(ExitCode::SUCCESS);

@@ -1,4 +1,11 @@
 //! The `vigil` binary: flags, logging, and wiring of the library crates.
+//!
+//! Each command parses its flags (`cli.rs`), opens the store through the
+//! one composition root (`commands::open_store` and its siblings, over
+//! `vigil_store::open`), calls a use case of `vigil_app` (or a single
+//! store read) and prints the result (`output.rs`: tables for people,
+//! JSON with `--json`). Progress bars are `progress::Bar`, this binary's
+//! `vigil_app::Progress`. No use case is written here.
 
 mod alerts;
 mod cli;
@@ -7,9 +14,9 @@ mod demo;
 mod extract;
 mod gazetteer;
 mod incidents;
-mod ingest;
 mod narratives;
 mod output;
+mod progress;
 mod serve;
 
 use std::path::PathBuf;
@@ -153,7 +160,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::run(&dir, &args, &out),
         Command::Ingest(args) => {
             let mut store = commands::open_for_bulk(&dir, false)?;
-            let summary = ingest::run(&mut store, &args, &out, None)?;
+            let bar = progress::Bar::bytes(&out);
+            let summary =
+                vigil_app::ingest::ingest_files(&mut *store, &args.options(), None, &bar)?;
+            out.ingest_summary(&summary)?;
             Ok(if summary.rejected_anything() {
                 ExitCode::from(EXIT_REJECTED)
             } else {

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::ingest::Summary;
+use vigil_app::ingest::Summary;
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy)]

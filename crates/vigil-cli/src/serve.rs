@@ -24,7 +24,7 @@ pub fn run(dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     // A missing store is an error that says how to make one.
     drop(open_existing(dir)?);
     let path = store_path(dir);
-    let narratives = crate::narratives::load(args.narratives.as_deref())?;
+    let narratives = vigil_app::narratives::load(args.narratives.as_deref())?;
     let state = vigil_server::AppState::open(&path)
         .with_context(|| format!("opening the store at {}", path.display()))?
         .with_narratives(narratives);

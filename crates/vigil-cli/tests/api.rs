@@ -938,7 +938,7 @@ fn collect_refs(v: &Value, out: &mut Vec<String>) {
 
 #[tokio::test]
 async fn hostile_text_comes_back_as_inert_json_strings() {
-    use vigil_store::{conformance, DedupOptions, SqliteStore, Store};
+    use vigil_store::{conformance, DedupOptions};
     let dir = tempfile::tempdir().unwrap();
     let long_line = "x".repeat(1024 * 1024);
     let text = format!(
@@ -946,7 +946,7 @@ async fn hostile_text_comes_back_as_inert_json_strings() {
          \u{202E}gnp.exe\u{202C} \"quotes\" \\backslash\\ \u{0000}nul \u{2028}sep\n{long_line}\nQamishli"
     );
     {
-        let mut store = SqliteStore::open(&dir.path().join("vigil.sqlite")).unwrap();
+        let mut store = vigil_store::open(&dir.path().join("vigil.sqlite")).unwrap();
         let mut d = conformance::doc("<b>Evil</b> \u{202E}Source", &text, "en", 11);
         d.title = Some("<script>document.cookie</script>\u{202E}".into());
         store
@@ -2094,7 +2094,6 @@ async fn send_with(app: &Router, uri: &str, headers: &[(&str, &str)], body: &str
 #[tokio::test]
 async fn decisions_taken_before_link_take_once_and_an_empty_incident_is_refused() {
     use vigil_model::{IncidentId, ReportId};
-    use vigil_store::{SqliteStore, Store};
     let dir = demo_store();
     let path = dir.join("vigil.sqlite");
     let app = app_for(&dir);
@@ -2110,7 +2109,7 @@ async fn decisions_taken_before_link_take_once_and_an_empty_incident_is_refused(
 
     // Re-extraction that changes the reports of both incidents, as a new
     // knowledge base would; no link after it.
-    let mut store = SqliteStore::open(&path).unwrap();
+    let mut store = vigil_store::open(&path).unwrap();
     let inc = store.incident(IncidentId(b)).unwrap().unwrap();
     let before: Vec<ReportId> = inc.reports.clone();
     for id in [a, b] {
@@ -2176,7 +2175,7 @@ async fn decisions_taken_before_link_take_once_and_an_empty_incident_is_refused(
     assert_eq!(store.decisions().unwrap().len(), decisions + 1);
     // A full relink keeps the decision.
     vigil_analyze::relink::relink(
-        &mut store,
+        &mut *store,
         &vigil_analyze::relink::RelinkOptions {
             full: true,
             ..Default::default()

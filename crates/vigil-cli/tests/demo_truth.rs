@@ -12,7 +12,7 @@ use vigil_extract::{DocInput, Extractor};
 use vigil_geo::haversine_km;
 use vigil_ingest::{prepare, read_file, walk, Item, PrepareOptions, ReadOptions, WalkEntry};
 use vigil_model::{EventReport, NewSource, ReportId};
-use vigil_store::{DedupOptions, InsertOutcome, SqliteStore, Store};
+use vigil_store::{DedupOptions, InsertOutcome, Store};
 
 fn demo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo")
@@ -29,12 +29,12 @@ type ByOrigin = HashMap<(String, Option<String>), Vec<EventReport>>;
 /// Loads the demo corpus and extracts every stored document; returns the
 /// reports by (file, record) of the documents' origins.
 fn extract_demo() -> ByOrigin {
-    extract_demo_into(&mut SqliteStore::open_in_memory().unwrap(), |_| true)
+    extract_demo_into(&mut *vigil_store::open_in_memory().unwrap(), |_| true)
 }
 
 /// Loads the documents of the demo corpus that `keep` accepts (by file)
 /// into `store`, extracts and stores their reports; returns them by origin.
-fn extract_demo_into(store: &mut SqliteStore, keep: impl Fn(&str) -> bool) -> ByOrigin {
+fn extract_demo_into(store: &mut dyn Store, keep: impl Fn(&str) -> bool) -> ByOrigin {
     let root = demo();
     let sources: SourcesFile =
         toml::from_str(&std::fs::read_to_string(root.join("sources.toml")).unwrap()).unwrap();
@@ -246,7 +246,7 @@ fn labels(truth: &Value, by_doc: &ByOrigin) -> HashMap<ReportId, String> {
 
 /// Every incident's reports, as sorted report keys: what two runs of
 /// linking are compared on.
-fn memberships(store: &SqliteStore) -> Vec<Vec<String>> {
+fn memberships(store: &dyn Store) -> Vec<Vec<String>> {
     let inputs = store.link_inputs(None).unwrap();
     let key_of: HashMap<ReportId, String> = inputs
         .iter()
@@ -273,8 +273,8 @@ fn demo_incidents_are_linked_like_the_ground_truth() {
     let truth: Value =
         serde_json::from_str(&std::fs::read_to_string(demo().join("ground_truth.json")).unwrap())
             .unwrap();
-    let mut store = SqliteStore::open_in_memory().unwrap();
-    let by_doc = extract_demo_into(&mut store, |_| true);
+    let mut store = vigil_store::open_in_memory().unwrap();
+    let by_doc = extract_demo_into(&mut *store, |_| true);
     let sites = vigil_analyze::sites::parse(
         "sites.toml",
         &std::fs::read_to_string(demo().join("sites.toml")).unwrap(),
@@ -282,7 +282,7 @@ fn demo_incidents_are_linked_like_the_ground_truth() {
     .unwrap();
     store.put_sites(&sites).unwrap();
     let opts = RelinkOptions::default();
-    let first = relink(&mut store, &opts, &mut |_, _| {}).unwrap();
+    let first = relink(&mut *store, &opts, &mut |_, _| {}).unwrap();
     let reports = store.link_inputs(None).unwrap().len();
     assert_eq!(first.new_reports as usize, reports);
 
@@ -369,8 +369,8 @@ fn demo_incidents_are_linked_like_the_ground_truth() {
 
     // Linking again changes nothing; a full relink gives the same
     // incidents, with the same ids.
-    let before = memberships(&store);
-    let again = relink(&mut store, &opts, &mut |_, _| {}).unwrap();
+    let before = memberships(&*store);
+    let again = relink(&mut *store, &opts, &mut |_, _| {}).unwrap();
     assert_eq!((again.new_reports, again.incidents_written), (0, 0));
     let ids_before: Vec<_> = store
         .incidents_of(&labelled)
@@ -382,8 +382,8 @@ fn demo_incidents_are_linked_like_the_ground_truth() {
         full: true,
         ..RelinkOptions::default()
     };
-    relink(&mut store, &full, &mut |_, _| {}).unwrap();
-    assert_eq!(memberships(&store), before);
+    relink(&mut *store, &full, &mut |_, _| {}).unwrap();
+    assert_eq!(memberships(&*store), before);
     let ids_after: Vec<_> = store
         .incidents_of(&labelled)
         .unwrap()
@@ -394,18 +394,18 @@ fn demo_incidents_are_linked_like_the_ground_truth() {
 
     // Documents arriving in two batches, linked after each, end as one
     // link of all.
-    let mut twice = SqliteStore::open_in_memory().unwrap();
-    extract_demo_into(&mut twice, |f| f.starts_with("telegram/"));
+    let mut twice = vigil_store::open_in_memory().unwrap();
+    extract_demo_into(&mut *twice, |f| f.starts_with("telegram/"));
     twice.put_sites(&sites).unwrap();
-    relink(&mut twice, &opts, &mut |_, _| {}).unwrap();
-    extract_demo_into(&mut twice, |f| !f.starts_with("telegram/"));
-    relink(&mut twice, &opts, &mut |_, _| {}).unwrap();
-    let mut once = SqliteStore::open_in_memory().unwrap();
-    extract_demo_into(&mut once, |f| f.starts_with("telegram/"));
-    extract_demo_into(&mut once, |f| !f.starts_with("telegram/"));
+    relink(&mut *twice, &opts, &mut |_, _| {}).unwrap();
+    extract_demo_into(&mut *twice, |f| !f.starts_with("telegram/"));
+    relink(&mut *twice, &opts, &mut |_, _| {}).unwrap();
+    let mut once = vigil_store::open_in_memory().unwrap();
+    extract_demo_into(&mut *once, |f| f.starts_with("telegram/"));
+    extract_demo_into(&mut *once, |f| !f.starts_with("telegram/"));
     once.put_sites(&sites).unwrap();
-    relink(&mut once, &opts, &mut |_, _| {}).unwrap();
-    assert_eq!(memberships(&twice), memberships(&once));
+    relink(&mut *once, &opts, &mut |_, _| {}).unwrap();
+    assert_eq!(memberships(&*twice), memberships(&*once));
 }
 
 #[test]
@@ -414,9 +414,9 @@ fn the_surge_after_the_offensive_is_flagged_and_the_weeks_before_are_not() {
     use vigil_analyze::surge::SurgeOptions;
     use vigil_analyze::tally::{surges, tally, TallyQuery};
     use vigil_model::{Dimension, Measure, WeekStart};
-    let mut store = SqliteStore::open_in_memory().unwrap();
-    extract_demo_into(&mut store, |_| true);
-    relink(&mut store, &RelinkOptions::default(), &mut |_, _| {}).unwrap();
+    let mut store = vigil_store::open_in_memory().unwrap();
+    extract_demo_into(&mut *store, |_| true);
+    relink(&mut *store, &RelinkOptions::default(), &mut |_, _| {}).unwrap();
     let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
     let rows = store.tally_rows(None, None).unwrap();
     let q = TallyQuery {

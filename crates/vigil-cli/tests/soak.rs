@@ -24,7 +24,6 @@ use serde_json::Value;
 
 mod support;
 use support::{finish, spawn};
-use vigil_store::Store;
 
 /// Records per file and round: a few thousand in one default run, each
 /// ingest taking long enough for extract and link to start under it.
@@ -491,7 +490,7 @@ fn serve_ingest_extract_link_and_review_at_once_lose_nothing() {
     );
 
     // Each decision answered is recorded once, and nothing else was.
-    let store = vigil_store::SqliteStore::open(&data.join("vigil.sqlite")).unwrap();
+    let store = vigil_store::open(&data.join("vigil.sqlite")).unwrap();
     let decisions = store.decisions().unwrap();
     let recorded: BTreeSet<i64> = decisions.iter().map(|d| d.id).collect();
     let answered: BTreeSet<i64> = reviewed.iter().map(|r| r.decision).collect();

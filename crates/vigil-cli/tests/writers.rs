@@ -121,7 +121,6 @@ fn ingest_extract_and_link_at_once_all_complete() {
 #[test]
 fn a_second_link_waits_its_turn_and_says_so() {
     use std::io::BufRead;
-    use vigil_store::Store;
 
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
@@ -132,7 +131,7 @@ fn a_second_link_waits_its_turn_and_says_so() {
     );
     finish(spawn(&data, &["--quiet", "extract"]), "extract");
     // This process links (it holds the lock) while `vigil link` starts.
-    let store = vigil_store::SqliteStore::open(&data.join("vigil.sqlite")).unwrap();
+    let store = vigil_store::open(&data.join("vigil.sqlite")).unwrap();
     let lock = store
         .lock_linking(&mut || panic!("no other link runs"))
         .unwrap();
@@ -157,7 +156,6 @@ async fn review_actions_while_extract_and_link_run() {
     use axum::http::{Method, Request, StatusCode};
     use http_body_util::BodyExt;
     use tower::ServiceExt;
-    use vigil_store::Store;
 
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
@@ -204,7 +202,7 @@ async fn review_actions_while_extract_and_link_run() {
     }
     finish(extract, "extract");
     finish(link, "link");
-    let store = vigil_store::SqliteStore::open(&path).unwrap();
+    let store = vigil_store::open(&path).unwrap();
     assert_eq!(store.decisions().unwrap().len(), ids.len());
     assert_eq!(
         count(&stats(&data), "event_reports"),

@@ -19,7 +19,7 @@ use vigil_model::{
     Alert, AlertId, Delivery, DocumentId, EventType, IncidentId, IncidentStatus, Lang, SourceId,
     SubEventType,
 };
-use vigil_store::{alert_page_after, AlertFilter, SqliteStore, Store};
+use vigil_store::{alert_page_after, AlertFilter, Store};
 
 use crate::api::{id_param, no_query, page};
 use crate::params::{self, parse_query, Cursor};
@@ -274,12 +274,12 @@ pub async fn list_alerts(
     }))
 }
 
-fn existing(s: &SqliteStore, id: AlertId) -> Result<Alert, ApiError> {
+fn existing(s: &dyn Store, id: AlertId) -> Result<Alert, ApiError> {
     s.alert(id)?
         .ok_or_else(|| ApiError::not_found(format!("alert {id} not found; see /api/v1/alerts")))
 }
 
-fn delivery_out(s: &SqliteStore, d: Delivery) -> Result<DeliveryOut, ApiError> {
+fn delivery_out(s: &dyn Store, d: Delivery) -> Result<DeliveryOut, ApiError> {
     let attempt_log = s
         .delivery_attempts(d.id)?
         .into_iter()

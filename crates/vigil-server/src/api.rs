@@ -6,12 +6,16 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vigil_model::{
-    ClaimStatus, DocumentCopy, DocumentId, EventReport, EventType, Lang, Origin, ReportId, Source,
+    ClaimStatus, DocumentCopy, DocumentId, EventReport, EventType, Lang, Origin, ReportId,
     SourceId, SourceKind, Span, SubEventType,
 };
+/// A document in a listing, without its text.
+pub use vigil_store::DocumentSummary as DocumentSummaryOut;
+/// A source with its counts (the schema is derived on the store's type).
+pub use vigil_store::SourceSummary as SourceOut;
 use vigil_store::{
     report_page_after, BBox, DocumentFilter, DocumentSort, ReportFilter, ReportSort, SearchQuery,
-    SqliteStore, Store,
+    Store,
 };
 
 use crate::params::{self, parse_query, Cursor};
@@ -20,43 +24,6 @@ use crate::{ApiError, AppState, ErrorBody};
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
 // ---- answers ---------------------------------------------------------------
-
-/// A source with its counts.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SourceOut {
-    /// The source.
-    #[serde(flatten)]
-    pub source: Source,
-    /// Documents stored from it.
-    pub documents: u64,
-    /// Copies (reposts) of other documents seen in it.
-    pub copies: u64,
-}
-
-/// A document in a listing, without its text.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DocumentSummaryOut {
-    /// Stable id.
-    pub id: DocumentId,
-    /// Its source.
-    pub source_id: SourceId,
-    /// Its source's name.
-    pub source: String,
-    /// Its source's kind.
-    pub source_kind: SourceKind,
-    /// When published (absent when unknown).
-    pub published: Option<DateTime<Utc>>,
-    /// Language.
-    pub lang: Lang,
-    /// Title.
-    pub title: Option<String>,
-    /// Address.
-    pub url: Option<String>,
-    /// Size of the text in bytes (UTF-8).
-    pub bytes: u64,
-    /// Copies (reposts) recorded for it.
-    pub copies: u64,
-}
 
 /// One document with its full text and its copies.
 #[derive(Debug, Serialize, ToSchema)]
@@ -390,7 +357,7 @@ const REPORT_TAKES: &[&str] = &[
 ];
 
 /// Sources by id or name; each must exist.
-fn sources(store: &SqliteStore, v: &Option<String>) -> Result<Vec<SourceId>, ApiError> {
+fn sources(store: &dyn Store, v: &Option<String>) -> Result<Vec<SourceId>, ApiError> {
     params::list::<String>("source", v)?
         .into_iter()
         .map(|key| {
@@ -501,11 +468,6 @@ pub async fn list_sources(
         .into_iter()
         .filter(|s| s.source.id.0 > after)
         .take(limit + 1)
-        .map(|s| SourceOut {
-            source: s.source,
-            documents: s.documents,
-            copies: s.copies,
-        })
         .collect();
     let (items, next_cursor) = page(rows, limit, |s| Cursor {
         s: "id".into(),
@@ -529,13 +491,7 @@ pub async fn get_source(
     let all = state.pool.run(|s| Ok(s.sources()?)).await?;
     all.into_iter()
         .find(|s| s.source.id == id)
-        .map(|s| {
-            Json(SourceOut {
-                source: s.source,
-                documents: s.documents,
-                copies: s.copies,
-            })
-        })
+        .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("source {id} not found; see /api/v1/sources")))
 }
 
@@ -577,22 +533,10 @@ pub async fn list_documents(
         })
         .await?;
     let (rows, next_cursor) = page(rows, limit, |d| paging.cursor(d.page_after(sort)));
-    let items = rows
-        .into_iter()
-        .map(|d| DocumentSummaryOut {
-            id: d.id,
-            source_id: d.source_id,
-            source: d.source,
-            source_kind: d.source_kind,
-            published: d.published,
-            lang: d.lang,
-            title: d.title,
-            url: d.url,
-            bytes: d.bytes,
-            copies: d.copies,
-        })
-        .collect();
-    Ok(Json(DocumentPage { items, next_cursor }))
+    Ok(Json(DocumentPage {
+        items: rows,
+        next_cursor,
+    }))
 }
 
 pub(crate) fn no_query(raw: &Option<String>) -> Result<(), ApiError> {
@@ -780,7 +724,7 @@ pub async fn list_reports(
 
 /// Each report with its document's source and language (one document and
 /// the sources read once per page, not per report).
-fn with_sources(s: &SqliteStore, rows: Vec<EventReport>) -> Result<Vec<ReportItemOut>, ApiError> {
+fn with_sources(s: &dyn Store, rows: Vec<EventReport>) -> Result<Vec<ReportItemOut>, ApiError> {
     let names: std::collections::HashMap<SourceId, String> = s
         .sources()?
         .into_iter()

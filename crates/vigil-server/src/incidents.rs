@@ -21,14 +21,13 @@ use utoipa::{IntoParams, ToSchema};
 use vigil_analyze::incident::canonical_filters;
 use vigil_analyze::review::{review, Review, ReviewAction, ReviewError};
 use vigil_analyze::surge::{SurgeOptions, SurgeResult};
-use vigil_analyze::tally::{
-    series_from_counts, surges, surges_in_store, week_of, Series, TallyQuery,
-};
+use vigil_analyze::tally::{series_from_counts, surges, week_of, Series, TallyQuery};
+use vigil_app::surges::{at_week, AtWeek, WeekSurges};
 use vigil_model::{
     DecisionAction, Dimension, EventReport, Incident, IncidentChange, IncidentId, IncidentStatus,
     Measure, ReportId, SiteKind, SourceKind, WeekStart,
 };
-use vigil_store::{incident_page_after, IncidentFilter, IncidentSort, SqliteStore, Store};
+use vigil_store::{incident_page_after, IncidentFilter, IncidentSort, Store};
 
 use crate::api::{bbox, evidence_of, id_param, no_query, page, DocumentRef, EvidenceOut};
 use crate::params::{self, parse_query};
@@ -551,7 +550,7 @@ pub async fn list_incidents(
     Ok(Json(IncidentPage { items, next_cursor }))
 }
 
-fn incident_out(s: &SqliteStore, id: IncidentId) -> Result<IncidentOut, ApiError> {
+fn incident_out(s: &dyn Store, id: IncidentId) -> Result<IncidentOut, ApiError> {
     let Some(incident) = s.incident(id)? else {
         return Err(ApiError::not_found(format!(
             "incident {id} not found; see /api/v1/incidents (a merge can retire an id: its reports are in the merged incident)"
@@ -756,7 +755,7 @@ fn review_error(e: ReviewError) -> ApiError {
 
 /// Records the review (once), links, and says where its reports are now.
 fn decide(
-    s: &mut SqliteStore,
+    s: &mut dyn Store,
     incident: IncidentId,
     action: ReviewAction,
     who: String,
@@ -1140,7 +1139,23 @@ pub async fn get_surges(
     let out = state
         .pool
         .run(move |s| {
-            let Some(week) = week.or(vigil_store::incident_span(s)?.map(|x| x.1)) else {
+            let q = AtWeek {
+                week,
+                week_start,
+                measure,
+                by,
+                filters,
+                opts: SurgeOptions {
+                    baseline_weeks: bw,
+                    ..SurgeOptions::default()
+                },
+            };
+            let Some(WeekSurges {
+                week: last,
+                mut found,
+                ..
+            }) = at_week(s, &q)?
+            else {
                 return Ok(SurgesOut {
                     measure,
                     week: None,
@@ -1149,22 +1164,6 @@ pub async fn get_surges(
                     omitted_series: 0,
                 });
             };
-            let last = week_of(week, week_start);
-            let first = last - Days::new(7 * bw as u64);
-            let q = TallyQuery {
-                measure,
-                by,
-                filters,
-                week_start,
-                from: first,
-                to: last,
-            };
-            let opts = SurgeOptions {
-                baseline_weeks: bw,
-                ..SurgeOptions::default()
-            };
-            let (_, mut found) = surges_in_store(s, &q, &opts)?;
-            found.sort_by(|a, b| b.surge.cmp(&a.surge).then(b.count.cmp(&a.count)));
             let omitted_series = found.len().saturating_sub(MAX_SERIES);
             found.truncate(MAX_SERIES);
             Ok(SurgesOut {
@@ -1200,31 +1199,19 @@ pub async fn list_sites(
     let out = state
         .pool
         .run(|s| {
-            let rows = s.tally_rows(None, None)?;
-            let items = s
-                .sites()?
+            let items = vigil_app::sites::totals(s)?
                 .into_iter()
-                .map(|site| {
-                    let at: Vec<_> = rows
-                        .iter()
-                        .filter(|r| {
-                            r.facets.iter().any(|(d, v)| {
-                                *d == Dimension::Site && v.eq_ignore_ascii_case(&site.key)
-                            })
-                        })
-                        .collect();
-                    SiteOut {
-                        incidents: at.len() as u64,
-                        killed: at.iter().map(|r| u64::from(r.killed)).sum(),
-                        last: at.iter().map(|r| r.date).max(),
-                        names: site.names.iter().map(|n| n.text.clone()).collect(),
-                        key: site.key,
-                        name: site.name,
-                        kind: site.kind,
-                        lat: site.lat,
-                        lon: site.lon,
-                        radius_km: site.radius_km,
-                    }
+                .map(|t| SiteOut {
+                    incidents: t.incidents,
+                    killed: t.killed,
+                    last: t.last,
+                    names: t.site.names.iter().map(|n| n.text.clone()).collect(),
+                    key: t.site.key,
+                    name: t.site.name,
+                    kind: t.site.kind,
+                    lat: t.site.lat,
+                    lon: t.site.lon,
+                    radius_km: t.site.radius_km,
                 })
                 .collect();
             Ok(SiteList { items })

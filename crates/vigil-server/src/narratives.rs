@@ -23,7 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 use vigil_analyze::narratives::{weekly, NarrativeWeek, WeeklyOptions};
 use vigil_analyze::surge::{SurgeOptions, SurgeResult};
 use vigil_model::{DocumentId, Lang, NarrativeDayCount, SourceId, SourceKind, Span, WeekStart};
-use vigil_store::{SqliteStore, Store};
+use vigil_store::Store;
 
 use crate::api::page;
 use crate::params::{self, parse_query, Cursor};
@@ -373,7 +373,7 @@ pub async fn narrative_documents(
 /// The ids of the documents carrying `key`, published within the days
 /// (every dated document when neither is given), in id order.
 fn tagged_ids(
-    s: &SqliteStore,
+    s: &dyn Store,
     key: &str,
     since: Option<NaiveDate>,
     until: Option<NaiveDate>,
@@ -386,7 +386,7 @@ fn tagged_ids(
 }
 
 /// Whether any dated document ever carried `key`.
-fn any_tagged(s: &SqliteStore, key: &str) -> Result<bool, ApiError> {
+fn any_tagged(s: &dyn Store, key: &str) -> Result<bool, ApiError> {
     Ok(s.narrative_day_counts(None, None)?
         .iter()
         .any(|c| c.narrative.as_deref() == Some(key)))

@@ -1,31 +1,39 @@
-//! A small pool of SQLite connections. The store is synchronous: each
+//! A small pool of store connections. The store is synchronous: each
 //! request borrows a connection on a blocking thread, so that a slow query
-//! never stalls the async workers. WAL lets the readers run side by side.
+//! never stalls the async workers. (SQLite's WAL lets the readers run side
+//! by side.) The pool holds the store contract, not a backend.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::Semaphore;
-use vigil_store::{SqliteStore, StoreError};
+use vigil_store::{BoxStore, Store, StoreError};
 
 use crate::ApiError;
 
 /// Connections to one store file, opened on demand up to a bound.
-#[derive(Debug)]
 pub struct Pool {
     path: PathBuf,
-    idle: Mutex<Vec<SqliteStore>>,
+    idle: Mutex<Vec<BoxStore>>,
     permits: Arc<Semaphore>,
     /// One writer at a time: SQLite allows one, and a second would wait on
     /// the file lock inside a blocking thread instead of here.
     writer: Arc<tokio::sync::Mutex<()>>,
 }
 
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pool")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Pool {
     /// Opens one connection now (creating and migrating the store if
     /// needed, so that errors show at start) and allows up to `size`.
     pub fn open(path: &Path, size: usize) -> Result<Pool, StoreError> {
-        let first = SqliteStore::open(path)?;
+        let first = vigil_store::open(path)?;
         Ok(Pool {
             path: path.to_path_buf(),
             idle: Mutex::new(vec![first]),
@@ -38,7 +46,7 @@ impl Pool {
     pub async fn run<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&SqliteStore) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&dyn Store) -> Result<T, ApiError> + Send + 'static,
     {
         self.run_mut(|s| f(s)).await
     }
@@ -48,7 +56,7 @@ impl Pool {
     pub async fn write<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut SqliteStore) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut dyn Store) -> Result<T, ApiError> + Send + 'static,
     {
         let _writing = self.writer.clone().lock_owned().await;
         self.run_mut(f).await
@@ -57,7 +65,7 @@ impl Pool {
     async fn run_mut<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut SqliteStore) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut dyn Store) -> Result<T, ApiError> + Send + 'static,
     {
         let permit = self
             .permits
@@ -71,9 +79,9 @@ impl Pool {
             let conn = pool.idle.lock().map_err(|e| ApiError::internal(&e))?.pop();
             let mut conn = match conn {
                 Some(c) => c,
-                None => SqliteStore::open(&pool.path).map_err(|e| ApiError::internal(&e))?,
+                None => vigil_store::open(&pool.path).map_err(|e| ApiError::internal(&e))?,
             };
-            let out = f(&mut conn);
+            let out = f(&mut *conn);
             if let Ok(mut idle) = pool.idle.lock() {
                 idle.push(conn);
             }

@@ -1,5 +1,5 @@
 //! The store contract: what every backend (SQLite now, PostgreSQL next)
-//! provides, checked by [`crate::conformance`].
+//! provides, checked by the conformance suite (the `conformance` feature).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
@@ -105,6 +105,7 @@ pub struct SourcePatch {
 
 /// A source with its document counts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SourceOut))]
 pub struct SourceSummary {
     /// The source.
     #[serde(flatten)]
@@ -229,6 +230,7 @@ pub struct DocumentFilter {
 
 /// A document in a listing: what identifies it, without its text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = DocumentSummaryOut))]
 pub struct DocumentSummary {
     /// The document.
     pub id: DocumentId,

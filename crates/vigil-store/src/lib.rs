@@ -1,16 +1,19 @@
 //! The store: where sources, documents, event reports and incidents live.
 //!
-//! [`Store`] is the contract every backend meets; [`conformance`] checks it.
-//! [`SqliteStore`] is the embedded default: one SQLite file in WAL mode,
+//! [`Store`] is the contract every backend meets; the conformance suite
+//! (the `conformance` feature, for tests only) checks it. Callers hold the
+//! contract: [`open`] is the one place that picks a backend, today the
+//! embedded default, [`SqliteStore`]: one SQLite file in WAL mode,
 //! migrated on open, with an FTS5 index over the normalized text (see
 //! `vigil_text::normalize`) so that Arabic and English search alike.
 //!
 //! ```
-//! use vigil_store::{SqliteStore, Store};
-//! let store = SqliteStore::open_in_memory().unwrap();
+//! use vigil_store::Store;
+//! let store = vigil_store::open_in_memory().unwrap();
 //! assert_eq!(store.stats().unwrap().documents, 0);
 //! ```
 
+#[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
 mod contract;
 mod query;
@@ -18,6 +21,38 @@ mod sqlite;
 
 pub use contract::*;
 pub use sqlite::{SqliteStore, RANKED_MATCHES};
+
+/// A store behind its contract, whatever the backend.
+pub type BoxStore = Box<dyn Store + Send>;
+
+/// How to open a store.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpenOptions {
+    /// Page cache in MiB, for a command that works through a whole store
+    /// (ingest, extract, link); the backend's default when `None`.
+    pub cache_mib: Option<u32>,
+}
+
+/// Opens (creating and migrating) the store at `path`. This is the
+/// composition root of every binary: the only place above the backends
+/// that chooses one.
+pub fn open(path: &std::path::Path) -> Result<BoxStore> {
+    open_with(path, &OpenOptions::default())
+}
+
+/// [`open`] with options.
+pub fn open_with(path: &std::path::Path, opts: &OpenOptions) -> Result<BoxStore> {
+    let store = SqliteStore::open(path)?;
+    if let Some(mib) = opts.cache_mib {
+        store.set_cache_mib(mib)?;
+    }
+    Ok(Box::new(store))
+}
+
+/// An empty store in memory, for tests and examples.
+pub fn open_in_memory() -> Result<BoxStore> {
+    Ok(Box::new(SqliteStore::open_in_memory()?))
+}
 
 /// Compiles an analyst's search text (the language of `vigil search` and
 /// the API's `q=`) to the FTS5 query the store runs, or says why it cannot

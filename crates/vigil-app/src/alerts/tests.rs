@@ -11,7 +11,7 @@ use chrono::{TimeZone, Utc};
 use vigil_analyze::alerts::webhook::signature;
 use vigil_analyze::alerts::RuleSet;
 use vigil_model::{AlertEvidence, DeliveryStatus, DocumentId, NewAlert};
-use vigil_store::{conformance, DedupOptions, SqliteStore, Store};
+use vigil_store::{conformance, BoxStore, DedupOptions, Store};
 
 use super::*;
 
@@ -133,7 +133,7 @@ channels = ["hook"]
     .unwrap()
 }
 
-fn one_alert(store: &mut SqliteStore) -> vigil_model::Alert {
+fn one_alert(store: &mut dyn Store) -> vigil_model::Alert {
     store
         .insert_alert(&NewAlert {
             rule: "watch-hol".into(),
@@ -161,10 +161,10 @@ fn quick() -> DeliverOptions {
 fn a_delivery_is_posted_once_signed_and_recorded() {
     let server = Server::start(vec![], Reply::Status(200));
     let rules = rules_for(&server.url, 2000, 3, 10);
-    let mut store = SqliteStore::open_in_memory().unwrap();
-    let alert = one_alert(&mut store);
+    let mut store = vigil_store::open_in_memory().unwrap();
+    let alert = one_alert(&mut *store);
 
-    let s = deliver(&mut store, &rules, &quick()).unwrap();
+    let s = deliver(&mut *store, &rules, &quick()).unwrap();
     assert_eq!((s.attempts, s.delivered, s.pending), (1, 1, 0));
     let got = server.received();
     assert_eq!(got.len(), 1);
@@ -177,7 +177,7 @@ fn a_delivery_is_posted_once_signed_and_recorded() {
     assert_eq!((d.status, d.attempts), (DeliveryStatus::Delivered, 1));
 
     // Delivering again sends nothing.
-    let again = deliver(&mut store, &rules, &quick()).unwrap();
+    let again = deliver(&mut *store, &rules, &quick()).unwrap();
     assert_eq!(again.attempts, 0);
     assert_eq!(server.received().len(), 1);
 }
@@ -186,10 +186,10 @@ fn a_delivery_is_posted_once_signed_and_recorded() {
 fn a_500_is_retried_after_a_backoff_and_then_delivered() {
     let server = Server::start(vec![Reply::Status(500)], Reply::Status(204));
     let rules = rules_for(&server.url, 2000, 3, 100);
-    let mut store = SqliteStore::open_in_memory().unwrap();
-    let alert = one_alert(&mut store);
+    let mut store = vigil_store::open_in_memory().unwrap();
+    let alert = one_alert(&mut *store);
     let started = Instant::now();
-    let s = deliver(&mut store, &rules, &quick()).unwrap();
+    let s = deliver(&mut *store, &rules, &quick()).unwrap();
     assert!(
         started.elapsed() >= Duration::from_millis(100),
         "backoff waited"
@@ -214,16 +214,16 @@ fn a_500_is_retried_after_a_backoff_and_then_delivered() {
 fn always_500_ends_as_a_dead_letter_after_the_last_attempt() {
     let server = Server::start(vec![], Reply::Status(500));
     let rules = rules_for(&server.url, 2000, 3, 20);
-    let mut store = SqliteStore::open_in_memory().unwrap();
-    let alert = one_alert(&mut store);
-    let s = deliver(&mut store, &rules, &quick()).unwrap();
+    let mut store = vigil_store::open_in_memory().unwrap();
+    let alert = one_alert(&mut *store);
+    let s = deliver(&mut *store, &rules, &quick()).unwrap();
     assert_eq!((s.attempts, s.retrying, s.dead, s.pending), (3, 2, 1, 0));
     let d = &store.deliveries(alert.id).unwrap()[0];
     assert_eq!((d.status, d.attempts), (DeliveryStatus::Dead, 3));
     assert_eq!(d.last_error.as_deref(), Some("HTTP 500"));
     assert_eq!(server.received().len(), 3);
     // A dead letter is not sent again.
-    assert_eq!(deliver(&mut store, &rules, &quick()).unwrap().attempts, 0);
+    assert_eq!(deliver(&mut *store, &rules, &quick()).unwrap().attempts, 0);
     assert_eq!(server.received().len(), 3);
 }
 
@@ -231,10 +231,10 @@ fn always_500_ends_as_a_dead_letter_after_the_last_attempt() {
 fn a_hanging_receiver_times_out_within_the_bound_and_dies() {
     let server = Server::start(vec![], Reply::Hang(Duration::from_secs(3)));
     let rules = rules_for(&server.url, 200, 2, 10);
-    let mut store = SqliteStore::open_in_memory().unwrap();
-    let alert = one_alert(&mut store);
+    let mut store = vigil_store::open_in_memory().unwrap();
+    let alert = one_alert(&mut *store);
     let started = Instant::now();
-    let s = deliver(&mut store, &rules, &quick()).unwrap();
+    let s = deliver(&mut *store, &rules, &quick()).unwrap();
     let took = started.elapsed();
     assert!(
         took < Duration::from_millis(2000),
@@ -255,10 +255,10 @@ fn a_pass_leaves_retries_beyond_its_wait_for_the_next_pass() {
     let server = Server::start(vec![Reply::Status(503)], Reply::Status(200));
     // The retry falls due in 1 s; this pass waits at most 100 ms.
     let rules = rules_for(&server.url, 2000, 3, 1000);
-    let mut store = SqliteStore::open_in_memory().unwrap();
-    let alert = one_alert(&mut store);
+    let mut store = vigil_store::open_in_memory().unwrap();
+    let alert = one_alert(&mut *store);
     let s = deliver(
-        &mut store,
+        &mut *store,
         &rules,
         &DeliverOptions {
             max_wait: Duration::from_millis(100),
@@ -267,7 +267,7 @@ fn a_pass_leaves_retries_beyond_its_wait_for_the_next_pass() {
     .unwrap();
     assert_eq!((s.attempts, s.retrying, s.pending), (1, 1, 1));
     std::thread::sleep(Duration::from_millis(1100));
-    let s = deliver(&mut store, &rules, &quick()).unwrap();
+    let s = deliver(&mut *store, &rules, &quick()).unwrap();
     assert_eq!((s.attempts, s.delivered), (1, 1));
     assert_eq!(
         store.deliveries(alert.id).unwrap()[0].status,
@@ -282,16 +282,16 @@ fn a_missing_channel_or_secret_skips_without_losing_the_delivery() {
         "[[webhook]]\nkey = \"hook\"\nurl = \"http://127.0.0.1:9/\"\nsecret_env = \"VIGIL_TEST_SECRET_THAT_IS_NOT_SET\"\n",
     )
     .unwrap();
-    let mut store = SqliteStore::open_in_memory().unwrap();
-    let alert = one_alert(&mut store);
-    let s = deliver(&mut store, &rules, &quick()).unwrap();
+    let mut store = vigil_store::open_in_memory().unwrap();
+    let alert = one_alert(&mut *store);
+    let s = deliver(&mut *store, &rules, &quick()).unwrap();
     assert_eq!((s.attempts, s.skipped, s.pending), (0, 1, 1));
     let d = &store.deliveries(alert.id).unwrap()[0];
     assert_eq!((d.status, d.attempts), (DeliveryStatus::Pending, 0));
 }
 
-fn watch_store(path: &std::path::Path) -> SqliteStore {
-    let mut store = SqliteStore::open(path).unwrap();
+fn watch_store(path: &std::path::Path) -> BoxStore {
+    let mut store = vigil_store::open(path).unwrap();
     let docs = [
         conformance::doc(
             "Wire",
@@ -318,25 +318,25 @@ fn check_fires_once_per_condition_and_a_rerun_after_a_kill_adds_nothing() {
     let now = Utc.with_ymd_and_hms(2019, 10, 20, 9, 0, 0).unwrap();
 
     let mut store = watch_store(&path);
-    let first = check(&mut store, &rules, &narratives, &[], &[], now).unwrap();
+    let first = check(&mut *store, &rules, &narratives, &[], &[], now).unwrap();
     assert_eq!(first.new_alerts.len(), 2, "{first:?}");
     assert_eq!(first.documents_watched, 3);
-    let second = check(&mut store, &rules, &narratives, &[], &[], now).unwrap();
+    let second = check(&mut *store, &rules, &narratives, &[], &[], now).unwrap();
     assert_eq!((second.new_alerts.len(), second.documents_watched), (0, 0));
 
     // Killed after the alerts were stored but before the cursor moved: the
     // rerun reads the documents again and records no duplicate.
     store.set_alert_cursor(WATCH_CURSOR, DocumentId(0)).unwrap();
     drop(store);
-    let mut store = SqliteStore::open(&path).unwrap();
-    let rerun = check(&mut store, &rules, &narratives, &[], &[], now).unwrap();
+    let mut store = vigil_store::open(&path).unwrap();
+    let rerun = check(&mut *store, &rules, &narratives, &[], &[], now).unwrap();
     assert_eq!((rerun.new_alerts.len(), rerun.already_recorded), (0, 2));
     assert_eq!(store.list_alerts(false, 10).unwrap().len(), 2);
 
     // One POST per alert, however often the pass runs.
-    let s = deliver(&mut store, &rules, &quick()).unwrap();
+    let s = deliver(&mut *store, &rules, &quick()).unwrap();
     assert_eq!(s.delivered, 2);
-    deliver(&mut store, &rules, &quick()).unwrap();
+    deliver(&mut *store, &rules, &quick()).unwrap();
     let got = server.received();
     assert_eq!(got.len(), 2);
     assert!(got.iter().all(|r| r.signature_ok));
@@ -353,7 +353,7 @@ fn check_fires_once_per_condition_and_a_rerun_after_a_kill_adds_nothing() {
             &DedupOptions::default(),
         )
         .unwrap();
-    let third = check(&mut store, &rules, &narratives, &[], &[], now).unwrap();
+    let third = check(&mut *store, &rules, &narratives, &[], &[], now).unwrap();
     assert_eq!((third.new_alerts.len(), third.documents_watched), (1, 1));
 
     // Acknowledgment takes an alert off the unacknowledged feed.
@@ -371,7 +371,7 @@ fn check_fires_once_per_condition_and_a_rerun_after_a_kill_adds_nothing() {
 
 #[test]
 fn a_rising_narrative_fires_once_with_its_documents() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut store = vigil_store::open_in_memory().unwrap();
     // Three quiet weeks (one untagged document each), then three
     // documents carrying the narrative in the week of 7 October.
     let mut docs = Vec::new();
@@ -398,23 +398,19 @@ fn a_rising_narrative_fires_once_with_its_documents() {
         .insert_documents(&docs, &DedupOptions::default())
         .unwrap();
     let narratives = crate::narratives::load(None).unwrap();
-    let out = Output {
-        json: false,
-        quiet: true,
-    };
-    crate::narratives::tag(&mut store, &narratives, false, &out).unwrap();
+    crate::narratives::tag(&mut *store, &narratives, false, &crate::NoProgress).unwrap();
     let rules = RuleSet::from_toml(
         "t.toml",
         "[[rule]]\nkey = \"gap\"\nkind = \"narrative_rising\"\nnarrative = \"security-gap\"\nmin_documents = 2\n",
     )
     .unwrap();
     let now = Utc::now();
-    let first = check(&mut store, &rules, &narratives, &[], &[], now).unwrap();
+    let first = check(&mut *store, &rules, &narratives, &[], &[], now).unwrap();
     assert_eq!(first.new_alerts.len(), 1, "{first:?}");
     let alert = store.alert(first.new_alerts[0].0).unwrap().unwrap();
     assert_eq!(alert.dedup_key, "gap:security-gap:2019-10-07");
     assert_eq!(alert.evidence.documents.len(), 3);
     assert_eq!(alert.evidence.facts["count"], "3");
-    let again = check(&mut store, &rules, &narratives, &[], &[], now).unwrap();
+    let again = check(&mut *store, &rules, &narratives, &[], &[], now).unwrap();
     assert_eq!((again.new_alerts.len(), again.already_recorded), (0, 1));
 }

@@ -1,19 +1,32 @@
-//! `vigil ingest`: walk, read, prepare, store, summarize.
+//! Ingesting files: walk, read, prepare, store, summarize.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use vigil_ingest::{
-    prepare, read_file, walk, Item, PrepareOptions, ReadOptions, SkipReason, WalkEntry,
+    prepare, read_file, walk, Format, Item, PrepareOptions, ReadOptions, SkipReason, WalkEntry,
 };
 use vigil_model::{NewDocument, Origin};
 use vigil_store::{DedupOptions, InsertOutcome, Store};
 
-use crate::cli::IngestArgs;
-use crate::output::Output;
+use crate::Progress;
+
+/// What to ingest, and how.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Files and folders to read (folders are walked).
+    pub paths: Vec<PathBuf>,
+    /// The format of every file, instead of guessing it from its name.
+    pub format: Option<Format>,
+    /// How files are read.
+    pub read: ReadOptions,
+    /// How documents are prepared (the source and language they get).
+    pub prepare: PrepareOptions,
+    /// How copies are recognized.
+    pub dedup: DedupOptions,
+}
 
 /// Documents are stored in batches of this many, each in one transaction.
 /// A file's documents are read whole before storing, so a file that fails
@@ -81,7 +94,8 @@ impl Summary {
         self.files_rejected > 0 || self.records_rejected > 0
     }
 
-    fn documents(&self) -> u64 {
+    /// Documents stored or recognized: publications and copies.
+    pub fn documents(&self) -> u64 {
         self.new + self.recollected + self.copies
     }
 
@@ -144,33 +158,21 @@ impl FileRead {
     }
 }
 
-/// Ingests the paths of `args` into `store`, printing progress and the
-/// summary. With `rebase = Some((root, label))`, file names under `root`
+/// Ingests the paths of `opts` into `store`, reporting the bytes read to
+/// `progress`. With `rebase = Some((root, label))`, file names under `root`
 /// are recorded as `label/...` (the demo unpacks into a temporary
 /// directory whose name means nothing once it is gone).
-pub fn run(
-    store: &mut dyn Store,
-    args: &IngestArgs,
-    out: &Output,
+pub fn ingest_files<S: Store + ?Sized>(
+    store: &mut S,
+    opts: &IngestOptions,
     rebase: Option<(&Path, &str)>,
+    progress: &dyn Progress,
 ) -> anyhow::Result<Summary> {
     let started = Instant::now();
-    let read_opts = ReadOptions {
-        max_doc_bytes: args.max_doc_bytes,
-        max_file_bytes: args.max_file_bytes,
-        csv_map: args.csv_map.clone().unwrap_or_default(),
-    };
-    let prep = PrepareOptions {
-        source: args.source.clone(),
-        lang: args.lang.clone(),
-    };
-    let dedup = DedupOptions {
-        near_threshold: args.near_threshold,
-        ..DedupOptions::default()
-    };
+    let (read_opts, prep, dedup) = (&opts.read, &opts.prepare, opts.dedup);
     let mut summary = Summary::default();
 
-    let entries = walk(&args.paths, args.format);
+    let entries = walk(&opts.paths, opts.format);
     let total_bytes: u64 = entries
         .iter()
         .filter_map(|e| match e {
@@ -178,7 +180,7 @@ pub fn run(
             _ => None,
         })
         .sum();
-    let bar = progress_bar(total_bytes, out);
+    progress.start(total_bytes);
 
     // One thread reads and prepares the files (parsing, normalization,
     // fingerprints) while this one stores the previous file's documents.
@@ -222,10 +224,10 @@ pub fn run(
             }
             origin
         };
-        let result = read_file(&path, Some(format), &read_opts, &mut |item| match item {
+        let result = read_file(&path, Some(format), read_opts, &mut |item| match item {
             Item::Document(mut raw) => {
                 raw.origin = relabel(raw.origin);
-                docs.push(prepare(raw, &prep));
+                docs.push(prepare(raw, prep));
                 if docs.len() >= BATCH {
                     sent += docs.len();
                     // When the storing side stopped (an error), the rest
@@ -301,17 +303,15 @@ pub fn run(
         for read in rx {
             match read {
                 Read::Batch(path, docs) => {
-                    bar.set_message(crate::output::term(&path.display().to_string()).into_owned());
+                    progress.message(&path.display().to_string());
                     store_batch(&path, &docs)?;
                 }
                 Read::File(file) => {
                     if let Some(path) = &file.path {
-                        bar.set_message(
-                            crate::output::term(&path.display().to_string()).into_owned(),
-                        );
+                        progress.message(&path.display().to_string());
                         store_batch(path, &file.docs)?;
                         tracing::info!(path = %path.display(), "file stored");
-                        bar.inc(file.size);
+                        progress.advance(file.size);
                     }
                     files.push((file.tally, file.size, file.path.is_some()));
                 }
@@ -325,24 +325,8 @@ pub fn run(
         }
         Ok(())
     })?;
-    bar.finish_and_clear();
+    progress.finish();
     summary.seconds = started.elapsed().as_secs_f64();
     summary.docs_per_second = summary.documents() as f64 / summary.seconds.max(1e-9);
-    out.ingest_summary(&summary)?;
     Ok(summary)
-}
-
-pub fn progress_bar(total: u64, out: &Output) -> ProgressBar {
-    if out.quiet || out.json {
-        return ProgressBar::hidden();
-    }
-    // Drawn on stderr only when it is a terminal; hidden in pipes and CI.
-    let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:30} {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta}) {wide_msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar
 }
