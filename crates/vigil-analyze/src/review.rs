@@ -153,7 +153,28 @@ pub fn review<S: Store + ?Sized>(
     r: &Review,
     waiting: &mut dyn FnMut(),
 ) -> Result<Reviewed, ReviewError> {
-    let own = reports_of(store, r.incident, ReviewError::NoIncident)?;
+    let own = match (
+        reports_of(store, r.incident, ReviewError::NoIncident),
+        &r.request_key,
+    ) {
+        // A retry whose first try was recorded and then relinked its
+        // incident away (under another id): the key says it is that
+        // request, whose answer is what was recorded.
+        (Err(ReviewError::NoIncident(_)), Some(key)) => {
+            let before = store.decisions_for_request(key)?;
+            if before.is_empty() {
+                return Err(ReviewError::NoIncident(r.incident));
+            }
+            let keys: Vec<_> = before.iter().flat_map(|d| d.reports.clone()).collect();
+            return Ok(Reviewed {
+                incidents: incidents_holding(store, &keys)?,
+                decisions: before,
+                repeated: true,
+                pending: None,
+            });
+        }
+        (own, _) => own?,
+    };
     let (reports, actions) = match &r.action {
         ReviewAction::Merge { with } => {
             let mut reports = own;
@@ -217,22 +238,29 @@ pub fn review<S: Store + ?Sized>(
     let pending = relink_waiting(store, &RelinkOptions::default(), &mut |_, _| {}, waiting)
         .err()
         .map(|e| e.to_string());
+    Ok(Reviewed {
+        incidents: incidents_holding(store, &keys)?,
+        decisions: recorded.decisions,
+        repeated: recorded.repeated,
+        pending,
+    })
+}
+
+/// The incidents that hold the reports of `keys` now.
+fn incidents_holding<S: Store + ?Sized>(
+    store: &S,
+    keys: &[ReportKey],
+) -> Result<Vec<IncidentId>, ReviewError> {
     let ids: Vec<ReportId> = store
-        .link_inputs_of(&[], &keys)?
+        .link_inputs_of(&[], keys)?
         .into_iter()
         .map(|i| i.report.id)
         .collect();
-    let incidents = store
+    Ok(store
         .incidents_of(&ids)?
         .into_iter()
         .map(|s| s.id)
-        .collect();
-    Ok(Reviewed {
-        decisions: recorded.decisions,
-        repeated: recorded.repeated,
-        incidents,
-        pending,
-    })
+        .collect())
 }
 
 #[cfg(test)]
@@ -350,6 +378,31 @@ mod tests {
             Err(ReviewError::NoIncident(_))
         ));
 
+        // A keyed request, then its retry after a link moved its reports
+        // to an incident under another id (the soak test's 404): the
+        // retry is answered with what was recorded.
+        let keyed = |incident| Review {
+            request_key: Some("k-1".into()),
+            ..request(incident, ReviewAction::Dispute)
+        };
+        let first = review(&mut *store, &keyed(inc), &mut || {}).unwrap();
+        assert!(!first.repeated);
+        let gone = IncidentId(998);
+        let retry = review(&mut *store, &keyed(gone), &mut || {}).unwrap();
+        assert!(retry.repeated);
+        assert_eq!(retry.decisions, first.decisions);
+        assert_eq!(retry.incidents, [inc]);
+        assert_eq!(store.decisions().unwrap().len(), 2);
+        // A new key on an incident that is gone is still no incident.
+        let fresh = Review {
+            request_key: Some("k-2".into()),
+            ..request(gone, ReviewAction::Dispute)
+        };
+        assert!(matches!(
+            review(&mut *store, &fresh, &mut || {}),
+            Err(ReviewError::NoIncident(_))
+        ));
+
         // Its reports removed, the incident holds none until the next
         // link: refused, and nothing recorded.
         store.replace_reports(doc, &[]).unwrap();
@@ -361,6 +414,6 @@ mod tests {
         .unwrap_err();
         assert!(matches!(err, ReviewError::NoReports(_)), "{err}");
         assert!(err.to_string().contains("vigil link"), "{err}");
-        assert_eq!(store.decisions().unwrap().len(), 1);
+        assert_eq!(store.decisions().unwrap().len(), 2);
     }
 }

@@ -1018,6 +1018,9 @@ fn reports_and_incidents_round_trip<S: Store>(store: &mut S) {
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(store.decisions().unwrap().len(), 6);
+    // What was recorded under a key, and nothing under a new one.
+    assert_eq!(store.decisions_for_request("req-1").unwrap(), k1.decisions);
+    assert!(store.decisions_for_request("req-new").unwrap().is_empty());
 
     // Re-extraction keeps the id of the report at each place (its key):
     // the incident keeps it and is marked for the next link; places the

@@ -873,6 +873,10 @@ pub trait Store {
     /// Every decision, oldest first.
     fn decisions(&self) -> Result<Vec<Decision>>;
 
+    /// The decisions recorded under a client's request key
+    /// (Idempotency-Key), oldest first; none when the key is new.
+    fn decisions_for_request(&self, request_key: &str) -> Result<Vec<Decision>>;
+
     /// Replaces the watched sites; every incident is relinked on the next
     /// link, so that sites attach anew.
     fn put_sites(&mut self, sites: &[Site]) -> Result<()>;

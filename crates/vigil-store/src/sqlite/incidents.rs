@@ -985,6 +985,10 @@ pub(super) fn decisions(conn: &Connection) -> Result<Vec<Decision>> {
     decisions_where(conn, "", [])
 }
 
+pub(super) fn decisions_for_request(conn: &Connection, key: &str) -> Result<Vec<Decision>> {
+    decisions_where(conn, "WHERE d.request_key = ?1", [key])
+}
+
 pub(super) fn put_sites(tx: &Transaction<'_>, sites: &[Site]) -> Result<()> {
     let err = sql_err("storing sites");
     tx.execute("DELETE FROM sites", []).map_err(&err)?;

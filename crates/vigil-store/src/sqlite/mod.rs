@@ -2079,6 +2079,10 @@ impl Store for SqliteStore {
         incidents::decisions(&self.conn)
     }
 
+    fn decisions_for_request(&self, request_key: &str) -> Result<Vec<Decision>> {
+        incidents::decisions_for_request(&self.conn, request_key)
+    }
+
     fn put_sites(&mut self, sites: &[Site]) -> Result<()> {
         let tx = self.tx()?;
         incidents::put_sites(&tx, sites)?;
