@@ -1145,4 +1145,29 @@ mod tests {
             assert_eq!(place_of(text).as_deref(), Some(want), "{text}");
         }
     }
+
+    #[test]
+    fn the_groups_english_words_for_its_enemies_and_arson_by_armed_men() {
+        let doc = DocInput {
+            published: NaiveDate::from_ymd_opt(2019, 10, 5),
+            source_kind: Some(SourceKind::MilitantSupporter),
+            affiliation: Some("Islamic State".to_string()),
+            ..DocInput::default()
+        };
+        let read = |text: &str| {
+            let r = Extractor::new().extract(text, &doc).remove(0);
+            let targets: Vec<String> = r
+                .targets
+                .iter()
+                .filter_map(|a| a.canonical.clone())
+                .collect();
+            (r.sub_event_type.to_string(), targets)
+        };
+        let (_, targets) = read("A sniper of the Islamic State shot an element of the SDF in the village of Al Suwar, killing him.");
+        assert_eq!(targets, ["Syrian Democratic Forces"]);
+        let (sub, targets) =
+            read("Islamic State fighters set fire to the house of an SDF member in Hajin.");
+        assert_eq!(sub, "looting_property_destruction");
+        assert_eq!(targets, ["Syrian Democratic Forces"]);
+    }
 }
