@@ -226,7 +226,22 @@ impl Extractor {
             .filter(|m| m.end - m.start > 1 && places::is_local(self.gaz.place(m.place).kind))
             .flat_map(|m| m.start..m.end)
             .collect();
-        let unnamed = |i: usize| !masked.contains(&i) && !named.contains(&i);
+        // "vowed to attack", "هدد باستهداف": what a side says it will do is
+        // no event; the attack words after such words in their sentence
+        // tell none.
+        let intents: Vec<usize> = kb
+            .context
+            .find(&t, 0..t.tokens.len())
+            .iter()
+            .filter(|h| h.value.has(crate::kb::Context::Intent))
+            .map(|h| h.end)
+            .collect();
+        let intended = |i: usize| {
+            intents
+                .iter()
+                .any(|&e| e <= i && t.sentence_of(e.saturating_sub(1)) == t.sentence_of(i))
+        };
+        let unnamed = |i: usize| !masked.contains(&i) && !named.contains(&i) && !intended(i);
 
         // "A rise in attacks", "تصاعد الهجمات": attacks counted over time.
         let trends: Vec<usize> = kb
@@ -245,8 +260,13 @@ impl Extractor {
             kb.context.find(&t, r.clone()).iter().any(|h| {
                 h.value.has(crate::kb::Context::GenericAttack)
                     && !trend(h.start)
+                    && unnamed(h.start)
                     && kb.claims.object_after(&t, r, h.end)
-            }) || (!kb.weak_triggers.find(&t, r.clone()).is_empty()
+            }) || (kb
+                .weak_triggers
+                .find(&t, r.clone())
+                .iter()
+                .any(|h| unnamed(h.start))
                 && !kb.count_cues.find(&t, r.clone()).is_empty())
         };
         // Event sentences: those with a trigger of an ACLED class.
@@ -269,7 +289,11 @@ impl Extractor {
                         .context
                         .find(&t, r.clone())
                         .iter()
-                        .any(|h| h.value.has(crate::kb::Context::GenericAttack) && !trend(h.start))
+                        .any(|h| {
+                            h.value.has(crate::kb::Context::GenericAttack)
+                                && !trend(h.start)
+                                && unnamed(h.start)
+                        })
                         && (!kb.count_cues.find(&t, r.clone()).is_empty()
                             || place_mentions.iter().any(|m| {
                                 r.contains(&m.start) && places::is_local(self.gaz.place(m.place).kind)
@@ -1169,5 +1193,30 @@ mod tests {
             read("Islamic State fighters set fire to the house of an SDF member in Hajin.");
         assert_eq!(sub, "looting_property_destruction");
         assert_eq!(targets, ["Syrian Democratic Forces"]);
+    }
+
+    #[test]
+    fn a_headlines_present_is_an_event_and_a_vow_is_none() {
+        let doc = DocInput {
+            published: NaiveDate::from_ymd_opt(2019, 10, 5),
+            ..DocInput::default()
+        };
+        let count = |text: &str| Extractor::new().extract(text, &doc).len();
+        assert_eq!(count("Amaq: Islamic State fighters kill 3 SDF militiamen in the village of Gharanij, east of Deir ez-Zor."), 1);
+        assert_eq!(
+            count("The group vowed to attack SDF positions in Raqqa."),
+            0
+        );
+        assert_eq!(
+            count("IS threatened to target SDF checkpoints in Hasakah with car bombs."),
+            0
+        );
+        // The event told before the vow stays an event.
+        assert_eq!(count("Gunmen killed two SDF fighters in Thiban on Monday; the group vowed to attack more."), 1);
+        // An attempt is an event.
+        assert_eq!(
+            count("Gunmen tried to kill an SDF commander in Hajin on Monday, wounding him."),
+            1
+        );
     }
 }

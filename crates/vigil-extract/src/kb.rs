@@ -206,6 +206,9 @@ pub enum Context {
     /// Words that open the telling of another event ("Separately,", "وفي
     /// هجوم آخر"): what follows is not the event before.
     AnotherEvent,
+    /// Words of intent or threat ("vowed to", "هدد ب"): the attack words
+    /// after them in their sentence tell what may happen, not an event.
+    Intent,
 }
 
 impl Context {
@@ -665,10 +668,11 @@ impl Kb {
                 "protest" => Context::Protest,
                 "trend" => Context::Trend,
                 "another_event" => Context::AnotherEvent,
+                "intent" => Context::Intent,
                 other => {
                     return Err(invalid(
                         typology.0,
-                        format!("context_cue key {other:?}: expected discovery, armed_target, state_actor, nonstate_actor, generic_attack, weapon_item, industrial, protest, trend or another_event"),
+                        format!("context_cue key {other:?}: expected discovery, armed_target, state_actor, nonstate_actor, generic_attack, weapon_item, industrial, protest, trend, another_event or intent"),
                     ))
                 }
             };
